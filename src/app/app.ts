@@ -1,0 +1,149 @@
+/**
+ * App: one configured Rondo application. It owns its container, route table and kernel
+ * (nothing is shared between two apps in one process) and serves through node:http or
+ * in process (TestClient).
+ */
+import type { Container } from 'inversify';
+import { AppContainer } from '../di/container-builder';
+import { LOGGER, SETTINGS } from '../di/injectable';
+import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
+import { HttpRequest, type RequestInit, type RequestOptions } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import type { MaybePromise } from '../kernel/chain';
+import { Kernel } from '../kernel/kernel';
+import type { Logger } from '../kernel/logger';
+import type { CompiledView } from '../kernel/view-compiler';
+import type { Class, Token } from '../metadata/keys';
+import { registerReverseTable } from '../routing/reverse';
+import type { RouteTable } from '../routing/route-table';
+import { requestListener, startServer, type ListenOptions, type RunningServer } from '../server/node-server';
+import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
+import { buildRouteTable } from './route-compiler';
+import type { Settings } from './settings';
+
+/** What an app is made of, after discovery. */
+export interface AppParts {
+  controllers: Class[];
+  middleware: Class[];
+  providers: Provider[];
+  overrides: ReadonlyMap<Token, unknown>;
+}
+
+/** A route as `rondo routes` and the debug 404 page show it. */
+export interface RouteInfo {
+  path: string;
+  methods: readonly string[];
+  name: string | undefined;
+  view: string;
+}
+
+export class App {
+  readonly settings: Readonly<Settings>;
+  readonly logger: Logger;
+  private readonly parts: AppParts;
+  private readonly overrides: Map<Token, unknown>;
+  private readonly requestOptions: RequestOptions;
+  private appContainer!: AppContainer;
+  private routeTable!: RouteTable<CompiledView>;
+  private kernel!: Kernel;
+  private unregister: () => void = () => undefined;
+  private readonly servers = new Set<RunningServer>();
+
+  constructor(settings: Settings, parts: AppParts, logger: Logger) {
+    this.settings = Object.freeze(settings);
+    this.logger = logger;
+    this.parts = parts;
+    this.overrides = new Map(parts.overrides);
+    this.requestOptions = { maxBodySize: settings.dataUploadMaxMemorySize, maxFields: settings.dataUploadMaxNumberFields };
+    this.build();
+  }
+
+  /** The app's root inversify container. */
+  get container(): Container {
+    return this.appContainer.container;
+  }
+
+  /** Every route, in declaration order. */
+  routes(): RouteInfo[] {
+    return this.routeTable.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source }));
+  }
+
+  /** Builds an HttpRequest bound to this app (adapters call this). */
+  createRequest(init: RequestInit): HttpRequest {
+    const request = new HttpRequest(init, this.requestOptions);
+    request.app = this;
+    return request;
+  }
+
+  /** Runs one request through the middleware and the view. Never rejects. */
+  handle(request: HttpRequest): MaybePromise<HttpResponse> {
+    return this.kernel.handle(request);
+  }
+
+  /** `createRequest` + `handle`, always as a promise. */
+  async request(init: RequestInit): Promise<HttpResponse> {
+    return this.kernel.handle(this.createRequest(init));
+  }
+
+  /** A `(req, res)` listener for `http.createServer(app.handler)`. */
+  get handler() {
+    return requestListener(this);
+  }
+
+  /** Starts an HTTP server. `{ port: 0 }` picks a free port (see `server.port`). */
+  async listen(options: ListenOptions = {}): Promise<RunningServer> {
+    const server = await startServer(this, this.settings, options);
+    this.servers.add(server);
+    server.server.once('close', () => this.servers.delete(server));
+    return server;
+  }
+
+  /** URL of a named route of this app. */
+  reverse(name: string, params?: Record<string, unknown>): string {
+    return this.routeTable.reverse(name, params);
+  }
+
+  /** Replaces a binding (service, controller or middleware) with `value`, rebuilding the app. */
+  override(token: Token, value: unknown): this {
+    this.overrides.set(token, value);
+    this.build();
+    return this;
+  }
+
+  /** Removes every override made with `override`. */
+  resetOverrides(): this {
+    this.overrides.clear();
+    for (const [token, value] of this.parts.overrides) this.overrides.set(token, value);
+    this.build();
+    return this;
+  }
+
+  /** Closes the app's servers and forgets its routes for the standalone `reverse`. */
+  async close(): Promise<void> {
+    await Promise.all([...this.servers].map((s) => s.close()));
+    this.unregister();
+  }
+
+  private build(): void {
+    const ordered = orderMiddleware(this.parts.middleware);
+    const providers: ProviderPlan[] = [
+      { token: SETTINGS, scope: 'singleton', deps: [], build: () => this.settings, value: { value: this.settings }, label: 'SETTINGS' },
+      { token: LOGGER, scope: 'singleton', deps: [], build: () => this.logger, value: { value: this.logger }, label: 'LOGGER' },
+      ...this.parts.providers.map(normaliseProvider),
+      ...this.parts.controllers.map((c) => classPlan(c, 'singleton')),
+      ...ordered.map((m) => classPlan(m.cls, 'singleton')),
+    ];
+    const container = new AppContainer({ providers, bubbling: new Set(this.parts.controllers), overrides: this.overrides });
+    const routes = buildRouteTable(this.parts.controllers, container);
+    const middleware = instantiateMiddleware(ordered, container);
+    this.kernel = new Kernel({
+      routes,
+      middleware,
+      exceptions: { debug: this.settings.debug, logger: this.logger, patterns: () => this.routes() },
+    });
+    this.appContainer = container;
+    this.routeTable = routes;
+    this.unregister();
+    this.unregister = registerReverseTable(routes);
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * createApp: settings, discovery, and a fully validated App. Every configuration mistake
+ * rejects here with ImproperlyConfigured, before a request is served.
+ */
+import type { Provider } from '../di/providers';
+import { consoleLogger, type Logger } from '../kernel/logger';
+import type { Class, Token } from '../metadata/keys';
+import { App } from './app';
+import { discover } from './discovery';
+import { resolveSettings, type Settings } from './settings';
+
+export interface CreateAppOptions {
+  /** Overrides of the defaults (see the README's settings table). */
+  settings?: Partial<Settings>;
+  /** Folders, files or globs of compiled modules to import (relative to `baseDir`). */
+  discover?: string[];
+  /** Where relative `discover` entries start. Default: process.cwd(). */
+  baseDir?: string;
+  controllers?: Class[];
+  /** Middleware in addition to `settings.middleware`. */
+  middleware?: Class[];
+  /** Services: classes, or `{ provide, useValue | useClass | useFactory }`. */
+  providers?: Provider[];
+  /** Bindings replaced by values (tests). */
+  overrides?: Iterable<readonly [Token, unknown]>;
+  /** Default: a console logger on stderr. */
+  logger?: Logger;
+  /** Environment for settings overrides. Default: process.env. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/**
+ * Creates an app, validating everything first.
+ *
+ * @example
+ * const app = await createApp({ settings: { debug: true }, discover: ['dist/controllers'] });
+ * const server = await app.listen({ port: 8000 });
+ */
+export async function createApp(options: CreateAppOptions = {}): Promise<App> {
+  const settings = resolveSettings(options.settings, options.env ?? process.env);
+  const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
+  const unique = <T>(items: T[]) => [...new Set(items)];
+  return new App(
+    settings,
+    {
+      controllers: unique([...(options.controllers ?? []), ...found.controllers]),
+      middleware: unique([...settings.middleware, ...(options.middleware ?? []), ...found.middleware]),
+      providers: [...found.injectables, ...(options.providers ?? [])],
+      overrides: new Map(options.overrides ?? []),
+    },
+    options.logger ?? consoleLogger({ verbose: settings.debug }),
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Orders an app's middleware by their @Middleware(order) and instantiates them once.
+ * Two classes with one order, or a class without @Middleware, fail at start-up.
+ */
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import type { AppContainer } from '../di/container-builder';
+import type { ChainLayer } from '../kernel/chain';
+import { instantiate } from '../kernel/view-compiler';
+import { MIDDLEWARE_KEY, type Class, type MiddlewareMeta } from '../metadata/keys';
+import type { MiddlewareHandler } from '../middleware/middleware-decorator';
+
+export interface OrderedMiddleware {
+  cls: Class;
+  order: number;
+}
+
+export function orderMiddleware(classes: readonly Class[]): OrderedMiddleware[] {
+  const byOrder = new Map<number, Class>();
+  const ordered: OrderedMiddleware[] = [];
+  for (const cls of new Set(classes)) {
+    const meta = Reflect.getMetadata(MIDDLEWARE_KEY, cls) as MiddlewareMeta | undefined;
+    if (meta === undefined) {
+      throw new ImproperlyConfigured('MIDDLEWARE_NOT_DECORATED', `${cls.name} is listed as middleware but has no @Middleware(order) decorator; add one with an order unique in the app`);
+    }
+    if (!Number.isFinite(meta.order)) {
+      throw new ImproperlyConfigured('MIDDLEWARE_ORDER_INVALID', `${cls.name} has @Middleware(${meta.order}); the order must be a finite number`);
+    }
+    const clash = byOrder.get(meta.order);
+    if (clash !== undefined) {
+      throw new ImproperlyConfigured(
+        'MIDDLEWARE_ORDER_DUPLICATE',
+        `${clash.name} and ${cls.name} both use @Middleware(${meta.order}); orders must be unique. Give one of them a free order (built-ins use 50, 60, 100, 150, 200 ... 700)`,
+      );
+    }
+    byOrder.set(meta.order, cls);
+    ordered.push({ cls, order: meta.order });
+  }
+  return ordered.sort((a, b) => a.order - b.order);
+}
+
+export function instantiateMiddleware(ordered: readonly OrderedMiddleware[], container: AppContainer): ChainLayer[] {
+  return ordered.map(({ cls }) => {
+    const instance = instantiate(cls, container) as MiddlewareHandler;
+    const hasHook = ['handle', 'processView', 'processException', 'processTemplateResponse'].some(
+      (key) => typeof (instance as Record<string, unknown>)[key] === 'function',
+    );
+    if (!hasHook) {
+      throw new ImproperlyConfigured('MIDDLEWARE_EMPTY', `${cls.name} has none of handle, processView, processException or processTemplateResponse; implement at least one`);
+    }
+    return { instance, label: cls.name };
+  });
+}

@@ -1,0 +1,115 @@
+/**
+ * Settings: one typed object with documented defaults, overridable from the environment
+ * (`RONDO_<SETTING_NAME>`, e.g. RONDO_DEBUG=true, RONDO_ALLOWED_HOSTS=a.com,b.com;
+ * plus DATABASE_URL and REDIS_URL). Precedence: defaults < code < environment.
+ */
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import type { Class } from '../metadata/keys';
+import { DEFAULT_MIDDLEWARE } from '../middleware/defaults';
+
+export interface Settings {
+  /** Technical error pages and template reloading. Never on in production. Default false. */
+  debug: boolean;
+  /** Key for signing (sessions, CSRF, signed cookies). Required when debug is off and a component signs. */
+  secretKey: string;
+  /** Older keys still accepted when verifying signatures (key rotation). */
+  secretKeyFallbacks: string[];
+  /** Host names this site serves (Django's ALLOWED_HOSTS); '.example.com' matches subdomains, '*' any. */
+  allowedHosts: string[];
+  /** The middleware stack, any order (sorted by @Middleware order). Default: the built-in stack. */
+  middleware: Class[];
+  /** Largest request body read into memory, in bytes (413 beyond). Default 2.5 MB. */
+  dataUploadMaxMemorySize: number;
+  /** Most fields in a query string or form (400 beyond). Default 1000. */
+  dataUploadMaxNumberFields: number;
+  /** Database connection URL for apps and their models. Env: DATABASE_URL. */
+  databaseUrl: string;
+  /** Redis URL for shared stores (sessions, cache). Env: REDIS_URL. */
+  redisUrl: string;
+  /** node:http: ms to receive the complete headers. */
+  headersTimeout: number;
+  /** node:http: ms to receive the complete request. */
+  requestTimeout: number;
+  /** node:http: ms an idle keep-alive socket stays open. */
+  keepAliveTimeout: number;
+  /** node:http: largest request header block in bytes (431 beyond). */
+  maxHeaderSize: number;
+  /** Requests served on one keep-alive socket before it is closed (0 = no limit). */
+  maxRequestsPerSocket: number;
+  /** ms a graceful shutdown waits for in-flight requests before forcing. */
+  shutdownTimeout: number;
+}
+
+export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
+  debug: false,
+  secretKey: '',
+  secretKeyFallbacks: [],
+  allowedHosts: [],
+  middleware: DEFAULT_MIDDLEWARE,
+  dataUploadMaxMemorySize: 2.5 * 1024 * 1024,
+  dataUploadMaxNumberFields: 1000,
+  databaseUrl: 'postgres://127.0.0.1:5432/test',
+  redisUrl: 'redis://127.0.0.1:6379',
+  headersTimeout: 20_000,
+  requestTimeout: 60_000,
+  keepAliveTimeout: 5_000,
+  maxHeaderSize: 16 * 1024,
+  maxRequestsPerSocket: 0,
+  shutdownTimeout: 10_000,
+});
+
+/** Environment names that are not `RONDO_` + the setting name. */
+const ENV_ALIASES: Partial<Record<keyof Settings, string>> = { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL' };
+
+export function envName(key: string): string {
+  return ENV_ALIASES[key as keyof Settings] ?? `RONDO_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
+function fromEnv(key: string, text: string, fallback: unknown): unknown {
+  const where = `environment variable ${envName(key)}=${JSON.stringify(text)}`;
+  if (typeof fallback === 'boolean') {
+    if (/^(1|true|yes|on)$/i.test(text)) return true;
+    if (/^(0|false|no|off|)$/i.test(text)) return false;
+    throw new ImproperlyConfigured('SETTINGS_ENV_INVALID', `${where} is not a boolean; use true or false`);
+  }
+  if (typeof fallback === 'number') {
+    const value = Number(text);
+    if (text.trim() === '' || Number.isNaN(value)) throw new ImproperlyConfigured('SETTINGS_ENV_INVALID', `${where} is not a number`);
+    return value;
+  }
+  if (Array.isArray(fallback)) return text.split(',').map((s) => s.trim()).filter(Boolean);
+  return text;
+}
+
+/**
+ * Defaults, overlaid with the app's settings, overlaid with the environment. Unknown keys
+ * and values of the wrong type fail here, at start-up.
+ */
+export function resolveSettings(given: Partial<Settings> = {}, env: NodeJS.ProcessEnv = process.env): Settings {
+  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
+  for (const [key, value] of Object.entries(given)) {
+    if (!(key in DEFAULT_SETTINGS)) {
+      const near = Object.keys(DEFAULT_SETTINGS).filter((k) => k.toLowerCase() === key.toLowerCase());
+      throw new ImproperlyConfigured('SETTINGS_UNKNOWN', `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See the README's settings table`);
+    }
+    if (value !== undefined) settings[key] = value;
+  }
+  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
+    const text = env[envName(key)];
+    const isScalar = ['boolean', 'number', 'string'].includes(typeof fallback) || (Array.isArray(fallback) && fallback.every((v) => typeof v === 'string') && key !== 'middleware');
+    if (text !== undefined && isScalar) settings[key] = fromEnv(key, text, fallback);
+  }
+  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) checkType(key, settings[key], fallback);
+  return settings as unknown as Settings;
+}
+
+function checkType(key: string, value: unknown, fallback: unknown): void {
+  const expected = Array.isArray(fallback) ? 'array' : fallback === null ? 'null' : typeof fallback;
+  const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
+  if (expected !== 'null' && value !== null && expected !== actual) {
+    throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a ${expected}; got ${actual} (${JSON.stringify(value)})`);
+  }
+  if (typeof value === 'number' && (Number.isNaN(value) || value < 0)) {
+    throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a number >= 0; got ${value}`);
+  }
+}

@@ -1,0 +1,229 @@
+/**
+ * HttpRequest: what a view sees of one HTTP request. Built cheaply by the server adapter
+ * or the TestClient from a RequestInit; everything costly (path decoding, query, cookies,
+ * body) is parsed on first use and cached.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { RondoError } from '../errors/rondo-error';
+import { parseJsonBody, readBody, type BodySource } from './body';
+import { isJsonType, mediaType } from './content-negotiation';
+import { parseCookieHeader } from './cookies';
+import { BadRequest, UnsupportedMediaType } from './errors';
+import { RequestHeaders } from './headers';
+import { QueryDict } from './query-dict';
+
+/** What an adapter (node:http, TestClient) hands the framework for one request. */
+export interface RequestInit {
+  method: string;
+  /** Request target as received: `/path?query`. */
+  url: string;
+  /** Lower-cased header names, as node:http gives them. */
+  headers: IncomingHttpHeaders;
+  body?: BodySource;
+  remoteAddress?: string;
+  /** True when the connection itself is TLS. */
+  encrypted?: boolean;
+  httpVersion?: string;
+}
+
+/** Per-app limits and hooks every request of that app shares (built once at start-up). */
+export interface RequestOptions {
+  maxBodySize: number;
+  maxFields: number;
+  /** Body parsers beyond JSON and urlencoded forms (multipart), keyed by media type. */
+  bodyParsers?: ReadonlyMap<string, (request: HttpRequest) => Promise<void>>;
+}
+
+/** The parsed form of a urlencoded or multipart body. */
+export interface ParsedForm {
+  POST: QueryDict;
+  FILES?: unknown;
+}
+
+const EMPTY = new QueryDict();
+
+/** One incoming HTTP request. */
+export class HttpRequest {
+  readonly method: string;
+  /** The path as received, still percent-encoded, without the query string. */
+  readonly rawPath: string;
+  /** The raw query string, without `?`. */
+  readonly queryString: string;
+  readonly headers: RequestHeaders;
+  readonly remoteAddress: string;
+  readonly httpVersion: string;
+  /** Set by the app before the middleware chain runs. */
+  app: unknown;
+  /** The matched route: its name, pattern and converted params. Set by the resolver. */
+  resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown> } | undefined;
+  /** Set by SessionMiddleware. */
+  session: any;
+  /** Set by AuthenticationMiddleware. */
+  user: any;
+  /** Free space for middleware and views to share per-request data. */
+  readonly state: Record<string, unknown> = {};
+
+  private readonly init: RequestInit;
+  private readonly options: RequestOptions;
+  private decodedPath: string | undefined;
+  private query: QueryDict | undefined;
+  private cookies: Record<string, string> | undefined;
+  private bodyPromise: Promise<Buffer> | undefined;
+  private loadPromise: Promise<void> | undefined;
+  private form: ParsedForm | undefined;
+  private jsonValue: unknown;
+
+  constructor(init: RequestInit, options: RequestOptions) {
+    this.init = init;
+    this.options = options;
+    this.method = init.method.toUpperCase();
+    this.headers = new RequestHeaders(init.headers);
+    this.remoteAddress = init.remoteAddress ?? '';
+    this.httpVersion = init.httpVersion ?? '1.1';
+    const { path, query } = splitTarget(init.url);
+    this.rawPath = path;
+    this.queryString = query;
+  }
+
+  /** The percent-decoded path (decoded once). Invalid encodings or NUL bytes are a 400. */
+  get path(): string {
+    if (this.decodedPath === undefined) this.decodedPath = decodePath(this.rawPath);
+    return this.decodedPath;
+  }
+
+  /** The path with the query string, as received (Django's `get_full_path`). */
+  getFullPath(): string {
+    return this.queryString === '' ? this.rawPath : `${this.rawPath}?${this.queryString}`;
+  }
+
+  /** Query parameters (Django's `request.GET`). */
+  get GET(): QueryDict {
+    if (this.query === undefined) {
+      this.query = this.queryString === '' ? EMPTY : QueryDict.parse(this.queryString, this.options.maxFields);
+    }
+    return this.query;
+  }
+
+  /** Cookies sent by the client (null-prototype record). */
+  get COOKIES(): Record<string, string> {
+    if (this.cookies === undefined) this.cookies = parseCookieHeader(this.headers.get('cookie'));
+    return this.cookies;
+  }
+
+  /** 'https' when the connection is TLS, else 'http'. */
+  get scheme(): string {
+    return this.init.encrypted ? 'https' : 'http';
+  }
+
+  isSecure(): boolean {
+    return this.scheme === 'https';
+  }
+
+  /** The Host header (host and optional port). */
+  getHost(): string {
+    return this.headers.get('host') ?? '';
+  }
+
+  /** The media type of the body, lower-cased, without parameters. */
+  get contentType(): string {
+    return mediaType(this.headers.get('content-type'));
+  }
+
+  /** True when the request declares a body (Content-Length > 0 or chunked). */
+  get hasBody(): boolean {
+    const length = this.init.headers['content-length'];
+    if (length !== undefined) return length !== '0';
+    return this.init.headers['transfer-encoding'] !== undefined || this.init.body !== undefined;
+  }
+
+  /** The raw body, read once within `dataUploadMaxMemorySize` (413 beyond). */
+  body(): Promise<Buffer> {
+    if (this.bodyPromise === undefined) {
+      const declared = Number(this.init.headers['content-length'] ?? 0) || 0;
+      this.bodyPromise = readBody(this.init.body, this.options.maxBodySize, declared);
+    }
+    return this.bodyPromise;
+  }
+
+  /** The body parsed as JSON. 415 when the content type is not JSON, 400 when it is invalid. */
+  async json<T = unknown>(): Promise<T> {
+    if (!isJsonType(this.contentType)) {
+      throw new UnsupportedMediaType(
+        `Expected a JSON body (Content-Type: application/json) but got ${this.contentType || 'no Content-Type'}`,
+      );
+    }
+    await this.load();
+    return this.jsonValue as T;
+  }
+
+  /** Reads and parses the body once: JSON, urlencoded forms, and registered parsers (multipart). */
+  load(): Promise<void> {
+    if (this.loadPromise === undefined) this.loadPromise = this.parseBody();
+    return this.loadPromise;
+  }
+
+  /** Form fields of a urlencoded or multipart body (Django's `request.POST`); needs `load()` first. */
+  get POST(): QueryDict {
+    if (this.form !== undefined) return this.form.POST;
+    if (!this.hasBody || !isFormType(this.contentType)) return EMPTY;
+    throw new RondoError(
+      'BODY_NOT_LOADED',
+      'request.POST was read before the body was loaded: call `await request.load()` first ' +
+        '(views get the body loaded for them; middleware must load it themselves)',
+    );
+  }
+
+  /** Uploaded files of a multipart body; needs `load()` first. */
+  get FILES(): unknown {
+    return this.form?.FILES;
+  }
+
+  /** Used by body parsers (multipart) to hand back the parsed form. */
+  setForm(form: ParsedForm): void {
+    this.form = form;
+  }
+
+  private async parseBody(): Promise<void> {
+    const type = this.contentType;
+    if (isJsonType(type)) {
+      this.jsonValue = parseJsonBody(await this.body());
+    } else if (type === 'application/x-www-form-urlencoded') {
+      const text = (await this.body()).toString('utf8');
+      this.form = { POST: QueryDict.parse(text, this.options.maxFields) };
+    } else {
+      const parser = this.options.bodyParsers?.get(type);
+      if (parser !== undefined) await parser(this);
+    }
+  }
+}
+
+function isFormType(type: string): boolean {
+  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
+}
+
+function splitTarget(url: string): { path: string; query: string } {
+  let target = url;
+  if (target.charCodeAt(0) !== 47 /* / */) {
+    // Absolute-form (proxies send `GET http://host/path`): keep the path part only.
+    const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
+    target = match ? target.slice(match[0].length) || '/' : '/' + target;
+  }
+  const question = target.indexOf('?');
+  if (question === -1) return { path: target, query: '' };
+  return { path: target.slice(0, question), query: target.slice(question + 1) };
+}
+
+function decodePath(raw: string): string {
+  if (raw.indexOf('%') === -1) {
+    if (raw.indexOf('\0') !== -1) throw new BadRequest('The request path has a NUL byte');
+    return raw;
+  }
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    throw new BadRequest(`The request path has an invalid percent-encoding: ${JSON.stringify(raw.slice(0, 200))}`);
+  }
+  if (decoded.indexOf('\0') !== -1) throw new BadRequest('The request path has a NUL byte');
+  return decoded;
+}

@@ -1,0 +1,155 @@
+/**
+ * The HttpResponse family (Django's names). A response is plain data: status, headers,
+ * cookies and a body (string, Buffer or async iterable). Writing it to a socket is the
+ * server adapter's job; the TestClient reads the same object in process.
+ */
+import { serializeCookie, type CookieOptions } from './cookies';
+import { DisallowedRedirect } from './errors';
+import { ResponseHeaders } from './headers';
+
+/** Options shared by every response constructor. */
+export interface ResponseInit {
+  status?: number;
+  contentType?: string;
+  headers?: Record<string, string | number>;
+}
+
+/** A body streamed chunk by chunk. */
+export type StreamBody = AsyncIterable<string | Buffer | Uint8Array> | Iterable<string | Buffer | Uint8Array>;
+
+/**
+ * A response with a complete body.
+ *
+ * @example return new HttpResponse('<p>Hi</p>', { status: 201, headers: { 'X-Thing': '1' } });
+ */
+export class HttpResponse {
+  status: number;
+  readonly headers: ResponseHeaders;
+  /** Set-Cookie values by cookie name (one header each). */
+  readonly cookies = new Map<string, string>();
+  /** The body; `''` for none. */
+  content: string | Buffer;
+  /** Set for streamed bodies (StreamingHttpResponse, FileResponse). */
+  stream: StreamBody | undefined;
+
+  constructor(content: string | Buffer = '', init: ResponseInit = {}) {
+    this.status = init.status ?? 200;
+    this.headers = new ResponseHeaders(init.headers);
+    this.headers.setDefault('Content-Type', init.contentType ?? 'text/html; charset=utf-8');
+    this.content = content;
+    this.stream = undefined;
+  }
+
+  /** True for a body sent in pieces. */
+  get streaming(): boolean {
+    return this.stream !== undefined;
+  }
+
+  /** The body as text (non-streaming responses). */
+  get text(): string {
+    return typeof this.content === 'string' ? this.content : this.content.toString('utf8');
+  }
+
+  /**
+   * Sets a cookie. Defaults: Path=/, HttpOnly, SameSite=Lax.
+   *
+   * @example response.setCookie('theme', 'dark', { maxAge: 3600 });
+   */
+  setCookie(name: string, value: string, options?: CookieOptions): this {
+    this.cookies.set(name, serializeCookie(name, value, options));
+    return this;
+  }
+
+  /** Expires a cookie in the browser (same path and domain as it was set with). */
+  deleteCookie(name: string, options: { path?: string; domain?: string; sameSite?: CookieOptions['sameSite']; secure?: boolean } = {}): this {
+    this.cookies.set(name, serializeCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) }));
+    return this;
+  }
+}
+
+/**
+ * A JSON response (`application/json`).
+ *
+ * @example return new JsonResponse({ ok: true }, { status: 201 });
+ */
+export class JsonResponse extends HttpResponse {
+  readonly data: unknown;
+
+  constructor(data: unknown, init: ResponseInit = {}) {
+    super(JSON.stringify(data) ?? 'null', { ...init, contentType: init.contentType ?? 'application/json' });
+    this.data = data;
+  }
+}
+
+const SAFE_SCHEMES = new Set(['http', 'https', 'ftp']);
+
+function checkRedirectTarget(url: string): string {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim());
+  if (scheme && !SAFE_SCHEMES.has(scheme[1].toLowerCase())) {
+    throw new DisallowedRedirect(`Refusing to redirect to a URL with the unsafe scheme ${scheme[1]}:`);
+  }
+  return url;
+}
+
+/** 302 Found to `url` (http, https, ftp or relative; other schemes are refused). */
+export class HttpResponseRedirect extends HttpResponse {
+  constructor(url: string, init: ResponseInit = {}) {
+    super('', { status: 302, ...init });
+    this.headers.set('Location', checkRedirectTarget(url));
+  }
+
+  get url(): string {
+    return this.headers.get('Location') ?? '';
+  }
+}
+
+/** 301 Moved Permanently to `url`. */
+export class HttpResponsePermanentRedirect extends HttpResponseRedirect {
+  constructor(url: string, init: ResponseInit = {}) {
+    super(url, { ...init, status: 301 });
+  }
+}
+
+/** 405 with `Allow` listing the permitted methods. */
+export class HttpResponseNotAllowed extends HttpResponse {
+  constructor(permittedMethods: readonly string[], content = '', init: ResponseInit = {}) {
+    super(content, { ...init, status: 405 });
+    this.headers.set('Allow', permittedMethods.join(', '));
+  }
+}
+
+/** 404 with a body of your choice. */
+export class HttpResponseNotFound extends HttpResponse {
+  constructor(content: string | Buffer = '', init: ResponseInit = {}) {
+    super(content, { ...init, status: 404 });
+  }
+}
+
+/** 400 with a body of your choice. */
+export class HttpResponseBadRequest extends HttpResponse {
+  constructor(content: string | Buffer = '', init: ResponseInit = {}) {
+    super(content, { ...init, status: 400 });
+  }
+}
+
+/** 403 with a body of your choice. */
+export class HttpResponseForbidden extends HttpResponse {
+  constructor(content: string | Buffer = '', init: ResponseInit = {}) {
+    super(content, { ...init, status: 403 });
+  }
+}
+
+/**
+ * A response whose body is produced piece by piece from an (async) iterable.
+ * The server writes each chunk as it comes, respecting backpressure.
+ *
+ * @example
+ * async function* rows() { yield 'a\n'; yield 'b\n'; }
+ * return new StreamingHttpResponse(rows(), { contentType: 'text/plain' });
+ */
+export class StreamingHttpResponse extends HttpResponse {
+  constructor(stream: StreamBody, init: ResponseInit = {}) {
+    super('', init);
+    this.stream = stream;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The bodies of error responses: plain pages (debug off), technical pages (debug on) and
+ * RFC 9457 problem+json for clients that prefer JSON. Everything shown is HTML-escaped;
+ * credentials in headers are masked.
+ */
+import type { HttpRequest } from '../http/request';
+import { HttpResponse, JsonResponse } from '../http/response';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
+  500: 'Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+};
+
+const MASKED_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization', 'x-csrftoken', 'x-api-key', 'x-auth-token']);
+
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? 'Error';
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function page(status: number, body: string): string {
+  const title = `${statusTitle(status)} (${status})`;
+  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+    '<style>body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto}' +
+    'table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}</style>' +
+    `</head><body><h1>${title}</h1>${body}</body></html>\n`;
+}
+
+/** The page a user sees with debug off: status and, for 4xx, the client-facing message. */
+export function plainPage(status: number, detail: string | undefined): HttpResponse {
+  return new HttpResponse(page(status, detail ? `<p>${escapeHtml(detail)}</p>` : ''), { status });
+}
+
+/** RFC 9457 problem details. */
+export function problemResponse(request: HttpRequest, status: number, detail: string | undefined, extra?: Record<string, unknown>): HttpResponse {
+  const body: Record<string, unknown> = { type: 'about:blank', title: statusTitle(status), status };
+  if (detail) body.detail = detail;
+  body.instance = request.rawPath;
+  if (extra) Object.assign(body, extra);
+  return new JsonResponse(body, { status, contentType: 'application/problem+json' });
+}
+
+/** Debug 404: the message and every URL pattern that was tried, in order. */
+export function technical404(request: HttpRequest, message: string, patterns: ReadonlyArray<{ path: string; methods: readonly string[]; name?: string }>): HttpResponse {
+  const rows = patterns
+    .map((p) => `<tr><td><code>${escapeHtml(p.path)}</code></td><td>${escapeHtml(p.methods.join(', '))}</td><td>${escapeHtml(p.name ?? '')}</td></tr>`)
+    .join('');
+  const body =
+    `<p>${escapeHtml(message)}</p><p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
+    `<p>Rondo tried these URL patterns, in this order:</p><table><tr><th>Pattern</th><th>Methods</th><th>Name</th></tr>${rows}</table>` +
+    "<p>You see this page because debug is on. Turn it off and Rondo shows a plain 404 page.</p>";
+  return new HttpResponse(page(404, body), { status: 404 });
+}
+
+/** Debug 500: exception, stack and the request, with credentials masked. */
+export function technical500(request: HttpRequest, error: unknown): HttpResponse {
+  const err = error instanceof Error ? error : new Error(String(error));
+  const headers = [...request.headers.entries()]
+    .map(([name, value]) => `<tr><td>${escapeHtml(name)}</td><td>${MASKED_HEADERS.has(name) ? '********************' : escapeHtml(value)}</td></tr>`)
+    .join('');
+  const query = [...request.GET.entries()].map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('');
+  const body =
+    `<h2>${escapeHtml(err.name)}: ${escapeHtml(err.message)}</h2>` +
+    `<p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
+    `<h3>Traceback</h3><pre>${escapeHtml(err.stack ?? String(err))}</pre>` +
+    `<h3>Query</h3><table>${query || '<tr><td>(none)</td></tr>'}</table>` +
+    `<h3>Headers</h3><table>${headers}</table>` +
+    "<p>You see this page because debug is on. Never turn it on in production: it shows your code.</p>";
+  return new HttpResponse(page(500, body), { status: 500 });
+}
+
+/** The same for JSON clients: problem+json with the exception and stack lines. */
+export function technical500Json(request: HttpRequest, error: unknown): HttpResponse {
+  const err = error instanceof Error ? error : new Error(String(error));
+  return problemResponse(request, 500, `${err.name}: ${err.message}`, { stack: (err.stack ?? '').split('\n').map((l) => l.trim()) });
+}

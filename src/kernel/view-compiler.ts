@@ -1,0 +1,53 @@
+/**
+ * Compiles one controller method into a CompiledView at start-up: the controller instance
+ * (or, for request-scoped controllers, its per-request builder) plus the argument invoker.
+ */
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import { AppContainer } from '../di/container-builder';
+import { RequestScope } from '../di/request-scope';
+import type { HttpRequest } from '../http/request';
+import type { ViewInfo } from '../middleware/middleware-decorator';
+import { compileInvoker, type Params } from '../views/argument-resolvers';
+import { viewOptions } from '../views/view-options';
+
+export interface CompiledView {
+  info: ViewInfo;
+  /** Builds (if request-scoped) the controller and calls the view. */
+  call(request: HttpRequest, params: Params): unknown;
+}
+
+export interface ViewSpec {
+  controller: Function;
+  methodName: string;
+  name: string | undefined;
+  route: string;
+}
+
+export function compileView(spec: ViewSpec, container: AppContainer): CompiledView {
+  const source = `${spec.controller.name}.${spec.methodName}`;
+  const invoke = compileInvoker(spec.controller, spec.methodName, source);
+  const info: ViewInfo = {
+    source,
+    controller: spec.controller,
+    methodName: spec.methodName,
+    name: spec.name,
+    route: spec.route,
+    options: viewOptions(spec.controller, spec.methodName),
+  };
+  if (container.scope(spec.controller as never) === 'request') {
+    const build = container.requestFactory(spec.controller as never) as (scope: RequestScope) => object;
+    return { info, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
+  }
+  const instance = instantiate(spec.controller, container);
+  return { info, call: (request, params) => invoke(instance, request, params) };
+}
+
+/** Resolves a singleton at start-up, so a throwing constructor fails createApp, not a request. */
+export function instantiate(cls: Function, container: AppContainer): object {
+  try {
+    return container.get(cls as never) as object;
+  } catch (error) {
+    if (error instanceof ImproperlyConfigured) throw error;
+    throw new ImproperlyConfigured('DI_CONSTRUCTION_FAILED', `${cls.name} could not be constructed at start-up: ${(error as Error).message}`);
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * The reflect-metadata keys every decorator writes under, and the shapes of what it writes.
+ * Named once here; read only at start-up (never per request).
+ */
+import 'reflect-metadata';
+
+/** Class-level @Route: URL prefix and name namespace. */
+export const CONTROLLER_KEY = Symbol.for('rondo:controller');
+/** Method-level @Route / @Get...: a list on the class. */
+export const ROUTES_KEY = Symbol.for('rondo:routes');
+/** @Middleware(order). */
+export const MIDDLEWARE_KEY = Symbol.for('rondo:middleware');
+/** @Injectable(options). */
+export const INJECTABLE_KEY = Symbol.for('rondo:injectable');
+/** @Inject(token) on constructor parameters: index → token. */
+export const INJECT_KEY = Symbol.for('rondo:inject');
+/** Parameter decorators of view methods: method name → parameter list. */
+export const VIEW_PARAMS_KEY = Symbol.for('rondo:view-params');
+/** View options (csrfExempt, loginRequired...) by method name; '' holds the class-wide ones. */
+export const VIEW_OPTIONS_KEY = Symbol.for('rondo:view-options');
+
+export type Class<T = any> = new (...args: any[]) => T;
+export type Token<T = unknown> = Class<T> | symbol | string;
+
+export interface ControllerMeta {
+  prefix: string;
+  namespace: string | undefined;
+}
+
+export interface RouteMeta {
+  methodName: string;
+  path: string;
+  name: string | undefined;
+  methods: string[];
+}
+
+export interface MiddlewareMeta {
+  order: number;
+}
+
+export type Scope = 'singleton' | 'request' | 'transient';
+
+export interface InjectableMeta {
+  scope: Scope;
+}
+
+export type ParamKind = 'param' | 'query' | 'body' | 'req' | 'header' | 'cookie' | 'session' | 'user';
+
+export interface ParamMeta {
+  index: number;
+  kind: ParamKind;
+  name: string | undefined;
+}
+
+/** Reads a list stored under `key` on `target`, copying so a subclass never mutates its parent's. */
+export function ownList<T>(key: symbol, target: object): T[] {
+  return [...((Reflect.getMetadata(key, target) as T[] | undefined) ?? [])];
+}

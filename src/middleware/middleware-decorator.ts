@@ -1,0 +1,51 @@
+/**
+ * @Middleware(order) and the contract a middleware class fulfils. Lowest order is
+ * outermost: it sees the request first and the response last.
+ */
+import type { HttpRequest } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import { MIDDLEWARE_KEY, type MiddlewareMeta } from '../metadata/keys';
+
+/** Calls the rest of the chain (inner middleware and the view). Call it at most once. */
+export type Next = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** What the view step knows of the matched view, passed to `processView`. */
+export interface ViewInfo {
+  /** `PostController.detail` */
+  source: string;
+  controller: Function;
+  methodName: string;
+  /** `namespace:name` or undefined. */
+  name: string | undefined;
+  /** The route pattern as declared, e.g. `/posts/<int:id>`. */
+  route: string;
+  /** Options set by view decorators (csrfExempt, loginRequired...). */
+  options: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The shape of a middleware class. Every method is optional; `handle` wraps the rest of
+ * the chain, the `process*` hooks are Django's.
+ */
+export interface MiddlewareHandler {
+  handle?(request: HttpRequest, next: Next): Promise<HttpResponse> | HttpResponse;
+  processView?(request: HttpRequest, view: ViewInfo, params: Record<string, unknown>): Promise<HttpResponse | void> | HttpResponse | void;
+  processException?(request: HttpRequest, error: unknown): Promise<HttpResponse | void> | HttpResponse | void;
+  processTemplateResponse?(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse;
+}
+
+/**
+ * Registers a middleware class at `order` (unique per app; built-ins use 50-700 with gaps).
+ *
+ * @example
+ * @Middleware(150)
+ * export class TimingMiddleware {
+ *   async handle(request: HttpRequest, next: Next) { const r = await next(request); r.headers.set('X-T', '1'); return r; }
+ * }
+ */
+export function Middleware(order: number): ClassDecorator {
+  return (target) => {
+    const meta: MiddlewareMeta = { order };
+    Reflect.defineMetadata(MIDDLEWARE_KEY, meta, target);
+  };
+}

@@ -1,0 +1,140 @@
+/**
+ * The node:http adapter: turns IncomingMessage into a RequestInit, runs the app, writes
+ * the response, and manages the listening server (timeouts, graceful close). The only
+ * module importing node:http.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { HttpRequest, RequestInit } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import { isPromise, type MaybePromise } from '../kernel/chain';
+import type { Logger } from '../kernel/logger';
+import { writeResponse } from './response-writer';
+
+/** What the server needs from an app. */
+export interface ServedApp {
+  createRequest(init: RequestInit): HttpRequest;
+  handle(request: HttpRequest): MaybePromise<HttpResponse>;
+  readonly logger: Logger;
+}
+
+export interface ServerLimits {
+  headersTimeout: number;
+  requestTimeout: number;
+  keepAliveTimeout: number;
+  maxHeaderSize: number;
+  maxRequestsPerSocket: number;
+  shutdownTimeout: number;
+}
+
+export interface ListenOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 8000; 0 picks a free port. */
+  port?: number;
+}
+
+function toInit(req: IncomingMessage): RequestInit {
+  const socket = req.socket as Socket & { encrypted?: boolean };
+  return {
+    method: req.method ?? 'GET',
+    url: req.url ?? '/',
+    headers: req.headers,
+    body: req,
+    remoteAddress: socket.remoteAddress,
+    encrypted: socket.encrypted === true,
+    httpVersion: req.httpVersion,
+  };
+}
+
+async function respondLater(app: ServedApp, res: ServerResponse, pending: Promise<HttpResponse>, isHead: boolean): Promise<void> {
+  let response: HttpResponse;
+  try {
+    response = await pending;
+  } catch (error) {
+    app.logger.error('The kernel rejected; this is a Rondo bug', error);
+    res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
+    return;
+  }
+  write(app, res, response, isHead);
+}
+
+function write(app: ServedApp, res: ServerResponse, response: HttpResponse, isHead: boolean): void {
+  try {
+    writeResponse(res, response, isHead, app.logger);
+  } catch (error) {
+    app.logger.error(`Could not write the response to ${res.req.method} ${res.req.url?.slice(0, 500)}`, error);
+    if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
+    else res.destroy();
+  }
+}
+
+/** A `(req, res)` listener for `http.createServer(app.handler)`. */
+export function requestListener(app: ServedApp): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const request = app.createRequest(toInit(req));
+    const isHead = request.method === 'HEAD';
+    const result = app.handle(request);
+    if (isPromise<HttpResponse>(result)) void respondLater(app, res, result, isHead);
+    else write(app, res, result, isHead);
+  };
+}
+
+/** A listening server. `close()` stops accepting and waits for in-flight requests. */
+export class RunningServer {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    readonly server: http.Server,
+    private readonly shutdownTimeout: number,
+  ) {}
+
+  get port(): number {
+    return (this.server.address() as AddressInfo).port;
+  }
+
+  get host(): string {
+    return (this.server.address() as AddressInfo).address;
+  }
+
+  get url(): string {
+    const host = this.host.includes(':') ? `[${this.host}]` : this.host;
+    return `http://${host}:${this.port}`;
+  }
+
+  /** Stops accepting, lets in-flight requests finish, closes idle keep-alive sockets. */
+  close(): Promise<void> {
+    if (this.closing === undefined) {
+      this.closing = new Promise((resolve) => {
+        const force = setTimeout(() => this.server.closeAllConnections(), this.shutdownTimeout);
+        force.unref();
+        this.server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        this.server.closeIdleConnections();
+      });
+    }
+    return this.closing;
+  }
+}
+
+/** Starts node:http with the hardened limits from settings. */
+export function startServer(app: ServedApp, limits: ServerLimits, options: ListenOptions): Promise<RunningServer> {
+  const server = http.createServer(
+    { maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeout, headersTimeout: limits.headersTimeout, keepAliveTimeout: limits.keepAliveTimeout },
+    requestListener(app),
+  );
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  // During close, finished responses end their keep-alive socket instead of idling on it.
+  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
+    if (!server.listening) res.shouldKeepAlive = false;
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(new RunningServer(server, limits.shutdownTimeout));
+    });
+  });
+}

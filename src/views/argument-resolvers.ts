@@ -1,0 +1,113 @@
+/**
+ * Compiles a view method's parameter decorators into an invoker, once at start-up.
+ * Per request it only runs the precomputed resolvers: no metadata lookups.
+ */
+import { RondoError } from '../errors/rondo-error';
+import { BadRequest, UnsupportedMediaType } from '../http/errors';
+import { isJsonType } from '../http/content-negotiation';
+import type { HttpRequest } from '../http/request';
+import { VIEW_PARAMS_KEY, type ParamMeta } from '../metadata/keys';
+
+export type Params = Record<string, unknown>;
+export type ArgResolver = (request: HttpRequest, params: Params) => unknown;
+
+/** Calls a view on an instance with its arguments resolved. */
+export type Invoker = (instance: object, request: HttpRequest, params: Params) => unknown;
+
+/** Resolves the argument for one decorated parameter (body parsing is async). */
+interface ResolverSpec {
+  resolve: ArgResolver;
+  async: boolean;
+}
+
+export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
+  const fn = (ctor.prototype as Record<string, unknown>)[methodName];
+  if (typeof fn !== 'function') {
+    throw new RondoError('VIEW_NOT_A_METHOD', `${source} is decorated as a route but is not a method`);
+  }
+  const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
+  if (metas === undefined || metas.length === 0) {
+    return (instance, request, params) => fn.call(instance, request, params);
+  }
+  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype, methodName) as unknown[] | undefined) ?? [];
+  const count = Math.max(...metas.map((m) => m.index)) + 1;
+  const specs: ResolverSpec[] = [];
+  for (let i = 0; i < count; i++) {
+    const meta = metas.find((m) => m.index === i);
+    if (meta === undefined) {
+      throw new RondoError(
+        'VIEW_PARAM_UNDECORATED',
+        `Parameter #${i} of ${source} has no decorator while others do; decorate it (@Req(), @Param('x'), ...) so Rondo knows what to pass`,
+      );
+    }
+    specs.push(resolverFor(meta, types[i], source));
+  }
+  const resolvers = specs.map((s) => s.resolve);
+  if (specs.some((s) => s.async)) {
+    return async (instance, request, params) => {
+      const args = new Array(count);
+      for (let i = 0; i < count; i++) args[i] = await resolvers[i](request, params);
+      return fn.apply(instance, args);
+    };
+  }
+  return (instance, request, params) => {
+    const args = new Array(count);
+    for (let i = 0; i < count; i++) args[i] = resolvers[i](request, params);
+    return fn.apply(instance, args);
+  };
+}
+
+function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSpec {
+  const name = meta.name;
+  const sync = (resolve: ArgResolver): ResolverSpec => ({ resolve, async: false });
+  switch (meta.kind) {
+    case 'req':
+      return sync((request) => request);
+    case 'param':
+      return sync(name === undefined ? (_r, params) => params : (_r, params) => coerce(params[name], type, `path parameter '${name}'`));
+    case 'query':
+      return sync(name === undefined ? (request) => request.GET : (request) => coerce(request.GET.get(name), type, `query parameter '${name}'`));
+    case 'header':
+      return sync((request) => coerce(request.headers.get(name!), type, `header '${name}'`));
+    case 'cookie':
+      return sync((request) => coerce(request.COOKIES[name!], type, `cookie '${name}'`));
+    case 'session':
+      return sync((request) => request.session);
+    case 'user':
+      return sync((request) => request.user);
+    case 'body':
+      return { resolve: readBodyArgument, async: true };
+    default:
+      throw new RondoError('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
+  }
+}
+
+/** @Body(): the JSON value, or the form fields as an object. */
+async function readBodyArgument(request: HttpRequest): Promise<unknown> {
+  const type = request.contentType;
+  if (isJsonType(type)) return request.json();
+  await request.load();
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
+  if (!request.hasBody) return undefined;
+  throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
+}
+
+const TRUE = new Set(['true', '1', 'on', 'yes']);
+const FALSE = new Set(['false', '0', 'off', 'no', '']);
+
+/** Converts a string from the URL or headers to the parameter's declared primitive type. */
+function coerce(value: unknown, type: unknown, label: string): unknown {
+  if (typeof value !== 'string') return value;
+  if (type === Number) {
+    const number = Number(value);
+    if (value.trim() === '' || Number.isNaN(number)) throw new BadRequest(`The ${label} must be a number; got ${JSON.stringify(value)}`);
+    return number;
+  }
+  if (type === Boolean) {
+    const lower = value.toLowerCase();
+    if (TRUE.has(lower)) return true;
+    if (FALSE.has(lower)) return false;
+    throw new BadRequest(`The ${label} must be true or false; got ${JSON.stringify(value)}`);
+  }
+  return value;
+}

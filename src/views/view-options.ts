@@ -1,0 +1,29 @@
+/**
+ * View options: small flags a decorator puts on a view method or a whole controller,
+ * read by middleware at start-up or in `processView` (e.g. csrfExempt, loginRequired).
+ */
+import { VIEW_OPTIONS_KEY } from '../metadata/keys';
+
+/**
+ * Builds a decorator that sets `options[key] = value` on a method, or on every method of a
+ * class. Built-in decorators such as `@CsrfExempt()` are made with it.
+ *
+ * @example export const Audited = () => ViewOption('audited', true);
+ */
+export function ViewOption(key: string, value: unknown): ClassDecorator & MethodDecorator {
+  return ((target: object, propertyKey?: string | symbol) => {
+    const ctor = propertyKey === undefined ? target : (target as { constructor: object }).constructor;
+    const method = propertyKey === undefined ? '' : String(propertyKey);
+    const all = new Map<string, Record<string, unknown>>(
+      (Reflect.getOwnMetadata(VIEW_OPTIONS_KEY, ctor) as Map<string, Record<string, unknown>> | undefined) ?? [],
+    );
+    all.set(method, { ...all.get(method), [key]: value });
+    Reflect.defineMetadata(VIEW_OPTIONS_KEY, all, ctor);
+  }) as ClassDecorator & MethodDecorator;
+}
+
+/** Class-wide options overlaid with the method's own. */
+export function viewOptions(ctor: object, methodName: string): Record<string, unknown> {
+  const all = Reflect.getMetadata(VIEW_OPTIONS_KEY, ctor) as Map<string, Record<string, unknown>> | undefined;
+  return Object.freeze({ ...all?.get(''), ...all?.get(methodName) });
+}
