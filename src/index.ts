@@ -16,6 +16,7 @@ export {
 } from './http/errors';
 export { HttpRequest, type RequestInit } from './http/request';
 export { QueryDict } from './http/query-dict';
+export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './http/signing';
 export { RequestHeaders, ResponseHeaders } from './http/headers';
 export type { CookieOptions } from './http/cookies';
 export {

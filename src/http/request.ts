@@ -60,6 +60,10 @@ export class HttpRequest {
   session: any;
   /** Set by AuthenticationMiddleware. */
   user: any;
+  /** Set by MessageMiddleware: `request.messages.add(level, text)`. */
+  messages: any;
+  /** Set by CsrfViewMiddleware: returns the masked CSRF token for a form. */
+  csrfToken: (() => string) | undefined;
   /** Free space for middleware and views to share per-request data. */
   readonly state: Record<string, unknown> = {};
 
