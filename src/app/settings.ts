@@ -38,6 +38,10 @@ export interface Settings {
   maxRequestsPerSocket: number;
   /** ms a graceful shutdown waits for in-flight requests before forcing. */
   shutdownTimeout: number;
+  /** URL prefix of static files (templates' `static(path)`). Default '/static/'. */
+  staticUrl: string;
+  /** Folders static files are served from in development, searched in order. Default []. */
+  staticDirs: string[];
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -56,6 +60,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   maxHeaderSize: 16 * 1024,
   maxRequestsPerSocket: 0,
   shutdownTimeout: 10_000,
+  staticUrl: '/static/',
+  staticDirs: [],
 });
 
 /** Environment names that are not `RONDO_` + the setting name. */
