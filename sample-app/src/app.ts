@@ -1,0 +1,20 @@
+/**
+ * The sample blog's app: discovers its controllers, services and middleware from the
+ * compiled folders next to this file.
+ */
+import { createApp, type App, type CreateAppOptions } from 'rondo';
+
+/** Builds the blog app; tests pass their own settings and logger. */
+export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'baseDir'> = {}): Promise<App> {
+  return createApp({
+    ...options,
+    settings: {
+      // A development key so `npm start` works out of the box; production sets RONDO_SECRET_KEY.
+      secretKey: 'sample-app-development-key-not-for-production',
+      allowedHosts: ['127.0.0.1', 'localhost'],
+      ...options.settings,
+    },
+    baseDir: __dirname,
+    discover: ['controllers', 'services', 'middleware'],
+  });
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+/**
+ * The `rondo` command: new, routes, check, runserver. Commands that need the project's
+ * app load it with `loadApp` (see load-app.ts). Exit codes: 0 ok, 1 error, 2 usage.
+ */
+import 'reflect-metadata';
+import { resolve } from 'node:path';
+import { RondoError } from '../index';
+import { newProject } from './commands/new-project';
+import { formatRoutes } from './commands/routes';
+import { loadApp } from './load-app';
+
+const USAGE = `Usage: rondo <command> [options]
+
+Commands:
+  new <name> [--rondo <spec>]        create a new project in ./<name>
+  routes [--app <module>]            print the URL table
+  check [--app <module>]             build the app and report configuration problems
+  runserver [host:port] [--app <m>]  serve the app (default 127.0.0.1:8000)
+
+--app defaults to package.json "rondo.app", else dist/src/app.js (compiled JavaScript).`;
+
+interface Parsed {
+  positional: string[];
+  flags: Map<string, string>;
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const positional: string[] = [];
+  const flags = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg.startsWith('--')) {
+      const [key, inline] = arg.slice(2).split('=', 2);
+      flags.set(key, inline ?? (argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[++i] : 'true'));
+    } else positional.push(arg);
+  }
+  return { positional, flags };
+}
+
+async function run(argv: string[], out: (text: string) => void): Promise<number> {
+  const { positional, flags } = parseArgs(argv);
+  const [command, ...rest] = positional;
+  switch (command) {
+    case 'new': {
+      if (!rest[0]) return usage(out, 'rondo new needs a project name');
+      const spec = flags.get('rondo') ?? `file:${resolve(__dirname, '../../..')}`;
+      const files = newProject(rest[0], { rondoSpec: spec });
+      out(`Created ${rest[0]}/ with ${files.length} files. Next:\n  cd ${rest[0]}\n  npm install\n  npm start`);
+      return 0;
+    }
+    case 'routes': {
+      const app = await loadApp(flags.get('app'));
+      out(formatRoutes(app));
+      await app.close();
+      return 0;
+    }
+    case 'check': {
+      const app = await loadApp(flags.get('app'));
+      out(`System check identified no issues (${app.routes().length} routes).`);
+      await app.close();
+      return 0;
+    }
+    case 'runserver': {
+      const [host, port] = (rest[0] ?? '127.0.0.1:8000').split(':');
+      const app = await loadApp(flags.get('app'));
+      const server = await app.listen({ host: host || '127.0.0.1', port: Number(port ?? 8000) });
+      out(`Rondo serving on ${server.url} (Ctrl-C to stop)`);
+      return -1;
+    }
+    case undefined:
+    case 'help':
+      out(USAGE);
+      return 0;
+    default:
+      return usage(out, `Unknown command '${command}'`);
+  }
+}
+
+function usage(out: (text: string) => void, problem: string): number {
+  out(`${problem}\n\n${USAGE}`);
+  return 2;
+}
+
+run(process.argv.slice(2), (text) => process.stdout.write(`${text}\n`)).then(
+  (code) => {
+    if (code >= 0) process.exitCode = code;
+  },
+  (error: unknown) => {
+    if (error instanceof RondoError) process.stderr.write(`${error.name} [${error.code}]: ${error.message}\n`);
+    else process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+    process.exitCode = 1;
+  },
+);

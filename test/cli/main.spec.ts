@@ -1,0 +1,81 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../..');
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+const SAMPLE = join(ROOT, 'dist/sample-app/src/app.js');
+
+function rondo(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 20_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('rondo CLI', () => {
+  it('prints the route table of an app with `routes`', () => {
+    const { code, stdout } = rondo(['routes', '--app', SAMPLE]);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/^PATH\s+METHODS\s+NAME\s+VIEW/);
+    expect(stdout).to.match(/\/api\/posts\/<int:id>\s+GET\s+api:detail\s+PostApiController\.detail/);
+  });
+
+  it('reads the app module from package.json "rondo.app" when --app is absent', () => {
+    const { code, stdout } = rondo(['check']);
+    expect(code).to.equal(0);
+    expect(stdout).to.match(/System check identified no issues \(\d+ routes\)/);
+  });
+
+  it('reports a configuration mistake with its code and exits 1 on `check`', () => {
+    const { code, stderr } = rondo(['check', '--app', join(ROOT, 'dist/test/fixtures/cli/broken-app.js')]);
+    expect(code).to.equal(1);
+    expect(stderr).to.match(/ImproperlyConfigured \[ROUTE_DUPLICATE\]/);
+    expect(stderr).to.include('First.one').and.include('Second.two');
+  });
+
+  it('explains how to fix a missing app module', () => {
+    const { code, stderr } = rondo(['routes', '--app', 'dist/nowhere.js']);
+    expect(code).to.equal(1);
+    expect(stderr).to.include('CLI_APP_NOT_FOUND').and.include('npm run build');
+  });
+
+  it('rejects an unknown command with usage and exit code 2', () => {
+    const { code, stdout } = rondo(['frobnicate']);
+    expect(code).to.equal(2);
+    expect(stdout).to.include("Unknown command 'frobnicate'").and.include('Usage: rondo');
+  });
+
+  describe('rondo new', () => {
+    let dir: string;
+    beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rondo-new-')); });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('creates a project with an app, a controller, a service and a test', () => {
+      const { code, stdout } = rondo(['new', 'my-blog'], dir);
+      expect(code).to.equal(0);
+      expect(stdout).to.include('Created my-blog/');
+      for (const file of ['package.json', 'tsconfig.json', 'src/app.ts', 'src/main.ts', 'src/controllers/home.controller.ts', 'test/controllers/home.controller.spec.ts']) {
+        expect(existsSync(join(dir, 'my-blog', file)), file).to.equal(true);
+      }
+      const pkg = JSON.parse(readFileSync(join(dir, 'my-blog/package.json'), 'utf8'));
+      expect(pkg.name).to.equal('my-blog');
+      expect(pkg.dependencies.rondo).to.equal(`file:${ROOT}`);
+      const tsconfig = JSON.parse(readFileSync(join(dir, 'my-blog/tsconfig.json'), 'utf8'));
+      expect(tsconfig.compilerOptions.emitDecoratorMetadata).to.equal(true);
+    });
+
+    it('refuses to overwrite a folder that is not empty', () => {
+      rondo(['new', 'taken'], dir);
+      const { code, stderr } = rondo(['new', 'taken'], dir);
+      expect(code).to.equal(1);
+      expect(stderr).to.include('CLI_PROJECT_EXISTS');
+    });
+
+    it('rejects a name that is not a valid package name', () => {
+      const { code, stderr } = rondo(['new', 'Bad Name'], dir);
+      expect(code).to.equal(1);
+      expect(stderr).to.include('CLI_PROJECT_NAME');
+    });
+  });
+});
