@@ -94,7 +94,11 @@ export class AppContainer {
     const visit = (token: Token, path: Token[]): void => {
       if (state.get(token) === 'done' || token === REQUEST) return;
       if (state.get(token) === 'visiting') {
-        const cycle = [...path.slice(path.indexOf(token)), token].map(tokenName).join(' → ');
+        const describe = (t: Token) => {
+          const label = this.plans.get(t)?.label;
+          return label && label !== tokenName(t) ? `${tokenName(t)} (${label})` : tokenName(t);
+        };
+        const cycle = [...path.slice(path.indexOf(token)), token].map(describe).join(' → ');
         throw new ImproperlyConfigured('DI_CIRCULAR', `Circular dependency: ${cycle}. Break it by moving the shared part into a third service`);
       }
       state.set(token, 'visiting');

@@ -20,7 +20,8 @@ export const VIEW_PARAMS_KEY = Symbol.for('rondo:view-params');
 export const VIEW_OPTIONS_KEY = Symbol.for('rondo:view-options');
 
 export type Class<T = any> = new (...args: any[]) => T;
-export type Token<T = unknown> = Class<T> | symbol | string;
+/** A binding key: a class (abstract classes too, as interface-like tokens), a symbol or a string. */
+export type Token<T = unknown> = Class<T> | (abstract new (...args: any[]) => T) | symbol | string;
 
 export interface ControllerMeta {
   prefix: string;
