@@ -82,19 +82,19 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
 
 /** A listening server. `close()` stops accepting and waits for in-flight requests. */
 export class RunningServer {
+  /** The bound port (kept after close, for messages). */
+  readonly port: number;
+  /** The bound address. */
+  readonly host: string;
   private closing: Promise<void> | undefined;
 
   constructor(
     readonly server: http.Server,
     private readonly shutdownTimeout: number,
-  ) {}
-
-  get port(): number {
-    return (this.server.address() as AddressInfo).port;
-  }
-
-  get host(): string {
-    return (this.server.address() as AddressInfo).address;
+  ) {
+    const address = server.address() as AddressInfo;
+    this.port = address.port;
+    this.host = address.address;
   }
 
   get url(): string {

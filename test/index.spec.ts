@@ -1,0 +1,26 @@
+import { expect } from 'chai';
+import * as rondo from 'rondo';
+import * as testing from 'rondo/testing';
+
+// The public surface. A change here is a change to the contract: update the README too.
+const RONDO_EXPORTS = [
+  'App', 'BadRequest', 'BadSignature', 'Body', 'Cookie', 'DEFAULT_MIDDLEWARE', 'DEFAULT_SETTINGS', 'Delete', 'DisallowedHost',
+  'DisallowedRedirect', 'Get', 'Header', 'Http404', 'HttpError', 'HttpRequest', 'HttpResponse', 'HttpResponseBadRequest',
+  'HttpResponseForbidden', 'HttpResponseNotAllowed', 'HttpResponseNotFound', 'HttpResponsePermanentRedirect',
+  'HttpResponseRedirect', 'ImproperlyConfigured', 'Inject', 'Injectable', 'JsonResponse', 'LOGGER', 'MethodNotAllowed',
+  'Middleware', 'MiddlewareContractError', 'NoReverseMatch', 'Param', 'Patch', 'PermissionDenied', 'Post', 'Put', 'Query',
+  'QueryDict', 'REQUEST', 'Req', 'RequestDataTooBig', 'RequestHeaders', 'ResponseHeaders', 'RondoError', 'Route', 'SETTINGS',
+  'ServiceUnavailable', 'Session', 'SignatureExpired', 'Signer', 'StreamingHttpResponse', 'SuspiciousOperation',
+  'TooManyFieldsSent', 'UnsupportedMediaType', 'User', 'ViewOption', 'consoleLogger', 'createApp', 'redirect',
+  'registerConverter', 'reverse', 'silentLogger',
+];
+
+describe('the public API', () => {
+  it("exports exactly the documented names from 'rondo'", () => {
+    expect(Object.keys(rondo).sort()).to.deep.equal([...RONDO_EXPORTS].sort());
+  });
+
+  it("exports TestClient and TestResponse from 'rondo/testing'", () => {
+    expect(Object.keys(testing).sort()).to.deep.equal(['TestClient', 'TestResponse']);
+  });
+});
