@@ -1,4 +1,6 @@
 import { expect } from 'chai';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
 import { Get, HttpRequest, Post, Route, StreamingHttpResponse, type App, type RunningServer } from 'rondo';
 import { makeApp } from '../fixtures/apps';
@@ -7,6 +9,8 @@ import { makeApp } from '../fixtures/apps';
 class SocketController {
   @Get('/json') json() { return { hello: 'world' }; }
   @Post('/echo') async echo(request: HttpRequest) { return { got: await request.json() }; }
+  @Get('/slow') async slow() { await new Promise((r) => setTimeout(r, 200)); return 'slow done'; }
+  @Get('/fail') fail() { throw new Error('only this request fails'); }
   @Get('/stream') stream() {
     async function* parts() { yield 'one,'; yield 'two'; }
     return new StreamingHttpResponse(parts(), { contentType: 'text/plain' });
@@ -89,6 +93,35 @@ describe('the node:http server', () => {
   it('serves several requests on one keep-alive socket', async () => {
     const text = await raw(server.port, 'GET /s/json HTTP/1.1\r\nHost: x\r\n\r\nGET /s/json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
     expect(text.match(/HTTP\/1\.1 200/g)).to.have.length(2);
+  });
+
+  it('waits for an in-flight request before close() resolves', async () => {
+    const inFlight = fetch(`${server.url}/s/slow`).then((r) => r.text());
+    await new Promise((r) => setTimeout(r, 50));
+    await server.close();
+    expect(await inFlight).to.equal('slow done');
+  });
+
+  it('keeps serving other requests while one fails', async () => {
+    const results = await Promise.all([
+      fetch(`${server.url}/s/fail`).then((r) => r.status),
+      fetch(`${server.url}/s/json`).then((r) => r.status),
+      raw(server.port, 'GET /s/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n').then((t) => Number(t.slice(9, 12))),
+      fetch(`${server.url}/s/json`).then((r) => r.status),
+    ]);
+    expect(results).to.deep.equal([500, 200, 400, 200]);
+  });
+
+  it('plugs into http.createServer through app.handler', async () => {
+    const plain = createServer(app.handler);
+    await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/s/json`);
+      expect(await response.json()).to.deep.equal({ hello: 'world' });
+    } finally {
+      plain.closeAllConnections();
+      await new Promise((r) => plain.close(r));
+    }
   });
 
   it('stops accepting connections after close()', async () => {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Get, HttpRequest, HttpResponse, HttpResponseRedirect, Post, Route } from 'rondo';
+import { Get, HttpRequest, HttpResponse, HttpResponseRedirect, Injectable, Middleware, Post, Route, type Next } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 
@@ -13,7 +13,41 @@ class ClientController {
   @Get('/echo') echo(request: HttpRequest) { return { query: request.GET.toObject(), host: request.getHost(), secure: request.isSecure() }; }
 }
 
+@Injectable()
+class Weather {
+  today() { return 'rain'; }
+}
+
+@Route('/w')
+class WeatherController {
+  constructor(private readonly weather: Weather) {}
+  @Get('/') show() { return { today: this.weather.today() }; }
+}
+
+@Middleware(100)
+class Gate {
+  handle(request: HttpRequest, next: Next) {
+    return request.headers.has('x-key') ? next(request) : new HttpResponse('locked', { status: 401 });
+  }
+}
+
 describe('TestClient', () => {
+  it('overrides a service for one client without touching other apps', async () => {
+    const client = new TestClient(await makeApp({ controllers: [WeatherController] }));
+    client.override(Weather, { today: () => 'sun' });
+    expect((await client.get('/w/')).json()).to.deep.equal({ today: 'sun' });
+    const other = new TestClient(await makeApp({ controllers: [WeatherController] }));
+    expect((await other.get('/w/')).json()).to.deep.equal({ today: 'rain' });
+  });
+
+  it('overrides a middleware with a stand-in', async () => {
+    const client = new TestClient(await makeApp({ controllers: [WeatherController], middleware: [Gate] }));
+    expect((await client.get('/w/')).status).to.equal(401);
+    client.override(Gate, { handle: (request: HttpRequest, next: Next) => next(request) });
+    expect((await client.get('/w/')).status).to.equal(200);
+  });
+
+
   it('keeps cookies in a jar and sends them back until they are deleted', async () => {
     const client = new TestClient(await makeApp({ controllers: [ClientController] }));
     await client.get('/t/set');
