@@ -137,7 +137,11 @@ export class HttpRequest {
   get hasBody(): boolean {
     const length = this.init.headers['content-length'];
     if (length !== undefined) return length !== '0';
-    return this.init.headers['transfer-encoding'] !== undefined || this.init.body !== undefined;
+    if (this.init.headers['transfer-encoding'] !== undefined) return true;
+    // A stream (node's IncomingMessage) without Content-Length or Transfer-Encoding has no
+    // body (RFC 9112 6.3); an in-process body (TestClient) is there when it is not empty.
+    const body = this.init.body;
+    return typeof body === 'string' || Buffer.isBuffer(body) ? body.length > 0 : false;
   }
 
   /** The raw body, read once within `dataUploadMaxMemorySize` (413 beyond). */
