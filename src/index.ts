@@ -29,11 +29,33 @@ export { Route, Get, Post, Put, Patch, Delete, type RouteOptions } from './routi
 export { registerConverter, type PathConverter } from './routing/converters';
 export { reverse } from './routing/reverse';
 
-export { Injectable, Inject, REQUEST, SETTINGS, LOGGER } from './di/injectable';
+export { Injectable, Inject, Optional, REQUEST, SETTINGS, LOGGER } from './di/injectable';
 export type { Provider } from './di/providers';
 
 export { Middleware, type MiddlewareHandler, type Next, type ViewInfo } from './middleware/middleware-decorator';
 export { DEFAULT_MIDDLEWARE } from './middleware/defaults';
+
+// Built-in middleware, sessions, authentication and messages.
+export { SecurityMiddleware } from './middleware/security';
+export { SessionMiddleware } from './middleware/session';
+export { CommonMiddleware } from './middleware/common';
+export { CsrfViewMiddleware, CsrfExempt, CsrfFailure } from './middleware/csrf';
+export { AuthenticationMiddleware, NotAuthenticated } from './middleware/authentication';
+export { MessageMiddleware } from './middleware/messages';
+export { XFrameOptionsMiddleware, XFrameOptionsExempt } from './middleware/x-frame-options';
+export { GZipMiddleware } from './middleware/gzip';
+export { ConditionalGetMiddleware } from './middleware/conditional-get';
+export { CorsMiddleware } from './middleware/cors';
+export { Session as RequestSession } from './sessions/session';
+export { SessionStoreUnavailable, type SessionStore, type SessionData } from './sessions/session-store';
+export { CookieSessionStore } from './sessions/cookie-store';
+export { MemorySessionStore } from './sessions/memory-store';
+export { RedisSessionStore } from './sessions/redis-store';
+export { AnonymousUser, USER_LOADER, isAuthenticated, type AuthUser, type UserLoader } from './auth/user';
+export { login, logout, isSafeRedirect } from './auth/login';
+export { LoginRequired, PermissionRequired } from './auth/decorators';
+export { makePassword, verifyPassword, needsRehash, type PasswordHashOptions } from './auth/password';
+export { MessageBag, MESSAGE_LEVELS, type Message, type MessageLevel } from './messages/message-bag';
 
 export { Param, Query, Body, Req, Header, Cookie, Session, User } from './views/param-decorators';
 export { ViewOption } from './views/view-options';

@@ -12,7 +12,14 @@ const RONDO_EXPORTS = [
   'QueryDict', 'REQUEST', 'Req', 'RequestDataTooBig', 'RequestHeaders', 'ResponseHeaders', 'RondoError', 'Route', 'SETTINGS',
   'ServiceUnavailable', 'Session', 'SignatureExpired', 'Signer', 'StreamingHttpResponse', 'SuspiciousOperation',
   'TooManyFieldsSent', 'UnsupportedMediaType', 'User', 'ViewOption', 'consoleLogger', 'createApp', 'redirect',
-  'registerConverter', 'reverse', 'silentLogger',
+  'registerConverter', 'reverse', 'silentLogger', 'Optional',
+  // built-in middleware, sessions, auth, messages
+  'SecurityMiddleware', 'SessionMiddleware', 'CommonMiddleware', 'CsrfViewMiddleware', 'CsrfExempt', 'CsrfFailure',
+  'AuthenticationMiddleware', 'NotAuthenticated', 'MessageMiddleware', 'XFrameOptionsMiddleware', 'XFrameOptionsExempt',
+  'GZipMiddleware', 'ConditionalGetMiddleware', 'CorsMiddleware', 'RequestSession', 'SessionStoreUnavailable',
+  'CookieSessionStore', 'MemorySessionStore', 'RedisSessionStore', 'AnonymousUser', 'USER_LOADER', 'isAuthenticated',
+  'login', 'logout', 'isSafeRedirect', 'LoginRequired', 'PermissionRequired', 'makePassword', 'verifyPassword',
+  'needsRehash', 'MessageBag', 'MESSAGE_LEVELS',
 ];
 
 describe('the public API', () => {

@@ -47,6 +47,7 @@ export class App {
   private routeTable!: RouteTable<CompiledView>;
   private kernel!: Kernel;
   private unregister: () => void = () => undefined;
+  private shutdownHooks: Array<() => unknown> = [];
   private readonly servers = new Set<RunningServer>();
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
@@ -98,6 +99,11 @@ export class App {
     return server;
   }
 
+  /** True when a route matches the (percent-encoded) path with any method. */
+  resolves(rawPath: string): boolean {
+    return this.routeTable.match('GET', rawPath).kind !== 'none';
+  }
+
   /** URL of a named route of this app. */
   reverse(name: string, params?: Record<string, unknown>): string {
     return this.routeTable.reverse(name, params);
@@ -121,6 +127,8 @@ export class App {
   /** Closes the app's servers and forgets its routes for the standalone `reverse`. */
   async close(): Promise<void> {
     await Promise.all([...this.servers].map((s) => s.close()));
+    // Middleware holding connections (a Redis session store...) release them here.
+    for (const hook of this.shutdownHooks) await hook();
     this.unregister();
   }
 
@@ -136,6 +144,10 @@ export class App {
     const container = new AppContainer({ providers, bubbling: new Set(this.parts.controllers), overrides: this.overrides });
     const routes = buildRouteTable(this.parts.controllers, container);
     const middleware = instantiateMiddleware(ordered, container);
+    this.shutdownHooks = middleware
+      .map((layer) => layer.instance as { onShutdown?: () => unknown })
+      .filter((instance) => typeof instance.onShutdown === 'function')
+      .map((instance) => () => instance.onShutdown!());
     this.kernel = new Kernel({
       routes,
       middleware,

@@ -17,7 +17,7 @@ export interface Settings {
   /** Host names this site serves (Django's ALLOWED_HOSTS); '.example.com' matches subdomains, '*' any. */
   allowedHosts: string[];
   /** The middleware stack, any order (sorted by @Middleware order). Default: the built-in stack. */
-  middleware: Class[];
+  middleware: readonly Class[];
   /** Largest request body read into memory, in bytes (413 beyond). Default 2.5 MB. */
   dataUploadMaxMemorySize: number;
   /** Most fields in a query string or form (400 beyond). Default 1000. */
@@ -42,6 +42,78 @@ export interface Settings {
   staticUrl: string;
   /** Folders static files are served from in development, searched in order. Default []. */
   staticDirs: string[];
+
+  // Built-in middleware (src/middleware/), with Django's names in camelCase.
+  /** SecurityMiddleware: send `X-Content-Type-Options: nosniff`. Default true. */
+  secureContentTypeNosniff: boolean;
+  /** SecurityMiddleware: `Referrer-Policy` ('' = not sent). Default 'same-origin'. */
+  secureReferrerPolicy: string;
+  /** SecurityMiddleware: `Cross-Origin-Opener-Policy` ('' = not sent). Default 'same-origin'. */
+  secureCrossOriginOpenerPolicy: string;
+  /** SecurityMiddleware: HSTS max-age in seconds on secure responses (0 = off). Default 0. */
+  secureHstsSeconds: number;
+  secureHstsIncludeSubdomains: boolean;
+  secureHstsPreload: boolean;
+  /** SecurityMiddleware: redirect http to https (301). Default false. */
+  secureSslRedirect: boolean;
+  /** Path regexes (without the leading slash, as Django) exempt from the https redirect. */
+  secureRedirectExempt: string[];
+  /** Host to redirect to for https ('' = the request's host). */
+  secureSslHost: string;
+  /** SecurityMiddleware: a `Content-Security-Policy` header value ('' = not sent). */
+  contentSecurityPolicy: string;
+  /** SessionMiddleware: 'cookie' (signed cookie, no server state), 'memory' (one process) or 'redis'. */
+  sessionEngine: string;
+  /** SessionMiddleware: a custom store instance (overrides sessionEngine). Default null. */
+  sessionStore: object | null;
+  sessionCookieName: string;
+  /** Seconds a session lives. Default 1209600 (two weeks). */
+  sessionCookieAge: number;
+  sessionCookieSecure: boolean;
+  sessionCookieHttponly: boolean;
+  /** 'Lax', 'Strict', 'None' or '' (not sent). Default 'Lax'. */
+  sessionCookieSamesite: string;
+  sessionCookieDomain: string;
+  sessionCookiePath: string;
+  /** Session cookie without Max-Age (gone when the browser closes). Default false. */
+  sessionExpireAtBrowserClose: boolean;
+  /** Save the session on every request, not only when modified. Default false. */
+  sessionSaveEveryRequest: boolean;
+  /** CsrfViewMiddleware: cookie holding the CSRF secret. */
+  csrfCookieName: string;
+  /** Seconds. Default 31449600 (one year). */
+  csrfCookieAge: number;
+  csrfCookieSecure: boolean;
+  csrfCookieHttponly: boolean;
+  csrfCookieSamesite: string;
+  csrfCookieDomain: string;
+  csrfCookiePath: string;
+  /** Header carrying the token for AJAX. Default 'X-CSRFToken'. */
+  csrfHeaderName: string;
+  /** Origins trusted for unsafe requests besides the request's own, e.g. 'https://*.example.com'. */
+  csrfTrustedOrigins: string[];
+  /** Keep the CSRF secret in the session instead of a cookie. Default false. */
+  csrfUseSessions: boolean;
+  /** AuthenticationMiddleware: where @LoginRequired() redirects. Default '/accounts/login/'. */
+  loginUrl: string;
+  /** MessageMiddleware: 'session' or 'cookie' (signed). Default 'session'. */
+  messageStorage: string;
+  /** CommonMiddleware: redirect `/path` to `/path/` when only the latter matches. Default true. */
+  appendSlash: boolean;
+  /** CommonMiddleware: User-Agent regexes answered with 403. Default []. */
+  disallowedUserAgents: string[];
+  /** XFrameOptionsMiddleware: 'DENY' or 'SAMEORIGIN'. Default 'DENY'. */
+  xFrameOptions: string;
+  /** CorsMiddleware: allowed origins ('https://a.com'), or ['*']. Default []. */
+  corsAllowedOrigins: string[];
+  /** CorsMiddleware: origin regexes. Default []. */
+  corsAllowedOriginRegexes: string[];
+  corsAllowMethods: string[];
+  corsAllowHeaders: string[];
+  corsExposeHeaders: string[];
+  corsAllowCredentials: boolean;
+  /** Seconds a preflight may be cached. Default 86400. */
+  corsPreflightMaxAge: number;
 }
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
@@ -62,6 +134,49 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   shutdownTimeout: 10_000,
   staticUrl: '/static/',
   staticDirs: [],
+  secureContentTypeNosniff: true,
+  secureReferrerPolicy: 'same-origin',
+  secureCrossOriginOpenerPolicy: 'same-origin',
+  secureHstsSeconds: 0,
+  secureHstsIncludeSubdomains: false,
+  secureHstsPreload: false,
+  secureSslRedirect: false,
+  secureRedirectExempt: [],
+  secureSslHost: '',
+  contentSecurityPolicy: '',
+  sessionEngine: 'cookie',
+  sessionStore: null,
+  sessionCookieName: 'sessionid',
+  sessionCookieAge: 1_209_600,
+  sessionCookieSecure: false,
+  sessionCookieHttponly: true,
+  sessionCookieSamesite: 'Lax',
+  sessionCookieDomain: '',
+  sessionCookiePath: '/',
+  sessionExpireAtBrowserClose: false,
+  sessionSaveEveryRequest: false,
+  csrfCookieName: 'csrftoken',
+  csrfCookieAge: 31_449_600,
+  csrfCookieSecure: false,
+  csrfCookieHttponly: false,
+  csrfCookieSamesite: 'Lax',
+  csrfCookieDomain: '',
+  csrfCookiePath: '/',
+  csrfHeaderName: 'X-CSRFToken',
+  csrfTrustedOrigins: [],
+  csrfUseSessions: false,
+  loginUrl: '/accounts/login/',
+  messageStorage: 'session',
+  appendSlash: true,
+  disallowedUserAgents: [],
+  xFrameOptions: 'DENY',
+  corsAllowedOrigins: [],
+  corsAllowedOriginRegexes: [],
+  corsAllowMethods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+  corsAllowHeaders: ['accept', 'authorization', 'content-type', 'user-agent', 'x-csrftoken', 'x-requested-with'],
+  corsExposeHeaders: [],
+  corsAllowCredentials: false,
+  corsPreflightMaxAge: 86_400,
 });
 
 /** Environment names that are not `RONDO_` + the setting name. */

@@ -5,7 +5,7 @@
  */
 import { Container } from 'inversify';
 import { ImproperlyConfigured } from '../errors/rondo-error';
-import type { Class, Scope, Token } from '../metadata/keys';
+import { OPTIONAL_KEY, type Class, type Scope, type Token } from '../metadata/keys';
 import { REQUEST } from './injectable';
 import { classPlan, injectableScope, tokenName, type ProviderPlan } from './providers';
 import { RequestScopeCompiler, type RequestScope } from './request-scope';
@@ -17,6 +17,13 @@ export interface ContainerSpec {
   bubbling: ReadonlySet<Token>;
   /** Tokens replaced by a value (tests: `client.override`). */
   overrides: ReadonlyMap<Token, unknown>;
+}
+
+/** What an unbound @Optional() parameter resolves to (bound to undefined). */
+const ABSENT = Symbol('rondo:absent');
+
+function optionalParams(cls: Class): ReadonlySet<number> {
+  return (Reflect.getOwnMetadata(OPTIONAL_KEY, cls) as Set<number> | undefined) ?? new Set();
 }
 
 const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Symbol, Promise]);
@@ -77,6 +84,11 @@ export class AppContainer {
         const auto = classPlan(dep as Class, injectableScope(dep as Class)!);
         this.plans.set(dep, auto);
         this.checkDeps(auto);
+        return;
+      }
+      if (plan.cls !== undefined && optionalParams(plan.cls).has(index)) {
+        plan.deps[index] = ABSENT;
+        if (!this.plans.has(ABSENT)) this.plans.set(ABSENT, { token: ABSENT, scope: 'singleton', deps: [], build: () => undefined, value: { value: undefined }, label: 'absent optional dependency' });
         return;
       }
       throw new ImproperlyConfigured(

@@ -2,7 +2,7 @@
  * DI decorators: @Injectable marks a service and its scope, @Inject names a token for one
  * constructor parameter. They only record; di/container-builder reads them at start-up.
  */
-import { INJECT_KEY, INJECTABLE_KEY, type InjectableMeta, type Scope, type Token } from '../metadata/keys';
+import { OPTIONAL_KEY, INJECT_KEY, INJECTABLE_KEY, type InjectableMeta, type Scope, type Token } from '../metadata/keys';
 
 /** Injects the current HttpRequest into a request-scoped service. */
 export const REQUEST: unique symbol = Symbol.for('rondo:REQUEST');
@@ -37,5 +37,20 @@ export function Inject(token: Token): ParameterDecorator {
     const tokens = new Map<number, Token>((Reflect.getOwnMetadata(INJECT_KEY, target) as Map<number, Token> | undefined) ?? []);
     tokens.set(index, token);
     Reflect.defineMetadata(INJECT_KEY, tokens, target);
+  };
+}
+
+/**
+ * Marks a constructor parameter as optional: when nothing is bound for it, it receives
+ * `undefined` instead of failing start-up with DI_MISSING_BINDING.
+ *
+ * @example constructor(@Optional() @Inject(USER_LOADER) loader?: UserLoader) {}
+ */
+export function Optional(): ParameterDecorator {
+  return (target, propertyKey, index) => {
+    if (propertyKey !== undefined) return;
+    const optional = new Set<number>((Reflect.getOwnMetadata(OPTIONAL_KEY, target) as Set<number> | undefined) ?? []);
+    optional.add(index);
+    Reflect.defineMetadata(OPTIONAL_KEY, optional, target);
   };
 }

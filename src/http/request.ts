@@ -58,8 +58,10 @@ export class HttpRequest {
   resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown> } | undefined;
   /** Set by SessionMiddleware. */
   session: any;
-  /** Set by AuthenticationMiddleware. */
+  /** The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or @PermissionRequired have it). */
   user: any;
+  /** Set by AuthenticationMiddleware: loads the user from the session (once). */
+  userLoader: (() => Promise<unknown>) | undefined;
   /** Set by MessageMiddleware: `request.messages.add(level, text)`. */
   messages: any;
   /** Set by CsrfViewMiddleware: returns the masked CSRF token for a form. */
@@ -87,6 +89,12 @@ export class HttpRequest {
     const { path, query } = splitTarget(init.url);
     this.rawPath = path;
     this.queryString = query;
+  }
+
+  /** The user of this request, loaded from the session once (Django's `request.auser()`). */
+  async auser(): Promise<any> {
+    if (this.user === undefined && this.userLoader !== undefined) this.user = await this.userLoader();
+    return this.user;
   }
 
   /** The percent-decoded path (decoded once). Invalid encodings or NUL bytes are a 400. */

@@ -14,6 +14,7 @@ export const MIDDLEWARE_KEY = Symbol.for('rondo:middleware');
 export const INJECTABLE_KEY = Symbol.for('rondo:injectable');
 /** @Inject(token) on constructor parameters: index → token. */
 export const INJECT_KEY = Symbol.for('rondo:inject');
+export const OPTIONAL_KEY = Symbol.for('rondo:optional');
 /** Parameter decorators of view methods: method name → parameter list. */
 export const VIEW_PARAMS_KEY = Symbol.for('rondo:view-params');
 /** View options (csrfExempt, loginRequired...) by method name; '' holds the class-wide ones. */

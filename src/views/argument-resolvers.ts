@@ -74,7 +74,7 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'session':
       return sync((request) => request.session);
     case 'user':
-      return sync((request) => request.user);
+      return { resolve: (request) => request.auser(), async: true };
     case 'body':
       return { resolve: readBodyArgument, async: true };
     default:

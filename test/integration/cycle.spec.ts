@@ -59,7 +59,7 @@ class Inner {
 
 describe('the request/response cycle', () => {
   async function client() {
-    const app = await createApp({ controllers: [PostController], middleware: [Inner, Outer], logger: silentLogger });
+    const app = await createApp({ controllers: [PostController], middleware: [Inner, Outer], logger: silentLogger, settings: { middleware: [] } });
     return new TestClient(app);
   }
 

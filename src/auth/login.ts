@@ -1,0 +1,56 @@
+/**
+ * login / logout, as Django's: login stores the user id in a session under a new key
+ * (the old key is retired: no session fixation) and rotates the CSRF secret; logout
+ * empties the session and deletes its cookie.
+ */
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import type { HttpRequest } from '../http/request';
+import { AnonymousUser, type AuthUser } from './user';
+
+/** Session key holding the logged-in user's id. */
+export const SESSION_USER_KEY = '_auth_user_id';
+
+function sessionOf(request: HttpRequest, caller: string) {
+  if (request.session === undefined) {
+    throw new ImproperlyConfigured('AUTH_NO_SESSION', `${caller}() needs request.session: add SessionMiddleware to settings.middleware (it is in the default stack)`);
+  }
+  return request.session as { cycleKey(): Promise<void>; flush(): Promise<void>; set(k: string, v: unknown): Promise<void>; get(k: string): Promise<unknown> };
+}
+
+/** Logs `user` in for this session. */
+export async function login(request: HttpRequest, user: AuthUser): Promise<void> {
+  const session = sessionOf(request, 'login');
+  const previous = await session.get(SESSION_USER_KEY);
+  if (previous !== undefined && previous !== String(user.id)) await session.flush();
+  else await session.cycleKey();
+  await session.set(SESSION_USER_KEY, String(user.id));
+  request.user = user;
+  const csrf = request.state.csrf as { secret: string | undefined; rotate: boolean } | undefined;
+  if (csrf !== undefined) {
+    csrf.secret = undefined; // a new secret is made (and its cookie set) at the next csrfToken()
+    request.csrfToken?.();
+  }
+}
+
+/** Logs the user out: the session is emptied and its cookie deleted. */
+export async function logout(request: HttpRequest): Promise<void> {
+  await sessionOf(request, 'logout').flush();
+  request.user = new AnonymousUser();
+}
+
+/**
+ * True when `url` is safe to redirect to after login: a path on this site, or an absolute
+ * URL whose host is `host` (no `//evil.com`, `/\evil.com`, `javascript:`...).
+ */
+export function isSafeRedirect(url: string | undefined, host: string): boolean {
+  if (!url) return false;
+  const trimmed = url.trim();
+  if (/[\u0000-\u001f\\]/.test(trimmed)) return false;
+  if (trimmed.startsWith('/')) return !trimmed.startsWith('//');
+  try {
+    const parsed = new URL(trimmed);
+    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.host === host;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * AuthenticationMiddleware (order 500): `await request.auser()` loads the user whose id
+ * the session holds, through the app's UserLoader (USER_LOADER token), once per request
+ * and only when asked; AnonymousUser otherwise. Enforces @LoginRequired (redirect to
+ * `loginUrl?next=...`, or 401 for clients that prefer JSON) and @PermissionRequired (403).
+ */
+import type { Settings } from '../app/settings';
+import { LOGIN_REQUIRED, PERMISSION_REQUIRED } from '../auth/decorators';
+import { SESSION_USER_KEY } from '../auth/login';
+import { AnonymousUser, isAuthenticated, userHasPerm, USER_LOADER, type UserLoader } from '../auth/user';
+import { Inject, Optional, SETTINGS } from '../di/injectable';
+import { isJsonType, prefersJson } from '../http/content-negotiation';
+import { HttpError, PermissionDenied } from '../http/errors';
+import type { HttpRequest } from '../http/request';
+import { HttpResponseRedirect, type HttpResponse } from '../http/response';
+import { Middleware, type Next, type ViewInfo } from './middleware-decorator';
+
+/** 401 for API clients of a @LoginRequired view. */
+export class NotAuthenticated extends HttpError {
+  constructor() {
+    super(401, 'Authentication credentials were not provided');
+  }
+}
+
+@Middleware(500)
+export class AuthenticationMiddleware {
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Optional() @Inject(USER_LOADER) private readonly loader?: UserLoader,
+  ) {}
+
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+    request.userLoader = () => this.loadUser(request);
+    return next(request);
+  }
+
+  async processView(request: HttpRequest, view: ViewInfo): Promise<HttpResponse | undefined> {
+    const permissions = view.options[PERMISSION_REQUIRED] as readonly string[] | undefined;
+    if (view.options[LOGIN_REQUIRED] !== true && permissions === undefined) return undefined;
+    const user = await request.auser();
+    if (!isAuthenticated(user)) {
+      if (prefersJson(request.headers.get('accept')) || isJsonType(request.contentType)) throw new NotAuthenticated();
+      const next = encodeURIComponent(request.getFullPath());
+      return new HttpResponseRedirect(`${this.settings.loginUrl}${this.settings.loginUrl.includes('?') ? '&' : '?'}next=${next}`);
+    }
+    const missing = permissions?.find((permission) => !userHasPerm(user, permission));
+    if (missing !== undefined) throw new PermissionDenied(`This needs the '${missing}' permission`);
+    return undefined;
+  }
+
+  private async loadUser(request: HttpRequest): Promise<unknown> {
+    if (request.session === undefined || this.loader === undefined) return new AnonymousUser();
+    const id = await request.session.get(SESSION_USER_KEY);
+    if (typeof id !== 'string') return new AnonymousUser();
+    return (await this.loader.loadUser(id)) ?? new AnonymousUser();
+  }
+}

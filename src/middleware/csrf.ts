@@ -1,0 +1,142 @@
+/**
+ * CsrfViewMiddleware (order 400), Django's algorithm: unsafe methods (POST, PUT, PATCH,
+ * DELETE...) must carry the token from `request.csrfToken()` in the `csrfmiddlewaretoken`
+ * form field or the `X-CSRFToken` header, matching the secret in the CSRF cookie (or the
+ * session); the Origin header must be the request's own origin or a trusted one, and on
+ * HTTPS without Origin the Referer must be. `@CsrfExempt()` views are skipped, and so are
+ * TestClient requests unless it was created with `enforceCsrfChecks: true`.
+ */
+import type { Settings } from '../app/settings';
+import { Inject, SETTINGS } from '../di/injectable';
+import { PermissionDenied } from '../http/errors';
+import type { HttpRequest } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import type { CookieOptions } from '../http/cookies';
+import { ViewOption } from '../views/view-options';
+import { maskSecret, newSecret, tokenMatches, tokenProblem, SECRET_LENGTH } from './csrf-token';
+import { Middleware, type Next, type ViewInfo } from './middleware-decorator';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
+const EXEMPT = 'csrfExempt';
+const SESSION_KEY = '_csrftoken';
+
+/** Skips the CSRF check for this view (or every view of the controller). */
+export const CsrfExempt = (): ClassDecorator & MethodDecorator => ViewOption(EXEMPT, true);
+
+/** A failed CSRF check: 403 with the reason. */
+export class CsrfFailure extends PermissionDenied {
+  constructor(readonly reason: string, debug: boolean) {
+    super(
+      `CSRF verification failed. Request aborted. Reason: ${reason}` +
+        (debug
+          ? ' — Forms must include <input type="hidden" name="csrfmiddlewaretoken" value="<%= csrfToken() %>">; ' +
+            'JavaScript clients send the csrftoken cookie value in the X-CSRFToken header; cross-origin ' +
+            'callers must be listed in csrfTrustedOrigins. (This hint shows because debug is on.)'
+          : ''),
+    );
+  }
+}
+
+/** Per-request CSRF state, kept on request.state. */
+interface CsrfState {
+  secret: string | undefined;
+  rotate: boolean;
+}
+
+@Middleware(400)
+export class CsrfViewMiddleware {
+  private readonly headerName: string;
+  private readonly trusted: Array<(origin: string) => boolean>;
+  private readonly cookie: CookieOptions;
+
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
+    this.headerName = settings.csrfHeaderName.toLowerCase();
+    this.trusted = settings.csrfTrustedOrigins.map(originMatcher);
+    const sameSite = settings.csrfCookieSamesite ? (settings.csrfCookieSamesite.toLowerCase() as CookieOptions['sameSite']) : undefined;
+    this.cookie = {
+      maxAge: settings.csrfCookieAge, path: settings.csrfCookiePath, domain: settings.csrfCookieDomain || undefined,
+      secure: settings.csrfCookieSecure, httpOnly: settings.csrfCookieHttponly, sameSite,
+    };
+  }
+
+  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+    const state: CsrfState = { secret: await this.readSecret(request), rotate: false };
+    request.state.csrf = state;
+    request.csrfToken = () => {
+      if (state.secret === undefined) {
+        state.secret = newSecret();
+        state.rotate = true;
+      }
+      return maskSecret(state.secret);
+    };
+    const response = await next(request);
+    if (state.rotate && state.secret !== undefined) {
+      if (this.settings.csrfUseSessions) await request.session.set(SESSION_KEY, state.secret);
+      else response.setCookie(this.settings.csrfCookieName, state.secret, this.cookie);
+      response.headers.appendToken('Vary', 'Cookie');
+    }
+    return response;
+  }
+
+  async processView(request: HttpRequest, view: ViewInfo): Promise<undefined> {
+    if (SAFE_METHODS.has(request.method) || view.options[EXEMPT] === true || request.state.dontEnforceCsrfChecks === true) return undefined;
+    const reason = this.originProblem(request) ?? (await this.tokenFailure(request));
+    if (reason !== undefined) throw new CsrfFailure(reason, this.settings.debug);
+    return undefined;
+  }
+
+  private async readSecret(request: HttpRequest): Promise<string | undefined> {
+    const value = this.settings.csrfUseSessions
+      ? await request.session?.get(SESSION_KEY)
+      : request.COOKIES[this.settings.csrfCookieName];
+    return typeof value === 'string' && value.length === SECRET_LENGTH && tokenProblem(value) === undefined ? value : undefined;
+  }
+
+  private originProblem(request: HttpRequest): string | undefined {
+    const origin = request.headers.get('origin');
+    if (origin !== undefined) {
+      if (origin === `${request.scheme}://${request.getHost()}` || this.trusted.some((match) => match(origin))) return undefined;
+      return `Origin checking failed - ${origin} does not match any trusted origins.`;
+    }
+    if (!request.isSecure()) return undefined;
+    const referer = request.headers.get('referer');
+    if (referer === undefined) return 'Referer checking failed - no Referer.';
+    let url: URL;
+    try {
+      url = new URL(referer);
+    } catch {
+      return 'Referer checking failed - Referer is malformed.';
+    }
+    if (url.protocol !== 'https:') return 'Referer checking failed - Referer is insecure while host is secure.';
+    if (url.host === request.getHost() || this.trusted.some((match) => match(url.origin))) return undefined;
+    return `Referer checking failed - ${url.origin} does not match any trusted origins.`;
+  }
+
+  private async tokenFailure(request: HttpRequest): Promise<string | undefined> {
+    const state = request.state.csrf as CsrfState;
+    if (state.secret === undefined) return `CSRF ${this.settings.csrfUseSessions ? 'session token' : 'cookie'} not set.`;
+    let token: string | undefined;
+    if (request.method === 'POST' && request.hasBody) {
+      await request.load();
+      token = request.POST.get('csrfmiddlewaretoken');
+    }
+    const source = token === undefined ? `the '${this.settings.csrfHeaderName}' HTTP header` : 'POST';
+    token ??= request.headers.get(this.headerName);
+    if (token === undefined || token === '') return 'CSRF token missing.';
+    const problem = tokenProblem(token);
+    if (problem !== undefined) return `CSRF token from ${source} ${problem}.`;
+    return tokenMatches(token, state.secret) ? undefined : 'CSRF token incorrect.';
+  }
+}
+
+/** 'https://example.com' matches exactly; 'https://*.example.com' matches its subdomains. */
+function originMatcher(pattern: string): (origin: string) => boolean {
+  const wildcard = /^([a-z]+:\/\/)\*\.(.+)$/i.exec(pattern);
+  if (!wildcard) return (origin) => origin.toLowerCase() === pattern.toLowerCase();
+  const [, scheme, domain] = wildcard;
+  const suffix = `.${domain.toLowerCase()}`;
+  return (origin) => {
+    const lower = origin.toLowerCase();
+    return lower.startsWith(scheme.toLowerCase()) && lower.slice(scheme.length).endsWith(suffix);
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * SecurityMiddleware (order 100), Django's: redirects plain HTTP to HTTPS when asked, and
+ * adds the security headers (nosniff, Referrer-Policy, Cross-Origin-Opener-Policy, HSTS on
+ * secure requests, an optional Content-Security-Policy) unless the view set them itself.
+ */
+import type { Settings } from '../app/settings';
+import { Inject, SETTINGS } from '../di/injectable';
+import type { HttpRequest } from '../http/request';
+import { HttpResponsePermanentRedirect, type HttpResponse } from '../http/response';
+import { Middleware, type Next } from './middleware-decorator';
+
+@Middleware(100)
+export class SecurityMiddleware {
+  private readonly headers: Array<[string, string]> = [];
+  private readonly hsts: string | undefined;
+  private readonly exempt: RegExp[];
+
+  constructor(@Inject(SETTINGS) private readonly settings: Settings) {
+    if (settings.secureContentTypeNosniff) this.headers.push(['X-Content-Type-Options', 'nosniff']);
+    if (settings.secureReferrerPolicy) this.headers.push(['Referrer-Policy', settings.secureReferrerPolicy]);
+    if (settings.secureCrossOriginOpenerPolicy) this.headers.push(['Cross-Origin-Opener-Policy', settings.secureCrossOriginOpenerPolicy]);
+    if (settings.contentSecurityPolicy) this.headers.push(['Content-Security-Policy', settings.contentSecurityPolicy]);
+    if (settings.secureHstsSeconds > 0) {
+      this.hsts = `max-age=${settings.secureHstsSeconds}${settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : ''}${settings.secureHstsPreload ? '; preload' : ''}`;
+    }
+    this.exempt = settings.secureRedirectExempt.map((pattern) => new RegExp(pattern));
+  }
+
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> | HttpResponse {
+    if (this.settings.secureSslRedirect && !request.isSecure() && !this.isExempt(request)) {
+      const host = this.settings.secureSslHost || request.getHost();
+      return this.decorate(request, new HttpResponsePermanentRedirect(`https://${host}${request.getFullPath()}`));
+    }
+    const result = next(request);
+    return result.then((response) => this.decorate(request, response));
+  }
+
+  private isExempt(request: HttpRequest): boolean {
+    const path = request.path.replace(/^\//, '');
+    return this.exempt.some((re) => re.test(path));
+  }
+
+  private decorate(request: HttpRequest, response: HttpResponse): HttpResponse {
+    for (const [name, value] of this.headers) response.headers.setDefault(name, value);
+    if (this.hsts !== undefined && request.isSecure()) response.headers.setDefault('Strict-Transport-Security', this.hsts);
+    return response;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * SessionMiddleware (order 200): gives every request a lazily loaded `request.session`
+ * and, on the way out, saves it when it was modified (or on every request with
+ * `sessionSaveEveryRequest`), setting or deleting the session cookie. The store is chosen
+ * at start-up from `sessionStore` or `sessionEngine`. A store that cannot be reached turns
+ * into a 503 for the requests that use the session only.
+ */
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import type { Settings } from '../app/settings';
+import { Inject, LOGGER, SETTINGS } from '../di/injectable';
+import type { HttpRequest } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import type { CookieOptions } from '../http/cookies';
+import type { Logger } from '../kernel/logger';
+import { CookieSessionStore } from '../sessions/cookie-store';
+import { MemorySessionStore } from '../sessions/memory-store';
+import { RedisSessionStore } from '../sessions/redis-store';
+import { Session } from '../sessions/session';
+import { SessionStoreUnavailable, type SessionStore } from '../sessions/session-store';
+import { Middleware, type Next } from './middleware-decorator';
+
+function createStore(settings: Settings, logger: Logger): SessionStore {
+  if (settings.sessionStore !== null) {
+    const store = settings.sessionStore as Partial<SessionStore>;
+    if (typeof store.load !== 'function' || typeof store.save !== 'function' || typeof store.destroy !== 'function') {
+      throw new ImproperlyConfigured('SESSION_STORE_INVALID', "settings.sessionStore must implement load(key), save(key, data, ttlSeconds) and destroy(key) (see SessionStore)");
+    }
+    return store as SessionStore;
+  }
+  switch (settings.sessionEngine) {
+    case 'cookie':
+      return new CookieSessionStore({ secretKey: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, maxAge: settings.sessionCookieAge });
+    case 'memory':
+      return new MemorySessionStore();
+    case 'redis':
+      return new RedisSessionStore(settings.redisUrl, logger);
+    default:
+      throw new ImproperlyConfigured('SESSION_ENGINE_UNKNOWN', `settings.sessionEngine is '${settings.sessionEngine}'; use 'cookie', 'memory' or 'redis', or pass a store as settings.sessionStore`);
+  }
+}
+
+@Middleware(200)
+export class SessionMiddleware {
+  private readonly store: SessionStore;
+  private readonly cookie: CookieOptions;
+
+  constructor(@Inject(SETTINGS) private readonly settings: Settings, @Inject(LOGGER) private readonly logger: Logger) {
+    this.store = createStore(settings, logger);
+    const sameSite = settings.sessionCookieSamesite ? (settings.sessionCookieSamesite.toLowerCase() as CookieOptions['sameSite']) : undefined;
+    this.cookie = {
+      path: settings.sessionCookiePath,
+      domain: settings.sessionCookieDomain || undefined,
+      secure: settings.sessionCookieSecure,
+      httpOnly: settings.sessionCookieHttponly,
+      sameSite,
+    };
+  }
+
+  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+    const session = new Session(this.store, request.COOKIES[this.settings.sessionCookieName]);
+    request.session = session;
+    const response = await next(request);
+    try {
+      await this.persist(session, response);
+    } catch (error) {
+      this.processException(request, error);
+      throw error;
+    }
+    return response;
+  }
+
+  /** Logs a store outage with the request line (the error itself answers 503). */
+  processException(request: HttpRequest, error: unknown): undefined {
+    if (error instanceof SessionStoreUnavailable) this.logger.error(`${error.reason}; ${request.method} ${request.rawPath} answered 503`);
+    return undefined;
+  }
+
+  async onShutdown(): Promise<void> {
+    await this.store.close?.();
+  }
+
+  private async persist(session: Session, response: HttpResponse): Promise<void> {
+    if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
+    for (const key of session.stale) await this.store.destroy(key);
+    const data = session.snapshot();
+    if (data === undefined) return; // never touched: nothing to save, no store I/O
+    const name = this.settings.sessionCookieName;
+    if (Object.keys(data).length === 0) {
+      // Emptied by flush (logout): forget it on the client too.
+      if (session.stale.length > 0) response.deleteCookie(name, { path: this.cookie.path, domain: this.cookie.domain, sameSite: this.cookie.sameSite, secure: this.cookie.secure });
+      return;
+    }
+    if (!session.modified && !this.settings.sessionSaveEveryRequest) return;
+    const key = await this.store.save(session.key, data, this.settings.sessionCookieAge);
+    const maxAge = this.settings.sessionExpireAtBrowserClose ? undefined : this.settings.sessionCookieAge;
+    response.setCookie(name, key, { ...this.cookie, maxAge });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * XFrameOptionsMiddleware (order 700): `X-Frame-Options: DENY` (or the `xFrameOptions`
+ * setting) on every response, against clickjacking; `@XFrameOptionsExempt()` views opt out.
+ */
+import type { Settings } from '../app/settings';
+import { Inject, SETTINGS } from '../di/injectable';
+import type { HttpRequest } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import { ViewOption } from '../views/view-options';
+import { Middleware, type Next, type ViewInfo } from './middleware-decorator';
+
+const EXEMPT = 'xFrameOptionsExempt';
+
+/** Lets this view (or every view of the controller) be framed. */
+export const XFrameOptionsExempt = (): ClassDecorator & MethodDecorator => ViewOption(EXEMPT, true);
+
+@Middleware(700)
+export class XFrameOptionsMiddleware {
+  private readonly value: string;
+
+  constructor(@Inject(SETTINGS) settings: Settings) {
+    this.value = settings.xFrameOptions.toUpperCase();
+  }
+
+  processView(request: HttpRequest, view: ViewInfo): undefined {
+    if (view.options[EXEMPT] === true) request.state[EXEMPT] = true;
+    return undefined;
+  }
+
+  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+    const response = await next(request);
+    if (request.state[EXEMPT] !== true) response.headers.setDefault('X-Frame-Options', this.value);
+    return response;
+  }
+}

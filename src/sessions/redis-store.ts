@@ -1,0 +1,74 @@
+/**
+ * Redis session store (ioredis): sessions shared by every process and machine using the
+ * same Redis. Keys `rondo:session:<random id>` with a TTL. Commands fail fast while Redis
+ * is unreachable (no offline queue), so a request that uses the session gets a 503
+ * instead of hanging; ioredis reconnects in the background and the store recovers.
+ */
+import { randomBytes } from 'node:crypto';
+import Redis from 'ioredis';
+import type { Logger } from '../kernel/logger';
+import { SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';
+
+const PREFIX = 'rondo:session:';
+
+export class RedisSessionStore implements SessionStore {
+  private readonly client: Redis;
+
+  constructor(url: string, logger: Logger) {
+    this.client = new Redis(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
+    let down = false;
+    this.client.on('error', (error: Error) => {
+      if (!down) logger.error(`Redis session store at ${redactUrl(url)} is unreachable: ${error.message}. Requests that use the session answer 503 until it is back`);
+      down = true;
+    });
+    this.client.on('ready', () => {
+      if (down) logger.info(`Redis session store at ${redactUrl(url)} is reachable again`);
+      down = false;
+    });
+    this.client.connect().catch(() => undefined);
+  }
+
+  async load(key: string): Promise<SessionData | undefined> {
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) return undefined;
+    const text = await this.run(() => this.client.get(PREFIX + key));
+    if (text === null) return undefined;
+    try {
+      return JSON.parse(text) as SessionData;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async save(key: string | undefined, data: SessionData, ttlSeconds: number): Promise<string> {
+    const id = key ?? randomBytes(24).toString('base64url');
+    await this.run(() => this.client.set(PREFIX + id, JSON.stringify(data), 'EX', Math.max(1, Math.ceil(ttlSeconds))));
+    return id;
+  }
+
+  async destroy(key: string): Promise<void> {
+    await this.run(() => this.client.del(PREFIX + key));
+  }
+
+  async close(): Promise<void> {
+    this.client.disconnect();
+  }
+
+  private async run<T>(command: () => Promise<T>): Promise<T> {
+    try {
+      return await command();
+    } catch (error) {
+      throw new SessionStoreUnavailable('Redis', error);
+    }
+  }
+}
+
+/** The URL without its password, for log lines. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+}

@@ -1,0 +1,96 @@
+/**
+ * Session: `request.session`, Django's SessionBase for one request. Data is loaded from
+ * the store on first use (a request that never touches the session costs no store I/O),
+ * so every accessor is async. Changes are saved by SessionMiddleware on the way out.
+ */
+import type { SessionData, SessionStore } from './session-store';
+
+export class Session {
+  /** True once data was changed (set, delete, flush, cycleKey). */
+  modified = false;
+  /** True once data was read or written. */
+  accessed = false;
+  private data: SessionData | undefined;
+  private loading: Promise<SessionData> | undefined;
+  /** The store key from the cookie; undefined for a new session. */
+  key: string | undefined;
+  /** Keys to destroy in the store on save (after flush/cycleKey). */
+  readonly stale: string[] = [];
+
+  constructor(private readonly store: SessionStore, key: string | undefined) {
+    this.key = key;
+  }
+
+  async get<T = unknown>(name: string, fallback?: T): Promise<T | undefined> {
+    const data = await this.load();
+    return Object.prototype.hasOwnProperty.call(data, name) ? (data[name] as T) : fallback;
+  }
+
+  async set(name: string, value: unknown): Promise<void> {
+    const data = await this.load();
+    data[name] = value;
+    this.modified = true;
+  }
+
+  async delete(name: string): Promise<void> {
+    const data = await this.load();
+    if (Object.prototype.hasOwnProperty.call(data, name)) {
+      delete data[name];
+      this.modified = true;
+    }
+  }
+
+  async has(name: string): Promise<boolean> {
+    return Object.prototype.hasOwnProperty.call(await this.load(), name);
+  }
+
+  async keys(): Promise<string[]> {
+    return Object.keys(await this.load());
+  }
+
+  /** Removes all data and the stored session, and starts a new key (Django's flush, used by logout). */
+  async flush(): Promise<void> {
+    await this.load();
+    this.data = Object.create(null) as SessionData;
+    this.retireKey();
+    this.modified = true;
+  }
+
+  /** Keeps the data under a new key (used by login: no session fixation). */
+  async cycleKey(): Promise<void> {
+    await this.load();
+    this.retireKey();
+    this.modified = true;
+  }
+
+  /** True when the session holds no data (after loading). */
+  async isEmpty(): Promise<boolean> {
+    return Object.keys(await this.load()).length === 0;
+  }
+
+  /** The loaded data, for the middleware to save; undefined when never loaded. */
+  snapshot(): SessionData | undefined {
+    return this.data;
+  }
+
+  private retireKey(): void {
+    if (this.key !== undefined) this.stale.push(this.key);
+    this.key = undefined;
+  }
+
+  private load(): Promise<SessionData> {
+    this.accessed = true;
+    if (this.data !== undefined) return Promise.resolve(this.data);
+    this.loading ??= this.fetch();
+    return this.loading;
+  }
+
+  private async fetch(): Promise<SessionData> {
+    const stored = this.key === undefined ? undefined : await this.store.load(this.key);
+    // An unknown or expired key is never reused: the next save makes a new one, so a
+    // client cannot choose its session id (session fixation).
+    if (stored === undefined) this.key = undefined;
+    this.data = Object.assign(Object.create(null) as SessionData, stored);
+    return this.data;
+  }
+}
