@@ -31,8 +31,11 @@ export class RedisSessionStore implements SessionStore {
       if (down) logger.info(`Redis session store at ${redactUrl(url)} is reachable again`);
       down = false;
     });
-    this.client.connect().catch(() => undefined);
+    // Commands wait for the first connection attempt only; later outages fail fast.
+    this.firstConnect = this.client.connect().catch(() => undefined);
   }
+
+  private readonly firstConnect: Promise<void>;
 
   async load(key: string): Promise<SessionData | undefined> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) return undefined;
@@ -60,6 +63,7 @@ export class RedisSessionStore implements SessionStore {
   }
 
   private async run<T>(command: () => Promise<T>): Promise<T> {
+    await this.firstConnect;
     try {
       return await command();
     } catch (error) {

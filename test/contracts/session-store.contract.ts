@@ -1,0 +1,64 @@
+/**
+ * The contract every SessionStore passes (Hono's habit: one suite, every implementation).
+ */
+import { expect } from 'chai';
+import type { SessionStore } from 'rondo';
+
+export function sessionStoreContract(name: string, make: () => SessionStore | Promise<SessionStore>, options: { serverSide: boolean }): void {
+  describe(`${name} (SessionStore contract)`, () => {
+    let store: SessionStore;
+    beforeEach(async function () {
+      store = await make();
+    });
+    afterEach(async () => {
+      await store.close?.();
+    });
+
+    it('saves data and loads it back under the returned key', async () => {
+      const key = await store.save(undefined, { user: 'ann', cart: [1, 2] }, 60);
+      expect(key).to.be.a('string').and.not.equal('');
+      expect(await store.load(key)).to.deep.equal({ user: 'ann', cart: [1, 2] });
+    });
+
+    it('loads an unknown or garbage key as undefined', async () => {
+      expect(await store.load('does-not-exist')).to.equal(undefined);
+      expect(await store.load('')).to.equal(undefined);
+      expect(await store.load('x'.repeat(5000))).to.equal(undefined);
+    });
+
+    it('returns a copy: changing loaded data does not change the stored session', async () => {
+      const key = await store.save(undefined, { n: 1 }, 60);
+      const data = (await store.load(key))!;
+      data.n = 2;
+      expect(await store.load(key)).to.deep.equal({ n: 1 });
+    });
+
+    if (options.serverSide) {
+      it('keeps the key on later saves and forgets it on destroy', async () => {
+        const key = await store.save(undefined, { a: 1 }, 60);
+        expect(await store.save(key, { a: 2 }, 60)).to.equal(key);
+        expect(await store.load(key)).to.deep.equal({ a: 2 });
+        await store.destroy(key);
+        expect(await store.load(key)).to.equal(undefined);
+      });
+
+      it('expires a session after its TTL', async () => {
+        const key = await store.save(undefined, { a: 1 }, 1);
+        await new Promise((r) => setTimeout(r, 1100));
+        expect(await store.load(key)).to.equal(undefined);
+      });
+
+      it('makes keys that cannot be guessed (distinct, long)', async () => {
+        const keys = await Promise.all([1, 2, 3].map(() => store.save(undefined, {}, 60)));
+        expect(new Set(keys).size).to.equal(3);
+        for (const key of keys) expect(key.length).to.be.at.least(32);
+      });
+    } else {
+      it('rejects a tampered value', async () => {
+        const key = await store.save(undefined, { admin: false }, 60);
+        const tampered = key.replace(/^[A-Za-z0-9_-]{4}/, 'AAAA');
+        expect(await store.load(tampered)).to.equal(undefined);
+      });
+    }
+  });
+}
