@@ -57,11 +57,12 @@ export class SessionMiddleware {
   }
 
   async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const session = new Session(this.store, request.COOKIES[this.settings.sessionCookieName]);
+    const cookie = request.COOKIES[this.settings.sessionCookieName];
+    const session = new Session(this.store, cookie);
     request.session = session;
     const response = await next(request);
     try {
-      await this.persist(session, response);
+      await this.persist(session, response, cookie !== undefined);
     } catch (error) {
       this.processException(request, error);
       throw error;
@@ -79,15 +80,17 @@ export class SessionMiddleware {
     await this.store.close?.();
   }
 
-  private async persist(session: Session, response: HttpResponse): Promise<void> {
+  private async persist(session: Session, response: HttpResponse, hadCookie: boolean): Promise<void> {
     if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
     for (const key of session.stale) await this.store.destroy(key);
     const data = session.snapshot();
     if (data === undefined) return; // never touched: nothing to save, no store I/O
     const name = this.settings.sessionCookieName;
     if (Object.keys(data).length === 0) {
-      // Emptied by flush (logout): forget it on the client too.
-      if (session.stale.length > 0) response.deleteCookie(name, { path: this.cookie.path, domain: this.cookie.domain, sameSite: this.cookie.sameSite, secure: this.cookie.secure });
+      // Emptied (logout, last key deleted): forget it in the store and on the client.
+      if (!session.modified && session.stale.length === 0) return;
+      if (session.key !== undefined) await this.store.destroy(session.key);
+      if (hadCookie) response.deleteCookie(name, { path: this.cookie.path, domain: this.cookie.domain, sameSite: this.cookie.sameSite, secure: this.cookie.secure });
       return;
     }
     if (!session.modified && !this.settings.sessionSaveEveryRequest) return;

@@ -2,7 +2,7 @@
  * Compiles a view method's parameter decorators into an invoker, once at start-up.
  * Per request it only runs the precomputed resolvers: no metadata lookups.
  */
-import { RondoError } from '../errors/rondo-error';
+import { ImproperlyConfigured } from '../errors/rondo-error';
 import { BadRequest, UnsupportedMediaType } from '../http/errors';
 import { isJsonType } from '../http/content-negotiation';
 import type { HttpRequest } from '../http/request';
@@ -23,7 +23,7 @@ interface ResolverSpec {
 export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
   const fn = (ctor.prototype as Record<string, unknown>)[methodName];
   if (typeof fn !== 'function') {
-    throw new RondoError('VIEW_NOT_A_METHOD', `${source} is decorated as a route but is not a method`);
+    throw new ImproperlyConfigured('VIEW_NOT_A_METHOD', `${source} is decorated as a route but is not a method`);
   }
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
   if (metas === undefined || metas.length === 0) {
@@ -35,7 +35,7 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
   for (let i = 0; i < count; i++) {
     const meta = metas.find((m) => m.index === i);
     if (meta === undefined) {
-      throw new RondoError(
+      throw new ImproperlyConfigured(
         'VIEW_PARAM_UNDECORATED',
         `Parameter #${i} of ${source} has no decorator while others do; decorate it (@Req(), @Param('x'), ...) so Rondo knows what to pass`,
       );
@@ -78,7 +78,7 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'body':
       return { resolve: readBodyArgument, async: true };
     default:
-      throw new RondoError('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
+      throw new ImproperlyConfigured('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
   }
 }
 
