@@ -29,7 +29,10 @@ async function* gzipStream(source: StreamBody): AsyncGenerator<Buffer> {
     await new Promise<void>((resolve) => gzip.flush(constants.Z_SYNC_FLUSH, () => resolve()));
     yield* flushOut();
   }
-  await new Promise<void>((resolve) => gzip.end(resolve));
+  await new Promise<void>((resolve) => {
+    gzip.once('end', resolve);
+    gzip.end();
+  });
   yield* flushOut();
 }
 
