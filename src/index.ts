@@ -39,7 +39,7 @@ export { DEFAULT_MIDDLEWARE } from './middleware/defaults';
 export { SecurityMiddleware } from './middleware/security';
 export { SessionMiddleware } from './middleware/session';
 export { CommonMiddleware } from './middleware/common';
-export { CsrfViewMiddleware, CsrfExempt, CsrfFailure } from './middleware/csrf';
+export { CsrfViewMiddleware, CsrfExempt, CsrfFailure, getToken } from './middleware/csrf';
 export { AuthenticationMiddleware, NotAuthenticated } from './middleware/authentication';
 export { MessageMiddleware } from './middleware/messages';
 export { XFrameOptionsMiddleware, XFrameOptionsExempt } from './middleware/x-frame-options';

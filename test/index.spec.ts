@@ -15,7 +15,7 @@ const RONDO_EXPORTS = [
   'registerConverter', 'reverse', 'silentLogger', 'Optional',
   // built-in middleware, sessions, auth, messages
   'SecurityMiddleware', 'SessionMiddleware', 'CommonMiddleware', 'CsrfViewMiddleware', 'CsrfExempt', 'CsrfFailure',
-  'AuthenticationMiddleware', 'NotAuthenticated', 'MessageMiddleware', 'XFrameOptionsMiddleware', 'XFrameOptionsExempt',
+  'getToken', 'AuthenticationMiddleware', 'NotAuthenticated', 'MessageMiddleware', 'XFrameOptionsMiddleware', 'XFrameOptionsExempt',
   'GZipMiddleware', 'ConditionalGetMiddleware', 'CorsMiddleware', 'RequestSession', 'SessionStoreUnavailable',
   'CookieSessionStore', 'MemorySessionStore', 'RedisSessionStore', 'AnonymousUser', 'USER_LOADER', 'isAuthenticated',
   'login', 'logout', 'isSafeRedirect', 'LoginRequired', 'PermissionRequired', 'makePassword', 'verifyPassword',

@@ -8,6 +8,7 @@
  */
 import type { Settings } from '../app/settings';
 import { Inject, SETTINGS } from '../di/injectable';
+import { ImproperlyConfigured } from '../errors/rondo-error';
 import { PermissionDenied } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
@@ -139,4 +140,17 @@ function originMatcher(pattern: string): (origin: string) => boolean {
     const lower = origin.toLowerCase();
     return lower.startsWith(scheme.toLowerCase()) && lower.slice(scheme.length).endsWith(suffix);
   };
+}
+
+/**
+ * The masked CSRF token for a form (Django's `get_token`); sets the CSRF cookie on the
+ * response if it was not set yet.
+ *
+ * @example const token = getToken(request);
+ */
+export function getToken(request: { csrfToken?: () => string }): string {
+  if (typeof request.csrfToken !== 'function') {
+    throw new ImproperlyConfigured('CSRF_NOT_INSTALLED', 'getToken() needs CsrfViewMiddleware in settings.middleware (it is in the default stack)');
+  }
+  return request.csrfToken();
 }
