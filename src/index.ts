@@ -7,7 +7,7 @@ import 'reflect-metadata';
 
 export { createApp, type CreateAppOptions } from './app/create-app';
 export { App, type RouteInfo } from './app/app';
-export { DEFAULT_SETTINGS, type Settings } from './app/settings';
+export { DEFAULT_SETTINGS, type Settings, type SettingsInput } from './app/settings';
 
 export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractError } from './errors/rondo-error';
 export {
@@ -62,4 +62,12 @@ export { ViewOption } from './views/view-options';
 export { redirect } from './views/shortcuts';
 
 export { consoleLogger, silentLogger, type Logger } from './kernel/logger';
+
+// Templates.
+export { render, TemplateResponse } from './templates/template-response';
+export { Templates, TEMPLATES, type TemplateSettings, type ContextProcessor } from './templates/templates';
+export { TemplateError } from './templates/engine';
+export { TemplateDoesNotExist, TemplateNameInvalid } from './templates/template-loader';
+export { safe, SafeString, escapeHtml, escapeCsv } from './templates/safe-string';
+export { csvResponse } from './templates/csv-response';
 export type { RunningServer, ListenOptions } from './server/node-server';

@@ -20,6 +20,9 @@ const RONDO_EXPORTS = [
   'CookieSessionStore', 'MemorySessionStore', 'RedisSessionStore', 'AnonymousUser', 'USER_LOADER', 'isAuthenticated',
   'login', 'logout', 'isSafeRedirect', 'LoginRequired', 'PermissionRequired', 'makePassword', 'verifyPassword',
   'needsRehash', 'MessageBag', 'MESSAGE_LEVELS',
+  // templates
+  'render', 'TemplateResponse', 'Templates', 'TEMPLATES', 'TemplateError', 'TemplateDoesNotExist', 'TemplateNameInvalid',
+  'safe', 'SafeString', 'escapeHtml', 'escapeCsv', 'csvResponse',
 ];
 
 describe('the public API', () => {

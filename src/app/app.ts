@@ -20,6 +20,7 @@ import { requestListener, startServer, type ListenOptions, type RunningServer } 
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { buildRouteTable } from './route-compiler';
 import type { Settings } from './settings';
+import { TEMPLATES, Templates } from '../templates/templates';
 
 /** What an app is made of, after discovery. */
 export interface AppParts {
@@ -49,6 +50,8 @@ export class App {
   private unregister: () => void = () => undefined;
   private shutdownHooks: Array<() => unknown> = [];
   private readonly servers = new Set<RunningServer>();
+  /** The app's templates (engine and context processors). */
+  readonly templates: Templates;
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
     this.settings = Object.freeze(settings);
@@ -56,6 +59,11 @@ export class App {
     this.parts = parts;
     this.overrides = new Map(parts.overrides);
     this.requestOptions = { maxBodySize: settings.dataUploadMaxMemorySize, maxFields: settings.dataUploadMaxNumberFields };
+    this.templates = new Templates(settings.templates, {
+      debug: settings.debug,
+      staticUrl: settings.staticUrl,
+      reverse: (name, params) => this.reverse(name, params),
+    });
     this.build();
   }
 
@@ -104,6 +112,11 @@ export class App {
     return this.routeTable.match('GET', rawPath).kind !== 'none';
   }
 
+  /** Renders a template without a request (mail, exports). */
+  renderToString(name: string, context: Record<string, unknown> = {}): string {
+    return this.templates.renderToString(name, context);
+  }
+
   /** URL of a named route of this app. */
   reverse(name: string, params?: Record<string, unknown>): string {
     return this.routeTable.reverse(name, params);
@@ -137,6 +150,7 @@ export class App {
     const providers: ProviderPlan[] = [
       { token: SETTINGS, scope: 'singleton', deps: [], build: () => this.settings, value: { value: this.settings }, label: 'SETTINGS' },
       { token: LOGGER, scope: 'singleton', deps: [], build: () => this.logger, value: { value: this.logger }, label: 'LOGGER' },
+      { token: TEMPLATES, scope: 'singleton', deps: [], build: () => this.templates, value: { value: this.templates }, label: 'TEMPLATES' },
       ...this.parts.providers.map(normaliseProvider),
       ...this.parts.controllers.map((c) => classPlan(c, 'singleton')),
       ...ordered.map((m) => classPlan(m.cls, 'singleton')),

@@ -7,11 +7,11 @@ import { consoleLogger, type Logger } from '../kernel/logger';
 import type { Class, Token } from '../metadata/keys';
 import { App } from './app';
 import { discover } from './discovery';
-import { resolveSettings, type Settings } from './settings';
+import { resolveSettings, type SettingsInput } from './settings';
 
 export interface CreateAppOptions {
   /** Overrides of the defaults (see the README's settings table). */
-  settings?: Partial<Settings>;
+  settings?: SettingsInput;
   /** Folders, files or globs of compiled modules to import (relative to `baseDir`). */
   discover?: string[];
   /** Where relative `discover` entries start. Default: process.cwd(). */

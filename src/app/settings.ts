@@ -6,6 +6,7 @@
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { Class } from '../metadata/keys';
 import { DEFAULT_MIDDLEWARE } from '../middleware/defaults';
+import { DEFAULT_TEMPLATE_SETTINGS, type TemplateSettings } from '../templates/templates';
 
 export interface Settings {
   /** Technical error pages and template reloading. Never on in production. Default false. */
@@ -114,7 +115,14 @@ export interface Settings {
   corsAllowCredentials: boolean;
   /** Seconds a preflight may be cached. Default 86400. */
   corsPreflightMaxAge: number;
+
+  // Templates (src/templates/). Given keys are merged over the defaults.
+  /** `{ dirs: [], contextProcessors: [request, user, csrf, messages, url, static, debug], cache: null }`. */
+  templates: TemplateSettings;
 }
+
+/** What an app passes: any subset of the settings; grouped ones (templates) partially too. */
+export type SettingsInput = Partial<Omit<Settings, 'templates'>> & { templates?: Partial<TemplateSettings> };
 
 export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   debug: false,
@@ -177,6 +185,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   corsExposeHeaders: [],
   corsAllowCredentials: false,
   corsPreflightMaxAge: 86_400,
+  templates: DEFAULT_TEMPLATE_SETTINGS,
 });
 
 /** Environment names that are not `RONDO_` + the setting name. */
@@ -206,14 +215,17 @@ function fromEnv(key: string, text: string, fallback: unknown): unknown {
  * Defaults, overlaid with the app's settings, overlaid with the environment. Unknown keys
  * and values of the wrong type fail here, at start-up.
  */
-export function resolveSettings(given: Partial<Settings> = {}, env: NodeJS.ProcessEnv = process.env): Settings {
+export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEnv = process.env): Settings {
   const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
   for (const [key, value] of Object.entries(given)) {
     if (!(key in DEFAULT_SETTINGS)) {
       const near = Object.keys(DEFAULT_SETTINGS).filter((k) => k.toLowerCase() === key.toLowerCase());
       throw new ImproperlyConfigured('SETTINGS_UNKNOWN', `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See the README's settings table`);
     }
-    if (value !== undefined) settings[key] = value;
+    if (value === undefined) continue;
+    const fallback = (DEFAULT_SETTINGS as Record<string, unknown>)[key];
+    // Grouped settings (templates) merge over their defaults, so `{ dirs }` alone is enough.
+    settings[key] = isPlainObject(fallback) && isPlainObject(value) ? { ...fallback, ...value } : value;
   }
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
     const text = env[envName(key)];
@@ -233,4 +245,8 @@ function checkType(key: string, value: unknown, fallback: unknown): void {
   if (typeof value === 'number' && (Number.isNaN(value) || value < 0)) {
     throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a number >= 0; got ${value}`);
   }
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 }

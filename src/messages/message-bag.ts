@@ -42,6 +42,21 @@ export class MessageBag {
     return [...this.stored, ...this.added];
   }
 
+  /**
+   * The pending messages without marking them read: templates get them wrapped so that
+   * reading the list (iterating, `length`...) marks them read.
+   */
+  async peek(): Promise<Message[]> {
+    this.stored ??= await this.load();
+    const list = [...this.stored, ...this.added];
+    return new Proxy(list, {
+      get: (target, key, receiver) => {
+        this.used = true;
+        return Reflect.get(target, key, receiver);
+      },
+    });
+  }
+
   /** What to keep for the next request, or undefined when nothing changed. */
   async remaining(): Promise<Message[] | undefined> {
     if (this.used) return this.stored === undefined || this.stored.length > 0 || this.added.length > 0 ? [] : undefined;

@@ -1,0 +1,161 @@
+/**
+ * TemplateEngine: EJS templates of one app. Names resolve through the TemplateLoader;
+ * compiled functions are cached (re-read on change when `debug` is on). EJS options are
+ * fixed here at start-up, never taken from a render's data; the data a template sees is
+ * copied into fresh locals without EJS's internal names (escapeFn, __append, include...),
+ * so request data can neither change options nor switch escaping off.
+ *
+ * Layouts: a page calls `<% layout('base.ejs') %>`, sets blocks with
+ * `<% block('title', 'Posts') %>`, and the layout prints the page with
+ * `<%= block('content') %>` and a block with `<%= block('title') || 'Default' %>`. `<%= partial('posts/row.ejs', { post }) %>`
+ * renders a partial with its own extra context.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import ejs from 'ejs';
+import { RondoError } from '../errors/rondo-error';
+import { escapeCsv, escapeHtml, safe, SafeString } from './safe-string';
+import { TemplateLoader } from './template-loader';
+
+/** A template failed to compile or render; says which template and line. */
+export class TemplateError extends RondoError {
+  constructor(readonly templateName: string, readonly line: number | undefined, cause: unknown) {
+    super('TEMPLATE_ERROR', `Error in template '${templateName}'${line ? ` at line ${line}` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`);
+    if (cause instanceof Error && cause.stack) this.stack = `${this.name}: ${this.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+  }
+}
+
+type Kind = 'html' | 'xml' | 'csv' | 'text';
+
+interface Compiled {
+  fn: (data: Record<string, unknown>) => string;
+  mtimeMs: number;
+  kind: Kind;
+}
+
+/** Names EJS uses inside compiled functions; a context key with one of them is dropped. */
+const RESERVED = new Set(['escapeFn', 'include', 'rethrow', 'locals', '__append', '__output', '__line', '__lines', '__filename', 'layout', 'block', 'partial', 'safe']);
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+const CONTENT_TYPES: Record<Kind, string> = {
+  html: 'text/html; charset=utf-8',
+  xml: 'application/xml; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  text: 'text/plain; charset=utf-8',
+};
+
+export function kindOf(name: string): Kind {
+  const base = name.replace(/\.ejs$/, '');
+  if (base.endsWith('.xml')) return 'xml';
+  if (base.endsWith('.csv')) return 'csv';
+  if (base.endsWith('.txt')) return 'text';
+  return 'html';
+}
+
+export interface EngineOptions {
+  dirs: readonly string[];
+  /** Cache compiled templates (no re-read on change). */
+  cache: boolean;
+}
+
+interface RenderState {
+  layout: string | undefined;
+  blocks: Map<string, SafeString>;
+}
+
+export class TemplateEngine {
+  readonly loader: TemplateLoader;
+  private readonly cache = new Map<string, Compiled>();
+
+  constructor(private readonly options: EngineOptions) {
+    this.loader = new TemplateLoader(options.dirs);
+  }
+
+  /** The Content-Type a template renders as (by its name: .xml, .csv, .txt, else HTML). */
+  contentTypeOf(name: string): string {
+    return CONTENT_TYPES[kindOf(name)];
+  }
+
+  /** Renders `name` (and its layouts) with `context`. */
+  render(name: string, context: Record<string, unknown>): string {
+    const locals = cleanLocals(context);
+    const state: RenderState = { layout: undefined, blocks: new Map() };
+    let output = this.renderOne(name, locals, state);
+    const seen = new Set([name]);
+    while (state.layout !== undefined) {
+      const parent = state.layout;
+      if (seen.has(parent)) throw new TemplateError(name, undefined, new Error(`layout cycle: ${[...seen, parent].join(' → ')}`));
+      seen.add(parent);
+      state.layout = undefined;
+      state.blocks.set('content', new SafeString(output));
+      output = this.renderOne(parent, locals, state);
+    }
+    return output;
+  }
+
+  private renderOne(name: string, locals: Record<string, unknown>, state: RenderState): string {
+    const compiled = this.compiled(name);
+    const escape = compiled.kind === 'csv' ? escapeCsv : escapeHtml;
+    const helpers = {
+      layout: (parent: string) => {
+        state.layout = parent;
+        return '';
+      },
+      block: (block: string, value?: unknown) => {
+        if (value === undefined) return state.blocks.get(block) ?? '';
+        if (!state.blocks.has(block)) state.blocks.set(block, new SafeString(escape(value)));
+        return '';
+      },
+      partial: (partial: string, extra: Record<string, unknown> = {}) =>
+        new SafeString(this.renderOne(partial, { ...locals, ...cleanLocals(extra) }, { layout: undefined, blocks: state.blocks })),
+      safe,
+    };
+    try {
+      return compiled.fn({ ...locals, ...helpers });
+    } catch (error) {
+      if (error instanceof RondoError) throw error;
+      throw new TemplateError(name, lineOf(error), error);
+    }
+  }
+
+  private compiled(name: string): Compiled {
+    const cached = this.cache.get(name);
+    if (cached !== undefined && this.options.cache) return cached;
+    const path = this.loader.resolve(name);
+    const mtimeMs = statSync(path).mtimeMs;
+    if (cached !== undefined && cached.mtimeMs === mtimeMs) return cached;
+    const kind = kindOf(name);
+    let fn: Compiled['fn'];
+    try {
+      fn = ejs.compile(readFileSync(path, 'utf8'), {
+        filename: path,
+        escape: kind === 'csv' ? escapeCsv : escapeHtml,
+        client: false,
+        async: false,
+        strict: false,
+        rmWhitespace: false,
+        compileDebug: true,
+        // `include` resolves through our loader (same name rules), relative to the template folders.
+        includer: (included: string) => ({ filename: this.loader.resolve(included) }),
+      } as ejs.Options) as unknown as Compiled['fn'];
+    } catch (error) {
+      throw new TemplateError(name, lineOf(error), error);
+    }
+    const entry = { fn, mtimeMs, kind };
+    this.cache.set(name, entry);
+    return entry;
+  }
+}
+
+/** A copy of `context` without EJS's internal names or non-identifier keys (`__proto__`...). */
+function cleanLocals(context: Record<string, unknown>): Record<string, unknown> {
+  const locals: Record<string, unknown> = {};
+  for (const key of Object.keys(context)) {
+    if (IDENTIFIER.test(key) && !RESERVED.has(key) && key !== '__proto__') locals[key] = context[key];
+  }
+  return locals;
+}
+
+function lineOf(error: unknown): number | undefined {
+  const match = /:(\d+)\n/.exec(error instanceof Error ? error.message : '');
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,93 @@
+/**
+ * Templates: an app's template engine plus its context processors, built once at
+ * start-up from `settings.templates`. Views reach it through `render(request, ...)`
+ * (via `request.app`); services inject it with the TEMPLATES token (e.g. for mail).
+ */
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import type { HttpRequest } from '../http/request';
+import { TemplateEngine } from './engine';
+
+/** Adds variables to every template rendered for a request. */
+export type ContextProcessor = (request: HttpRequest) => Record<string, unknown> | Promise<Record<string, unknown>>;
+
+export interface TemplateSettings {
+  /** Folders searched in order for template names. Default []. */
+  dirs: string[];
+  /** Built-in processor names ('request', 'user', 'csrf', 'messages', 'url', 'static', 'debug') and functions. */
+  contextProcessors: Array<string | ContextProcessor>;
+  /** Cache compiled templates; null = cache unless debug is on (then re-read on change). */
+  cache: boolean | null;
+}
+
+export const DEFAULT_TEMPLATE_SETTINGS: Readonly<TemplateSettings> = Object.freeze({
+  dirs: [],
+  contextProcessors: ['request', 'user', 'csrf', 'messages', 'url', 'static', 'debug'],
+  cache: null,
+});
+
+/** What built-in processors need from the app. */
+export interface TemplateHost {
+  debug: boolean;
+  staticUrl: string;
+  reverse(name: string, params?: Record<string, unknown>): string;
+}
+
+/** The DI token of an app's Templates. */
+export const TEMPLATES: unique symbol = Symbol.for('rondo:TEMPLATES');
+
+function builtIn(name: string, host: TemplateHost): ContextProcessor {
+  switch (name) {
+    case 'request':
+      return (request) => ({ request });
+    case 'user':
+      return async (request) => ({ user: await request.auser() });
+    case 'csrf':
+      return (request) => ({
+        csrfToken: () => {
+          if (typeof request.csrfToken !== 'function') {
+            throw new ImproperlyConfigured('CSRF_NOT_INSTALLED', 'csrfToken() was called in a template, but CsrfViewMiddleware is not installed: add it to settings.middleware (it is in the default stack)');
+          }
+          return request.csrfToken();
+        },
+      });
+    case 'messages':
+      return async (request) => ({ messages: typeof request.messages?.peek === 'function' ? await request.messages.peek() : [] });
+    case 'url':
+      return () => ({ url: (route: string, params?: Record<string, unknown>) => host.reverse(route, params) });
+    case 'static':
+      return () => ({ static: (path: string) => host.staticUrl + String(path).replace(/^\/+/, '') });
+    case 'debug':
+      return () => ({ debug: host.debug });
+    default:
+      throw new ImproperlyConfigured('TEMPLATES_PROCESSOR_UNKNOWN', `settings.templates.contextProcessors lists '${name}', which is not a built-in processor (request, user, csrf, messages, url, static, debug); pass a function (request) => ({ ... }) for your own`);
+  }
+}
+
+export class Templates {
+  readonly engine: TemplateEngine;
+  private readonly processors: ContextProcessor[];
+
+  constructor(settings: TemplateSettings, host: TemplateHost) {
+    if (!Array.isArray(settings.dirs) || !Array.isArray(settings.contextProcessors)) {
+      throw new ImproperlyConfigured('TEMPLATES_SETTINGS', 'settings.templates needs { dirs: string[], contextProcessors: [...] }');
+    }
+    this.engine = new TemplateEngine({ dirs: settings.dirs, cache: settings.cache ?? !host.debug });
+    this.processors = settings.contextProcessors.map((p) => (typeof p === 'function' ? p : builtIn(p, host)));
+  }
+
+  /** Renders `name` for a request: processors' variables first, the view's context over them. */
+  async renderForRequest(request: HttpRequest, name: string, context: Record<string, unknown>): Promise<string> {
+    const merged: Record<string, unknown> = {};
+    for (const processor of this.processors) Object.assign(merged, await processor(request));
+    return this.engine.render(name, { ...merged, ...context });
+  }
+
+  /** Renders `name` without a request (mail, exports). */
+  renderToString(name: string, context: Record<string, unknown> = {}): string {
+    return this.engine.render(name, context);
+  }
+
+  contentTypeOf(name: string): string {
+    return this.engine.contentTypeOf(name);
+  }
+}
