@@ -70,4 +70,9 @@ export { TemplateError } from './templates/engine';
 export { TemplateDoesNotExist, TemplateNameInvalid } from './templates/template-loader';
 export { safe, SafeString, escapeHtml, escapeCsv } from './templates/safe-string';
 export { csvResponse } from './templates/csv-response';
+
+// Validation (class-validator DTOs and forms).
+export { Type } from './validation/type-decorator';
+export { ValidationFailed, type FieldErrors } from './validation/validate-dto';
+export { validateForm, Form } from './validation/validate-form';
 export type { RunningServer, ListenOptions } from './server/node-server';

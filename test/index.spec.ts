@@ -23,6 +23,8 @@ const RONDO_EXPORTS = [
   // templates
   'render', 'TemplateResponse', 'Templates', 'TEMPLATES', 'TemplateError', 'TemplateDoesNotExist', 'TemplateNameInvalid',
   'safe', 'SafeString', 'escapeHtml', 'escapeCsv', 'csvResponse',
+  // validation
+  'Type', 'ValidationFailed', 'validateForm', 'Form',
 ];
 
 describe('the public API', () => {

@@ -116,6 +116,11 @@ export interface Settings {
   /** Seconds a preflight may be cached. Default 86400. */
   corsPreflightMaxAge: number;
 
+  /** DTO validation: report fields the DTO does not declare (400) instead of dropping them. Default false. */
+  validationForbidUnknown: boolean;
+  /** DTO validation: deepest JSON nesting accepted (400 beyond). Default 32. */
+  validationMaxDepth: number;
+
   // Templates (src/templates/). Given keys are merged over the defaults.
   /** `{ dirs: [], contextProcessors: [request, user, csrf, messages, url, static, debug], cache: null }`. */
   templates: TemplateSettings;
@@ -185,6 +190,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   corsExposeHeaders: [],
   corsAllowCredentials: false,
   corsPreflightMaxAge: 86_400,
+  validationForbidUnknown: false,
+  validationMaxDepth: 32,
   templates: DEFAULT_TEMPLATE_SETTINGS,
 });
 

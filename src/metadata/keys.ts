@@ -19,6 +19,7 @@ export const OPTIONAL_KEY = Symbol.for('rondo:optional');
 export const VIEW_PARAMS_KEY = Symbol.for('rondo:view-params');
 /** View options (csrfExempt, loginRequired...) by method name; '' holds the class-wide ones. */
 export const VIEW_OPTIONS_KEY = Symbol.for('rondo:view-options');
+export const DTO_TYPE_KEY = Symbol.for('rondo:dto-type');
 
 export type Class<T = any> = new (...args: any[]) => T;
 /** A binding key: a class (abstract classes too, as interface-like tokens), a symbol or a string. */

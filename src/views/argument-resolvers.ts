@@ -7,6 +7,8 @@ import { BadRequest, UnsupportedMediaType } from '../http/errors';
 import { isJsonType } from '../http/content-negotiation';
 import type { HttpRequest } from '../http/request';
 import { VIEW_PARAMS_KEY, type ParamMeta } from '../metadata/keys';
+import { bodyDtoResolver, queryDtoResolver } from '../validation/dto-arguments';
+import { isDtoClass } from '../validation/dto-schema';
 
 export type Params = Record<string, unknown>;
 export type ArgResolver = (request: HttpRequest, params: Params) => unknown;
@@ -66,6 +68,7 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'param':
       return sync(name === undefined ? (_r, params) => params : (_r, params) => coerce(params[name], type, `path parameter '${name}'`));
     case 'query':
+      if (name === undefined && isDtoClass(type)) return { resolve: queryDtoResolver(type), async: true };
       return sync(name === undefined ? (request) => request.GET : (request) => coerce(request.GET.get(name), type, `query parameter '${name}'`));
     case 'header':
       return sync((request) => coerce(request.headers.get(name!), type, `header '${name}'`));
@@ -76,7 +79,7 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'user':
       return { resolve: (request) => request.auser(), async: true };
     case 'body':
-      return { resolve: readBodyArgument, async: true };
+      return { resolve: isDtoClass(type) ? bodyDtoResolver(type) : readBodyArgument, async: true };
     default:
       throw new ImproperlyConfigured('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
   }

@@ -1,0 +1,53 @@
+/**
+ * The argument resolvers for DTO parameters: `@Body() input: CreatePostDto` and
+ * `@Query() filters: ListQueryDto`. The schema is compiled when the view is (start-up);
+ * per request: read the body or query, build, validate, and throw ValidationFailed (400
+ * with field errors) or return the typed instance.
+ */
+import { isJsonType } from '../http/content-negotiation';
+import { UnsupportedMediaType } from '../http/errors';
+import type { HttpRequest } from '../http/request';
+import { dtoSchema } from './dto-schema';
+import { validateInput, ValidationFailed, type ValidateOptions } from './validate-dto';
+
+interface AppLike {
+  settings: { validationForbidUnknown: boolean; validationMaxDepth: number };
+  container: { isBound(token: unknown): boolean; get(token: unknown): unknown };
+}
+
+/** Validation options of the request's app (constraint classes from its container). */
+export function validateOptionsFor(request: HttpRequest): ValidateOptions {
+  const app = request.app as AppLike | undefined;
+  return {
+    forbidUnknown: app?.settings.validationForbidUnknown ?? false,
+    maxDepth: app?.settings.validationMaxDepth ?? 32,
+    resolve: app ? (cls) => (app.container.isBound(cls) ? app.container.get(cls) : undefined) : undefined,
+  };
+}
+
+export function bodyDtoResolver(cls: new () => object): (request: HttpRequest) => Promise<object> {
+  const schema = dtoSchema(cls);
+  return async (request) => {
+    const type = request.contentType;
+    let result;
+    if (isJsonType(type)) {
+      result = await validateInput(schema, { kind: 'json', value: await request.json() }, validateOptionsFor(request));
+    } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' || !request.hasBody) {
+      await request.load();
+      result = await validateInput(schema, { kind: 'form', value: request.POST }, validateOptionsFor(request));
+    } else {
+      throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type}`);
+    }
+    if (Object.keys(result.errors).length > 0) throw new ValidationFailed(result.errors);
+    return result.instance;
+  };
+}
+
+export function queryDtoResolver(cls: new () => object): (request: HttpRequest) => Promise<object> {
+  const schema = dtoSchema(cls);
+  return async (request) => {
+    const result = await validateInput(schema, { kind: 'form', value: request.GET }, validateOptionsFor(request));
+    if (Object.keys(result.errors).length > 0) throw new ValidationFailed(result.errors);
+    return result.instance;
+  };
+}
