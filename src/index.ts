@@ -12,10 +12,11 @@ export { DEFAULT_SETTINGS, type Settings, type SettingsInput } from './app/setti
 export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractError } from './errors/rondo-error';
 export {
   HttpError, Http404, PermissionDenied, BadRequest, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
-  MethodNotAllowed, RequestDataTooBig, TooManyFieldsSent, UnsupportedMediaType, ServiceUnavailable,
+  MethodNotAllowed, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnsupportedMediaType, ServiceUnavailable,
 } from './http/errors';
 export { HttpRequest, type RequestInit } from './http/request';
 export { QueryDict } from './http/query-dict';
+export { UploadedFile, FileDict } from './http/uploaded-file';
 export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './http/signing';
 export { RequestHeaders, ResponseHeaders } from './http/headers';
 export type { CookieOptions } from './http/cookies';

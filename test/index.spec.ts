@@ -25,6 +25,8 @@ const RONDO_EXPORTS = [
   'safe', 'SafeString', 'escapeHtml', 'escapeCsv', 'csvResponse',
   // validation
   'Type', 'ValidationFailed', 'validateForm', 'Form',
+  // complete HTTP
+  'UploadedFile', 'FileDict', 'TooManyFilesSent',
 ];
 
 describe('the public API', () => {

@@ -7,6 +7,7 @@ import type { Container } from 'inversify';
 import { AppContainer } from '../di/container-builder';
 import { LOGGER, SETTINGS } from '../di/injectable';
 import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
+import { multipartParser } from '../http/multipart';
 import { HttpRequest, type RequestInit, type RequestOptions } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { MaybePromise } from '../kernel/chain';
@@ -58,7 +59,18 @@ export class App {
     this.logger = logger;
     this.parts = parts;
     this.overrides = new Map(parts.overrides);
-    this.requestOptions = { maxBodySize: settings.dataUploadMaxMemorySize, maxFields: settings.dataUploadMaxNumberFields };
+    this.requestOptions = {
+      maxBodySize: settings.dataUploadMaxMemorySize,
+      maxFields: settings.dataUploadMaxNumberFields,
+      bodyParsers: new Map([['multipart/form-data', multipartParser({
+        fileMemorySize: settings.fileUploadMaxMemorySize,
+        fileMaxSize: settings.fileUploadMaxSize,
+        fieldBytes: settings.dataUploadMaxMemorySize,
+        maxFields: settings.dataUploadMaxNumberFields,
+        maxFiles: settings.dataUploadMaxNumberFiles,
+        tempDir: settings.fileUploadTempDir,
+      })]]),
+    };
     this.templates = new Templates(settings.templates, {
       debug: settings.debug,
       staticUrl: settings.staticUrl,

@@ -23,6 +23,14 @@ export interface Settings {
   dataUploadMaxMemorySize: number;
   /** Most fields in a query string or form (400 beyond). Default 1000. */
   dataUploadMaxNumberFields: number;
+  /** Bytes of an uploaded file kept in memory; larger files stream to a temporary file. Default 2.5 MB. */
+  fileUploadMaxMemorySize: number;
+  /** Largest uploaded file accepted (413 beyond). Default 20 MB. */
+  fileUploadMaxSize: number;
+  /** Most files in one multipart body (400 beyond). Default 100. */
+  dataUploadMaxNumberFiles: number;
+  /** Folder for temporary upload files ('' = the OS temp folder). */
+  fileUploadTempDir: string;
   /** Database connection URL for apps and their models. Env: DATABASE_URL. */
   databaseUrl: string;
   /** Redis URL for shared stores (sessions, cache). Env: REDIS_URL. */
@@ -137,6 +145,10 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   middleware: DEFAULT_MIDDLEWARE,
   dataUploadMaxMemorySize: 2.5 * 1024 * 1024,
   dataUploadMaxNumberFields: 1000,
+  fileUploadMaxMemorySize: 2.5 * 1024 * 1024,
+  fileUploadMaxSize: 20 * 1024 * 1024,
+  dataUploadMaxNumberFiles: 100,
+  fileUploadTempDir: '',
   databaseUrl: 'postgres://127.0.0.1:5432/test',
   redisUrl: 'redis://127.0.0.1:6379',
   headersTimeout: 20_000,

@@ -76,6 +76,13 @@ export class TooManyFieldsSent extends HttpError {
   }
 }
 
+/** More files than `dataUploadMaxNumberFiles` in a multipart body (Django's TooManyFilesSent). */
+export class TooManyFilesSent extends HttpError {
+  constructor(message: string) {
+    super(400, message);
+  }
+}
+
 /** 415: the body's content type is not the one the parser needs. */
 export class UnsupportedMediaType extends HttpError {
   constructor(message: string) {

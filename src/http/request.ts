@@ -11,6 +11,7 @@ import { parseCookieHeader } from './cookies';
 import { BadRequest, UnsupportedMediaType } from './errors';
 import { RequestHeaders } from './headers';
 import { QueryDict } from './query-dict';
+import { FileDict } from './uploaded-file';
 
 /** What an adapter (node:http, TestClient) hands the framework for one request. */
 export interface RequestInit {
@@ -37,10 +38,11 @@ export interface RequestOptions {
 /** The parsed form of a urlencoded or multipart body. */
 export interface ParsedForm {
   POST: QueryDict;
-  FILES?: unknown;
+  FILES?: FileDict;
 }
 
 const EMPTY = new QueryDict();
+const NO_FILES = new FileDict();
 
 /** One incoming HTTP request. */
 export class HttpRequest {
@@ -78,6 +80,7 @@ export class HttpRequest {
   private loadPromise: Promise<void> | undefined;
   private form: ParsedForm | undefined;
   private jsonValue: unknown;
+  private cleanups: Array<() => Promise<unknown> | unknown> | undefined;
 
   constructor(init: RequestInit, options: RequestOptions) {
     this.init = init;
@@ -189,9 +192,31 @@ export class HttpRequest {
     );
   }
 
-  /** Uploaded files of a multipart body; needs `load()` first. */
-  get FILES(): unknown {
-    return this.form?.FILES;
+  /** Uploaded files of a multipart body (empty otherwise); needs `load()` first. */
+  get FILES(): FileDict {
+    return this.form?.FILES ?? NO_FILES;
+  }
+
+  /** The body as received, for streaming body parsers (multipart). It can be read once. */
+  rawBody(): BodySource {
+    return this.init.body;
+  }
+
+  /** Registers work to run after the response (temporary upload files are removed this way). */
+  addCleanup(task: () => Promise<unknown> | unknown): void {
+    (this.cleanups ??= []).push(task);
+  }
+
+  /** True when cleanup tasks are registered. */
+  get hasCleanups(): boolean {
+    return this.cleanups !== undefined;
+  }
+
+  /** Runs the cleanup tasks once (adapters call it after the response); never rejects. */
+  async cleanup(): Promise<void> {
+    const tasks = this.cleanups;
+    this.cleanups = undefined;
+    if (tasks !== undefined) await Promise.allSettled(tasks.map((task) => task()));
   }
 
   /** Used by body parsers (multipart) to hand back the parsed form. */

@@ -69,14 +69,24 @@ function write(app: ServedApp, res: ServerResponse, response: HttpResponse, isHe
   }
 }
 
+/** Temporary upload files and the like go once the response is done (or the client left). */
+function cleanupAfter(request: HttpRequest, res: ServerResponse): void {
+  if (!request.hasCleanups) return;
+  if (res.writableFinished || res.destroyed) void request.cleanup();
+  else res.once('close', () => void request.cleanup());
+}
+
 /** A `(req, res)` listener for `http.createServer(app.handler)`. */
 export function requestListener(app: ServedApp): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const request = app.createRequest(toInit(req));
     const isHead = request.method === 'HEAD';
     const result = app.handle(request);
-    if (isPromise<HttpResponse>(result)) void respondLater(app, res, result, isHead);
-    else write(app, res, result, isHead);
+    if (isPromise<HttpResponse>(result)) void respondLater(app, res, result, isHead).then(() => cleanupAfter(request, res));
+    else {
+      write(app, res, result, isHead);
+      cleanupAfter(request, res);
+    }
   };
 }
 

@@ -1,5 +1,5 @@
 /**
  * `rondo/testing`: helpers for testing Rondo apps without a socket.
  */
-export { TestClient, type RequestOptions, type TestClientOptions } from './test-client';
+export { TestClient, type RequestOptions, type TestClientOptions, type TestFile } from './test-client';
 export { TestResponse } from './test-response';

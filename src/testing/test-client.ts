@@ -15,6 +15,8 @@ export interface RequestOptions {
   json?: unknown;
   /** Sent as `application/x-www-form-urlencoded` (arrays repeat the key). */
   data?: Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>;
+  /** Files: sent with `data` as `multipart/form-data`. */
+  files?: Record<string, TestFile | TestFile[]>;
   /** A raw body; set `contentType` with it. */
   body?: string | Buffer;
   contentType?: string;
@@ -23,6 +25,13 @@ export interface RequestOptions {
   /** Pretend the request came over TLS. */
   secure?: boolean;
   remoteAddress?: string;
+}
+
+/** A file for a multipart request. */
+export interface TestFile {
+  name: string;
+  content: string | Buffer;
+  contentType?: string;
 }
 
 /** Options of the client. */
@@ -100,7 +109,11 @@ export class TestClient {
     if (!this.config.enforceCsrfChecks) request.state.dontEnforceCsrfChecks = true;
     const response = await this.app.handle(request);
     this.storeCookies(response);
-    return new TestResponse(response, method === 'HEAD' ? Buffer.alloc(0) : await readContent(response));
+    try {
+      return new TestResponse(response, method === 'HEAD' ? Buffer.alloc(0) : await readContent(response));
+    } finally {
+      await request.cleanup();
+    }
   }
 
   private hostName(): string {
@@ -141,6 +154,10 @@ function encodeBody(options: RequestOptions, headers: Record<string, string>): B
   if (options.json !== undefined) {
     body = Buffer.from(JSON.stringify(options.json));
     headers['content-type'] = 'application/json';
+  } else if (options.files !== undefined) {
+    const boundary = `----RondoTestBoundary${Math.random().toString(16).slice(2)}`;
+    body = encodeMultipart(options.data ?? {}, options.files, boundary);
+    headers['content-type'] = `multipart/form-data; boundary=${boundary}`;
   } else if (options.data !== undefined) {
     body = Buffer.from(encodePairs(options.data));
     headers['content-type'] = 'application/x-www-form-urlencoded';
@@ -159,4 +176,23 @@ async function readContent(response: HttpResponse): Promise<Buffer> {
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk));
   }
   return Buffer.concat(chunks);
+}
+
+function encodeMultipart(data: Pairs, files: Record<string, TestFile | TestFile[]>, boundary: string): Buffer {
+  const parts: Buffer[] = [];
+  const quote = (text: string) => text.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
+  for (const [key, value] of Object.entries(data)) {
+    for (const v of Array.isArray(value) ? value : [value]) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(key)}"\r\n\r\n${String(v)}\r\n`));
+    }
+  }
+  for (const [key, value] of Object.entries(files)) {
+    for (const file of Array.isArray(value) ? value : [value]) {
+      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(key)}"; filename="${quote(file.name)}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`));
+      parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+      parts.push(Buffer.from('\r\n'));
+    }
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return Buffer.concat(parts);
 }

@@ -1,0 +1,135 @@
+/**
+ * The multipart/form-data body parser (@fastify/busboy, streaming). Fields go to
+ * `request.POST`, files to `request.FILES`: kept in memory up to
+ * `fileUploadMaxMemorySize`, streamed to a private temporary file beyond it (deleted after
+ * the response). Every limit has its own clear error: too many fields or files (400), a
+ * file over `fileUploadMaxSize` or field data over `dataUploadMaxMemorySize` (413); a
+ * truncated or malformed body is a 400, never a hang.
+ */
+import Busboy, { type BusboyFileStream } from '@fastify/busboy';
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { BadRequest, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent } from './errors';
+import { QueryDict } from './query-dict';
+import type { HttpRequest } from './request';
+import { FileDict, UploadedFile } from './uploaded-file';
+
+export interface MultipartLimits {
+  /** Bytes of a file kept in memory before it spills to a temporary file. */
+  fileMemorySize: number;
+  /** Largest file accepted (413 beyond). */
+  fileMaxSize: number;
+  /** Bytes of all non-file fields together (413 beyond). */
+  fieldBytes: number;
+  maxFields: number;
+  maxFiles: number;
+  /** Folder for temporary files ('' = the OS temp folder). */
+  tempDir: string;
+}
+
+function writeChunk(out: WriteStream, chunk: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
+}
+
+function closeStream(out: WriteStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    out.once('error', reject);
+    out.end(() => resolve());
+  });
+}
+
+async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: { field: string; stream: BusboyFileStream; fileName: string; mime: string }): Promise<UploadedFile> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let out: WriteStream | undefined;
+  let tempPath: string | undefined;
+  try {
+    for await (const chunk of part.stream as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (out === undefined && size > limits.fileMemorySize) {
+        const path = join(limits.tempDir || tmpdir(), `rondo-upload-${randomUUID()}`);
+        tempPath = path;
+        request.addCleanup(() => rm(path, { force: true }));
+        out = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+        for (const earlier of chunks.splice(0)) await writeChunk(out, earlier);
+      }
+      if (out !== undefined) await writeChunk(out, chunk);
+      else chunks.push(chunk);
+    }
+  } finally {
+    if (out !== undefined) await closeStream(out);
+  }
+  if (part.stream.truncated) {
+    throw new RequestDataTooBig(`The file '${part.fileName}' in field '${part.field}' is larger than fileUploadMaxSize (${limits.fileMaxSize} bytes)`);
+  }
+  const file = new UploadedFile({ fieldName: part.field, fileName: part.fileName, contentType: part.mime, size, buffer: out ? undefined : Buffer.concat(chunks), tempPath });
+  if (tempPath !== undefined) request.addCleanup(() => file.cleanup());
+  return file;
+}
+
+/** A body parser for `RequestOptions.bodyParsers`, keyed 'multipart/form-data'. */
+export function multipartParser(limits: MultipartLimits): (request: HttpRequest) => Promise<void> {
+  return (request) =>
+    new Promise<void>((resolve, reject) => {
+      let busboy: ReturnType<typeof Busboy>;
+      try {
+        busboy = Busboy({
+          headers: { 'content-type': request.headers.get('content-type') ?? '' },
+          limits: { fields: limits.maxFields, files: limits.maxFiles, fileSize: limits.fileMaxSize, fieldSize: limits.fieldBytes, headerPairs: 100 },
+        });
+      } catch (error) {
+        reject(new BadRequest(`Malformed multipart request: ${(error as Error).message}`));
+        return;
+      }
+      const pairs: Array<[string, string]> = [];
+      const files = new FileDict();
+      const pending: Array<Promise<void>> = [];
+      let fieldBytes = 0;
+      let failed = false;
+      const source = request.rawBody();
+      const fail = (error: Error) => {
+        if (failed) return;
+        failed = true;
+        if (source instanceof Readable) source.unpipe(busboy);
+        reject(error);
+      };
+      busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
+        fieldBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
+        if (valueTruncated || fieldBytes > limits.fieldBytes) {
+          fail(new RequestDataTooBig(`The form fields are larger than dataUploadMaxMemorySize (${limits.fieldBytes} bytes)`));
+        } else pairs.push([name, value]);
+      });
+      busboy.on('file', (field, stream, fileName, _encoding, mime) => {
+        if (failed) {
+          stream.resume();
+          return;
+        }
+        pending.push(receiveFile(request, limits, { field, stream, fileName, mime }).then((file) => files.add(file)));
+      });
+      busboy.on('fieldsLimit', () => fail(new TooManyFieldsSent(`The form has more than dataUploadMaxNumberFields (${limits.maxFields}) fields`)));
+      busboy.on('filesLimit', () => fail(new TooManyFilesSent(`The form has more than dataUploadMaxNumberFiles (${limits.maxFiles}) files`)));
+      busboy.on('error', (error: unknown) => fail(new BadRequest(`Malformed multipart body: ${error instanceof Error ? error.message : String(error)}`)));
+      busboy.on('finish', () => {
+        Promise.all(pending).then(
+          () => {
+            if (failed) return;
+            request.setForm({ POST: new QueryDict(pairs), FILES: files });
+            resolve();
+          },
+          (error: Error) => fail(error),
+        );
+      });
+      if (source === undefined) busboy.end();
+      else if (typeof source === 'string' || Buffer.isBuffer(source)) busboy.end(source);
+      else {
+        const stream = source instanceof Readable ? source : Readable.from(source);
+        stream.once('error', () => fail(new BadRequest('The client aborted the upload')));
+        stream.once('aborted', () => fail(new BadRequest('The client aborted the upload')));
+        stream.pipe(busboy);
+      }
+    });
+}

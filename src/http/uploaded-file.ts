@@ -1,0 +1,126 @@
+/**
+ * UploadedFile: one file of a multipart body (Django's UploadedFile). Small files stay in
+ * memory; larger ones were streamed to a temporary file, which Rondo deletes after the
+ * response (even when the view throws) unless the view moved it with `moveTo`.
+ */
+import { createReadStream } from 'node:fs';
+import { copyFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { Readable } from 'node:stream';
+
+export interface UploadedFileInit {
+  fieldName: string;
+  fileName: string;
+  contentType: string;
+  size: number;
+  /** The content, when kept in memory. */
+  buffer?: Buffer;
+  /** The temporary file, when spilled to disk. */
+  tempPath?: string;
+}
+
+/** A safe file name from the client's: no directories, no control characters, at most 255 chars. */
+export function cleanFileName(name: string): string {
+  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  return (base === '.' || base === '..' ? '' : base).slice(-255);
+}
+
+export class UploadedFile {
+  readonly fieldName: string;
+  /** The client's file name, reduced to a safe base name (may be ''). Never trust it for paths. */
+  readonly fileName: string;
+  readonly contentType: string;
+  readonly size: number;
+  private buffer: Buffer | undefined;
+  private tempPath: string | undefined;
+
+  constructor(init: UploadedFileInit) {
+    this.fieldName = init.fieldName;
+    this.fileName = cleanFileName(init.fileName);
+    this.contentType = init.contentType;
+    this.size = init.size;
+    this.buffer = init.buffer;
+    this.tempPath = init.tempPath;
+  }
+
+  /** True when the content is in memory (no temporary file). */
+  get inMemory(): boolean {
+    return this.buffer !== undefined;
+  }
+
+  /** The whole content. */
+  async read(): Promise<Buffer> {
+    if (this.buffer !== undefined) return this.buffer;
+    if (this.tempPath === undefined) throw new Error(`The upload '${this.fileName}' was moved or cleaned up; read it before the response is sent`);
+    return readFile(this.tempPath);
+  }
+
+  /** The content as a stream (for large files). */
+  stream(): Readable {
+    if (this.buffer !== undefined) return Readable.from([this.buffer]);
+    if (this.tempPath === undefined) throw new Error(`The upload '${this.fileName}' was moved or cleaned up`);
+    return createReadStream(this.tempPath);
+  }
+
+  /** Moves the content to `path` (the temporary file is renamed, or copied across devices). */
+  async moveTo(path: string): Promise<void> {
+    if (this.buffer !== undefined) {
+      await writeFile(path, this.buffer, { flag: 'wx' });
+      return;
+    }
+    if (this.tempPath === undefined) throw new Error(`The upload '${this.fileName}' was already moved or cleaned up`);
+    try {
+      await rename(this.tempPath, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      await copyFile(this.tempPath, path);
+      await rm(this.tempPath, { force: true });
+    }
+    this.tempPath = undefined;
+  }
+
+  /** Deletes the temporary file, if any (called after the response). */
+  async cleanup(): Promise<void> {
+    const path = this.tempPath;
+    this.tempPath = undefined;
+    if (path !== undefined) await rm(path, { force: true });
+  }
+}
+
+/** Uploaded files by field name, multi-valued (Django's MultiValueDict of files). */
+export class FileDict {
+  private readonly files = new Map<string, UploadedFile[]>();
+
+  add(file: UploadedFile): void {
+    const list = this.files.get(file.fieldName);
+    if (list) list.push(file);
+    else this.files.set(file.fieldName, [file]);
+  }
+
+  /** The last file sent under `name`. */
+  get(name: string): UploadedFile | undefined {
+    const list = this.files.get(name);
+    return list?.[list.length - 1];
+  }
+
+  getAll(name: string): UploadedFile[] {
+    return [...(this.files.get(name) ?? [])];
+  }
+
+  has(name: string): boolean {
+    return this.files.has(name);
+  }
+
+  keys(): IterableIterator<string> {
+    return this.files.keys();
+  }
+
+  /** Every file, in arrival order per field. */
+  all(): UploadedFile[] {
+    return [...this.files.values()].flat();
+  }
+
+  get size(): number {
+    return this.files.size;
+  }
+}
