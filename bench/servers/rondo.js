@@ -18,7 +18,7 @@ for (const [method, decorator] of [['json', Get('/json')], ['user', Get('/users/
 }
 Reflect.decorate([Route('')], BenchController);
 
-createApp({ controllers: [BenchController], settings: { middleware: [], secretKey: 'bench' }, logger: silentLogger, env: {} })
+createApp({ controllers: [BenchController], settings: { middleware: [], secretKey: 'bench', allowedHosts: ['127.0.0.1'] }, logger: silentLogger, env: {} })
   .then((app) => app.listen({ port: 0, host: '127.0.0.1' }))
   .then((server) => {
     process.stdout.write(`LISTENING ${server.port}\n`);

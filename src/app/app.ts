@@ -7,9 +7,12 @@ import type { Container } from 'inversify';
 import { AppContainer } from '../di/container-builder';
 import { LOGGER, SETTINGS } from '../di/injectable';
 import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
+import { HostPolicy } from '../http/host-validation';
 import { multipartParser } from '../http/multipart';
+import { Signer } from '../http/signing';
+import { isPromise } from '../kernel/chain';
 import { HttpRequest, type RequestInit, type RequestOptions } from '../http/request';
-import type { HttpResponse } from '../http/response';
+import { HttpResponse } from '../http/response';
 import type { MaybePromise } from '../kernel/chain';
 import { Kernel } from '../kernel/kernel';
 import type { Logger } from '../kernel/logger';
@@ -62,6 +65,8 @@ export class App {
     this.requestOptions = {
       maxBodySize: settings.dataUploadMaxMemorySize,
       maxFields: settings.dataUploadMaxNumberFields,
+      hostPolicy: new HostPolicy(settings),
+      cookieSigner: settings.secretKey ? (name, salt) => this.cookieSigner(name, salt) : undefined,
       bodyParsers: new Map([['multipart/form-data', multipartParser({
         fileMemorySize: settings.fileUploadMaxMemorySize,
         fileMaxSize: settings.fileUploadMaxSize,
@@ -98,8 +103,40 @@ export class App {
 
   /** Runs one request through the middleware and the view. Never rejects. */
   handle(request: HttpRequest): MaybePromise<HttpResponse> {
-    return this.kernel.handle(request);
+    const result = this.kernel.handle(request);
+    if (isPromise<HttpResponse>(result)) return result.then(this.finish);
+    return result.unsignedCookies === undefined ? result : this.finish(result);
   }
+
+  /** Signs the cookies set with `setSignedCookie`. */
+  private readonly finish = (response: HttpResponse): HttpResponse => {
+    const pending = response.unsignedCookies;
+    if (pending === undefined) return response;
+    response.unsignedCookies = undefined;
+    try {
+      for (const { name, value, options } of pending) {
+        const { salt, ...cookieOptions } = options;
+        response.setCookie(name, this.cookieSigner(name, salt ?? '').signTimestamped(value), cookieOptions);
+      }
+      return response;
+    } catch (error) {
+      this.logger.error('Could not sign a cookie set with setSignedCookie', error);
+      return new HttpResponse('<h1>Server Error (500)</h1>', { status: 500 });
+    }
+  };
+
+  private readonly signers = new Map<string, Signer>();
+
+  /** Django's get_cookie_signer(salt=name + salt), cached per salt. */
+  private readonly cookieSigner = (name: string, salt: string): Signer => {
+    const key = `rondo.signed-cookie:${name}${salt}`;
+    let signer = this.signers.get(key);
+    if (signer === undefined) {
+      signer = new Signer({ key: this.settings.secretKey, fallbackKeys: this.settings.secretKeyFallbacks, salt: key });
+      this.signers.set(key, signer);
+    }
+    return signer;
+  };
 
   /** `createRequest` + `handle`, always as a promise. */
   async request(init: RequestInit): Promise<HttpResponse> {

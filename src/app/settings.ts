@@ -17,6 +17,12 @@ export interface Settings {
   secretKeyFallbacks: string[];
   /** Host names this site serves (Django's ALLOWED_HOSTS); '.example.com' matches subdomains, '*' any. */
   allowedHosts: string[];
+  /** `['X-Forwarded-Proto', 'https']`: trust this header from your proxy to mean HTTPS. Default [] (off). */
+  secureProxySslHeader: string[];
+  /** Use X-Forwarded-Host over Host (only behind a proxy that sets it). Default false. */
+  useXForwardedHost: boolean;
+  /** Proxy addresses whose X-Forwarded-For gives `request.clientAddress`. Default []. */
+  trustedProxies: string[];
   /** The middleware stack, any order (sorted by @Middleware order). Default: the built-in stack. */
   middleware: readonly Class[];
   /** Largest request body read into memory, in bytes (413 beyond). Default 2.5 MB. */
@@ -142,6 +148,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   secretKey: '',
   secretKeyFallbacks: [],
   allowedHosts: [],
+  secureProxySslHeader: [],
+  useXForwardedHost: false,
+  trustedProxies: [],
   middleware: DEFAULT_MIDDLEWARE,
   dataUploadMaxMemorySize: 2.5 * 1024 * 1024,
   dataUploadMaxNumberFields: 1000,

@@ -8,9 +8,11 @@ import { RondoError } from '../errors/rondo-error';
 import { parseJsonBody, readBody, type BodySource } from './body';
 import { isJsonType, mediaType } from './content-negotiation';
 import { parseCookieHeader } from './cookies';
-import { BadRequest, UnsupportedMediaType } from './errors';
+import { BadRequest, DisallowedHost, UnsupportedMediaType } from './errors';
+import type { HostPolicy } from './host-validation';
 import { RequestHeaders } from './headers';
 import { QueryDict } from './query-dict';
+import { BadSignature, type Signer } from './signing';
 import { FileDict } from './uploaded-file';
 
 /** What an adapter (node:http, TestClient) hands the framework for one request. */
@@ -31,6 +33,10 @@ export interface RequestInit {
 export interface RequestOptions {
   maxBodySize: number;
   maxFields: number;
+  /** Which hosts and proxies to trust (from settings); undefined = no checks (unit tests). */
+  hostPolicy?: HostPolicy;
+  /** The signer of signed cookies (by cookie name and salt); undefined without a secretKey. */
+  cookieSigner?: (name: string, salt: string) => Signer;
   /** Body parsers beyond JSON and urlencoded forms (multipart), keyed by media type. */
   bodyParsers?: ReadonlyMap<string, (request: HttpRequest) => Promise<void>>;
 }
@@ -100,6 +106,21 @@ export class HttpRequest {
     return this.user;
   }
 
+  /**
+   * The value of a cookie set with `response.setSignedCookie`, or undefined when it is
+   * missing, tampered with, signed with another salt, or older than `maxAge` seconds.
+   */
+  getSignedCookie(name: string, options: { maxAge?: number; salt?: string } = {}): string | undefined {
+    const raw = this.COOKIES[name];
+    if (raw === undefined || this.options.cookieSigner === undefined) return undefined;
+    try {
+      return this.options.cookieSigner(name, options.salt ?? '').unsignTimestamped(raw, options.maxAge);
+    } catch (error) {
+      if (error instanceof BadSignature) return undefined;
+      throw error;
+    }
+  }
+
   /** The percent-decoded path (decoded once). Invalid encodings or NUL bytes are a 400. */
   get path(): string {
     if (this.decodedPath === undefined) this.decodedPath = decodePath(this.rawPath);
@@ -127,15 +148,51 @@ export class HttpRequest {
 
   /** 'https' when the connection is TLS, else 'http'. */
   get scheme(): string {
-    return this.init.encrypted ? 'https' : 'http';
+    if (this.init.encrypted) return 'https';
+    const policy = this.options.hostPolicy;
+    if (policy?.proxyHeader !== undefined && this.headers.get(policy.proxyHeader)?.split(',')[0].trim() === policy.proxyValue) return 'https';
+    return 'http';
   }
 
+  /** True over TLS, or behind a proxy that says so through `secureProxySslHeader`. */
   isSecure(): boolean {
     return this.scheme === 'https';
   }
 
+  /**
+   * The client's address: the socket's, or, when the socket is a trusted proxy, the
+   * nearest untrusted address in X-Forwarded-For.
+   */
+  get clientAddress(): string {
+    const proxies = this.options.hostPolicy?.trustedProxies;
+    if (proxies === undefined || proxies.size === 0 || !proxies.has(this.remoteAddress)) return this.remoteAddress;
+    const chain = (this.headers.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    for (let i = chain.length - 1; i >= 0; i--) if (!proxies.has(chain[i])) return chain[i];
+    return chain[0] ?? this.remoteAddress;
+  }
+
+  /** Throws DisallowedHost (400) when the Host is not in allowedHosts; the kernel calls it first. */
+  validateHost(): void {
+    const policy = this.options.hostPolicy;
+    if (policy === undefined) return;
+    const problem = policy.problem(this.getHost(), this.state.fromTestClient === true ? 'testserver' : undefined);
+    if (problem !== undefined) throw new DisallowedHost(problem);
+  }
+
+  /** An absolute URL for `location` (default: this request's path) on this site. */
+  buildAbsoluteUri(location?: string): string {
+    const target = location ?? this.getFullPath();
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+    const base = `${this.scheme}://${this.getHost()}`;
+    return target.startsWith('/') ? base + target : new URL(target, base + this.rawPath).toString();
+  }
+
   /** The Host header (host and optional port). */
   getHost(): string {
+    if (this.options.hostPolicy?.useXForwardedHost) {
+      const forwarded = this.headers.get('x-forwarded-host');
+      if (forwarded) return forwarded.split(',')[0].trim();
+    }
     return this.headers.get('host') ?? '';
   }
 

@@ -60,6 +60,21 @@ export class HttpResponse {
     return this;
   }
 
+  /**
+   * Sets a cookie whose value is signed with `settings.secretKey` (the app signs it as the
+   * response leaves); `request.getSignedCookie(name)` reads it back, and a tampered value
+   * reads as absent. The value is visible to the client: sign, not encrypt.
+   *
+   * @example response.setSignedCookie('cart', '3 items', { maxAge: 3600 });
+   */
+  setSignedCookie(name: string, value: string, options: CookieOptions & { salt?: string } = {}): this {
+    (this.unsignedCookies ??= []).push({ name, value, options });
+    return this;
+  }
+
+  /** Cookies waiting to be signed by the app (see setSignedCookie). */
+  unsignedCookies: Array<{ name: string; value: string; options: CookieOptions & { salt?: string } }> | undefined = undefined;
+
   /** Expires a cookie in the browser (same path and domain as it was set with). */
   deleteCookie(name: string, options: { path?: string; domain?: string; sameSite?: CookieOptions['sameSite']; secure?: boolean } = {}): this {
     this.cookies.set(name, serializeCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) }));

@@ -58,6 +58,7 @@ export class Kernel {
   }
 
   private viewStep(request: HttpRequest): MaybePromise<HttpResponse> {
+    request.validateHost(); // DisallowedHost (400) before anything else looks at the request
     void request.path; // a malformed percent-encoding is a 400 before routing
     const match = this.routes.match(request.method, request.rawPath);
     if (match.kind === 'none') throw new Http404(`No route matches ${request.method} ${request.path}`);

@@ -107,6 +107,7 @@ export class TestClient {
       remoteAddress: options.remoteAddress ?? '127.0.0.1', encrypted: options.secure ?? false, httpVersion: '1.1',
     });
     if (!this.config.enforceCsrfChecks) request.state.dontEnforceCsrfChecks = true;
+    request.state.fromTestClient = true; // 'testserver' is an allowed host, as in Django's tests
     const response = await this.app.handle(request);
     this.storeCookies(response);
     try {
