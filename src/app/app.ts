@@ -5,9 +5,11 @@
  */
 import type { Container } from 'inversify';
 import { AppContainer } from '../di/container-builder';
+import { ImproperlyConfigured } from '../errors/rondo-error';
 import { LOGGER, SETTINGS } from '../di/injectable';
 import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
 import { HostPolicy } from '../http/host-validation';
+import { StaticFiles } from '../http/static-files';
 import { multipartParser } from '../http/multipart';
 import { Signer } from '../http/signing';
 import { isPromise } from '../kernel/chain';
@@ -54,6 +56,8 @@ export class App {
   private unregister: () => void = () => undefined;
   private shutdownHooks: Array<() => unknown> = [];
   private readonly servers = new Set<RunningServer>();
+  /** Static files served in development (undefined when off). */
+  private readonly staticFiles: StaticFiles | undefined;
   /** The app's templates (engine and context processors). */
   readonly templates: Templates;
 
@@ -76,6 +80,11 @@ export class App {
         tempDir: settings.fileUploadTempDir,
       })]]),
     };
+    if (!/^\/(.*\/)?$/.test(settings.staticUrl)) {
+      throw new ImproperlyConfigured('SETTINGS_STATIC_URL', `settings.staticUrl must start and end with '/' (like '/static/'); got '${settings.staticUrl}'`);
+    }
+    const serveStatic = settings.serveStatic ?? settings.debug;
+    this.staticFiles = serveStatic && settings.staticDirs.length > 0 ? new StaticFiles(settings.staticUrl, settings.staticDirs) : undefined;
     this.templates = new Templates(settings.templates, {
       debug: settings.debug,
       staticUrl: settings.staticUrl,
@@ -103,9 +112,19 @@ export class App {
 
   /** Runs one request through the middleware and the view. Never rejects. */
   handle(request: HttpRequest): MaybePromise<HttpResponse> {
+    if (this.staticFiles !== undefined && request.rawPath.startsWith(this.staticFiles.prefix)) return this.serveStatic(request);
     const result = this.kernel.handle(request);
     if (isPromise<HttpResponse>(result)) return result.then(this.finish);
     return result.unsignedCookies === undefined ? result : this.finish(result);
+  }
+
+  private serveStatic(request: HttpRequest): HttpResponse {
+    try {
+      request.validateHost();
+    } catch {
+      return new HttpResponse('<h1>Bad Request (400)</h1>', { status: 400 });
+    }
+    return this.staticFiles!.serve(request);
   }
 
   /** Signs the cookies set with `setSignedCookie`. */

@@ -57,6 +57,8 @@ export interface Settings {
   staticUrl: string;
   /** Folders static files are served from in development, searched in order. Default []. */
   staticDirs: string[];
+  /** Serve `staticUrl` from `staticDirs`; null = only when debug is on. Default null. */
+  serveStatic: boolean | null;
 
   // Built-in middleware (src/middleware/), with Django's names in camelCase.
   /** SecurityMiddleware: send `X-Content-Type-Options: nosniff`. Default true. */
@@ -168,6 +170,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   shutdownTimeout: 10_000,
   staticUrl: '/static/',
   staticDirs: [],
+  serveStatic: null,
   secureContentTypeNosniff: true,
   secureReferrerPolicy: 'same-origin',
   secureCrossOriginOpenerPolicy: 'same-origin',

@@ -2,6 +2,7 @@
  * csvResponse: streams rows as CSV (RFC 4180, with the formula-injection guard of
  * escapeCsv), for exports too large to build in memory.
  */
+import { contentDisposition } from '../http/content-disposition';
 import { StreamingHttpResponse } from '../http/response';
 import { escapeCsv } from './safe-string';
 
@@ -16,9 +17,6 @@ export function csvResponse(rows: Rows, options: { header?: readonly string[]; f
     for await (const row of rows as AsyncIterable<readonly unknown[]>) yield `${row.map(escapeCsv).join(',')}\r\n`;
   }
   const response = new StreamingHttpResponse(lines(), { contentType: 'text/csv; charset=utf-8' });
-  if (options.filename) {
-    const ascii = options.filename.replace(/[^\x20-\x7e]|["\\]/g, '_');
-    response.headers.set('Content-Disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(options.filename)}`);
-  }
+  if (options.filename) response.headers.set('Content-Disposition', contentDisposition(options.filename));
   return response;
 }

@@ -1,0 +1,47 @@
+/**
+ * FileResponse: a file streamed from disk (Django's FileResponse), its Content-Type from
+ * the file name (mime-types), its length from the file, and for downloads a
+ * Content-Disposition with a safely encoded name. The stream is closed if the client goes
+ * away mid-download.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { contentType } from 'mime-types';
+import { contentDisposition } from './content-disposition';
+import { Http404 } from './errors';
+import { HttpResponse, type ResponseInit } from './response';
+
+export interface FileResponseOptions extends ResponseInit {
+  /** Send as a download (`attachment`) rather than shown inline. Default false. */
+  asAttachment?: boolean;
+  /** The name the browser sees. Default: the file's base name. */
+  fileName?: string;
+}
+
+/** Content-Type for a file name, or application/octet-stream. */
+export function contentTypeFor(fileName: string): string {
+  return contentType(basename(fileName)) || 'application/octet-stream';
+}
+
+/**
+ * @example return new FileResponse('/srv/reports/2026.pdf', { asAttachment: true, fileName: 'Report 2026.pdf' });
+ */
+export class FileResponse extends HttpResponse {
+  constructor(path: string, options: FileResponseOptions = {}) {
+    let size: number;
+    try {
+      const stat = statSync(path);
+      if (!stat.isFile()) throw new Error('not a file');
+      size = stat.size;
+    } catch {
+      throw new Http404('File not found');
+    }
+    const name = options.fileName ?? basename(path);
+    super('', { ...options, contentType: options.contentType ?? contentTypeFor(name) });
+    this.headers.setDefault('Content-Length', size);
+    if (options.asAttachment || options.fileName) {
+      this.headers.setDefault('Content-Disposition', contentDisposition(name, options.asAttachment ? 'attachment' : 'inline'));
+    }
+    this.stream = size === 0 ? [] : createReadStream(path);
+  }
+}
