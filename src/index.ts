@@ -77,4 +77,4 @@ export { csvResponse } from './templates/csv-response';
 export { Type } from './validation/type-decorator';
 export { ValidationFailed, type FieldErrors } from './validation/validate-dto';
 export { validateForm, Form } from './validation/validate-form';
-export type { RunningServer, ListenOptions } from './server/node-server';
+export type { ServerHandle, ServerHandle as RunningServer, ListenOptions } from './server/node-server';

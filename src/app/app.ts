@@ -22,7 +22,9 @@ import type { CompiledView } from '../kernel/view-compiler';
 import type { Class, Token } from '../metadata/keys';
 import { registerReverseTable } from '../routing/reverse';
 import type { RouteTable } from '../routing/route-table';
-import { requestListener, startServer, type ListenOptions, type RunningServer } from '../server/node-server';
+import { isWorker, superviseWorkers } from '../server/cluster';
+import { requestListener, startServer, type ListenOptions, type RunningServer, type ServerHandle } from '../server/node-server';
+import { onShutdownSignal } from '../server/signals';
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { buildRouteTable } from './route-compiler';
 import type { Settings } from './settings';
@@ -55,6 +57,8 @@ export class App {
   private kernel!: Kernel;
   private unregister: () => void = () => undefined;
   private shutdownHooks: Array<() => unknown> = [];
+  private startupHooks: Array<() => unknown> = [];
+  private removeSignalHandlers: (() => void) | undefined;
   private readonly servers = new Set<RunningServer>();
   /** Static files served in development (undefined when off). */
   private readonly staticFiles: StaticFiles | undefined;
@@ -168,11 +172,25 @@ export class App {
   }
 
   /** Starts an HTTP server. `{ port: 0 }` picks a free port (see `server.port`). */
-  async listen(options: ListenOptions = {}): Promise<RunningServer> {
+  async listen(options: ListenOptions = {}): Promise<ServerHandle> {
+    const handleSignals = options.handleSignals ?? true;
+    if (options.workers !== undefined && !isWorker()) {
+      return superviseWorkers({ workers: options.workers, logger: this.logger, shutdownTimeout: this.settings.shutdownTimeout, handleSignals });
+    }
     const server = await startServer(this, this.settings, options);
     this.servers.add(server);
     server.server.once('close', () => this.servers.delete(server));
+    if (handleSignals && this.removeSignalHandlers === undefined) {
+      this.removeSignalHandlers = onShutdownSignal(() => this.shutdown(), this.logger);
+    }
     return server;
+  }
+
+  /** Graceful shutdown: close() and report whether every connection finished in time. */
+  private async shutdown(): Promise<boolean> {
+    const servers = [...this.servers];
+    await this.close();
+    return servers.every((server) => !server.forced);
   }
 
   /** True when a route matches the (percent-encoded) path with any method. */
@@ -207,10 +225,23 @@ export class App {
 
   /** Closes the app's servers and forgets its routes for the standalone `reverse`. */
   async close(): Promise<void> {
+    this.removeSignalHandlers?.();
+    this.removeSignalHandlers = undefined;
     await Promise.all([...this.servers].map((s) => s.close()));
-    // Middleware holding connections (a Redis session store...) release them here.
-    for (const hook of this.shutdownHooks) await hook();
+    // Services and middleware holding connections (a pool, a Redis store) release them here.
+    for (const hook of this.shutdownHooks) {
+      try {
+        await hook();
+      } catch (error) {
+        this.logger.error('A shutdown hook failed', error);
+      }
+    }
     this.unregister();
+  }
+
+  /** Runs the `onStartup()` hooks of services, middleware and controllers (createApp calls it). */
+  async startup(): Promise<void> {
+    for (const hook of this.startupHooks) await hook();
   }
 
   private build(): void {
@@ -226,10 +257,12 @@ export class App {
     const container = new AppContainer({ providers, bubbling: new Set(this.parts.controllers), overrides: this.overrides });
     const routes = buildRouteTable(this.parts.controllers, container);
     const middleware = instantiateMiddleware(ordered, container);
-    this.shutdownHooks = middleware
-      .map((layer) => layer.instance as { onShutdown?: () => unknown })
-      .filter((instance) => typeof instance.onShutdown === 'function')
-      .map((instance) => () => instance.onShutdown!());
+    const withHooks = (hook: 'onStartup' | 'onShutdown') => providers
+      .filter((plan) => plan.scope === 'singleton' && (typeof (plan.cls?.prototype as Record<string, unknown> | undefined)?.[hook] === 'function' || typeof (plan.value?.value as Record<string, unknown> | undefined)?.[hook] === 'function'))
+      .map((plan) => () => (container.get(plan.token) as Record<string, () => unknown>)[hook]());
+    this.startupHooks = withHooks('onStartup');
+    this.shutdownHooks = withHooks('onShutdown').reverse();
+    void middleware;
     this.kernel = new Kernel({
       routes,
       middleware,

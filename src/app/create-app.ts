@@ -40,7 +40,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const settings = resolveSettings(options.settings, options.env ?? process.env);
   const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
   const unique = <T>(items: T[]) => [...new Set(items)];
-  return new App(
+  const app = new App(
     settings,
     {
       controllers: unique([...(options.controllers ?? []), ...found.controllers]),
@@ -50,4 +50,6 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     },
     options.logger ?? consoleLogger({ verbose: settings.debug }),
   );
+  await app.startup();
+  return app;
 }

@@ -32,6 +32,10 @@ export interface ListenOptions {
   host?: string;
   /** Default 8000; 0 picks a free port. */
   port?: number;
+  /** Shut down gracefully on SIGTERM/SIGINT and exit (0, or 1 after the deadline). Default true. */
+  handleSignals?: boolean;
+  /** Run N worker processes sharing the port (node:cluster); 'auto' = one per CPU. Default: none. */
+  workers?: number | 'auto';
 }
 
 function toInit(req: IncomingMessage): RequestInit {
@@ -96,6 +100,8 @@ export class RunningServer {
   readonly port: number;
   /** The bound address. */
   readonly host: string;
+  /** True when close() had to cut connections still busy at the deadline. */
+  forced = false;
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -116,7 +122,10 @@ export class RunningServer {
   close(): Promise<void> {
     if (this.closing === undefined) {
       this.closing = new Promise((resolve) => {
-        const force = setTimeout(() => this.server.closeAllConnections(), this.shutdownTimeout);
+        const force = setTimeout(() => {
+          this.forced = true;
+          this.server.closeAllConnections();
+        }, this.shutdownTimeout);
         force.unref();
         this.server.close(() => {
           clearTimeout(force);
@@ -129,10 +138,26 @@ export class RunningServer {
   }
 }
 
+/** What `app.listen()` returns: the bound address and a graceful `close()`. */
+export interface ServerHandle {
+  readonly port: number;
+  readonly host: string;
+  readonly url: string;
+  close(): Promise<void>;
+}
+
 /** Starts node:http with the hardened limits from settings. */
 export function startServer(app: ServedApp, limits: ServerLimits, options: ListenOptions): Promise<RunningServer> {
   const server = http.createServer(
-    { maxHeaderSize: limits.maxHeaderSize, requestTimeout: limits.requestTimeout, headersTimeout: limits.headersTimeout, keepAliveTimeout: limits.keepAliveTimeout },
+    {
+      maxHeaderSize: limits.maxHeaderSize,
+      requestTimeout: limits.requestTimeout,
+      headersTimeout: limits.headersTimeout,
+      keepAliveTimeout: limits.keepAliveTimeout,
+      // node checks the two timeouts on this interval (30 s by default): check often enough
+      // that a slowloris client is cut off close to headersTimeout.
+      connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout || Infinity) / 4),
+    },
     requestListener(app),
   );
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
