@@ -257,9 +257,8 @@ export class App {
     const container = new AppContainer({ providers, bubbling: new Set(this.parts.controllers), overrides: this.overrides });
     const routes = buildRouteTable(this.parts.controllers, container);
     const middleware = instantiateMiddleware(ordered, container);
-    const withHooks = (hook: 'onStartup' | 'onShutdown') => providers
-      .filter((plan) => plan.scope === 'singleton' && (typeof (plan.cls?.prototype as Record<string, unknown> | undefined)?.[hook] === 'function' || typeof (plan.value?.value as Record<string, unknown> | undefined)?.[hook] === 'function'))
-      .map((plan) => () => (container.get(plan.token) as Record<string, () => unknown>)[hook]());
+    const withHooks = (hook: 'onStartup' | 'onShutdown') =>
+      container.singletonsWith(hook).map((token) => () => (container.get(token) as Record<string, () => unknown>)[hook]());
     this.startupHooks = withHooks('onStartup');
     this.shutdownHooks = withHooks('onShutdown').reverse();
     void middleware;

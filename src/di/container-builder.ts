@@ -58,6 +58,14 @@ export class AppContainer {
     return scope;
   }
 
+  /** Singleton tokens whose class (or value) has a method named `hook` (lifecycle hooks). */
+  singletonsWith(hook: string): Token[] {
+    return [...this.plans.values()]
+      .filter((plan) => this.scopes.get(plan.token) === 'singleton')
+      .filter((plan) => typeof (plan.cls?.prototype as Record<string, unknown> | undefined)?.[hook] === 'function' || typeof (plan.value?.value as Record<string, unknown> | null | undefined)?.[hook] === 'function')
+      .map((plan) => plan.token);
+  }
+
   /** Resolves a singleton or transient token from the root container. */
   get<T>(token: Token<T>): T {
     return this.container.get(token as never) as T;

@@ -127,8 +127,12 @@ export class RunningServer {
           this.server.closeAllConnections();
         }, this.shutdownTimeout);
         force.unref();
+        // Sockets whose last request finishes during the close go idle: sweep them promptly
+        // instead of waiting for keepAliveTimeout.
+        const sweep = setInterval(() => this.server.closeIdleConnections(), 50);
         this.server.close(() => {
           clearTimeout(force);
+          clearInterval(sweep);
           resolve();
         });
         this.server.closeIdleConnections();

@@ -1,0 +1,79 @@
+import { expect } from 'chai';
+import { connect } from 'node:net';
+import { Get, Injectable, Route, StreamingHttpResponse, type App, type RunningServer } from 'rondo';
+import { makeApp } from '../fixtures/apps';
+
+const state = { produced: 0, returned: false };
+
+@Route('')
+class StreamController {
+  @Get('/endless') endless() {
+    state.produced = 0;
+    state.returned = false;
+    async function* chunks() {
+      try {
+        for (;;) {
+          state.produced++;
+          yield Buffer.alloc(64 * 1024, 97);
+        }
+      } finally {
+        state.returned = true;
+      }
+    }
+    return new StreamingHttpResponse(chunks(), { contentType: 'application/octet-stream' });
+  }
+}
+
+describe('streamed responses over a socket', () => {
+  let app: App;
+  let server: RunningServer;
+  beforeEach(async () => {
+    app = await makeApp({ controllers: [StreamController] });
+    server = await app.listen({ port: 0, handleSignals: false });
+  });
+  afterEach(() => app.close());
+
+  it('respects backpressure: a client that does not read pauses the producer', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    socket.write('GET /endless HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    socket.pause();
+    await new Promise((r) => setTimeout(r, 400));
+    const early = state.produced;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(state.produced).to.be.lessThan(200); // a few MB of socket buffers at most, not unbounded
+    expect(state.produced - early).to.be.lessThan(5);
+    socket.destroy();
+  });
+
+  it('stops the producer (calls its return) when the client disconnects, and keeps serving', async () => {
+    const socket = connect(server.port, '127.0.0.1');
+    socket.on('data', () => undefined);
+    socket.write('GET /endless HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await new Promise((r) => setTimeout(r, 200));
+    socket.destroy();
+    for (let i = 0; i < 40 && !state.returned; i++) await new Promise((r) => setTimeout(r, 25));
+    expect(state.returned).to.equal(true);
+    const after = state.produced;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(state.produced).to.equal(after);
+  });
+});
+
+describe('lifecycle hooks', () => {
+  it('runs onStartup at createApp and onShutdown at app.close, in reverse order', async () => {
+    const calls: string[] = [];
+    @Injectable() class Db { onStartup() { calls.push('db up'); } async onShutdown() { calls.push('db down'); } }
+    @Injectable() class Cache { constructor(readonly db: Db) {} onStartup() { calls.push('cache up'); } onShutdown() { calls.push('cache down'); } }
+    @Route('/h') class UsesCache { constructor(readonly cache: Cache) {} @Get('/') a() { return 1; } }
+    const app = await makeApp({ controllers: [UsesCache], providers: [Db, Cache] });
+    expect(calls).to.deep.equal(['db up', 'cache up']);
+    await app.close();
+    expect(calls).to.deep.equal(['db up', 'cache up', 'cache down', 'db down']);
+  });
+
+  it('fails createApp when an onStartup hook throws', async () => {
+    @Injectable() class Broken { onStartup() { throw new Error('cannot reach the database'); } }
+    const error = await makeApp({ providers: [Broken] }).catch((e: Error) => e);
+    expect((error as Error).message).to.include('cannot reach the database');
+  });
+});
