@@ -4,6 +4,7 @@
  * app load it with `loadApp` (see load-app.ts). Exit codes: 0 ok, 1 error, 2 usage.
  */
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { RondoError } from '../index';
 import { newProject } from './commands/new-project';
@@ -17,6 +18,8 @@ Commands:
   routes [--app <module>]            print the URL table
   check [--app <module>]             build the app and report configuration problems
   runserver [host:port] [--app <m>]  serve the app (default 127.0.0.1:8000)
+  serve [host:port] [--workers N|auto] [--app <m>]
+                                     serve with N worker processes (node:cluster)
 
 --app defaults to package.json "rondo.app", else dist/src/app.js (compiled JavaScript).`;
 
@@ -66,6 +69,14 @@ async function run(argv: string[], out: (text: string) => void): Promise<number>
       const app = await loadApp(flags.get('app'));
       const server = await app.listen({ host: host || '127.0.0.1', port: Number(port ?? 8000) });
       out(`Rondo serving on ${server.url} (Ctrl-C to stop)`);
+      return -1;
+    }
+    case 'serve': {
+      const [host, port] = (rest[0] ?? '127.0.0.1:8000').split(':');
+      const workers = flags.get('workers') ?? 'auto';
+      const app = await loadApp(flags.get('app'));
+      const server = await app.listen({ host: host || '127.0.0.1', port: Number(port ?? 8000), workers: workers === 'auto' ? 'auto' : Number(workers) });
+      if (cluster.isPrimary) out(`Rondo serving on ${server.url} with ${workers} workers (SIGTERM drains them)`);
       return -1;
     }
     case undefined:

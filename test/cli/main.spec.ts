@@ -46,6 +46,21 @@ describe('rondo CLI', () => {
     expect(stdout).to.include("Unknown command 'frobnicate'").and.include('Usage: rondo');
   });
 
+  it('serves the app with worker processes and drains them on SIGTERM', async function () {
+    this.timeout(15_000);
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'serve', '127.0.0.1:0', '--workers', '2', '--app', SAMPLE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const url = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      child.stdout!.on('data', (c) => { out += c; const m = /serving on (http:\/\/\S+) with 2 workers/.exec(out); if (m) resolve(m[1]); });
+      child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+    });
+    expect((await fetch(`${url}/api/posts/1`)).status).to.equal(200);
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+  });
+
   describe('rondo new', () => {
     let dir: string;
     beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rondo-new-')); });
