@@ -1,30 +1,33 @@
 'use strict';
 /**
- * Rondo's benchmark runner. Each server runs in its own process pinned to CPU 0; this
- * runner (and autocannon inside it) pins itself to CPU 1. For every round, scenario and
- * server: warm up, then measure requests/s, p50/p99 latency and requests per server
- * CPU-second (utime+stime from /proc, since the load generator can saturate first).
- * Ratios compare each server with raw node:http in the same round; the medians of the
- * rounds are reported and written to results/.
+ * Rondo's benchmark runner. Every server runs in its own process pinned to CPU 0; this
+ * runner (and autocannon inside it) pins itself to CPU 1. For every round, server and
+ * scenario: check the answer, warm up, then measure requests/s, p50/p99 latency and
+ * requests per server CPU-second (utime+stime from /proc: on two cores the load generator
+ * can saturate first). Ratios compare with raw node:http measured in the same round;
+ * reported values are medians over rounds. Then: start-up time and idle RSS, a
+ * 500-controller Rondo app, and RSS after 10,000 vs 100,000 requests.
  *
- *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C]
+ *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C] [--only a,b]
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { renderSvg } = require('./chart');
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
   const at = args.indexOf(`--${name}`);
-  return at >= 0 && args[at + 1] !== undefined ? Number(args[at + 1]) : fallback;
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
 };
 const QUICK = args.includes('--quick');
-const ROUNDS = flag('rounds', QUICK ? 1 : 3);
-const DURATION = flag('duration', QUICK ? 2 : 5);
-const WARMUP = QUICK ? 1 : 2;
-const CONNECTIONS = flag('connections', 100);
+const ROUNDS = Number(flag('rounds', QUICK ? 1 : 3));
+const DURATION = Number(flag('duration', QUICK ? 1 : 2));
+const WARMUP = QUICK ? 0.5 : 0.5;
+const CONNECTIONS = Number(flag('connections', 100));
+const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
 
 const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && os.cpus().length >= 2;
 if (HAS_TASKSET && !process.env.RONDO_BENCH_PINNED) {
@@ -32,58 +35,99 @@ if (HAS_TASKSET && !process.env.RONDO_BENCH_PINNED) {
   process.exit(child.status ?? 1);
 }
 
-const SERVERS = [
-  { name: 'node:http', file: 'node-http.js' },
-  { name: 'rondo (bare)', file: 'rondo.js' },
-];
+const SERVERS = {
+  'node:http': { file: 'node-http.js' },
+  fastify: { file: 'fastify.js' },
+  express: { file: 'express.js' },
+  'nest-express': { file: 'nest.js', env: { ADAPTER: 'express' } },
+  'nest-fastify': { file: 'nest.js', env: { ADAPTER: 'fastify' } },
+  'routing-controllers': { file: 'routing-controllers.js' },
+  'rondo (bare)': { file: 'rondo.js' },
+  'rondo (full stack)': { file: 'rondo.js', env: { FULL: '1' } },
+};
+const ALL = ['node:http', 'fastify', 'express', 'nest-express', 'nest-fastify', 'routing-controllers', 'rondo (bare)'];
+const USER = JSON.stringify({ name: 'Ann', email: 'ann@example.com', age: 30 });
 const SCENARIOS = [
-  { name: 'GET small JSON', path: '/json', expect: '{"hello":"world"}' },
-  { name: 'GET /users/<int:id>', path: '/users/42', expect: '{"id":42}' },
-];
+  { name: 'GET small JSON', path: '/json', servers: ALL },
+  { name: 'GET /users/<int:id>', path: '/users/42', servers: ALL },
+  { name: 'POST JSON echo', path: '/echo', method: 'POST', body: JSON.stringify({ hello: 'world', list: [1, 2, 3] }), servers: ALL },
+  { name: 'POST DTO validation', path: '/dto', method: 'POST', body: USER, servers: ALL },
+  { name: '10 routes, last one', path: '/r9', servers: ALL, env: { ROUTES: '10' } },
+  { name: '1000 routes, last one', path: '/r999', servers: ALL, env: { ROUTES: '1000' } },
+  { name: 'singleton service', path: '/singleton', servers: ['node:http', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
+  { name: 'request-scoped service', path: '/scoped', servers: ['node:http', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
+  { name: 'EJS page (layout, partial, 50 rows)', path: '/page', servers: ['node:http', 'fastify', 'express', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
+  { name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
+].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())));
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function cpuSeconds(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime (fields 14, 15)
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
 }
 
-function startServer(server) {
+function rssMb(pid) {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmRSS:'));
+  return Number(line.split(/\s+/)[1]) / 1024;
+}
+
+function startServer(name, env = {}) {
+  const server = SERVERS[name];
+  const script = path.join(__dirname, 'dist/servers', server.file);
   const command = HAS_TASKSET ? 'taskset' : process.execPath;
-  const argv = HAS_TASKSET ? ['-c', '0', process.execPath, path.join(__dirname, 'servers', server.file)] : [path.join(__dirname, 'servers', server.file)];
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const argv = HAS_TASKSET ? ['-c', '0', process.execPath, script] : [script];
+  const started = process.hrtime.bigint();
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...server.env, ...env } });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${server.name} did not print LISTENING within 10 s`)), 10_000);
+    const timer = setTimeout(() => reject(new Error(`${name} did not print LISTENING within 20 s`)), 20_000);
     let out = '';
     child.stdout.on('data', (chunk) => {
       out += chunk;
       const match = /LISTENING (\d+)/.exec(out);
       if (match) {
         clearTimeout(timer);
-        resolve({ child, port: Number(match[1]) });
+        resolve({ child, port: Number(match[1]), started });
       }
     });
-    child.on('exit', (code) => reject(new Error(`${server.name} exited with ${code} before listening`)));
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code} before listening`)); });
   });
 }
 
-async function check(port, scenario, server) {
-  const response = await fetch(`http://127.0.0.1:${port}${scenario.path}`);
-  const text = await response.text();
-  if (response.status !== 200 || text !== scenario.expect) {
-    throw new Error(`${server.name} answered ${scenario.path} with ${response.status} ${text}; expected ${scenario.expect}`);
-  }
+function stop(child) {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', resolve);
+    child.kill('SIGKILL');
+  });
 }
 
-function load(port, scenario, duration) {
-  return autocannon({ url: `http://127.0.0.1:${port}${scenario.path}`, connections: CONNECTIONS, duration });
+async function seedCookie(port) {
+  const response = await fetch(`http://127.0.0.1:${port}/seed`);
+  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
 }
 
-async function measure(server, scenario, port, pid) {
-  await check(port, scenario, server);
-  await load(port, scenario, WARMUP);
+async function check(port, scenario, name, headers) {
+  const response = await fetch(`http://127.0.0.1:${port}${scenario.path}`, { method: scenario.method ?? 'GET', body: scenario.body, headers: { 'content-type': 'application/json', ...headers } });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`${name} answered ${scenario.method ?? 'GET'} ${scenario.path} with ${response.status}`);
+}
+
+function load(port, scenario, duration, headers, amount) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}${scenario.path}`, method: scenario.method ?? 'GET', body: scenario.body,
+    headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS,
+    ...(amount ? { amount } : { duration }),
+  });
+}
+
+async function measure(name, scenario, port, pid) {
+  const headers = scenario.seed && name !== 'node:http' ? { cookie: await seedCookie(port) } : {};
+  await check(port, scenario, name, headers);
+  await load(port, scenario, WARMUP, headers);
   const before = cpuSeconds(pid);
-  const result = await load(port, scenario, DURATION);
+  const result = await load(port, scenario, DURATION, headers);
   const cpu = cpuSeconds(pid) - before;
   const ok = result.requests.total - result.non2xx - result.errors;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, perCpuSecond: cpu > 0 ? ok / cpu : 0, errors: result.errors + result.non2xx };
@@ -92,55 +136,119 @@ async function measure(server, scenario, port, pid) {
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return sorted.length === 0 ? NaN : sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-async function main() {
-  const machine = { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, loadavg: readFileSync('/proc/loadavg', 'utf8').trim(), pinned: HAS_TASKSET };
-  console.log(`Rondo benchmarks: ${ROUNDS} round(s), ${DURATION} s per run, ${CONNECTIONS} connections; ${machine.cpu} x${machine.cores}, Node ${machine.node}, load ${machine.loadavg}`);
-  const samples = {}; // scenario -> server -> [{...}]
+async function throughput() {
+  const samples = {};
   for (let round = 0; round < ROUNDS; round++) {
-    // Rotate the order each round so no server always runs on a warmer or cooler machine.
-    const order = SERVERS.map((_, i) => SERVERS[(i + round) % SERVERS.length]);
-    for (const server of order) {
-      const { child, port } = await startServer(server);
-      try {
-        for (const scenario of SCENARIOS) {
-          const sample = await measure(server, scenario, port, child.pid);
-          ((samples[scenario.name] ??= {})[server.name] ??= []).push({ round, ...sample });
-          console.log(`  round ${round + 1}  ${scenario.name.padEnd(22)} ${server.name.padEnd(14)} ${sample.rps.toFixed(0).padStart(7)} req/s  ${sample.perCpuSecond.toFixed(0).padStart(7)} req/CPU-s`);
+    for (const scenario of SCENARIOS) {
+      // Rotate the server order each round so none always runs first.
+      const order = scenario.servers.map((_, i) => scenario.servers[(i + round) % scenario.servers.length]);
+      for (const name of order) {
+        const { child, port } = await startServer(name, scenario.env);
+        try {
+          const sample = await measure(name, scenario, port, child.pid);
+          ((samples[scenario.name] ??= {})[name] ??= []).push({ round, ...sample });
+          console.log(`  round ${round + 1}  ${scenario.name.padEnd(36)} ${name.padEnd(20)} ${sample.rps.toFixed(0).padStart(7)} req/s ${sample.perCpuSecond.toFixed(0).padStart(7)} req/CPU-s`);
+        } catch (error) {
+          console.log(`  round ${round + 1}  ${scenario.name.padEnd(36)} ${name.padEnd(20)} FAILED: ${error.message}`);
+        } finally {
+          await stop(child);
         }
-      } finally {
-        child.kill('SIGTERM');
       }
     }
   }
   const rows = [];
   for (const scenario of SCENARIOS) {
-    const byServer = samples[scenario.name];
-    for (const server of SERVERS) {
-      const list = byServer[server.name];
-      const ratios = list.map((s) => s.perCpuSecond / byServer['node:http'][s.round].perCpuSecond);
-      const rpsRatios = list.map((s) => s.rps / byServer['node:http'][s.round].rps);
+    const byServer = samples[scenario.name] ?? {};
+    const base = byServer['node:http'] ?? [];
+    for (const name of scenario.servers) {
+      const list = byServer[name] ?? [];
+      const ratio = (s, key) => { const b = base.find((x) => x.round === s.round); return b ? s[key] / b[key] : NaN; };
       rows.push({
-        scenario: scenario.name, server: server.name,
+        scenario: scenario.name, server: name,
         rps: median(list.map((s) => s.rps)), p50: median(list.map((s) => s.p50)), p99: median(list.map((s) => s.p99)),
-        perCpuSecond: median(list.map((s) => s.perCpuSecond)), ratio: median(ratios), rpsRatio: median(rpsRatios),
+        perCpuSecond: median(list.map((s) => s.perCpuSecond)),
+        ratio: median(list.map((s) => ratio(s, 'perCpuSecond'))), rpsRatio: median(list.map((s) => ratio(s, 'rps'))),
         errors: list.reduce((n, s) => n + s.errors, 0),
       });
     }
   }
-  const table = [
-    '| scenario | server | req/s | p50 ms | p99 ms | req per CPU-s | ratio to node:http (CPU-s) | ratio (req/s) |',
-    '|---|---|---:|---:|---:|---:|---:|---:|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.server} | ${r.rps.toFixed(0)} | ${r.p50} | ${r.p99} | ${r.perCpuSecond.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.rpsRatio.toFixed(2)} |`),
-  ].join('\n');
+  return { rows, samples };
+}
+
+async function firstResponse(port) {
+  for (;;) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${port}/json`);
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch { /* not yet */ }
+    await sleep(5);
+  }
+}
+
+async function startup() {
+  const results = [];
+  const variants = [['node:http'], ['fastify'], ['express'], ['nest-express'], ['rondo (bare)'], ['rondo (bare)', { ROUTES: '500' }, 'rondo, 500 controllers'], ['nest-express', { ROUTES: '500' }, 'nest-express, 500 controllers']];
+  for (const [name, env, label] of variants) {
+    const { child, port, started } = await startServer(name, env);
+    await firstResponse(port);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    await sleep(1000);
+    const idle = rssMb(child.pid);
+    await stop(child);
+    results.push({ server: label ?? name, startupMs: ms, idleRssMb: idle });
+    console.log(`  start-up ${(label ?? name).padEnd(32)} ${ms.toFixed(0).padStart(6)} ms to first response, idle RSS ${idle.toFixed(1)} MB`);
+  }
+  return results;
+}
+
+async function memory() {
+  const results = [];
+  const total = QUICK ? 20_000 : 100_000;
+  for (const name of ['rondo (bare)', 'rondo (full stack)']) {
+    const { child, port } = await startServer(name);
+    const scenario = { path: '/json' };
+    await load(port, scenario, 0, {}, 10_000);
+    await sleep(500);
+    const at10k = rssMb(child.pid);
+    await load(port, scenario, 0, {}, total - 10_000);
+    await sleep(500);
+    const atEnd = rssMb(child.pid);
+    await stop(child);
+    results.push({ server: name, rss10k: at10k, rssEnd: atEnd, requests: total, growth: atEnd / at10k - 1 });
+    console.log(`  memory ${name.padEnd(20)} RSS ${at10k.toFixed(1)} MB after 10,000 requests, ${atEnd.toFixed(1)} MB after ${total.toLocaleString('en')} (${((atEnd / at10k - 1) * 100).toFixed(1)} %)`);
+  }
+  return results;
+}
+
+function fmt(n, digits = 0) {
+  return Number.isFinite(n) ? n.toFixed(digits) : '–';
+}
+
+async function main() {
+  const machine = { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, loadavg: readFileSync('/proc/loadavg', 'utf8').trim(), pinned: HAS_TASKSET };
+  console.log(`Rondo benchmarks: ${ROUNDS} round(s), ${DURATION} s per run, ${CONNECTIONS} connections; ${machine.cpu} x${machine.cores}, Node ${machine.node}, load ${machine.loadavg}`);
+  const { rows, samples } = await throughput();
+  const boot = ONLY ? [] : await startup();
+  const mem = ONLY ? [] : await memory();
   const when = new Date().toISOString();
-  const header = `Measured ${when} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}, load average at start ${machine.loadavg}; ${ROUNDS} round(s) of ${DURATION} s, ${CONNECTIONS} connections, medians of rounds; server pinned to CPU 0 and autocannon to CPU 1: ${machine.pinned}.`;
-  console.log(`\n${header}\n\n${table}`);
-  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  writeFileSync(path.join(__dirname, 'results', 'results.md'), `# Rondo benchmark results\n\n${header}\n\n${table}\n`);
-  writeFileSync(path.join(__dirname, 'results', 'results.json'), `${JSON.stringify({ when, machine, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, rows, samples }, null, 2)}\n`);
+  const header = `Measured ${when} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}; load average at start: ${machine.loadavg}. ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s warm-up, ${CONNECTIONS} connections, medians of rounds; server pinned to CPU 0 and autocannon to CPU 1: ${machine.pinned}. Ratios are to raw node:http in the same round, in requests per server CPU-second (and in req/s).`;
+  const table = [
+    '| scenario | server | req/s | p50 ms | p99 ms | req per CPU-s | ratio (CPU-s) | ratio (req/s) |',
+    '|---|---|---:|---:|---:|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.server} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.perCpuSecond)} | ${fmt(r.ratio, 2)} | ${fmt(r.rpsRatio, 2)} |`),
+  ].join('\n');
+  const bootTable = boot.length ? ['', '| server | start-up to first response (ms) | idle RSS (MB) |', '|---|---:|---:|', ...boot.map((b) => `| ${b.server} | ${fmt(b.startupMs)} | ${fmt(b.idleRssMb, 1)} |`)].join('\n') : '';
+  const memTable = mem.length ? ['', '| server | RSS after 10,000 requests (MB) | RSS after N requests (MB) | N | growth |', '|---|---:|---:|---:|---:|', ...mem.map((m) => `| ${m.server} | ${fmt(m.rss10k, 1)} | ${fmt(m.rssEnd, 1)} | ${m.requests} | ${fmt(m.growth * 100, 1)} % |`)].join('\n') : '';
+  console.log(`\n${header}\n\n${table}\n${bootTable}\n${memTable}`);
+  const dir = path.join(__dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'results.md'), `# Rondo benchmark results\n\n${header}\n\n![ratios](ratios.svg)\n\n${table}\n${bootTable}\n${memTable}\n`);
+  writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify({ when, machine, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, rows, startup: boot, memory: mem, samples }, null, 2)}\n`);
+  writeFileSync(path.join(dir, 'ratios.svg'), renderSvg(rows, `Requests per server CPU-second, ratio to node:http — ${when.slice(0, 10)}, ${machine.cpu}, Node ${machine.node}`));
   const errors = rows.reduce((n, r) => n + r.errors, 0);
   if (errors) console.log(`\nWARNING: ${errors} errors or non-2xx responses during the runs`);
 }

@@ -1,0 +1,83 @@
+/**
+ * Rondo from the built dist/ of the repository: "bare" (no middleware) by default,
+ * the full default middleware stack with FULL=1 (sessions, CSRF, security headers...).
+ */
+import 'reflect-metadata';
+import type * as RondoApi from '../../dist/src/index';
+import { join } from 'node:path';
+import { announce, ROUTES, ROWS, VIEWS } from './common';
+import { CreateUserDto } from './dto';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const rondo = require('../../../dist/src/index.js') as typeof RondoApi;
+const { Body, CsrfExempt, Get, Inject, Injectable, Param, Post, REQUEST, Route, createApp, render, silentLogger } = rondo;
+type HttpRequest = RondoApi.HttpRequest;
+
+let scopedCounter = 0;
+
+@Injectable({ scope: 'request' })
+class RequestCounter {
+  readonly id = ++scopedCounter;
+  constructor(@Inject(REQUEST) readonly request: HttpRequest) {}
+}
+
+@Injectable()
+class SingletonCounter { readonly id = 1; }
+
+@Route('')
+class MainController {
+  @Get('/json') json() { return { hello: 'world' }; }
+  @Get('/users/<int:id>') user(request: HttpRequest, params: { id: number }) { return { id: params.id }; }
+  @Post('/echo') @CsrfExempt() async echo(request: HttpRequest) { return request.json(); }
+  @Post('/dto') @CsrfExempt() dto(@Body() body: CreateUserDto) { return { ok: true, name: body.name }; }
+  @Get('/page') page(request: HttpRequest) { return render(request, 'page.ejs', { title: 'Users', rows: ROWS }); }
+
+  @Get('/json-session') async jsonSession(request: HttpRequest) {
+    if (request.session) {
+      await request.session.get('n');
+      request.csrfToken?.();
+    }
+    return { hello: 'world' };
+  }
+
+  @Get('/seed') async seed(request: HttpRequest) {
+    await request.session?.set('n', 1);
+    return { seeded: true };
+  }
+}
+
+@Route('')
+class SingletonController {
+  constructor(private readonly counter: SingletonCounter) {}
+  @Get('/singleton') singleton() { return { id: this.counter.id }; }
+}
+
+@Route('')
+class ScopedController {
+  constructor(private readonly counter: RequestCounter) {}
+  @Get('/scoped') scoped() { return { id: this.counter.id }; }
+}
+
+const dummies: Function[] = [];
+for (let i = 0; i < ROUTES; i++) {
+  class Dummy { handle() { return { route: i }; } }
+  Reflect.decorate([Get(`/r${i}`)], Dummy.prototype, 'handle', Object.getOwnPropertyDescriptor(Dummy.prototype, 'handle'));
+  dummies.push(Reflect.decorate([Route('')], Dummy) as Function);
+}
+
+const full = process.env.FULL === '1';
+createApp({
+  controllers: [MainController, SingletonController, ScopedController, ...dummies as never[]],
+  settings: {
+    secretKey: 'bench-secret-key',
+    allowedHosts: ['127.0.0.1'],
+    templates: { dirs: [join(VIEWS, 'rondo')] },
+    ...(full ? {} : { middleware: [] }),
+  },
+  logger: silentLogger,
+  env: {},
+})
+  .then((app) => app.listen({ port: 0, host: '127.0.0.1', handleSignals: false }).then((server) => {
+    announce(String(server.port));
+    process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+  }));
