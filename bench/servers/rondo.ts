@@ -42,6 +42,7 @@ class MainController {
 
   @Get('/seed') async seed(request: HttpRequest) {
     await request.session?.set('n', 1);
+    request.csrfToken?.(); // a browser holds the CSRF cookie too
     return { seeded: true };
   }
 }
@@ -73,6 +74,8 @@ createApp({
     allowedHosts: ['127.0.0.1'],
     templates: { dirs: [join(VIEWS, 'rondo')] },
     ...(full ? {} : { middleware: [] }),
+    // MW=SecurityMiddleware,SessionMiddleware picks a subset of the default stack (profiling).
+    ...(process.env.MW !== undefined ? { middleware: rondo.DEFAULT_MIDDLEWARE.filter((m) => process.env.MW!.split(',').includes(m.name)) } : {}),
   },
   logger: silentLogger,
   env: {},

@@ -63,7 +63,7 @@ export class HttpRequest {
   /** Set by the app before the middleware chain runs. */
   app: unknown;
   /** The matched route: its name, pattern and converted params. Set by the resolver. */
-  resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown> } | undefined;
+  resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown>; options: Readonly<Record<string, unknown>> } | undefined;
   /** Set by SessionMiddleware. */
   session: any;
   /** The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or @PermissionRequired have it). */
@@ -74,6 +74,8 @@ export class HttpRequest {
   messages: any;
   /** Set by CsrfViewMiddleware: returns the masked CSRF token for a form. */
   csrfToken: (() => string) | undefined;
+  /** Used by the middleware chain: which layers called next() (a bit each). */
+  chainCalls = 0;
   /** Free space for middleware and views to share per-request data. */
   readonly state: Record<string, unknown> = {};
 

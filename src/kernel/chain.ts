@@ -18,9 +18,9 @@ export interface ChainLayer {
   label: string;
 }
 
-// Which layers have called next() for a request: one bit per layer, kept beside the request
-// (weakly), so the guard needs no per-request closure. Layers past 31 are not guarded.
-const nextCalls = new WeakMap<HttpRequest, number>();
+// Which layers have called next() for a request: one bit per layer in
+// `request.chainCalls` (an integer field: no per-request map or closure). Layers past 31
+// are not guarded.
 
 export function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
@@ -28,17 +28,11 @@ export function isPromise<T>(value: unknown): value is Promise<T> {
 
 /** Wraps a handler so every exception becomes a response (sync stays sync). */
 export function guard(inner: Handler, convert: Convert): Handler {
-  const settle = async (pending: Promise<HttpResponse>, request: HttpRequest): Promise<HttpResponse> => {
-    try {
-      return await pending;
-    } catch (error) {
-      return convert(request, error);
-    }
-  };
   return (request) => {
     try {
       const result = inner(request);
-      return isPromise<HttpResponse>(result) ? settle(result, request) : result;
+      // One `then` rather than an async wrapper: one promise per layer instead of three.
+      return isPromise<HttpResponse>(result) ? result.then(undefined, (error: unknown) => convert(request, error)) : result;
     } catch (error) {
       return convert(request, error);
     }
@@ -56,25 +50,26 @@ function layer(entry: ChainLayer, inner: Handler, bit: number): Handler {
   const handle = instance.handle!.bind(instance);
   const next: Next = (request) => {
     if (bit !== 0) {
-      const calls = nextCalls.get(request) ?? 0;
-      if ((calls & bit) !== 0) {
+      if ((request.chainCalls & bit) !== 0) {
         return Promise.reject(
           new MiddlewareContractError('MIDDLEWARE_NEXT_TWICE', `${label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`),
         );
       }
-      nextCalls.set(request, calls | bit);
+      request.chainCalls |= bit;
     }
-    return Promise.resolve(inner(request));
+    const result = inner(request);
+    return isPromise<HttpResponse>(result) ? result : Promise.resolve(result);
   };
-  return async (request) => {
-    const response = await handle(request, next);
-    if (!(response instanceof HttpResponse)) {
-      throw new MiddlewareContractError(
-        'MIDDLEWARE_NO_RESPONSE',
-        `${label}.handle returned ${describe(response)} instead of an HttpResponse for ${request.method} ${request.rawPath}. Did you forget to \`return next(request)\`?`,
-      );
-    }
-    return response;
+  const check = (response: unknown, request: HttpRequest): HttpResponse => {
+    if (response instanceof HttpResponse) return response;
+    throw new MiddlewareContractError(
+      'MIDDLEWARE_NO_RESPONSE',
+      `${label}.handle returned ${describe(response)} instead of an HttpResponse for ${request.method} ${request.rawPath}. Did you forget to \`return next(request)\`?`,
+    );
+  };
+  return (request) => {
+    const result = handle(request, next);
+    return isPromise(result) ? result.then((response) => check(response, request)) : check(result, request);
   };
 }
 

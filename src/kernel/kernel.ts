@@ -44,13 +44,19 @@ export class Kernel {
   /** Handles one request; never rejects (errors are already responses). */
   readonly handle: Handler;
   private readonly routes: RouteTable<CompiledView>;
-  private readonly viewHooks: Hook<[CompiledView['info'], Params]>[];
+  /** processView hooks per view, filtered by each middleware's appliesToView (start-up). */
+  private readonly viewHooks = new Map<CompiledView, Hook<[CompiledView['info'], Params]>[]>();
   private readonly exceptionHooks: Hook<[unknown]>[];
   private readonly templateHooks: Hook<[HttpResponse]>[];
 
   constructor(spec: KernelSpec) {
     this.routes = spec.routes;
-    this.viewHooks = hooks(spec.middleware, 'processView');
+    const viewLayers = spec.middleware.filter((l) => typeof l.instance.processView === 'function');
+    for (const route of spec.routes.list()) {
+      const view = route.handler;
+      const applicable = viewLayers.filter((l) => typeof l.instance.appliesToView !== 'function' || l.instance.appliesToView(view.info));
+      this.viewHooks.set(view, applicable.map((l) => (l.instance.processView as (...args: unknown[]) => unknown).bind(l.instance)));
+    }
     this.exceptionHooks = hooks(spec.middleware, 'processException').reverse();
     this.templateHooks = hooks(spec.middleware, 'processTemplateResponse').reverse();
     const convert = (request: HttpRequest, error: unknown) => exceptionToResponse(request, error, spec.exceptions);
@@ -65,8 +71,9 @@ export class Kernel {
     if (match.kind === 'method') return this.notAllowed(request, match.allowed);
     const view = match.route.handler;
     const params = match.params;
-    request.resolverMatch = { name: match.route.name, route: match.route.path, params };
-    if (this.viewHooks.length > 0 || request.hasBody) return this.viewSlow(request, view, params);
+    request.resolverMatch = { name: match.route.name, route: match.route.path, params, options: view.info.options };
+    const viewHooks = this.viewHooks.get(view)!;
+    if (viewHooks.length > 0 || request.hasBody) return this.viewSlow(request, view, params, viewHooks);
     let result: unknown;
     try {
       result = view.call(request, params);
@@ -78,9 +85,10 @@ export class Kernel {
   }
 
   /** Views with processView hooks or a request body: load the body, run the hooks, call. */
-  private async viewSlow(request: HttpRequest, view: CompiledView, params: Params): Promise<HttpResponse> {
-    for (const hook of this.viewHooks) {
-      const early = await hook(request, view.info, params);
+  private async viewSlow(request: HttpRequest, view: CompiledView, params: Params, viewHooks: readonly Hook<[CompiledView['info'], Params]>[]): Promise<HttpResponse> {
+    for (const hook of viewHooks) {
+      let early = hook(request, view.info, params);
+      if (isPromise(early)) early = await early; // sync hooks cost no microtask
       if (early instanceof HttpResponse) return early;
     }
     let result: unknown;

@@ -57,6 +57,11 @@ export class MessageBag {
     });
   }
 
+  /** True when the response must update the stored messages (read, or new ones added). */
+  get changed(): boolean {
+    return this.used || this.added.length > 0;
+  }
+
   /** What to keep for the next request, or undefined when nothing changed. */
   async remaining(): Promise<Message[] | undefined> {
     if (this.used) return this.stored === undefined || this.stored.length > 0 || this.added.length > 0 ? [] : undefined;

@@ -34,6 +34,11 @@ export class AuthenticationMiddleware {
     return next(request);
   }
 
+  /** Only views marked @LoginRequired or @PermissionRequired get the check. */
+  appliesToView(view: ViewInfo): boolean {
+    return view.options[LOGIN_REQUIRED] === true || view.options[PERMISSION_REQUIRED] !== undefined;
+  }
+
   async processView(request: HttpRequest, view: ViewInfo): Promise<HttpResponse | undefined> {
     const permissions = view.options[PERMISSION_REQUIRED] as readonly string[] | undefined;
     if (view.options[LOGIN_REQUIRED] !== true && permissions === undefined) return undefined;

@@ -61,7 +61,7 @@ export class CsrfViewMiddleware {
   }
 
   async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const state: CsrfState = { secret: await this.readSecret(request), rotate: false };
+    const state: CsrfState = { secret: this.settings.csrfUseSessions ? await this.readSessionSecret(request) : valid(request.COOKIES[this.settings.csrfCookieName]), rotate: false };
     request.state.csrf = state;
     request.csrfToken = () => {
       if (state.secret === undefined) {
@@ -79,18 +79,24 @@ export class CsrfViewMiddleware {
     return response;
   }
 
-  async processView(request: HttpRequest, view: ViewInfo): Promise<undefined> {
-    if (SAFE_METHODS.has(request.method) || view.options[EXEMPT] === true || request.state.dontEnforceCsrfChecks === true) return undefined;
+  /** @CsrfExempt() views skip the check entirely. */
+  appliesToView(view: ViewInfo): boolean {
+    return view.options[EXEMPT] !== true;
+  }
+
+  processView(request: HttpRequest): Promise<undefined> | undefined {
+    if (SAFE_METHODS.has(request.method) || request.state.dontEnforceCsrfChecks === true) return undefined;
+    return this.check(request);
+  }
+
+  private async check(request: HttpRequest): Promise<undefined> {
     const reason = this.originProblem(request) ?? (await this.tokenFailure(request));
     if (reason !== undefined) throw new CsrfFailure(reason, this.settings.debug);
     return undefined;
   }
 
-  private async readSecret(request: HttpRequest): Promise<string | undefined> {
-    const value = this.settings.csrfUseSessions
-      ? await request.session?.get(SESSION_KEY)
-      : request.COOKIES[this.settings.csrfCookieName];
-    return typeof value === 'string' && value.length === SECRET_LENGTH && tokenProblem(value) === undefined ? value : undefined;
+  private async readSessionSecret(request: HttpRequest): Promise<string | undefined> {
+    return valid(await request.session?.get(SESSION_KEY));
   }
 
   private originProblem(request: HttpRequest): string | undefined {
@@ -128,6 +134,11 @@ export class CsrfViewMiddleware {
     if (problem !== undefined) return `CSRF token from ${source} ${problem}.`;
     return tokenMatches(token, state.secret) ? undefined : 'CSRF token incorrect.';
   }
+}
+
+/** A well-formed stored secret, else undefined (a new one is made when a token is needed). */
+function valid(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length === SECRET_LENGTH && tokenProblem(value) === undefined ? value : undefined;
 }
 
 /** 'https://example.com' matches exactly; 'https://*.example.com' matches its subdomains. */

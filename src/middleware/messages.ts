@@ -29,6 +29,7 @@ export class MessageMiddleware {
     const bag = new MessageBag(() => this.read(request));
     request.messages = bag;
     const response = await next(request);
+    if (!bag.changed) return response; // nothing read or added: no storage I/O
     const remaining = await bag.remaining();
     if (remaining !== undefined) await this.write(request, response, remaining);
     return response;

@@ -30,6 +30,11 @@ export interface ViewInfo {
 export interface MiddlewareHandler {
   handle?(request: HttpRequest, next: Next): Promise<HttpResponse> | HttpResponse;
   processView?(request: HttpRequest, view: ViewInfo, params: Record<string, unknown>): Promise<HttpResponse | void> | HttpResponse | void;
+  /**
+   * Called once per route at start-up: false means processView never runs for that view
+   * (so views that need no hook keep the fast path).
+   */
+  appliesToView?(view: ViewInfo): boolean;
   processException?(request: HttpRequest, error: unknown): Promise<HttpResponse | void> | HttpResponse | void;
   processTemplateResponse?(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse;
 }

@@ -7,7 +7,7 @@ import { Inject, SETTINGS } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { ViewOption } from '../views/view-options';
-import { Middleware, type Next, type ViewInfo } from './middleware-decorator';
+import { Middleware, type Next } from './middleware-decorator';
 
 const EXEMPT = 'xFrameOptionsExempt';
 
@@ -22,14 +22,11 @@ export class XFrameOptionsMiddleware {
     this.value = settings.xFrameOptions.toUpperCase();
   }
 
-  processView(request: HttpRequest, view: ViewInfo): undefined {
-    if (view.options[EXEMPT] === true) request.state[EXEMPT] = true;
-    return undefined;
-  }
-
-  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const response = await next(request);
-    if (request.state[EXEMPT] !== true) response.headers.setDefault('X-Frame-Options', this.value);
-    return response;
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+    return next(request).then((response) => {
+      // resolverMatch carries the matched view's options (set before the view ran).
+      if (request.resolverMatch?.options[EXEMPT] !== true) response.headers.setDefault('X-Frame-Options', this.value);
+      return response;
+    });
   }
 }

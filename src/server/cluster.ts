@@ -62,8 +62,10 @@ export function superviseWorkers(options: ClusterOptions): Promise<ServerHandle>
         resolve(false);
       }, options.shutdownTimeout + 1000);
       for (const w of workers) {
-        w.once('exit', (code) => {
-          if (code !== 0) clean = false;
+        w.once('exit', (code, signal) => {
+          // A worker still booting has no handler yet and dies of the SIGTERM itself: it had
+          // nothing in flight, so that is a clean stop too.
+          if (code !== 0 && !(code === null && signal === 'SIGTERM')) clean = false;
           if (--left === 0) {
             clearTimeout(deadline);
             resolve(clean);
@@ -85,11 +87,15 @@ export function superviseWorkers(options: ClusterOptions): Promise<ServerHandle>
   }
 
   return new Promise((resolve) => {
-    cluster.once('listening', (_worker, address) => {
+    let listening = 0;
+    const onListening = (_worker: Worker, address: { address: string | null; port: number }) => {
+      if (++listening < count) return; // resolve once every first-generation worker serves
+      cluster.off('listening', onListening);
       const host = address.address ?? '127.0.0.1';
       const port = address.port;
       resolve({ port, host, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, close: () => stop().then(() => undefined) });
-    });
+    };
+    cluster.on('listening', onListening);
     for (let i = 0; i < count; i++) fork();
   });
 }
