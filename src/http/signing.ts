@@ -116,6 +116,13 @@ export class Signer {
   }
 }
 
+/** The signing time (ms) of a `signTimestamped`/`dumps` value, without verifying it. */
+export function signedAt(signed: string, sep = ':'): number | undefined {
+  const parts = signed.split(sep);
+  const stamp = parts.length >= 3 ? fromBase62(parts[parts.length - 2]) : undefined;
+  return stamp === undefined ? undefined : stamp * 1000;
+}
+
 function toBase62(n: number): string {
   let out = '';
   do {

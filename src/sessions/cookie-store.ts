@@ -5,7 +5,7 @@
  * reads as an empty session. Data is visible to the client (signed, not encrypted): keep
  * secrets out of it. Browsers drop cookies over 4 KB, so larger sessions fail loudly.
  */
-import { BadSignature, Signer } from '../http/signing';
+import { BadSignature, signedAt, Signer } from '../http/signing';
 import { RondoError } from '../errors/rondo-error';
 import type { SessionData, SessionStore } from './session-store';
 
@@ -14,6 +14,7 @@ const MAX_COOKIE_BYTES = 4000;
 export class CookieSessionStore implements SessionStore {
   private readonly signer: Signer;
   private readonly maxAge: number;
+  private readonly verified = new Map<string, { json: string; signedAt: number }>();
 
   /** `maxAge`: seconds a signed session stays valid (settings.sessionCookieAge). */
   constructor(options: { secretKey: string; fallbackKeys?: readonly string[]; maxAge: number }) {
@@ -22,13 +23,26 @@ export class CookieSessionStore implements SessionStore {
   }
 
   async load(key: string): Promise<SessionData | undefined> {
+    // A browser sends the same cookie on every request: remember verified values for a
+    // while (bounded), so the HMAC runs once per cookie, not once per request. The expiry
+    // is still checked on every hit, and a changed byte is a different key.
+    const hit = this.verified.get(key);
+    if (hit !== undefined && Date.now() - hit.signedAt <= this.maxAge * 1000) return JSON.parse(hit.json) as SessionData;
     try {
       const data = this.signer.loads<unknown>(key, { maxAge: this.maxAge });
-      return data !== null && typeof data === 'object' && !Array.isArray(data) ? (data as SessionData) : undefined;
+      if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+      const at = signedAt(key);
+      if (at !== undefined) this.remember(key, { json: JSON.stringify(data), signedAt: at });
+      return data as SessionData;
     } catch (error) {
       if (error instanceof BadSignature) return undefined;
       throw error;
     }
+  }
+
+  private remember(key: string, entry: { json: string; signedAt: number }): void {
+    if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(key, entry);
   }
 
   async save(_key: string | undefined, data: SessionData): Promise<string> {
