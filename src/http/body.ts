@@ -27,6 +27,7 @@ export async function readBody(source: BodySource, limit: number, declaredLength
     if (buffer.length > limit) throw tooBig(limit);
     return buffer;
   }
+  if (isEmitter(source)) return readStream(source, limit);
   const chunks: Buffer[] = [];
   let total = 0;
   try {
@@ -41,6 +42,52 @@ export async function readBody(source: BodySource, limit: number, declaredLength
     throw new BadRequest('The request body ended early (the client aborted the upload)');
   }
   return chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total);
+}
+
+interface BodyStream {
+  on(event: 'data', listener: (chunk: Buffer) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  destroy(): unknown;
+  readonly complete?: boolean;
+}
+
+function isEmitter(source: unknown): source is BodyStream {
+  return typeof (source as BodyStream).on === 'function' && typeof (source as BodyStream).destroy === 'function';
+}
+
+/**
+ * Node's IncomingMessage read through its events: cheaper per request than an async
+ * iterator (no iterator, end-of-stream watcher or promise per chunk).
+ */
+function readStream(stream: BodyStream, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    stream.on('data', (chunk) => {
+      if (done) return;
+      total += chunk.length;
+      if (total > limit) {
+        done = true;
+        reject(tooBig(limit));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      if (done) return;
+      done = true;
+      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    });
+    const aborted = () => {
+      if (done) return;
+      done = true;
+      reject(new BadRequest('The request body ended early (the client aborted the upload)'));
+    };
+    stream.on('error', aborted);
+    stream.on('close', aborted);
+  });
 }
 
 /** Parses a JSON body; bad syntax or a prototype-poisoning key is a 400 naming the problem. */
