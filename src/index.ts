@@ -75,6 +75,6 @@ export { csvResponse } from './templates/csv-response';
 
 // Validation (class-validator DTOs and forms).
 export { Type } from './validation/type-decorator';
-export { ValidationFailed, type FieldErrors } from './validation/validate-dto';
+export { ValidationFailed, type FieldErrors } from './validation/validation-failed';
 export { validateForm, Form } from './validation/validate-form';
 export type { ServerHandle, ServerHandle as RunningServer, ListenOptions } from './server/node-server';

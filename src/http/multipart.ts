@@ -6,7 +6,7 @@
  * file over `fileUploadMaxSize` or field data over `dataUploadMaxMemorySize` (413); a
  * truncated or malformed body is a 400, never a hang.
  */
-import Busboy, { type BusboyFileStream } from '@fastify/busboy';
+import type { BusboyFileStream } from '@fastify/busboy';
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -75,6 +75,8 @@ async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: 
 export function multipartParser(limits: MultipartLimits): (request: HttpRequest) => Promise<void> {
   return (request) =>
     new Promise<void>((resolve, reject) => {
+      // Loaded on the first multipart request, so apps without uploads don't carry it.
+      const Busboy = (require('@fastify/busboy') as typeof import('@fastify/busboy')).default;
       let busboy: ReturnType<typeof Busboy>;
       try {
         busboy = Busboy({

@@ -5,7 +5,7 @@
  * instead of hanging; ioredis reconnects in the background and the store recovers.
  */
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Logger } from '../kernel/logger';
 import { SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';
 
@@ -15,7 +15,9 @@ export class RedisSessionStore implements SessionStore {
   private readonly client: Redis;
 
   constructor(url: string, logger: Logger) {
-    this.client = new Redis(url, {
+    // Loaded here, not at import: apps without Redis sessions don't pay its memory.
+    const RedisClient = (require('ioredis') as typeof import('ioredis')).default;
+    this.client = new RedisClient(url, {
       lazyConnect: true,
       enableOfflineQueue: false,
       maxRetriesPerRequest: 1,

@@ -8,7 +8,13 @@ import { isJsonType } from '../http/content-negotiation';
 import { UnsupportedMediaType } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { dtoSchema } from './dto-schema';
-import { validateInput, ValidationFailed, type ValidateOptions } from './validate-dto';
+import type { ValidateOptions } from './validate-dto';
+import { ValidationFailed } from './validation-failed';
+
+/** The validator, loaded with class-validator when the first DTO route is compiled. */
+function validator(): typeof import('./validate-dto') {
+  return require('./validate-dto') as typeof import('./validate-dto');
+}
 
 interface AppLike {
   settings: { validationForbidUnknown: boolean; validationMaxDepth: number };
@@ -27,6 +33,7 @@ export function validateOptionsFor(request: HttpRequest): ValidateOptions {
 
 export function bodyDtoResolver(cls: new () => object): (request: HttpRequest) => Promise<object> {
   const schema = dtoSchema(cls);
+  const { validateInput } = validator();
   return async (request) => {
     const type = request.contentType;
     let result;
@@ -45,6 +52,7 @@ export function bodyDtoResolver(cls: new () => object): (request: HttpRequest) =
 
 export function queryDtoResolver(cls: new () => object): (request: HttpRequest) => Promise<object> {
   const schema = dtoSchema(cls);
+  const { validateInput } = validator();
   return async (request) => {
     const result = await validateInput(schema, { kind: 'form', value: request.GET }, validateOptionsFor(request));
     if (Object.keys(result.errors).length > 0) throw new ValidationFailed(result.errors);

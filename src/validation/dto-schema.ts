@@ -3,7 +3,7 @@
  * (those with class-validator decorators or @Type), and each one's declared type from
  * TypeScript's `design:type` metadata and @Type().
  */
-import { getMetadataStorage } from 'class-validator';
+
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { declaredTypes } from './type-decorator';
 
@@ -25,6 +25,11 @@ export interface DtoSchema {
 }
 
 const cache = new WeakMap<Function, DtoSchema>();
+
+/** class-validator's metadata, loaded on first use (apps without DTOs never load it). */
+function getMetadataStorage() {
+  return (require('class-validator') as typeof import('class-validator')).getMetadataStorage();
+}
 
 /** True when `type` is a class with class-validator rules or @Type() fields (a DTO). */
 export function isDtoClass(type: unknown): type is new () => object {

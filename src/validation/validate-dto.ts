@@ -11,15 +11,10 @@ import { BadRequest } from '../http/errors';
 import { buildFromForm, buildFromJson, depthOf, isObject, type Source } from './coerce';
 import type { DtoSchema } from './dto-schema';
 
-export type FieldErrors = Record<string, string[]>;
+import type { FieldErrors } from './validation-failed';
 
-/** A DTO failed validation: 400, with the field errors in the problem document. */
-export class ValidationFailed extends BadRequest {
-  constructor(readonly errors: FieldErrors) {
-    const summary = Object.entries(errors).map(([field, messages]) => `${field}: ${messages.join(', ')}`).join('; ');
-    super(`The input is not valid (${summary})`, { errors });
-  }
-}
+export type { FieldErrors };
+
 
 export interface ValidateOptions {
   forbidUnknown: boolean;

@@ -5,7 +5,7 @@
  */
 import type { HttpRequest } from '../http/request';
 import { dtoSchema } from './dto-schema';
-import { validateInput, type FieldErrors } from './validate-dto';
+import type { FieldErrors } from './validation-failed';
 import { validateOptionsFor } from './dto-arguments';
 
 export class Form<T extends object> {
@@ -39,6 +39,7 @@ export class Form<T extends object> {
 export async function validateForm<T extends object>(request: HttpRequest, dto: new () => T): Promise<Form<T>> {
   await request.load();
   const form = request.POST;
+  const { validateInput } = require('./validate-dto') as typeof import('./validate-dto');
   const result = await validateInput(dtoSchema(dto), { kind: 'form', value: form }, validateOptionsFor(request));
   return new Form(result.instance as T, result.errors, form.toObject());
 }
