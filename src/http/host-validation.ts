@@ -41,8 +41,18 @@ export class HostPolicy {
     this.trustedProxies = new Set(init.trustedProxies);
   }
 
+  /** Host header values already found allowed (clients repeat the same few): a Set lookup per request. */
+  private readonly allowedSeen = new Set<string>();
+
   /** Why `host` (a Host header value) is refused, or undefined when it is allowed. */
   problem(host: string, extraAllowed?: string): string | undefined {
+    if (this.allowedSeen.has(host)) return undefined;
+    const problem = this.check(host, extraAllowed);
+    if (problem === undefined && extraAllowed === undefined && this.allowedSeen.size < 1000) this.allowedSeen.add(host);
+    return problem;
+  }
+
+  private check(host: string, extraAllowed?: string): string | undefined {
     if (!HOST_SYNTAX.test(host)) return `Invalid HTTP_HOST header: '${host.slice(0, 100)}'. The domain name provided is not valid according to RFC 1034/1035.`;
     if (this.any) return undefined;
     const name = host.toLowerCase().replace(/:[0-9]+$/, '').replace(/\.$/, '');
