@@ -49,7 +49,7 @@ export { GZipMiddleware } from './middleware/gzip';
 export { ConditionalGetMiddleware } from './middleware/conditional-get';
 export { CorsMiddleware } from './middleware/cors';
 export { Session as RequestSession } from './sessions/session';
-export { SessionStoreUnavailable, type SessionStore, type SessionData } from './sessions/session-store';
+export { SessionStoreUnavailable, SessionInterrupted, type SessionStore, type SessionData } from './sessions/session-store';
 export { CookieSessionStore } from './sessions/cookie-store';
 export { MemorySessionStore } from './sessions/memory-store';
 export { RedisSessionStore } from './sessions/redis-store';

@@ -16,7 +16,7 @@ const RONDO_EXPORTS = [
   // built-in middleware, sessions, auth, messages
   'SecurityMiddleware', 'SessionMiddleware', 'CommonMiddleware', 'CsrfViewMiddleware', 'CsrfExempt', 'CsrfFailure',
   'getToken', 'AuthenticationMiddleware', 'NotAuthenticated', 'MessageMiddleware', 'XFrameOptionsMiddleware', 'XFrameOptionsExempt',
-  'GZipMiddleware', 'ConditionalGetMiddleware', 'CorsMiddleware', 'RequestSession', 'SessionStoreUnavailable',
+  'GZipMiddleware', 'ConditionalGetMiddleware', 'CorsMiddleware', 'RequestSession', 'SessionStoreUnavailable', 'SessionInterrupted',
   'CookieSessionStore', 'MemorySessionStore', 'RedisSessionStore', 'AnonymousUser', 'USER_LOADER', 'isAuthenticated',
   'login', 'logout', 'isSafeRedirect', 'LoginRequired', 'PermissionRequired', 'makePassword', 'verifyPassword',
   'needsRehash', 'MessageBag', 'MESSAGE_LEVELS',

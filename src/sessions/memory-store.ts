@@ -3,7 +3,7 @@
  * on restart and are not shared between workers). Expired entries are swept lazily.
  */
 import { randomBytes } from 'node:crypto';
-import type { SessionData, SessionStore } from './session-store';
+import { SessionInterrupted, type SessionData, type SessionStore } from './session-store';
 
 export class MemorySessionStore implements SessionStore {
   private readonly entries = new Map<string, { data: string; expires: number }>();
@@ -20,7 +20,8 @@ export class MemorySessionStore implements SessionStore {
   }
 
   async save(key: string | undefined, data: SessionData, ttlSeconds: number): Promise<string> {
-    const id = key !== undefined && this.entries.has(key) ? key : randomBytes(24).toString('base64url');
+    if (key !== undefined && !this.entries.has(key)) throw new SessionInterrupted();
+    const id = key ?? randomBytes(24).toString('base64url');
     this.entries.set(id, { data: JSON.stringify(data), expires: Date.now() + ttlSeconds * 1000 });
     if (this.entries.size % 1000 === 0) this.sweep();
     return id;

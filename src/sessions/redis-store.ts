@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { Logger } from '../kernel/logger';
-import { SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';
+import { SessionInterrupted, SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';
 
 const PREFIX = 'rondo:session:';
 
@@ -51,9 +51,17 @@ export class RedisSessionStore implements SessionStore {
   }
 
   async save(key: string | undefined, data: SessionData, ttlSeconds: number): Promise<string> {
-    const id = key ?? randomBytes(24).toString('base64url');
-    await this.run(() => this.client.set(PREFIX + id, JSON.stringify(data), 'EX', Math.max(1, Math.ceil(ttlSeconds))));
-    return id;
+    const ttl = Math.max(1, Math.ceil(ttlSeconds));
+    const json = JSON.stringify(data);
+    if (key === undefined) {
+      const id = randomBytes(24).toString('base64url');
+      await this.run(() => this.client.set(PREFIX + id, json, 'EX', ttl, 'NX'));
+      return id;
+    }
+    // XX: update only a session that still exists; one deleted meanwhile stays deleted.
+    const updated = await this.run(() => this.client.set(PREFIX + key, json, 'EX', ttl, 'XX'));
+    if (updated === null) throw new SessionInterrupted();
+    return key;
   }
 
   async destroy(key: string): Promise<void> {

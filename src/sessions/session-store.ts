@@ -4,7 +4,7 @@
  * itself for the cookie store. Every store passes test/contracts/session-store.ts.
  */
 
-import { ServiceUnavailable } from '../http/errors';
+import { BadRequest, ServiceUnavailable } from '../http/errors';
 
 export type SessionData = Record<string, unknown>;
 
@@ -31,5 +31,17 @@ export class SessionStoreUnavailable extends ServiceUnavailable {
     super('The session service is temporarily unavailable; please retry shortly');
     this.name = 'SessionStoreUnavailable';
     this.reason = `The ${store} session store is unavailable: ${cause instanceof Error ? cause.message : String(cause)}`;
+  }
+}
+
+/**
+ * The session was deleted (a logout in another tab, an expiry) while this request used
+ * it: saving would resurrect it, so the request answers 400 instead (Django's
+ * SessionInterrupted).
+ */
+export class SessionInterrupted extends BadRequest {
+  constructor() {
+    super("The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.");
+    this.name = 'SessionInterrupted';
   }
 }

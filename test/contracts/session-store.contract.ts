@@ -42,6 +42,15 @@ export function sessionStoreContract(name: string, make: () => SessionStore | Pr
         expect(await store.load(key)).to.equal(undefined);
       });
 
+      it('refuses to save a session deleted meanwhile (SessionInterrupted), rather than resurrect it', async () => {
+        const key = await store.save(undefined, { a: 1 }, 60);
+        await store.destroy(key);
+        const error = await store.save(key, { a: 2 }, 60).catch((e: Error) => e);
+        expect(error).to.have.property('name', 'SessionInterrupted');
+        expect((error as unknown as { status: number }).status).to.equal(400);
+        expect(await store.load(key)).to.equal(undefined);
+      });
+
       it('expires a session after its TTL', async () => {
         const key = await store.save(undefined, { a: 1 }, 1);
         await new Promise((r) => setTimeout(r, 1100));
