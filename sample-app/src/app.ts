@@ -2,6 +2,7 @@
  * The sample blog's app: discovers its controllers, services and middleware from the
  * compiled folders next to this file.
  */
+import { join } from 'node:path';
 import { createApp, type App, type CreateAppOptions } from 'rondo';
 
 /** Builds the blog app; tests pass their own settings and logger. */
@@ -12,6 +13,9 @@ export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'b
       // A development key so `npm start` works out of the box; production sets RONDO_SECRET_KEY.
       secretKey: 'sample-app-development-key-not-for-production',
       allowedHosts: ['127.0.0.1', 'localhost'],
+      templates: { dirs: [join(__dirname, '../../../sample-app/templates')] },
+      staticDirs: [join(__dirname, '../../../sample-app/static')],
+      serveStatic: true,
       ...options.settings,
     },
     baseDir: __dirname,

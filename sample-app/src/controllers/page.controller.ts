@@ -1,31 +1,38 @@
 /**
- * The blog's HTML pages: the post list and one post.
+ * The blog's HTML pages: the post list, one post, and the form to write one
+ * (GET shows it, an invalid POST re-renders it with errors, a valid POST redirects).
  */
-import { Get, Http404, HttpRequest, reverse, Route } from 'rondo';
+import { Get, Http404, HttpRequest, Post, redirect, render, reverse, Route, validateForm } from 'rondo';
 import { PostService } from '../services/post-service';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function page(title: string, body: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)}</title></head><body>${body}</body></html>`;
-}
+import { NewPostDto } from './post-dto';
 
 @Route('', { name: 'blog' })
 export class PageController {
   constructor(private readonly posts: PostService) {}
 
   @Get('/', { name: 'home' })
-  home() {
-    const items = this.posts.all()
-      .map((p) => `<li><a href="${reverse('blog:post', { id: p.id })}">${escape(p.title)}</a></li>`)
-      .join('');
-    return page('Rondo blog', `<h1>Rondo blog</h1><ul>${items}</ul>`);
+  home(request: HttpRequest) {
+    return render(request, 'posts/list.ejs', { posts: this.posts.all() });
   }
 
   @Get('/posts/<int:id>', { name: 'post' })
   post(request: HttpRequest, params: { id: number }) {
     const post = this.posts.find(params.id);
     if (!post) throw new Http404(`No post with id ${params.id}`);
-    return page(post.title, `<h1>${escape(post.title)}</h1><p>${escape(post.body)}</p><a href="${reverse('blog:home')}">All posts</a>`);
+    return render(request, 'posts/detail.ejs', { post });
+  }
+
+  @Get('/posts/new', { name: 'new' })
+  newForm(request: HttpRequest) {
+    return render(request, 'posts/form.ejs', { form: { values: {}, errors: {} } });
+  }
+
+  @Post('/posts/new')
+  async create(request: HttpRequest) {
+    const form = await validateForm(request, NewPostDto);
+    if (!form.isValid) return render(request, 'posts/form.ejs', { form }, { status: 400 });
+    const post = this.posts.create(form.data);
+    request.messages.success(`Published “${post.title}”`);
+    return redirect(reverse('blog:post', { id: post.id }));
   }
 }
