@@ -24,12 +24,15 @@ export class CommonMiddleware {
     this.agents = settings.disallowedUserAgents.map((pattern) => new RegExp(pattern, 'i'));
   }
 
-  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
     if (this.agents.length > 0) {
       const agent = request.headers.get('user-agent') ?? '';
       if (this.agents.some((re) => re.test(agent))) throw new PermissionDenied('Forbidden user agent');
     }
-    const response = await next(request);
+    return next(request).then((response) => this.after(request, response));
+  }
+
+  private after(request: HttpRequest, response: HttpResponse): HttpResponse {
     if (response.status === 404 && this.shouldAppendSlash(request)) return this.redirectWithSlash(request);
     if (response.stream === undefined && !response.headers.has('content-length') && response.status !== 204 && response.status !== 304) {
       response.headers.set('Content-Length', typeof response.content === 'string' ? Buffer.byteLength(response.content) : response.content.length);

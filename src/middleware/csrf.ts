@@ -60,8 +60,13 @@ export class CsrfViewMiddleware {
     };
   }
 
-  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const state: CsrfState = { secret: this.settings.csrfUseSessions ? await this.readSessionSecret(request) : valid(request.COOKIES[this.settings.csrfCookieName]), rotate: false };
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+    if (this.settings.csrfUseSessions) return this.readSessionSecret(request).then((secret) => this.around(request, next, secret));
+    return this.around(request, next, valid(request.COOKIES[this.settings.csrfCookieName]));
+  }
+
+  private around(request: HttpRequest, next: Next, secret: string | undefined): Promise<HttpResponse> {
+    const state: CsrfState = { secret, rotate: false };
     request.state.csrf = state;
     request.csrfToken = () => {
       if (state.secret === undefined) {
@@ -70,12 +75,13 @@ export class CsrfViewMiddleware {
       }
       return maskSecret(state.secret);
     };
-    const response = await next(request);
-    if (state.rotate && state.secret !== undefined) {
-      if (this.settings.csrfUseSessions) await request.session.set(SESSION_KEY, state.secret);
-      else response.setCookie(this.settings.csrfCookieName, state.secret, this.cookie);
-      response.headers.appendToken('Vary', 'Cookie');
-    }
+    return next(request).then((response) => (state.rotate && state.secret !== undefined ? this.storeSecret(request, response, state.secret) : response));
+  }
+
+  private async storeSecret(request: HttpRequest, response: HttpResponse, secret: string): Promise<HttpResponse> {
+    if (this.settings.csrfUseSessions) await request.session.set(SESSION_KEY, secret);
+    else response.setCookie(this.settings.csrfCookieName, secret, this.cookie);
+    response.headers.appendToken('Vary', 'Cookie');
     return response;
   }
 

@@ -25,11 +25,13 @@ export class MessageMiddleware {
     this.signer = settings.messageStorage === 'cookie' ? new Signer({ key: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, salt: 'rondo.messages' }) : undefined;
   }
 
-  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
     const bag = new MessageBag(() => this.read(request));
     request.messages = bag;
-    const response = await next(request);
-    if (!bag.changed) return response; // nothing read or added: no storage I/O
+    return next(request).then((response) => (bag.changed ? this.update(request, response, bag) : response)); // untouched: no storage I/O
+  }
+
+  private async update(request: HttpRequest, response: HttpResponse, bag: MessageBag): Promise<HttpResponse> {
     const remaining = await bag.remaining();
     if (remaining !== undefined) await this.write(request, response, remaining);
     return response;

@@ -56,18 +56,24 @@ export class SessionMiddleware {
     };
   }
 
-  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
     const cookie = request.COOKIES[this.settings.sessionCookieName];
     const session = new Session(this.store, cookie);
     request.session = session;
-    const response = await next(request);
-    try {
-      await this.persist(session, response, cookie !== undefined);
-    } catch (error) {
-      this.processException(request, error);
-      throw error;
-    }
-    return response;
+    return next(request).then((response) => {
+      // Fast path (most requests): nothing changed, nothing to save.
+      if (!session.modified && session.stale.length === 0 && !this.settings.sessionSaveEveryRequest) {
+        if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
+        return response;
+      }
+      return this.persist(session, response, cookie !== undefined).then(
+        () => response,
+        (error: unknown) => {
+          this.processException(request, error);
+          throw error;
+        },
+      );
+    });
   }
 
   /** Logs a store outage with the request line (the error itself answers 503). */
