@@ -224,14 +224,13 @@ export class HttpRequest {
   }
 
   /** The body parsed as JSON. 415 when the content type is not JSON, 400 when it is invalid. */
-  async json<T = unknown>(): Promise<T> {
+  json<T = unknown>(): Promise<T> {
     if (!isJsonType(this.contentType)) {
-      throw new UnsupportedMediaType(
+      return Promise.reject(new UnsupportedMediaType(
         `Expected a JSON body (Content-Type: application/json) but got ${this.contentType || 'no Content-Type'}`,
-      );
+      ));
     }
-    await this.load();
-    return this.jsonValue as T;
+    return this.load().then(() => this.jsonValue as T);
   }
 
   /** Reads and parses the body once: JSON, urlencoded forms, and registered parsers (multipart). */
@@ -286,7 +285,10 @@ export class HttpRequest {
   private async parseBody(): Promise<void> {
     const type = this.contentType;
     if (isJsonType(type)) {
-      this.jsonValue = parseJsonBody(await this.body());
+      // One then() rather than an await: JSON bodies are the hot case.
+      return this.body().then((body) => {
+        this.jsonValue = parseJsonBody(body);
+      });
     } else if (type === 'application/x-www-form-urlencoded') {
       const text = (await this.body()).toString('utf8');
       this.form = { POST: QueryDict.parse(text, this.options.maxFields) };
