@@ -38,14 +38,20 @@ export function orderMiddleware(classes: readonly Class[]): OrderedMiddleware[] 
   return ordered.sort((a, b) => a.order - b.order);
 }
 
+const HOOKS = ['handle', 'processRequest', 'processResponse', 'processView', 'processException', 'processTemplateResponse'];
+
 export function instantiateMiddleware(ordered: readonly OrderedMiddleware[], container: AppContainer): ChainLayer[] {
   return ordered.map(({ cls }) => {
     const instance = instantiate(cls, container) as MiddlewareHandler;
-    const hasHook = ['handle', 'processView', 'processException', 'processTemplateResponse'].some(
-      (key) => typeof (instance as Record<string, unknown>)[key] === 'function',
-    );
-    if (!hasHook) {
-      throw new ImproperlyConfigured('MIDDLEWARE_EMPTY', `${cls.name} has none of handle, processView, processException or processTemplateResponse; implement at least one`);
+    const has = (key: string) => typeof (instance as Record<string, unknown>)[key] === 'function';
+    if (!HOOKS.some(has)) {
+      throw new ImproperlyConfigured('MIDDLEWARE_EMPTY', `${cls.name} has none of ${HOOKS.join(', ')}; implement at least one`);
+    }
+    if (has('handle') && (has('processRequest') || has('processResponse'))) {
+      throw new ImproperlyConfigured(
+        'MIDDLEWARE_MIXED',
+        `${cls.name} defines handle() and also processRequest()/processResponse(); handle() would hide them. Keep handle(request, next), or remove it and keep the Django-style pair`,
+      );
     }
     return { instance, label: cls.name };
   });

@@ -69,7 +69,7 @@ export class HttpRequest {
   /** The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or @PermissionRequired have it). */
   user: any;
   /** Set by AuthenticationMiddleware: loads the user from the session (once). */
-  userLoader: (() => Promise<unknown>) | undefined;
+  userLoader: ((request: HttpRequest) => Promise<unknown>) | undefined;
   /** Set by MessageMiddleware: `request.messages.add(level, text)`. */
   messages: any;
   /** Set by CsrfViewMiddleware: returns the masked CSRF token for a form. */
@@ -104,7 +104,7 @@ export class HttpRequest {
 
   /** The user of this request, loaded from the session once (Django's `request.auser()`). */
   async auser(): Promise<any> {
-    if (this.user === undefined && this.userLoader !== undefined) this.user = await this.userLoader();
+    if (this.user === undefined && this.userLoader !== undefined) this.user = await this.userLoader(this);
     return this.user;
   }
 

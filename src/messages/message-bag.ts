@@ -21,8 +21,11 @@ export class MessageBag {
   /** True once the messages were read: they are then not kept for the next request. */
   used = false;
 
-  /** `load` reads the messages kept by the previous request(s). */
-  constructor(private readonly load: () => Promise<Message[]>) {}
+  /** `load(context)` reads the messages kept by the previous request(s). */
+  constructor(
+    private readonly load: (context?: unknown) => Promise<Message[]>,
+    private readonly context?: unknown,
+  ) {}
 
   add(level: MessageLevel, text: string): void {
     if (!(level in MESSAGE_LEVELS)) throw new TypeError(`Unknown message level '${level}'; use ${Object.keys(MESSAGE_LEVELS).join(', ')}`);
@@ -37,7 +40,7 @@ export class MessageBag {
 
   /** Every pending message (kept ones first), marking them read. */
   async all(): Promise<Message[]> {
-    this.stored ??= await this.load();
+    this.stored ??= await this.load(this.context);
     this.used = true;
     return [...this.stored, ...this.added];
   }
@@ -47,7 +50,7 @@ export class MessageBag {
    * reading the list (iterating, `length`...) marks them read.
    */
   async peek(): Promise<Message[]> {
-    this.stored ??= await this.load();
+    this.stored ??= await this.load(this.context);
     const list = [...this.stored, ...this.added];
     return new Proxy(list, {
       get: (target, key, receiver) => {
@@ -66,7 +69,7 @@ export class MessageBag {
   async remaining(): Promise<Message[] | undefined> {
     if (this.used) return this.stored === undefined || this.stored.length > 0 || this.added.length > 0 ? [] : undefined;
     if (this.added.length === 0) return undefined;
-    this.stored ??= await this.load();
+    this.stored ??= await this.load(this.context);
     return [...this.stored, ...this.added];
   }
 }

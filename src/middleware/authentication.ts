@@ -13,7 +13,7 @@ import { isJsonType, prefersJson } from '../http/content-negotiation';
 import { HttpError, PermissionDenied } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponseRedirect, type HttpResponse } from '../http/response';
-import { Middleware, type Next, type ViewInfo } from './middleware-decorator';
+import { Middleware, type ViewInfo } from './middleware-decorator';
 
 /** 401 for API clients of a @LoginRequired view. */
 export class NotAuthenticated extends HttpError {
@@ -29,9 +29,12 @@ export class AuthenticationMiddleware {
     @Optional() @Inject(USER_LOADER) private readonly loader?: UserLoader,
   ) {}
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    request.userLoader = () => this.loadUser(request);
-    return next(request);
+  /** Loads the user for `request.auser()` (bound once; no per-request closure). */
+  private readonly load = (request: HttpRequest) => this.loadUser(request);
+
+  processRequest(request: HttpRequest): undefined {
+    request.userLoader = this.load;
+    return undefined;
   }
 
   /** Only views marked @LoginRequired or @PermissionRequired get the check. */

@@ -10,7 +10,7 @@ import { RondoError } from '../errors/rondo-error';
 import { PermissionDenied } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponsePermanentRedirect, type HttpResponse } from '../http/response';
-import { Middleware, type Next } from './middleware-decorator';
+import { Middleware } from './middleware-decorator';
 
 interface Resolver {
   resolves(rawPath: string): boolean;
@@ -24,15 +24,15 @@ export class CommonMiddleware {
     this.agents = settings.disallowedUserAgents.map((pattern) => new RegExp(pattern, 'i'));
   }
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
+  processRequest(request: HttpRequest): undefined {
     if (this.agents.length > 0) {
       const agent = request.headers.get('user-agent') ?? '';
       if (this.agents.some((re) => re.test(agent))) throw new PermissionDenied('Forbidden user agent');
     }
-    return next(request).then((response) => this.after(request, response));
+    return undefined;
   }
 
-  private after(request: HttpRequest, response: HttpResponse): HttpResponse {
+  processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
     if (response.status === 404 && this.shouldAppendSlash(request)) return this.redirectWithSlash(request);
     if (response.stream === undefined && !response.headers.has('content-length') && response.status !== 204 && response.status !== 304) {
       response.headers.set('Content-Length', typeof response.content === 'string' ? Buffer.byteLength(response.content) : response.content.length);

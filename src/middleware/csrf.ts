@@ -15,7 +15,7 @@ import type { HttpResponse } from '../http/response';
 import type { CookieOptions } from '../http/cookies';
 import { ViewOption } from '../views/view-options';
 import { maskSecret, newSecret, tokenMatches, tokenProblem, SECRET_LENGTH } from './csrf-token';
-import { Middleware, type Next, type ViewInfo } from './middleware-decorator';
+import { Middleware, type ViewInfo } from './middleware-decorator';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE']);
 const EXEMPT = 'csrfExempt';
@@ -60,29 +60,26 @@ export class CsrfViewMiddleware {
     };
   }
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    if (this.settings.csrfUseSessions) return this.readSessionSecret(request).then((secret) => this.around(request, next, secret));
-    return this.around(request, next, valid(request.COOKIES[this.settings.csrfCookieName]));
+  processRequest(request: HttpRequest): Promise<undefined> | undefined {
+    if (this.settings.csrfUseSessions) return this.readSessionSecret(request).then((secret) => this.begin(request, secret));
+    return this.begin(request, valid(request.COOKIES[this.settings.csrfCookieName]));
   }
 
-  private around(request: HttpRequest, next: Next, secret: string | undefined): Promise<HttpResponse> {
-    const state: CsrfState = { secret, rotate: false };
-    request.state.csrf = state;
-    request.csrfToken = () => {
-      if (state.secret === undefined) {
-        state.secret = newSecret();
-        state.rotate = true;
-      }
-      return maskSecret(state.secret);
-    };
-    return next(request).then((response) => (state.rotate && state.secret !== undefined ? this.storeSecret(request, response, state.secret) : response));
+  private begin(request: HttpRequest, secret: string | undefined): undefined {
+    request.state.csrf = { secret, rotate: false } satisfies CsrfState;
+    request.csrfToken = csrfToken;
+    return undefined;
   }
 
-  private async storeSecret(request: HttpRequest, response: HttpResponse, secret: string): Promise<HttpResponse> {
-    if (this.settings.csrfUseSessions) await request.session.set(SESSION_KEY, secret);
-    else response.setCookie(this.settings.csrfCookieName, secret, this.cookie);
+  processResponse(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse {
+    const state = request.state.csrf as CsrfState | undefined;
+    if (state === undefined || !state.rotate || state.secret === undefined) return response;
     response.headers.appendToken('Vary', 'Cookie');
-    return response;
+    if (!this.settings.csrfUseSessions) {
+      response.setCookie(this.settings.csrfCookieName, state.secret, this.cookie);
+      return response;
+    }
+    return (request.session.set(SESSION_KEY, state.secret) as Promise<void>).then(() => response);
   }
 
   /** @CsrfExempt() views skip the check entirely. */
@@ -140,6 +137,19 @@ export class CsrfViewMiddleware {
     if (problem !== undefined) return `CSRF token from ${source} ${problem}.`;
     return tokenMatches(token, state.secret) ? undefined : 'CSRF token incorrect.';
   }
+}
+
+/**
+ * `request.csrfToken()`: the masked token, making the secret on first use. One shared
+ * function (no closure per request); it reads the state of the request it is called on.
+ */
+function csrfToken(this: HttpRequest): string {
+  const state = this.state.csrf as CsrfState;
+  if (state.secret === undefined) {
+    state.secret = newSecret();
+    state.rotate = true;
+  }
+  return maskSecret(state.secret);
 }
 
 /** A well-formed stored secret, else undefined (a new one is made when a token is needed). */

@@ -9,7 +9,7 @@ import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { BadSignature, Signer } from '../http/signing';
 import { MessageBag, sanitizeMessages, type Message } from '../messages/message-bag';
-import { Middleware, type Next } from './middleware-decorator';
+import { Middleware } from './middleware-decorator';
 
 const SESSION_KEY = '_messages';
 const COOKIE_NAME = 'messages';
@@ -25,10 +25,18 @@ export class MessageMiddleware {
     this.signer = settings.messageStorage === 'cookie' ? new Signer({ key: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, salt: 'rondo.messages' }) : undefined;
   }
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const bag = new MessageBag(() => this.read(request));
-    request.messages = bag;
-    return next(request).then((response) => (bag.changed ? this.update(request, response, bag) : response)); // untouched: no storage I/O
+  /** Reads the stored messages of a request (bound once; no per-request closure). */
+  private readonly load = (request: unknown) => this.read(request as HttpRequest);
+
+  processRequest(request: HttpRequest): undefined {
+    request.messages = new MessageBag(this.load, request);
+    return undefined;
+  }
+
+  processResponse(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse {
+    const bag = request.messages as MessageBag | undefined;
+    // Untouched (or replaced by an inner layer): no storage I/O.
+    return bag instanceof MessageBag && bag.changed ? this.update(request, response, bag) : response;
   }
 
   private async update(request: HttpRequest, response: HttpResponse, bag: MessageBag): Promise<HttpResponse> {

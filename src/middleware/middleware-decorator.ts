@@ -25,10 +25,20 @@ export interface ViewInfo {
 
 /**
  * The shape of a middleware class. Every method is optional; `handle` wraps the rest of
- * the chain, the `process*` hooks are Django's.
+ * the chain, the `process*` hooks are Django's. A class defines either `handle` or the
+ * pair `processRequest`/`processResponse` (Django's MiddlewareMixin style), not both.
  */
 export interface MiddlewareHandler {
   handle?(request: HttpRequest, next: Next): Promise<HttpResponse> | HttpResponse;
+  /**
+   * Runs on the way in, before inner middleware and the view: return undefined to go on,
+   * or an HttpResponse to answer at once (inner layers and the view are skipped; this
+   * layer's processResponse and the outer ones still run). Layers written this way cost
+   * no promise per request when they are synchronous.
+   */
+  processRequest?(request: HttpRequest): Promise<HttpResponse | void> | HttpResponse | void;
+  /** Runs on the way out with the response from inside; returns it (or another one). */
+  processResponse?(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse;
   processView?(request: HttpRequest, view: ViewInfo, params: Record<string, unknown>): Promise<HttpResponse | void> | HttpResponse | void;
   /**
    * Called once per route at start-up: false means processView never runs for that view

@@ -7,7 +7,7 @@ import type { Settings } from '../app/settings';
 import { Inject, SETTINGS } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import { HttpResponsePermanentRedirect, type HttpResponse } from '../http/response';
-import { Middleware, type Next } from './middleware-decorator';
+import { Middleware } from './middleware-decorator';
 
 @Middleware(100)
 export class SecurityMiddleware {
@@ -26,23 +26,22 @@ export class SecurityMiddleware {
     this.exempt = settings.secureRedirectExempt.map((pattern) => new RegExp(pattern));
   }
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> | HttpResponse {
+  processRequest(request: HttpRequest): HttpResponse | undefined {
     if (this.settings.secureSslRedirect && !request.isSecure() && !this.isExempt(request)) {
       const host = this.settings.secureSslHost || request.getHost();
-      return this.decorate(request, new HttpResponsePermanentRedirect(`https://${host}${request.getFullPath()}`));
+      return new HttpResponsePermanentRedirect(`https://${host}${request.getFullPath()}`);
     }
-    const result = next(request);
-    return result.then((response) => this.decorate(request, response));
+    return undefined;
+  }
+
+  processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
+    for (const [name, value] of this.headers) response.headers.setDefault(name, value);
+    if (this.hsts !== undefined && request.isSecure()) response.headers.setDefault('Strict-Transport-Security', this.hsts);
+    return response;
   }
 
   private isExempt(request: HttpRequest): boolean {
     const path = request.path.replace(/^\//, '');
     return this.exempt.some((re) => re.test(path));
-  }
-
-  private decorate(request: HttpRequest, response: HttpResponse): HttpResponse {
-    for (const [name, value] of this.headers) response.headers.setDefault(name, value);
-    if (this.hsts !== undefined && request.isSecure()) response.headers.setDefault('Strict-Transport-Security', this.hsts);
-    return response;
   }
 }

@@ -17,7 +17,7 @@ import { MemorySessionStore } from '../sessions/memory-store';
 import { RedisSessionStore } from '../sessions/redis-store';
 import { Session } from '../sessions/session';
 import { SessionStoreUnavailable, type SessionStore } from '../sessions/session-store';
-import { Middleware, type Next } from './middleware-decorator';
+import { Middleware } from './middleware-decorator';
 
 function createStore(settings: Settings, logger: Logger): SessionStore {
   if (settings.sessionStore !== null) {
@@ -56,24 +56,26 @@ export class SessionMiddleware {
     };
   }
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const cookie = request.COOKIES[this.settings.sessionCookieName];
-    const session = new Session(this.store, cookie);
-    request.session = session;
-    return next(request).then((response) => {
-      // Fast path (most requests): nothing changed, nothing to save.
-      if (!session.modified && session.stale.length === 0 && !this.settings.sessionSaveEveryRequest) {
-        if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
-        return response;
-      }
-      return this.persist(session, response, cookie !== undefined).then(
-        () => response,
-        (error: unknown) => {
-          this.processException(request, error);
-          throw error;
-        },
-      );
-    });
+  processRequest(request: HttpRequest): undefined {
+    request.session = new Session(this.store, request.COOKIES[this.settings.sessionCookieName]);
+    return undefined;
+  }
+
+  processResponse(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse {
+    const session = request.session as Session | undefined;
+    if (!(session instanceof Session)) return response; // an inner layer replaced it: not ours to save
+    // Fast path (most requests): nothing changed, nothing to save.
+    if (!session.modified && session.stale.length === 0 && !this.settings.sessionSaveEveryRequest) {
+      if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
+      return response;
+    }
+    return this.persist(session, response).then(
+      () => response,
+      (error: unknown) => {
+        this.processException(request, error);
+        throw error;
+      },
+    );
   }
 
   /** Logs a store outage with the request line (the error itself answers 503). */
@@ -86,7 +88,7 @@ export class SessionMiddleware {
     await this.store.close?.();
   }
 
-  private async persist(session: Session, response: HttpResponse, hadCookie: boolean): Promise<void> {
+  private async persist(session: Session, response: HttpResponse): Promise<void> {
     if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
     for (const key of session.stale) await this.store.destroy(key);
     const data = session.snapshot();
@@ -96,7 +98,7 @@ export class SessionMiddleware {
       // Emptied (logout, last key deleted): forget it in the store and on the client.
       if (!session.modified && session.stale.length === 0) return;
       if (session.key !== undefined) await this.store.destroy(session.key);
-      if (hadCookie) response.deleteCookie(name, { path: this.cookie.path, domain: this.cookie.domain, sameSite: this.cookie.sameSite, secure: this.cookie.secure });
+      if (session.fromCookie) response.deleteCookie(name, { path: this.cookie.path, domain: this.cookie.domain, sameSite: this.cookie.sameSite, secure: this.cookie.secure });
       return;
     }
     if (!session.modified && !this.settings.sessionSaveEveryRequest) return;

@@ -7,7 +7,7 @@ import { Inject, SETTINGS } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { ViewOption } from '../views/view-options';
-import { Middleware, type Next } from './middleware-decorator';
+import { Middleware } from './middleware-decorator';
 
 const EXEMPT = 'xFrameOptionsExempt';
 
@@ -22,11 +22,9 @@ export class XFrameOptionsMiddleware {
     this.value = settings.xFrameOptions.toUpperCase();
   }
 
-  handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    return next(request).then((response) => {
-      // resolverMatch carries the matched view's options (set before the view ran).
-      if (request.resolverMatch?.options[EXEMPT] !== true) response.headers.setDefault('X-Frame-Options', this.value);
-      return response;
-    });
+  processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
+    // resolverMatch carries the matched view's options (set before the view ran).
+    if (request.resolverMatch?.options[EXEMPT] !== true) response.headers.setDefault('X-Frame-Options', this.value);
+    return response;
   }
 }

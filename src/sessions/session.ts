@@ -17,8 +17,12 @@ export class Session {
   /** Keys to destroy in the store on save (after flush/cycleKey). */
   readonly stale: string[] = [];
 
+  /** True when the request carried a session cookie. */
+  readonly fromCookie: boolean;
+
   constructor(private readonly store: SessionStore, key: string | undefined) {
     this.key = key;
+    this.fromCookie = key !== undefined;
   }
 
   async get<T = unknown>(name: string, fallback?: T): Promise<T | undefined> {

@@ -157,6 +157,106 @@ describe('the kernel', () => {
       expect((await client.get('/late/')).text).to.equal('Hello middleware');
     });
 
+    describe('Django-style processRequest / processResponse layers', () => {
+      function recorder(calls: string[], order: number, name: string, hooks: { early?: boolean; fail?: 'request' | 'response'; async?: boolean } = {}) {
+        @Middleware(order) class Layer {
+          processRequest(request: HttpRequest) {
+            calls.push(`${name}:request`);
+            if (hooks.fail === 'request') throw new PermissionDenied(`${name} refuses`);
+            const early = hooks.early ? new HttpResponse(`${name} answered`, { status: 202 }) : undefined;
+            return hooks.async ? new Promise<HttpResponse | undefined>((r) => setImmediate(() => r(early))) : early;
+          }
+          processResponse(request: HttpRequest, response: HttpResponse) {
+            calls.push(`${name}:response:${response.status}`);
+            if (hooks.fail === 'response') throw new BadRequest(`${name} rejects the response`);
+            response.headers.appendToken('X-Trail', name);
+            return hooks.async ? Promise.resolve(response) : response;
+          }
+        }
+        Object.defineProperty(Layer, 'name', { value: name });
+        return Layer;
+      }
+
+      for (const async of [false, true]) {
+        const kind = async ? 'asynchronous' : 'synchronous';
+        it(`runs ${kind} request hooks outermost first and response hooks in reverse`, async () => {
+          const calls: string[] = [];
+          const { client } = await setup({ middleware: [recorder(calls, 10, 'A', { async }), recorder(calls, 20, 'B', { async })] });
+          const response = await client.get('/k/ok');
+          expect(response.status).to.equal(200);
+          expect(response.json()).to.deep.equal({ ok: true });
+          expect(calls).to.deep.equal(['A:request', 'B:request', 'B:response:200', 'A:response:200']);
+          expect(response.headers.get('x-trail')).to.equal('B, A');
+        });
+
+        it(`lets a ${kind} processRequest answer early: inner layers and the view are skipped, its own processResponse runs`, async () => {
+          const calls: string[] = [];
+          const { client } = await setup({ middleware: [recorder(calls, 10, 'A'), recorder(calls, 20, 'B', { early: true, async }), recorder(calls, 30, 'C')] });
+          const response = await client.get('/k/crash');
+          expect(response.status).to.equal(202);
+          expect(response.text).to.equal('B answered');
+          expect(calls).to.deep.equal(['A:request', 'B:request', 'B:response:202', 'A:response:202']);
+        });
+      }
+
+      it('turns an exception in processRequest into a response at that layer: only outer layers see it', async () => {
+        const calls: string[] = [];
+        const { client } = await setup({ middleware: [recorder(calls, 10, 'A'), recorder(calls, 20, 'B', { fail: 'request' }), recorder(calls, 30, 'C')] });
+        const response = await client.get('/k/ok');
+        expect(response.status).to.equal(403);
+        expect(calls).to.deep.equal(['A:request', 'B:request', 'A:response:403']);
+      });
+
+      it('turns an exception in processResponse into a response that outer layers still see', async () => {
+        const calls: string[] = [];
+        const { client } = await setup({ middleware: [recorder(calls, 10, 'A'), recorder(calls, 20, 'B', { fail: 'response' })] });
+        const response = await client.get('/k/ok');
+        expect(response.status).to.equal(400);
+        expect(calls).to.deep.equal(['A:request', 'B:request', 'B:response:200', 'A:response:400']);
+      });
+
+      it('gives view errors to the layers as responses (404 here)', async () => {
+        const calls: string[] = [];
+        const { client } = await setup({ middleware: [recorder(calls, 10, 'A', { async: true })] });
+        expect((await client.get('/k/missing')).status).to.equal(404);
+        expect(calls).to.deep.equal(['A:request', 'A:response:404']);
+      });
+
+      it('nests with handle() layers in order', async () => {
+        const calls: string[] = [];
+        @Middleware(15) class Wrapper {
+          async handle(r: HttpRequest, next: Next) { calls.push('W:in'); const res = await next(r); calls.push(`W:out:${res.status}`); return res; }
+        }
+        const { client } = await setup({ middleware: [recorder(calls, 10, 'A'), Wrapper, recorder(calls, 20, 'B'), recorder(calls, 30, 'C', { async: true })] });
+        expect((await client.get('/k/ok')).status).to.equal(200);
+        expect(calls).to.deep.equal(['A:request', 'W:in', 'B:request', 'C:request', 'C:response:200', 'B:response:200', 'W:out:200', 'A:response:200']);
+      });
+
+      it('answers a processResponse that returns no response with a 500 naming the class and hook', async () => {
+        @Middleware(10) class Lossy { processResponse() { return undefined as unknown as HttpResponse; } }
+        const { client, logger } = await setup({ middleware: [Lossy] });
+        expect((await client.get('/k/ok')).status).to.equal(500);
+        expect(String((logger.lines.find((l) => l.level === 'error')?.error as Error).message)).to.include('Lossy.processResponse returned undefined');
+      });
+
+      it('answers a processRequest that returns something other than a response with a 500 naming the class', async () => {
+        @Middleware(10) class Odd { processRequest() { return 'yes' as unknown as undefined; } }
+        const { client, logger } = await setup({ middleware: [Odd] });
+        expect((await client.get('/k/ok')).status).to.equal(500);
+        expect(String((logger.lines.find((l) => l.level === 'error')?.error as Error).message)).to.include('Odd.processRequest returned a string');
+      });
+
+      it('rejects at start-up a class that defines handle() and processRequest()', async () => {
+        @Middleware(10) class Both {
+          handle(r: HttpRequest, next: Next) { return next(r); }
+          processRequest() { return undefined; }
+        }
+        const error = await makeApp({ middleware: [Both] }).catch((e: unknown) => e);
+        expect(error).to.have.property('code', 'MIDDLEWARE_MIXED');
+        expect((error as Error).message).to.include('Both');
+      });
+    });
+
     it('rejects two middleware with the same order at start-up, naming both', async () => {
       @Middleware(10) class First { handle(r: HttpRequest, next: Next) { return next(r); } }
       @Middleware(10) class Second { handle(r: HttpRequest, next: Next) { return next(r); } }
