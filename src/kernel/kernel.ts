@@ -73,7 +73,15 @@ export class Kernel {
     const params = match.params;
     request.resolverMatch = { name: match.route.name, route: match.route.path, params, options: view.info.options };
     const viewHooks = this.viewHooks.get(view)!;
-    if (viewHooks.length > 0 || request.hasBody) return this.viewSlow(request, view, params, viewHooks);
+    // processView hooks run synchronously until one returns a promise (CSRF on a GET, say,
+    // answers undefined at once): the common case costs no promise.
+    for (let i = 0; i < viewHooks.length; i++) {
+      const early = viewHooks[i](request, view.info, params);
+      if (early === undefined) continue;
+      if (isPromise(early)) return this.viewSlow(request, view, params, viewHooks, i + 1, early);
+      if (early instanceof HttpResponse) return early;
+    }
+    if (request.hasBody) return this.viewSlow(request, view, params, viewHooks, viewHooks.length, undefined);
     let result: unknown;
     try {
       result = view.call(request, params);
@@ -84,10 +92,18 @@ export class Kernel {
     return this.finish(request, result, view);
   }
 
-  /** Views with processView hooks or a request body: load the body, run the hooks, call. */
-  private async viewSlow(request: HttpRequest, view: CompiledView, params: Params, viewHooks: readonly Hook<[CompiledView['info'], Params]>[]): Promise<HttpResponse> {
-    for (const hook of viewHooks) {
-      let early = hook(request, view.info, params);
+  /**
+   * An asynchronous processView hook (`pending`, then hooks from `from` on) or a request
+   * body: wait for the hooks, load the body, call the view.
+   */
+  private async viewSlow(
+    request: HttpRequest, view: CompiledView, params: Params,
+    viewHooks: readonly Hook<[CompiledView['info'], Params]>[], from: number, pending: Promise<unknown> | undefined,
+  ): Promise<HttpResponse> {
+    const first = pending === undefined ? undefined : await pending;
+    if (first instanceof HttpResponse) return first;
+    for (let i = from; i < viewHooks.length; i++) {
+      let early = viewHooks[i](request, view.info, params);
       if (isPromise(early)) early = await early; // sync hooks cost no microtask
       if (early instanceof HttpResponse) return early;
     }
@@ -101,14 +117,12 @@ export class Kernel {
     return this.finish(request, result, view);
   }
 
-  private async settleView(request: HttpRequest, pending: Promise<unknown>, view: CompiledView): Promise<HttpResponse> {
-    let result: unknown;
-    try {
-      result = await pending;
-    } catch (error) {
-      return this.viewError(request, error);
-    }
-    return this.finish(request, result, view);
+  /** An asynchronous view: one then() (no async frame) to map its result or its error. */
+  private settleView(request: HttpRequest, pending: Promise<unknown>, view: CompiledView): Promise<HttpResponse> {
+    return pending.then(
+      (result) => this.finish(request, result, view),
+      (error: unknown) => this.viewError(request, error),
+    );
   }
 
   private finish(request: HttpRequest, result: unknown, view: CompiledView): MaybePromise<HttpResponse> {

@@ -51,16 +51,10 @@ function toInit(req: IncomingMessage): RequestInit {
   };
 }
 
-async function respondLater(app: ServedApp, res: ServerResponse, pending: Promise<HttpResponse>, isHead: boolean): Promise<void> {
-  let response: HttpResponse;
-  try {
-    response = await pending;
-  } catch (error) {
-    app.logger.error('The kernel rejected; this is a Rondo bug', error);
-    res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
-    return;
-  }
-  write(app, res, response, isHead);
+/** The kernel never rejects; if it did, that is a bug to log, and the client gets a 500. */
+function kernelRejected(app: ServedApp, res: ServerResponse, error: unknown): void {
+  app.logger.error('The kernel rejected; this is a Rondo bug', error);
+  if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
 }
 
 function write(app: ServedApp, res: ServerResponse, response: HttpResponse, isHead: boolean): void {
@@ -86,8 +80,19 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
     const request = app.createRequest(toInit(req));
     const isHead = request.method === 'HEAD';
     const result = app.handle(request);
-    if (isPromise<HttpResponse>(result)) void respondLater(app, res, result, isHead).then(() => cleanupAfter(request, res));
-    else {
+    if (isPromise<HttpResponse>(result)) {
+      // One then() for an asynchronous view: write, then clean up (no async frames).
+      result.then(
+        (response) => {
+          write(app, res, response, isHead);
+          cleanupAfter(request, res);
+        },
+        (error: unknown) => {
+          kernelRejected(app, res, error);
+          cleanupAfter(request, res);
+        },
+      );
+    } else {
       write(app, res, result, isHead);
       cleanupAfter(request, res);
     }
