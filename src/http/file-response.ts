@@ -1,14 +1,15 @@
 /**
  * FileResponse: a file streamed from disk (Django's FileResponse), its Content-Type from
  * the file name (mime-types), its length from the file, and for downloads a
- * Content-Disposition with a safely encoded name. The stream is closed if the client goes
- * away mid-download.
+ * Content-Disposition with a safely encoded name. The file is opened when writing starts
+ * and closed when it ends, fails or the client goes away (see FileStream).
  */
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { contentType } from 'mime-types';
 import { contentDisposition } from './content-disposition';
 import { Http404 } from './errors';
+import { FileStream } from './file-stream';
 import { HttpResponse, type ResponseInit } from './response';
 
 export interface FileResponseOptions extends ResponseInit {
@@ -42,6 +43,6 @@ export class FileResponse extends HttpResponse {
     if (options.asAttachment || options.fileName) {
       this.headers.setDefault('Content-Disposition', contentDisposition(name, options.asAttachment ? 'attachment' : 'inline'));
     }
-    this.stream = size === 0 ? [] : createReadStream(path);
+    this.stream = size === 0 ? [] : new FileStream(path);
   }
 }

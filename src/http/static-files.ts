@@ -2,17 +2,19 @@
  * Static files for development (Django's runserver static handler): URLs under
  * `staticUrl` are answered from `staticDirs` (first match wins) before the middleware,
  * with Content-Type, ETag/Last-Modified and 304s (fresh), single byte ranges
- * (range-parser) and streaming. A path that could leave its folder (`..`, encoded or not,
+ * (range-parser) and streaming (each file opened only when writing starts, see
+ * FileStream). A path that could leave its folder (`..`, encoded or not,
  * backslashes, NUL bytes, symlinks pointing out) is a 404. In production, let a CDN or
  * reverse proxy serve these files, or turn `serveStatic` on knowingly.
  */
-import { createReadStream, realpathSync, statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { resolve, sep } from 'node:path';
 import etag from 'etag';
 import fresh from 'fresh';
 import rangeParser from 'range-parser';
 import { HttpResponse, HttpResponseNotAllowed } from './response';
 import { contentTypeFor } from './file-response';
+import { FileStream } from './file-stream';
 import type { HttpRequest } from './request';
 
 export class StaticFiles {
@@ -83,11 +85,11 @@ export class StaticFiles {
       response.status = 206;
       response.headers.set('Content-Range', `bytes ${start}-${end}/${stat.size}`);
       response.headers.set('Content-Length', end - start + 1);
-      response.stream = createReadStream(file, { start, end });
+      response.stream = new FileStream(file, { start, end });
       return response;
     }
     response.headers.set('Content-Length', stat.size);
-    response.stream = stat.size === 0 ? [] : createReadStream(file);
+    response.stream = stat.size === 0 ? [] : new FileStream(file);
     return response;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Writes an HttpResponse to a node:http ServerResponse: one `writeHead` + `end` for
  * complete bodies; streamed bodies chunk by chunk, waiting for 'drain' (backpressure) and
- * stopping the producer when the client goes away.
+ * stopping the producer (return(), or destroy() for a Readable) the moment the client goes
+ * away, or when the body is not sent at all (HEAD, 204/304, client already gone).
  */
 import type { ServerResponse } from 'node:http';
 import type { HttpResponse, StreamBody } from '../http/response';
@@ -36,32 +37,70 @@ export function writeResponse(res: ServerResponse, response: HttpResponse, isHea
 }
 
 async function writeStream(res: ServerResponse, response: HttpResponse, isHead: boolean, logger: Logger): Promise<void> {
-  res.writeHead(response.status, headerList(response));
   const stream = response.stream as StreamBody;
   const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<string | Buffer>)[Symbol.iterator]();
+  if (res.destroyed) {
+    // The client left while the view was working: nobody will read this body.
+    await stopProducer(stream, iterator, logger);
+    return;
+  }
+  res.writeHead(response.status, headerList(response));
+  if (isHead || bodyless(response.status)) {
+    res.end();
+    await stopProducer(stream, iterator, logger);
+    return;
+  }
   let closed = false;
+  let stopping: Promise<void> | undefined;
+  // Stop the producer the moment the client goes, even while it is waiting for data.
   const onClose = () => {
     closed = true;
+    stopping ??= stopProducer(stream, iterator, logger);
   };
   res.once('close', onClose);
+  let finished = false;
   try {
-    if (isHead || bodyless(response.status)) return;
     while (!closed) {
       const step = await iterator.next();
-      if (step.done) break;
+      if (step.done) {
+        finished = true;
+        break;
+      }
       if (closed) break;
       if (!res.write(step.value)) await drainOrClose(res);
     }
   } catch (error) {
-    // Headers are gone already; all we can do is log and cut the connection.
-    logger.error(`Streaming response failed for ${res.req?.method} ${res.req?.url?.slice(0, 500)}`, error);
-    res.destroy();
+    finished = true; // a producer that threw is over; return() is not called on it
+    // A producer stopped because the client left may fail on its way out: not an error.
+    if (!closed) {
+      // Headers are gone already; all we can do is log and cut the connection.
+      logger.error(`Streaming response failed for ${res.req?.method} ${res.req?.url?.slice(0, 500)}`, error);
+      res.destroy();
+    }
     return;
   } finally {
     res.off('close', onClose);
-    if (closed || isHead || bodyless(response.status)) await iterator.return?.();
+    if (!finished) await (stopping ?? stopProducer(stream, iterator, logger));
   }
   if (!res.destroyed) res.end();
+}
+
+/**
+ * Ends a producer early. A Readable is destroyed (its iterator's return() would wait for
+ * the pending read, which may never come); any other iterator gets return().
+ */
+function stopProducer(stream: StreamBody, iterator: Iterator<unknown> | AsyncIterator<unknown>, logger: Logger): Promise<void> {
+  const readable = stream as { destroy?: unknown; readable?: unknown };
+  if (typeof readable.destroy === 'function' && typeof readable.readable === 'boolean') (readable.destroy as () => void).call(stream);
+  try {
+    return Promise.resolve(iterator.return?.()).then(
+      () => undefined,
+      (error: unknown) => logger.warn('A streamed response\'s producer failed while stopping', error),
+    );
+  } catch (error) {
+    logger.warn('A streamed response\'s producer failed while stopping', error);
+    return Promise.resolve();
+  }
 }
 
 function drainOrClose(res: ServerResponse): Promise<void> {

@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { Get, Injectable, Route, StreamingHttpResponse, type App, type RunningServer } from 'rondo';
+import { PassThrough } from 'node:stream';
 import { makeApp } from '../fixtures/apps';
+import { openSocket, sleep, waitFor } from '../fixtures/sockets';
 
 const state = { produced: 0, returned: false };
 
@@ -75,5 +77,59 @@ describe('lifecycle hooks', () => {
     @Injectable() class Broken { onStartup() { throw new Error('cannot reach the database'); } }
     const error = await makeApp({ providers: [Broken] }).catch((e: Error) => e);
     expect((error as Error).message).to.include('cannot reach the database');
+  });
+});
+
+describe('streamed responses when the client goes away', () => {
+  const events: string[] = [];
+  let source: PassThrough;
+
+  @Route('')
+  class QuietStreamController {
+    /** A source that sends one chunk, then stays silent (an event feed with nothing new). */
+    @Get('/quiet') quiet() {
+      source = new PassThrough();
+      source.once('close', () => events.push('source closed'));
+      source.write('first\n');
+      return new StreamingHttpResponse(source, { contentType: 'text/plain' });
+    }
+
+    /** A slow view: the client may be gone before it returns its stream. */
+    @Get('/late') async late() {
+      await new Promise((r) => setTimeout(r, 150));
+      const iterator: AsyncIterableIterator<string> = {
+        [Symbol.asyncIterator]() { return this; },
+        next: async () => { events.push('produced'); return { done: false, value: 'x'.repeat(1024) }; },
+        return: async () => { events.push('returned'); return { done: true, value: undefined }; },
+      };
+      return new StreamingHttpResponse(iterator);
+    }
+  }
+
+  let app: App;
+  let server: RunningServer;
+  beforeEach(async () => {
+    events.length = 0;
+    app = await makeApp({ controllers: [QuietStreamController] });
+    server = await app.listen({ port: 0, handleSignals: false });
+  });
+  afterEach(() => app.close());
+
+  it('stops a silent producer at once (return() while it is waiting), not at its next chunk', async () => {
+    const socket = openSocket(server.port);
+    const firstChunk = new Promise((resolve) => socket.once('data', resolve));
+    socket.write('GET /quiet HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await firstChunk;
+    socket.destroy();
+    expect(await waitFor(() => events.includes('source closed'), 1000)).to.equal(true);
+  });
+
+  it('stops the producer when the client left before the view returned its stream', async () => {
+    const socket = openSocket(server.port);
+    socket.write('GET /late HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    await sleep(30);
+    socket.destroy();
+    expect(await waitFor(() => events.includes('returned'), 1000)).to.equal(true);
+    expect(events.filter((e) => e === 'produced').length).to.be.lessThan(2);
   });
 });
