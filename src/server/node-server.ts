@@ -57,7 +57,22 @@ function kernelRejected(app: ServedApp, res: ServerResponse, error: unknown): vo
   if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
 }
 
+/**
+ * True while the request still has body bytes on the way: Content-Length or chunked, and
+ * node has not seen its end. (A GET answered synchronously is not complete yet either,
+ * hence the header checks.)
+ */
+function bodyStillArriving(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
 function write(app: ServedApp, res: ServerResponse, response: HttpResponse, isHead: boolean): void {
+  // Answering before the body was read (404 or 413 on a POST, a view that ignored it): say
+  // `Connection: close` and close after the response, instead of reading the rest of a
+  // body that may be huge or never end, or taking its bytes for the next request.
+  if (bodyStillArriving(res.req)) res.shouldKeepAlive = false;
   try {
     writeResponse(res, response, isHead, app.logger);
   } catch (error) {
