@@ -35,18 +35,42 @@ function writeChunk(out: WriteStream, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
 }
 
-function closeStream(out: WriteStream): Promise<void> {
+/** Ends (or, after a failure, destroys) a temporary file's stream; resolves once its descriptor is closed. */
+function closeStream(out: WriteStream, failed: boolean): Promise<void> {
   return new Promise((resolve, reject) => {
-    out.once('error', reject);
-    out.end(() => resolve());
+    if (out.closed) return resolve();
+    out.once('close', () => resolve());
+    if (failed) out.destroy();
+    else {
+      out.once('error', reject);
+      out.end();
+    }
   });
 }
 
-async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: { field: string; stream: BusboyFileStream; fileName: string; mime: string }): Promise<UploadedFile> {
+function fileTooBig(part: FilePart, limits: MultipartLimits): RequestDataTooBig {
+  return new RequestDataTooBig(`The file '${part.fileName}' in field '${part.field}' is larger than fileUploadMaxSize (${limits.fileMaxSize} bytes)`);
+}
+
+interface FilePart {
+  field: string;
+  stream: BusboyFileStream;
+  fileName: string;
+  mime: string;
+}
+
+/**
+ * Reads one file part into memory or a temporary file. It settles in every case: when the
+ * part passes fileUploadMaxSize (at once, not at the end of the body) and when the parser
+ * destroys the part because the request failed; its temporary file is closed by then.
+ */
+async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: FilePart): Promise<UploadedFile> {
   const chunks: Buffer[] = [];
   let size = 0;
   let out: WriteStream | undefined;
   let tempPath: string | undefined;
+  let failed = true;
+  part.stream.once('limit', () => part.stream.destroy(fileTooBig(part, limits)));
   try {
     for await (const chunk of part.stream as AsyncIterable<Buffer>) {
       size += chunk.length;
@@ -60,12 +84,11 @@ async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: 
       if (out !== undefined) await writeChunk(out, chunk);
       else chunks.push(chunk);
     }
+    failed = false;
   } finally {
-    if (out !== undefined) await closeStream(out);
+    if (out !== undefined) await closeStream(out, failed);
   }
-  if (part.stream.truncated) {
-    throw new RequestDataTooBig(`The file '${part.fileName}' in field '${part.field}' is larger than fileUploadMaxSize (${limits.fileMaxSize} bytes)`);
-  }
+  if (part.stream.truncated) throw fileTooBig(part, limits);
   const file = new UploadedFile({ fieldName: part.field, fileName: part.fileName, contentType: part.mime, size, buffer: out ? undefined : Buffer.concat(chunks), tempPath });
   if (tempPath !== undefined) request.addCleanup(() => file.cleanup());
   return file;
@@ -89,15 +112,19 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
       }
       const pairs: Array<[string, string]> = [];
       const files = new FileDict();
-      const pending: Array<Promise<void>> = [];
+      const pending: Array<Promise<unknown>> = [];
+      const inFlight = new Set<BusboyFileStream>();
       let fieldBytes = 0;
       let failed = false;
       const source = request.rawBody();
+      // Stops reading, ends the files being received, and rejects once they have closed
+      // their temporary files (which the request's cleanup then removes).
       const fail = (error: Error) => {
         if (failed) return;
         failed = true;
         if (source instanceof Readable) source.unpipe(busboy);
-        reject(error);
+        for (const stream of inFlight) stream.destroy(error);
+        void Promise.allSettled(pending).then(() => reject(error));
       };
       busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
         fieldBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
@@ -110,27 +137,40 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
           stream.resume();
           return;
         }
-        pending.push(receiveFile(request, limits, { field, stream, fileName, mime }).then((file) => files.add(file)));
+        inFlight.add(stream);
+        const received = receiveFile(request, limits, { field, stream, fileName, mime }).then(
+          (file) => {
+            inFlight.delete(stream);
+            files.add(file);
+          },
+          (error: Error) => {
+            inFlight.delete(stream);
+            fail(error);
+          },
+        );
+        pending.push(received);
       });
       busboy.on('fieldsLimit', () => fail(new TooManyFieldsSent(`The form has more than dataUploadMaxNumberFields (${limits.maxFields}) fields`)));
       busboy.on('filesLimit', () => fail(new TooManyFilesSent(`The form has more than dataUploadMaxNumberFiles (${limits.maxFiles}) files`)));
       busboy.on('error', (error: unknown) => fail(new BadRequest(`Malformed multipart body: ${error instanceof Error ? error.message : String(error)}`)));
       busboy.on('finish', () => {
-        Promise.all(pending).then(
-          () => {
-            if (failed) return;
-            request.setForm({ POST: new QueryDict(pairs), FILES: files });
-            resolve();
-          },
-          (error: Error) => fail(error),
-        );
+        void Promise.all(pending).then(() => {
+          if (failed) return;
+          request.setForm({ POST: new QueryDict(pairs), FILES: files });
+          resolve();
+        });
       });
       if (source === undefined) busboy.end();
       else if (typeof source === 'string' || Buffer.isBuffer(source)) busboy.end(source);
       else {
         const stream = source instanceof Readable ? source : Readable.from(source);
-        stream.once('error', () => fail(new BadRequest('The client aborted the upload')));
-        stream.once('aborted', () => fail(new BadRequest('The client aborted the upload')));
+        const aborted = () => fail(new BadRequest('The client aborted the upload'));
+        stream.once('error', aborted);
+        stream.once('aborted', aborted);
+        // A socket that closes before the body's end (node may say only this).
+        stream.once('close', () => {
+          if ((stream as Readable & { complete?: boolean }).complete === false) aborted();
+        });
         stream.pipe(busboy);
       }
     });
