@@ -1,12 +1,17 @@
 /**
  * UploadedFile: one file of a multipart body (Django's UploadedFile). Small files stay in
  * memory; larger ones were streamed to a temporary file, which Rondo deletes after the
- * response (even when the view throws) unless the view moved it with `moveTo`.
+ * response (even when the view throws) unless the view moved it with `moveTo`, which never
+ * replaces an existing file.
  */
-import { createReadStream } from 'node:fs';
-import { copyFile, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { constants, createReadStream } from 'node:fs';
+import { copyFile, link, readFile, rm, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { Readable } from 'node:stream';
+import { RondoError } from '../errors/rondo-error';
+
+/** link() errors meaning "no hard link here" (another device, FAT, some network shares): copy instead. */
+const NO_LINK = new Set(['EXDEV', 'EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EMLINK']);
 
 export interface UploadedFileInit {
   fieldName: string;
@@ -23,6 +28,26 @@ export interface UploadedFileInit {
 export function cleanFileName(name: string): string {
   const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return (base === '.' || base === '..' ? '' : base).slice(-255);
+}
+
+/**
+ * `moveTo(path)` found a file at `path` already: uploads never replace files. The message
+ * names the upload and the path.
+ *
+ * @example
+ * try { await file.moveTo(target); } catch (e) { if (e instanceof UploadDestinationExists) target = withSuffix(target); }
+ */
+export class UploadDestinationExists extends RondoError {
+  constructor(
+    readonly fileName: string,
+    readonly destination: string,
+  ) {
+    super(
+      'UPLOAD_DESTINATION_EXISTS',
+      `Cannot move the upload '${fileName}' to ${destination}: a file already exists there, and moveTo() never ` +
+        'replaces files. Pick a name of your own (e.g. a random UUID) or delete the old file first.',
+    );
+  }
 }
 
 export class UploadedFile {
@@ -62,21 +87,31 @@ export class UploadedFile {
     return createReadStream(this.tempPath);
   }
 
-  /** Moves the content to `path` (the temporary file is renamed, or copied across devices). */
+  /**
+   * Moves the content to `path`, never replacing a file there (UploadDestinationExists).
+   * A temporary file is hard-linked to `path` and unlinked (rename would replace), or
+   * copied with COPYFILE_EXCL across devices and on file systems without hard links.
+   */
   async moveTo(path: string): Promise<void> {
     if (this.buffer !== undefined) {
-      await writeFile(path, this.buffer, { flag: 'wx' });
+      await writeFile(path, this.buffer, { flag: 'wx' }).catch((error: unknown) => this.moveFailed(error, path));
       return;
     }
-    if (this.tempPath === undefined) throw new Error(`The upload '${this.fileName}' was already moved or cleaned up`);
+    const temp = this.tempPath;
+    if (temp === undefined) throw new Error(`The upload '${this.fileName}' was already moved or cleaned up`);
     try {
-      await rename(this.tempPath, path);
+      await link(temp, path);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
-      await copyFile(this.tempPath, path);
-      await rm(this.tempPath, { force: true });
+      if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) this.moveFailed(error, path);
+      await copyFile(temp, path, constants.COPYFILE_EXCL).catch((copyError: unknown) => this.moveFailed(copyError, path));
     }
     this.tempPath = undefined;
+    await rm(temp, { force: true });
+  }
+
+  private moveFailed(error: unknown, path: string): never {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UploadDestinationExists(this.fileName, path);
+    throw error;
   }
 
   /** Deletes the temporary file, if any (called after the response). */

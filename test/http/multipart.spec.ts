@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Body, HttpRequest, Post, Route, type App, type RunningServer, type UploadedFile } from 'rondo';
+import { Body, HttpRequest, Post, RondoError, Route, UploadDestinationExists, type App, type RunningServer, type UploadedFile } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 
@@ -29,6 +29,18 @@ class UploadController {
     const target = join(request.POST.get('dir')!, 'saved.bin');
     await request.FILES.get('doc')!.moveTo(target);
     return { saved: readFileSync(target).length };
+  }
+
+  @Post('/move-over')
+  async moveOver(request: HttpRequest) {
+    await request.load();
+    try {
+      await request.FILES.get('doc')!.moveTo(join(request.POST.get('dir')!, 'existing.bin'));
+      return { moved: true };
+    } catch (error) {
+      const e = error as UploadDestinationExists;
+      return { moved: false, error: e.name, code: e.code, message: e.message, isRondoError: e instanceof RondoError };
+    }
   }
 
   @Post('/boom')
@@ -86,6 +98,23 @@ describe('multipart uploads', () => {
       rmSync(target, { recursive: true, force: true });
     }
   });
+
+  for (const [kind, size] of [['an in-memory', 100], ['a temporary-file', 5000]] as const) {
+    it(`never overwrites an existing file when moving ${kind} upload (UploadDestinationExists)`, async () => {
+      const target = mkdtempSync(join(tmpdir(), 'rondo-target-'));
+      try {
+        writeFileSync(join(target, 'existing.bin'), 'keep me');
+        const response = await (await client()).post('/u/move-over', { data: { dir: target }, files: { doc: { name: 'd.bin', content: Buffer.alloc(size, 1) } } });
+        const body = response.json();
+        expect(body).to.include({ moved: false, error: 'UploadDestinationExists', code: 'UPLOAD_DESTINATION_EXISTS', isRondoError: true });
+        expect(body.message).to.include(join(target, 'existing.bin')).and.to.include('d.bin').and.to.include('already exists');
+        expect(readFileSync(join(target, 'existing.bin'), 'utf8')).to.equal('keep me');
+        expect(readdirSync(temp)).to.deep.equal([]);
+      } finally {
+        rmSync(target, { recursive: true, force: true });
+      }
+    });
+  }
 
   it('answers 413 for a file over fileUploadMaxSize and leaves no temporary file', async () => {
     const response = await (await client({ fileUploadMaxSize: 10_000 })).post('/u/', { files: { big: { name: 'big.bin', content: Buffer.alloc(20_000) } }, headers: { accept: 'application/json' } });
