@@ -22,7 +22,7 @@ import type { CompiledView } from '../kernel/view-compiler';
 import type { Class, Token } from '../metadata/keys';
 import { registerReverseTable } from '../routing/reverse';
 import type { RouteTable } from '../routing/route-table';
-import { isWorker, superviseWorkers } from '../server/cluster';
+import { isRondoWorker, isWorker, superviseWorkers, type ClusterHandle } from '../server/cluster';
 import { requestListener, startServer, type ListenOptions, type RunningServer, type ServerHandle } from '../server/node-server';
 import { onShutdownSignal } from '../server/signals';
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
@@ -56,10 +56,12 @@ export class App {
   private routeTable!: RouteTable<CompiledView>;
   private kernel!: Kernel;
   private unregister: () => void = () => undefined;
-  private shutdownHooks: Array<() => unknown> = [];
+  private shutdownHooks: Array<{ name: string; run: () => unknown }> = [];
   private startupHooks: Array<() => unknown> = [];
   private removeSignalHandlers: (() => void) | undefined;
   private readonly servers = new Set<RunningServer>();
+  /** Worker clusters this app supervises (in the primary process). */
+  private readonly clusters = new Set<ClusterHandle>();
   /** Static files served in development (undefined when off). */
   private readonly staticFiles: StaticFiles | undefined;
   /** The app's templates (engine and context processors). */
@@ -175,22 +177,26 @@ export class App {
   async listen(options: ListenOptions = {}): Promise<ServerHandle> {
     const handleSignals = options.handleSignals ?? true;
     if (options.workers !== undefined && !isWorker()) {
-      return superviseWorkers({ workers: options.workers, logger: this.logger, shutdownTimeout: this.settings.shutdownTimeout, handleSignals });
+      const workers = await superviseWorkers({ workers: options.workers, logger: this.logger, shutdownTimeout: this.settings.shutdownTimeout });
+      this.clusters.add(workers);
+      if (handleSignals) this.handleSignals();
+      return workers;
     }
     const server = await startServer(this, this.settings, options);
     this.servers.add(server);
     server.server.once('close', () => this.servers.delete(server));
-    if (handleSignals && this.removeSignalHandlers === undefined) {
-      this.removeSignalHandlers = onShutdownSignal(() => this.shutdown(), this.logger);
-    }
+    if (handleSignals) this.handleSignals();
     return server;
   }
 
-  /** Graceful shutdown: close() and report whether every connection finished in time. */
-  private async shutdown(): Promise<boolean> {
-    const servers = [...this.servers];
-    await this.close();
-    return servers.every((server) => !server.forced);
+  private handleSignals(): void {
+    if (this.removeSignalHandlers !== undefined) return;
+    this.removeSignalHandlers = onShutdownSignal(() => this.stop(), this.logger, {
+      forceAfter: 2 * this.settings.shutdownTimeout,
+      // Ctrl+C reaches every process of the group: a Rondo worker leaves it to its primary,
+      // whose SIGTERM it then handles as the first signal, not as a second one.
+      signals: isRondoWorker() ? ['SIGTERM'] : ['SIGTERM', 'SIGINT'],
+    });
   }
 
   /** True when a route matches the (percent-encoded) path with any method. */
@@ -223,20 +229,37 @@ export class App {
     return this;
   }
 
-  /** Closes the app's servers and forgets its routes for the standalone `reverse`. */
+  /**
+   * Closes the app's servers (draining its workers, in a cluster primary), runs the
+   * onShutdown hooks (a failure is logged, naming the hook) and forgets its routes for the
+   * standalone `reverse`.
+   */
   async close(): Promise<void> {
     this.removeSignalHandlers?.();
     this.removeSignalHandlers = undefined;
-    await Promise.all([...this.servers].map((s) => s.close()));
+    await this.stop();
+  }
+
+  /**
+   * close() without removing the signal handlers (they stay until the process exits);
+   * true when every worker and connection finished in time and every hook succeeded.
+   */
+  private async stop(): Promise<boolean> {
+    const servers = [...this.servers];
+    const drained = await Promise.all([...this.clusters].map((c) => c.stop()));
+    await Promise.all(servers.map((s) => s.close()));
+    let clean = drained.every(Boolean) && servers.every((server) => !server.forced);
     // Services and middleware holding connections (a pool, a Redis store) release them here.
     for (const hook of this.shutdownHooks) {
       try {
-        await hook();
+        await hook.run();
       } catch (error) {
-        this.logger.error('A shutdown hook failed', error);
+        clean = false;
+        this.logger.error(`${hook.name}.onShutdown() failed; the other hooks still run, and a signal-driven shutdown exits with code 1`, error);
       }
     }
     this.unregister();
+    return clean;
   }
 
   /** Runs the `onStartup()` hooks of services, middleware and controllers (createApp calls it). */
@@ -258,8 +281,11 @@ export class App {
     const routes = buildRouteTable(this.parts.controllers, container);
     const middleware = instantiateMiddleware(ordered, container);
     const withHooks = (hook: 'onStartup' | 'onShutdown') =>
-      container.singletonsWith(hook).map((token) => () => (container.get(token) as Record<string, () => unknown>)[hook]());
-    this.startupHooks = withHooks('onStartup');
+      container.singletonsWith(hook).map((token) => ({
+        name: typeof token === 'function' ? token.name : String(token),
+        run: () => (container.get(token) as Record<string, () => unknown>)[hook](),
+      }));
+    this.startupHooks = withHooks('onStartup').map((hook) => hook.run);
     this.shutdownHooks = withHooks('onShutdown').reverse();
     void middleware;
     this.kernel = new Kernel({

@@ -32,7 +32,11 @@ export interface ListenOptions {
   host?: string;
   /** Default 8000; 0 picks a free port. */
   port?: number;
-  /** Shut down gracefully on SIGTERM/SIGINT and exit (0, or 1 after the deadline). Default true. */
+  /**
+   * Shut down gracefully on SIGTERM/SIGINT and exit: 0, or 1 when connections were cut at
+   * shutdownTimeout, an onShutdown hook failed, a second signal came, or all that took
+   * longer than 2 × shutdownTimeout. Default true.
+   */
   handleSignals?: boolean;
   /** Run N worker processes sharing the port (node:cluster); 'auto' = one per CPU. Default: none. */
   workers?: number | 'auto';
