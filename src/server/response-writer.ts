@@ -70,7 +70,6 @@ async function writeStream(res: ServerResponse, response: HttpResponse, isHead: 
       if (!res.write(step.value)) await drainOrClose(res);
     }
   } catch (error) {
-    finished = true; // a producer that threw is over; return() is not called on it
     // A producer stopped because the client left may fail on its way out: not an error.
     if (!closed) {
       // Headers are gone already; all we can do is log and cut the connection.
