@@ -61,15 +61,19 @@ function kernelRejected(app: ServedApp, res: ServerResponse, error: unknown): vo
   if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
 }
 
+/** Unread bodies up to this declared size are drained by node and the connection kept (as Go does). */
+const DRAIN_LIMIT = 64 * 1024;
+
 /**
- * True while the request still has body bytes on the way: Content-Length or chunked, and
- * node has not seen its end. (A GET answered synchronously is not complete yet either,
- * hence the header checks.)
+ * True while the request still has body bytes on the way that are not worth draining:
+ * chunked, or a Content-Length over DRAIN_LIMIT, and node has not seen its end. (A GET
+ * answered synchronously is not complete yet either, hence the header checks.)
  */
 function bodyStillArriving(req: IncomingMessage): boolean {
   if (req.complete) return false;
   const length = req.headers['content-length'];
-  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+  if (length !== undefined) return length !== '0' && !(Number(length) <= DRAIN_LIMIT);
+  return req.headers['transfer-encoding'] !== undefined;
 }
 
 function write(app: ServedApp, res: ServerResponse, response: HttpResponse, isHead: boolean): void {

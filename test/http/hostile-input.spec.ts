@@ -62,6 +62,20 @@ describe('hostile and broken clients over a socket', () => {
     expect(closed).to.equal(true);
   });
 
+  it('keeps the connection alive after a view that ignored a small declared body (node drains it)', async () => {
+    const socket = openSocket(server.port);
+    const reply = readReply(socket, 400);
+    socket.write('POST /h/ignore HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nabcde');
+    await sleep(50);
+    socket.write('GET /h/ping HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    const { text, closed } = await reply;
+    socket.destroy();
+    expect(closed).to.equal(false);
+    expect(text.match(/HTTP\/1\.1 200/g)).to.have.length(2);
+    expect(text).to.include('pong');
+    expect(text).to.not.match(/connection: close/i);
+  });
+
   it('keeps the connection alive for GETs and for POSTs whose body was read', async () => {
     const socket = openSocket(server.port);
     const reply = readReply(socket, 400);
