@@ -9,6 +9,7 @@
  * 500-controller Rondo app, and RSS after 10,000 vs 100,000 requests.
  *
  *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C] [--only a,b]
+ *   (--only takes parts of scenario names, and 'startup' / 'memory' for those sections)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
@@ -189,19 +190,33 @@ async function firstResponse(port) {
   }
 }
 
+/**
+ * Start-up: time to the first 200 and RSS 1 s later, one server at a time (the others
+ * idle on the same core cost nothing). Every server then stays up, idle, and its RSS is
+ * read again IDLE_WAIT after the last one started: by then V8's memory reducer has run
+ * (about 8-20 s into idleness) and given back the young generation that start-up grew.
+ */
+const IDLE_WAIT = QUICK ? 1000 : 30_000;
 async function startup() {
   const results = [];
+  const running = [];
   const variants = [['node:http'], ['fastify'], ['express'], ['nest-express'], ['rondo (bare)'], ['rondo (bare)', { ROUTES: '500' }, 'rondo, 500 controllers'], ['nest-express', { ROUTES: '500' }, 'nest-express, 500 controllers']];
   for (const [name, env, label] of variants) {
     const { child, port, started } = await startServer(name, env);
     await firstResponse(port);
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     await sleep(1000);
-    const idle = rssMb(child.pid);
-    await stop(child);
-    results.push({ server: label ?? name, startupMs: ms, idleRssMb: idle });
-    console.log(`  start-up ${(label ?? name).padEnd(32)} ${ms.toFixed(0).padStart(6)} ms to first response, idle RSS ${idle.toFixed(1)} MB`);
+    const after1s = rssMb(child.pid);
+    running.push(child);
+    results.push({ server: label ?? name, startupMs: ms, rss1sMb: after1s, idleRssMb: undefined });
+    console.log(`  start-up ${(label ?? name).padEnd(32)} ${ms.toFixed(0).padStart(6)} ms to first response, RSS 1 s later ${after1s.toFixed(1)} MB`);
   }
+  await sleep(IDLE_WAIT);
+  results.forEach((result, i) => {
+    result.idleRssMb = rssMb(running[i].pid);
+    console.log(`  idle RSS ${result.server.padEnd(32)} ${result.idleRssMb.toFixed(1)} MB after ${IDLE_WAIT / 1000} s idle`);
+  });
+  await Promise.all(running.map(stop));
   return results;
 }
 
@@ -232,8 +247,8 @@ async function main() {
   const machine = { cpu: os.cpus()[0].model, cores: os.cpus().length, node: process.version, loadavg: readFileSync('/proc/loadavg', 'utf8').trim(), pinned: HAS_TASKSET };
   console.log(`Rondo benchmarks: ${ROUNDS} round(s), ${DURATION} s per run, ${CONNECTIONS} connections; ${machine.cpu} x${machine.cores}, Node ${machine.node}, load ${machine.loadavg}`);
   const { rows, samples } = await throughput();
-  const boot = ONLY ? [] : await startup();
-  const mem = ONLY ? [] : await memory();
+  const boot = ONLY && !ONLY.includes('startup') ? [] : await startup();
+  const mem = ONLY && !ONLY.includes('memory') ? [] : await memory();
   const when = new Date().toISOString();
   const header = `Measured ${when} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}; load average at start: ${machine.loadavg}. ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s warm-up, ${CONNECTIONS} connections, medians of rounds; server pinned to CPU 0 and autocannon to CPU 1: ${machine.pinned}. Ratios are to raw node:http in the same round, in requests per server CPU-second (and in req/s).`;
   const table = [
@@ -241,7 +256,10 @@ async function main() {
     '|---|---|---:|---:|---:|---:|---:|---:|',
     ...rows.map((r) => `| ${r.scenario} | ${r.server} | ${fmt(r.rps)} | ${fmt(r.p50)} | ${fmt(r.p99)} | ${fmt(r.perCpuSecond)} | ${fmt(r.ratio, 2)} | ${fmt(r.rpsRatio, 2)} |`),
   ].join('\n');
-  const bootTable = boot.length ? ['', '| server | start-up to first response (ms) | idle RSS (MB) |', '|---|---:|---:|', ...boot.map((b) => `| ${b.server} | ${fmt(b.startupMs)} | ${fmt(b.idleRssMb, 1)} |`)].join('\n') : '';
+  const bootTable = boot.length
+    ? ['', `| server | start-up to first response (ms) | RSS 1 s after it (MB) | idle RSS after ${IDLE_WAIT / 1000} s (MB) |`, '|---|---:|---:|---:|',
+      ...boot.map((b) => `| ${b.server} | ${fmt(b.startupMs)} | ${fmt(b.rss1sMb, 1)} | ${fmt(b.idleRssMb, 1)} |`)].join('\n')
+    : '';
   const memTable = mem.length ? ['', '| server | RSS after 10,000 requests (MB) | RSS after N requests (MB) | N | growth |', '|---|---:|---:|---:|---:|', ...mem.map((m) => `| ${m.server} | ${fmt(m.rss10k, 1)} | ${fmt(m.rssEnd, 1)} | ${m.requests} | ${fmt(m.growth * 100, 1)} % |`)].join('\n') : '';
   console.log(`\n${header}\n\n${table}\n${bootTable}\n${memTable}`);
   const dir = path.join(__dirname, 'results');

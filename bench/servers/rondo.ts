@@ -6,7 +6,7 @@ import 'reflect-metadata';
 import type * as RondoApi from '../../dist/src/index';
 import { join } from 'node:path';
 import { announce, ROUTES, ROWS, VIEWS } from './common';
-import { CreateUserDto } from './dto';
+import { CreateUserDto } from './dto-rondo';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rondo = require('../../../dist/src/index.js') as typeof RondoApi;

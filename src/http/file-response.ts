@@ -6,7 +6,6 @@
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { contentType } from 'mime-types';
 import { contentDisposition } from './content-disposition';
 import { Http404 } from './errors';
 import { FileStream } from './file-stream';
@@ -21,6 +20,9 @@ export interface FileResponseOptions extends ResponseInit {
 
 /** Content-Type for a file name, or application/octet-stream. */
 export function contentTypeFor(fileName: string): string {
+  // Loaded on first use: mime-types holds the whole mime-db (about 1 MB of heap) that apps
+  // serving no files never need.
+  const { contentType } = require('mime-types') as typeof import('mime-types');
   return contentType(basename(fileName)) || 'application/octet-stream';
 }
 
