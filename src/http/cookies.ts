@@ -22,14 +22,21 @@ export interface CookieOptions {
 
 /** Parses a Cookie header into a null-prototype record (first value of a name wins). */
 export function parseCookieHeader(header: string | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  if (!header) return out;
-  const parsed = cookie.parse(header);
-  for (const name of Object.keys(parsed)) {
-    const value = parsed[name];
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
+  if (!header) return Object.create(null) as Record<string, string>;
+  // cookie.parse already returns a null-prototype record of strings.
+  return cookie.parse(header) as Record<string, string>;
+}
+
+/** Characters kept as they are in a cookie value: signed values (base64url, ':') need no escaping. */
+const PLAIN_VALUE = /^[A-Za-z0-9\-._~:]*$/;
+
+/**
+ * Percent-encodes a cookie value only when it holds other characters, so signed session
+ * and CSRF cookies travel as they are and parsing them needs no decodeURIComponent ('%'
+ * is always encoded, so decoding stays exact).
+ */
+function encodeValue(value: string): string {
+  return PLAIN_VALUE.test(value) ? value : encodeURIComponent(value);
 }
 
 /** Builds one Set-Cookie header value, with Rondo's secure defaults. */
@@ -41,6 +48,7 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   let expires = options.expires;
   if (options.maxAge !== undefined && expires === undefined) expires = new Date(Date.now() + options.maxAge * 1000);
   return cookie.serialize(name, value, {
+    encode: encodeValue,
     maxAge: options.maxAge,
     expires,
     path: options.path ?? '/',

@@ -38,6 +38,30 @@ export class RequestHeaders {
 /** Control characters would split a header line (response splitting). */
 const INVALID_HEADER_VALUE = /[\r\n\0]/;
 
+/**
+ * Lower-cased header names, remembered: names are nearly always the same few constants,
+ * so each request looks them up instead of lower-casing them again. Bounded.
+ */
+const LOWER = new Map<string, string>();
+function lower(name: string): string {
+  let key = LOWER.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase();
+    if (LOWER.size < 1000) LOWER.set(name, key);
+  }
+  return key;
+}
+
+/** The value as text; CR, LF or NUL throws (it would split the response). */
+function checked(name: string, value: string | number): string {
+  if (typeof value === 'number') return String(value);
+  if (typeof value !== 'string') value = String(value); // plain JavaScript callers
+  if (INVALID_HEADER_VALUE.test(value)) {
+    throw new TypeError(`Header ${name} has a CR, LF or NUL character in its value; remove it (it would split the response)`);
+  }
+  return value;
+}
+
 /** Outgoing response headers, case-insensitive, keeping the spelling first used. */
 export class ResponseHeaders {
   private readonly map = new Map<string, [name: string, value: string]>();
@@ -49,31 +73,28 @@ export class ResponseHeaders {
   }
 
   get(name: string): string | undefined {
-    return this.map.get(name.toLowerCase())?.[1];
+    return this.map.get(lower(name))?.[1];
   }
 
   has(name: string): boolean {
-    return this.map.has(name.toLowerCase());
+    return this.map.has(lower(name));
   }
 
   /** Sets a header. A value holding CR, LF or NUL throws: it would split the response. */
   set(name: string, value: string | number): this {
-    const text = String(value);
-    if (INVALID_HEADER_VALUE.test(text)) {
-      throw new TypeError(`Header ${name} has a CR, LF or NUL character in its value; remove it (it would split the response)`);
-    }
-    this.map.set(name.toLowerCase(), [name, text]);
+    this.map.set(lower(name), [name, checked(name, value)]);
     return this;
   }
 
   /** Sets the header only when it is not set yet. */
   setDefault(name: string, value: string | number): this {
-    if (!this.has(name)) this.set(name, value);
+    const key = lower(name);
+    if (!this.map.has(key)) this.map.set(key, [name, checked(name, value)]);
     return this;
   }
 
   delete(name: string): boolean {
-    return this.map.delete(name.toLowerCase());
+    return this.map.delete(lower(name));
   }
 
   /** Adds tokens to a comma-separated header such as `Vary`, skipping ones already there. */

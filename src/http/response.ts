@@ -82,6 +82,9 @@ export class HttpResponse {
   }
 }
 
+const NO_INIT: ResponseInit = Object.freeze({});
+const JSON_INIT: ResponseInit = Object.freeze({ contentType: 'application/json' });
+
 /**
  * A JSON response (`application/json`).
  *
@@ -90,8 +93,8 @@ export class HttpResponse {
 export class JsonResponse extends HttpResponse {
   readonly data: unknown;
 
-  constructor(data: unknown, init: ResponseInit = {}) {
-    super(JSON.stringify(data) ?? 'null', { ...init, contentType: init.contentType ?? 'application/json' });
+  constructor(data: unknown, init: ResponseInit = NO_INIT) {
+    super(JSON.stringify(data) ?? 'null', init === NO_INIT ? JSON_INIT : { ...init, contentType: init.contentType ?? 'application/json' });
     this.data = data;
   }
 }

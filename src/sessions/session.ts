@@ -85,12 +85,14 @@ export class Session {
   private load(): Promise<SessionData> {
     this.accessed = true;
     if (this.data !== undefined) return Promise.resolve(this.data);
-    this.loading ??= this.fetch();
+    if (this.loading === undefined) {
+      // One then() rather than an async frame: the first read costs one store call.
+      this.loading = this.key === undefined ? Promise.resolve(this.adopt(undefined)) : Promise.resolve(this.store.load(this.key)).then((stored) => this.adopt(stored));
+    }
     return this.loading;
   }
 
-  private async fetch(): Promise<SessionData> {
-    const stored = this.key === undefined ? undefined : await this.store.load(this.key);
+  private adopt(stored: SessionData | undefined): SessionData {
     // An unknown or expired key is never reused: the next save makes a new one, so a
     // client cannot choose its session id (session fixation).
     if (stored === undefined) this.key = undefined;
