@@ -282,14 +282,19 @@ export class HttpRequest {
     this.form = form;
   }
 
-  private async parseBody(): Promise<void> {
+  private parseBody(): Promise<void> {
     const type = this.contentType;
+    // One then() and no async frame: JSON bodies are the hot case.
     if (isJsonType(type)) {
-      // One then() rather than an await: JSON bodies are the hot case.
       return this.body().then((body) => {
         this.jsonValue = parseJsonBody(body);
       });
-    } else if (type === 'application/x-www-form-urlencoded') {
+    }
+    return this.parseOtherBody(type);
+  }
+
+  private async parseOtherBody(type: string): Promise<void> {
+    if (type === 'application/x-www-form-urlencoded') {
       const text = (await this.body()).toString('utf8');
       this.form = { POST: QueryDict.parse(text, this.options.maxFields) };
     } else {

@@ -81,7 +81,7 @@ export class Kernel {
       if (isPromise(early)) return this.viewSlow(request, view, params, viewHooks, i + 1, early);
       if (early instanceof HttpResponse) return early;
     }
-    if (request.hasBody) return this.viewSlow(request, view, params, viewHooks, viewHooks.length, undefined);
+    if (request.hasBody) return this.viewWithBody(request, view, params);
     let result: unknown;
     try {
       result = view.call(request, params);
@@ -115,6 +115,22 @@ export class Kernel {
       return this.viewError(request, error);
     }
     return this.finish(request, result, view);
+  }
+
+  /** A request with a body and no asynchronous hook: load the body, then call the view. */
+  private viewWithBody(request: HttpRequest, view: CompiledView, params: Params): Promise<HttpResponse> {
+    return request.load().then(
+      () => {
+        let result: unknown;
+        try {
+          result = view.call(request, params);
+        } catch (error) {
+          return this.viewError(request, error);
+        }
+        return isPromise(result) ? this.settleView(request, result, view) : this.finish(request, result, view);
+      },
+      (error: unknown) => this.viewError(request, error),
+    );
   }
 
   /** An asynchronous view: one then() (no async frame) to map its result or its error. */
