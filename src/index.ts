@@ -16,7 +16,7 @@ export {
 } from './http/errors';
 export { HttpRequest, type RequestInit } from './http/request';
 export { QueryDict } from './http/query-dict';
-export { UploadedFile, UploadDestinationExists, FileDict } from './http/uploaded-file';
+export { UploadedFile, UploadDestinationExists, UploadGone, FileDict } from './http/uploaded-file';
 export { FileResponse, type FileResponseOptions } from './http/file-response';
 export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './http/signing';
 export { RequestHeaders, ResponseHeaders } from './http/headers';

@@ -26,7 +26,7 @@ const RONDO_EXPORTS = [
   // validation
   'Type', 'ValidationFailed', 'validateForm', 'Form',
   // complete HTTP
-  'UploadedFile', 'UploadDestinationExists', 'FileDict', 'TooManyFilesSent', 'FileResponse',
+  'UploadedFile', 'UploadDestinationExists', 'UploadGone', 'FileDict', 'TooManyFilesSent', 'FileResponse',
 ];
 
 describe('the public API', () => {

@@ -62,6 +62,18 @@ function checked(name: string, value: string | number): string {
   return value;
 }
 
+/** A header checked once (at start-up), to be set per response without checking again. */
+export interface PresetHeader {
+  readonly key: string;
+  readonly name: string;
+  readonly value: string;
+}
+
+/** Checks a constant header once; `setPreset` then costs one map lookup per response. */
+export function presetHeader(name: string, value: string | number): PresetHeader {
+  return Object.freeze({ key: name.toLowerCase(), name, value: checked(name, value) });
+}
+
 /** Outgoing response headers, case-insensitive, keeping the spelling first used. */
 export class ResponseHeaders {
   private readonly map = new Map<string, [name: string, value: string]>();
@@ -90,6 +102,12 @@ export class ResponseHeaders {
   setDefault(name: string, value: string | number): this {
     const key = lower(name);
     if (!this.map.has(key)) this.map.set(key, [name, checked(name, value)]);
+    return this;
+  }
+
+  /** Sets a preset header (see presetHeader) only when it is not set yet. */
+  setPreset(header: PresetHeader): this {
+    if (!this.map.has(header.key)) this.map.set(header.key, [header.name, header.value]);
     return this;
   }
 

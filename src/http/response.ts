@@ -5,7 +5,10 @@
  */
 import { serializeCookie, type CookieOptions } from './cookies';
 import { DisallowedRedirect } from './errors';
-import { ResponseHeaders } from './headers';
+import { presetHeader, ResponseHeaders } from './headers';
+
+const HTML_TYPE = presetHeader('Content-Type', 'text/html; charset=utf-8');
+const JSON_TYPE = presetHeader('Content-Type', 'application/json');
 
 /** Options shared by every response constructor. */
 export interface ResponseInit {
@@ -35,7 +38,10 @@ export class HttpResponse {
   constructor(content: string | Buffer = '', init: ResponseInit = {}) {
     this.status = init.status ?? 200;
     this.headers = new ResponseHeaders(init.headers);
-    this.headers.setDefault('Content-Type', init.contentType ?? 'text/html; charset=utf-8');
+    const type = init.contentType;
+    if (type === undefined) this.headers.setPreset(HTML_TYPE);
+    else if (type === 'application/json') this.headers.setPreset(JSON_TYPE);
+    else this.headers.setDefault('Content-Type', type);
     this.content = content;
     this.stream = undefined;
   }

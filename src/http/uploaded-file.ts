@@ -37,6 +37,17 @@ export function cleanFileName(name: string): string {
  * @example
  * try { await file.moveTo(target); } catch (e) { if (e instanceof UploadDestinationExists) target = withSuffix(target); }
  */
+/** The upload's temporary file is gone: moved by moveTo(), or removed after the response. */
+export class UploadGone extends RondoError {
+  constructor(readonly fileName: string, action: string) {
+    super(
+      'UPLOAD_GONE',
+      `Cannot ${action} the upload '${fileName}': it was already moved with moveTo() or removed after the response. ` +
+        'Read or move an upload inside the view that received it, before returning the response.',
+    );
+  }
+}
+
 export class UploadDestinationExists extends RondoError {
   constructor(
     readonly fileName: string,
@@ -76,14 +87,14 @@ export class UploadedFile {
   /** The whole content. */
   async read(): Promise<Buffer> {
     if (this.buffer !== undefined) return this.buffer;
-    if (this.tempPath === undefined) throw new Error(`The upload '${this.fileName}' was moved or cleaned up; read it before the response is sent`);
+    if (this.tempPath === undefined) throw new UploadGone(this.fileName, 'read');
     return readFile(this.tempPath);
   }
 
   /** The content as a stream (for large files). */
   stream(): Readable {
     if (this.buffer !== undefined) return Readable.from([this.buffer]);
-    if (this.tempPath === undefined) throw new Error(`The upload '${this.fileName}' was moved or cleaned up`);
+    if (this.tempPath === undefined) throw new UploadGone(this.fileName, 'stream');
     return createReadStream(this.tempPath);
   }
 
@@ -98,7 +109,7 @@ export class UploadedFile {
       return;
     }
     const temp = this.tempPath;
-    if (temp === undefined) throw new Error(`The upload '${this.fileName}' was already moved or cleaned up`);
+    if (temp === undefined) throw new UploadGone(this.fileName, 'move');
     try {
       await link(temp, path);
     } catch (error) {

@@ -8,7 +8,7 @@
 import { gzipSync, createGzip, constants } from 'node:zlib';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse, StreamBody } from '../http/response';
-import { Middleware, type Next } from './middleware-decorator';
+import { Middleware } from './middleware-decorator';
 
 const MIN_LENGTH = 200;
 
@@ -24,22 +24,26 @@ async function* gzipStream(source: StreamBody): AsyncGenerator<Buffer> {
   const flushOut = function* () {
     while (output.length) yield output.shift()!;
   };
-  for await (const chunk of source as AsyncIterable<string | Buffer | Uint8Array>) {
-    await new Promise<void>((resolve, reject) => gzip.write(chunk, (error) => (error ? reject(error) : resolve())));
-    await new Promise<void>((resolve) => gzip.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+  try {
+    for await (const chunk of source as AsyncIterable<string | Buffer | Uint8Array>) {
+      await new Promise<void>((resolve, reject) => gzip.write(chunk, (error) => (error ? reject(error) : resolve())));
+      await new Promise<void>((resolve) => gzip.flush(constants.Z_SYNC_FLUSH, () => resolve()));
+      yield* flushOut();
+    }
+    await new Promise<void>((resolve) => {
+      gzip.once('end', resolve);
+      gzip.end();
+    });
     yield* flushOut();
+  } finally {
+    // Also when the client leaves mid-stream (the writer calls return()): free zlib's memory now.
+    gzip.close();
   }
-  await new Promise<void>((resolve) => {
-    gzip.once('end', resolve);
-    gzip.end();
-  });
-  yield* flushOut();
 }
 
 @Middleware(50)
 export class GZipMiddleware {
-  async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
-    const response = await next(request);
+  processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
     response.headers.appendToken('Vary', 'Accept-Encoding');
     if (!acceptsGzip(request) || response.headers.has('content-encoding') || response.status === 204 || response.status === 304) return response;
     if (response.stream !== undefined) {

@@ -5,23 +5,24 @@
  */
 import type { Settings } from '../app/settings';
 import { Inject, SETTINGS } from '../di/injectable';
+import { presetHeader, type PresetHeader } from '../http/headers';
 import type { HttpRequest } from '../http/request';
 import { HttpResponsePermanentRedirect, type HttpResponse } from '../http/response';
 import { Middleware } from './middleware-decorator';
 
 @Middleware(100)
 export class SecurityMiddleware {
-  private readonly headers: Array<[string, string]> = [];
-  private readonly hsts: string | undefined;
+  private readonly headers: PresetHeader[] = [];
+  private readonly hsts: PresetHeader | undefined;
   private readonly exempt: RegExp[];
 
   constructor(@Inject(SETTINGS) private readonly settings: Settings) {
-    if (settings.secureContentTypeNosniff) this.headers.push(['X-Content-Type-Options', 'nosniff']);
-    if (settings.secureReferrerPolicy) this.headers.push(['Referrer-Policy', settings.secureReferrerPolicy]);
-    if (settings.secureCrossOriginOpenerPolicy) this.headers.push(['Cross-Origin-Opener-Policy', settings.secureCrossOriginOpenerPolicy]);
-    if (settings.contentSecurityPolicy) this.headers.push(['Content-Security-Policy', settings.contentSecurityPolicy]);
+    if (settings.secureContentTypeNosniff) this.headers.push(presetHeader('X-Content-Type-Options', 'nosniff'));
+    if (settings.secureReferrerPolicy) this.headers.push(presetHeader('Referrer-Policy', settings.secureReferrerPolicy));
+    if (settings.secureCrossOriginOpenerPolicy) this.headers.push(presetHeader('Cross-Origin-Opener-Policy', settings.secureCrossOriginOpenerPolicy));
+    if (settings.contentSecurityPolicy) this.headers.push(presetHeader('Content-Security-Policy', settings.contentSecurityPolicy));
     if (settings.secureHstsSeconds > 0) {
-      this.hsts = `max-age=${settings.secureHstsSeconds}${settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : ''}${settings.secureHstsPreload ? '; preload' : ''}`;
+      this.hsts = presetHeader('Strict-Transport-Security', `max-age=${settings.secureHstsSeconds}${settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : ''}${settings.secureHstsPreload ? '; preload' : ''}`);
     }
     this.exempt = settings.secureRedirectExempt.map((pattern) => new RegExp(pattern));
   }
@@ -35,8 +36,8 @@ export class SecurityMiddleware {
   }
 
   processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
-    for (const [name, value] of this.headers) response.headers.setDefault(name, value);
-    if (this.hsts !== undefined && request.isSecure()) response.headers.setDefault('Strict-Transport-Security', this.hsts);
+    for (const header of this.headers) response.headers.setPreset(header);
+    if (this.hsts !== undefined && request.isSecure()) response.headers.setPreset(this.hsts);
     return response;
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Settings } from '../app/settings';
 import { Inject, SETTINGS } from '../di/injectable';
+import { presetHeader, type PresetHeader } from '../http/headers';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { ViewOption } from '../views/view-options';
@@ -16,15 +17,15 @@ export const XFrameOptionsExempt = (): ClassDecorator & MethodDecorator => ViewO
 
 @Middleware(700)
 export class XFrameOptionsMiddleware {
-  private readonly value: string;
+  private readonly header: PresetHeader;
 
   constructor(@Inject(SETTINGS) settings: Settings) {
-    this.value = settings.xFrameOptions.toUpperCase();
+    this.header = presetHeader('X-Frame-Options', settings.xFrameOptions.toUpperCase());
   }
 
   processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
     // resolverMatch carries the matched view's options (set before the view ran).
-    if (request.resolverMatch?.options[EXEMPT] !== true) response.headers.setDefault('X-Frame-Options', this.value);
+    if (request.resolverMatch?.options[EXEMPT] !== true) response.headers.setPreset(this.header);
     return response;
   }
 }

@@ -43,6 +43,22 @@ class UploadController {
     }
   }
 
+  @Post('/move-twice')
+  async moveTwice(request: HttpRequest) {
+    await request.load();
+    const file = request.FILES.get('doc')!;
+    await file.moveTo(join(request.POST.get('dir')!, 'first.bin'));
+    const failures = [];
+    for (const attempt of [() => file.moveTo(join(request.POST.get('dir')!, 'second.bin')), () => file.read()]) {
+      try {
+        await attempt();
+      } catch (error) {
+        failures.push({ name: (error as RondoError).name, code: (error as RondoError).code, message: (error as Error).message });
+      }
+    }
+    return failures;
+  }
+
   @Post('/boom')
   async boom(request: HttpRequest) {
     await request.load();
@@ -94,6 +110,21 @@ describe('multipart uploads', () => {
       expect(response.json()).to.deep.equal({ saved: 5000 });
       expect(existsSync(join(target, 'saved.bin'))).to.equal(true);
       expect(readdirSync(temp)).to.deep.equal([]);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to move or read a temporary-file upload again after moveTo (UploadGone), naming it', async () => {
+    const target = mkdtempSync(join(tmpdir(), 'rondo-target-'));
+    try {
+      const response = await (await client()).post('/u/move-twice', { data: { dir: target }, files: { doc: { name: 'd.bin', content: Buffer.alloc(5000, 1) } } });
+      const failures = response.json() as Array<{ name: string; code: string; message: string }>;
+      expect(failures.map((f) => [f.name, f.code])).to.deep.equal([['UploadGone', 'UPLOAD_GONE'], ['UploadGone', 'UPLOAD_GONE']]);
+      expect(failures[0].message).to.include("Cannot move the upload 'd.bin'").and.to.include('moveTo()');
+      expect(failures[1].message).to.include("Cannot read the upload 'd.bin'");
+      expect(readFileSync(join(target, 'first.bin')).length).to.equal(5000);
+      expect(existsSync(join(target, 'second.bin'))).to.equal(false);
     } finally {
       rmSync(target, { recursive: true, force: true });
     }

@@ -47,6 +47,24 @@ describe('GZipMiddleware', () => {
     expect(response.headers.get('content-encoding')).to.equal('gzip');
     expect(gunzipSync(response.body).toString()).to.equal(Array.from({ length: 50 }, (_, i) => `line ${i}\n`).join(''));
   });
+
+  it('stops the producer when the consumer of a compressed stream stops early (client gone)', async () => {
+    let stopped = false;
+    async function* endless() {
+      try {
+        for (;;) yield 'x'.repeat(300);
+      } finally {
+        stopped = true;
+      }
+    }
+    const gzip = new GZipMiddleware();
+    const request = (await makeApp({ controllers: [ContentController] })).createRequest({ method: 'GET', url: '/', headers: { host: 'testserver', 'accept-encoding': 'gzip' } });
+    const response = gzip.processResponse(request, new StreamingHttpResponse(endless()));
+    const iterator = (response.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    expect((await iterator.next()).done).to.equal(false);
+    await iterator.return!(undefined);
+    expect(stopped).to.equal(true);
+  });
 });
 
 describe('ConditionalGetMiddleware', () => {
