@@ -200,8 +200,10 @@ export class HttpRequest {
 
   /** The media type of the body, lower-cased, without parameters. */
   get contentType(): string {
-    return mediaType(this.headers.get('content-type'));
+    return (this.mediaTypeCache ??= mediaType(this.headers.get('content-type')));
   }
+
+  private mediaTypeCache: string | undefined = undefined;
 
   /** True when the request declares a body (Content-Length > 0 or chunked). */
   get hasBody(): boolean {
