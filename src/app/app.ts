@@ -182,10 +182,22 @@ export class App {
       if (handleSignals) this.handleSignals();
       return workers;
     }
-    const server = await startServer(this, this.settings, options);
+    // Handlers go in before the socket listens: a cluster primary learns that a worker
+    // listens (and may send it SIGTERM) before the worker's listen() resolves here.
+    const installed = handleSignals && this.removeSignalHandlers === undefined;
+    if (handleSignals) this.handleSignals();
+    let server: RunningServer;
+    try {
+      server = await startServer(this, this.settings, options);
+    } catch (error) {
+      if (installed) {
+        this.removeSignalHandlers?.();
+        this.removeSignalHandlers = undefined;
+      }
+      throw error;
+    }
     this.servers.add(server);
     server.server.once('close', () => this.servers.delete(server));
-    if (handleSignals) this.handleSignals();
     return server;
   }
 

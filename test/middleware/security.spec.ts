@@ -51,4 +51,10 @@ describe('SecurityMiddleware and XFrameOptionsMiddleware', () => {
     const client = new TestClient(await makeFullApp({ controllers: [PageController], settings: { contentSecurityPolicy: "default-src 'self'" } }));
     expect((await client.get('/page')).headers.get('content-security-policy')).to.equal("default-src 'self'");
   });
+
+  it('refuses at start-up a header setting that would split the response (CR/LF), naming the header', async () => {
+    const error = await makeFullApp({ controllers: [PageController], settings: { contentSecurityPolicy: "default-src 'self'\r\nSet-Cookie: x=1" } }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(Error);
+    expect((error as Error).message).to.include('Content-Security-Policy').and.to.include('CR, LF or NUL');
+  });
 });
