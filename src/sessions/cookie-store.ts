@@ -14,7 +14,8 @@ const MAX_COOKIE_BYTES = 4000;
 export class CookieSessionStore implements SessionStore {
   private readonly signer: Signer;
   private readonly maxAge: number;
-  private readonly verified = new Map<string, { json: string; signedAt: number }>();
+  /** Verified cookies by signature (short to hash, whatever the session's size). */
+  private readonly verified = new Map<string, { cookie: string; json: string; flat: SessionData | undefined; signedAt: number }>();
 
   /** `maxAge`: seconds a signed session stays valid (settings.sessionCookieAge). */
   constructor(options: { secretKey: string; fallbackKeys?: readonly string[]; maxAge: number }) {
@@ -26,13 +27,21 @@ export class CookieSessionStore implements SessionStore {
     // A browser sends the same cookie on every request: remember verified values for a
     // while (bounded), so the HMAC runs once per cookie, not once per request. The expiry
     // is still checked on every hit, and a changed byte is a different key.
-    const hit = this.verified.get(key);
-    if (hit !== undefined && Date.now() - hit.signedAt <= this.maxAge * 1000) return JSON.parse(hit.json) as SessionData;
+    const signature = key.slice(key.lastIndexOf(':') + 1);
+    const hit = this.verified.get(signature);
+    if (hit !== undefined && hit.cookie === key && Date.now() - hit.signedAt <= this.maxAge * 1000) {
+      // A fresh copy every time: views may change what they read. Flat data (no nested
+      // objects) is copied key by key; anything else is parsed again.
+      return hit.flat !== undefined ? Object.assign(Object.create(null) as SessionData, hit.flat) : (JSON.parse(hit.json) as SessionData);
+    }
     try {
       const data = this.signer.loads<unknown>(key, { maxAge: this.maxAge });
       if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
       const at = signedAt(key);
-      if (at !== undefined) this.remember(key, { json: JSON.stringify(data), signedAt: at });
+      if (at !== undefined) {
+        const flat = Object.values(data).every((v) => v === null || typeof v !== 'object') ? Object.freeze({ ...(data as SessionData) }) : undefined;
+        this.remember(signature, { cookie: key, json: flat === undefined ? JSON.stringify(data) : '', flat, signedAt: at });
+      }
       return data as SessionData;
     } catch (error) {
       if (error instanceof BadSignature) return undefined;
@@ -40,7 +49,7 @@ export class CookieSessionStore implements SessionStore {
     }
   }
 
-  private remember(key: string, entry: { json: string; signedAt: number }): void {
+  private remember(key: string, entry: { cookie: string; json: string; flat: SessionData | undefined; signedAt: number }): void {
     if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(key, entry);
   }

@@ -25,9 +25,11 @@ export class Session {
     this.fromCookie = key !== undefined;
   }
 
-  async get<T = unknown>(name: string, fallback?: T): Promise<T | undefined> {
-    const data = await this.load();
-    return Object.prototype.hasOwnProperty.call(data, name) ? (data[name] as T) : fallback;
+  get<T = unknown>(name: string, fallback?: T): Promise<T | undefined> {
+    // The hot accessor: one then() (or none once loaded) instead of an async frame.
+    const pick = (data: SessionData) => (Object.prototype.hasOwnProperty.call(data, name) ? (data[name] as T) : fallback);
+    this.accessed = true;
+    return this.data !== undefined ? Promise.resolve(pick(this.data)) : this.load().then(pick);
   }
 
   async set(name: string, value: unknown): Promise<void> {

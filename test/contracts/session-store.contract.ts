@@ -31,6 +31,19 @@ export function sessionStoreContract(name: string, make: () => SessionStore | Pr
       const data = (await store.load(key))!;
       data.n = 2;
       expect(await store.load(key)).to.deep.equal({ n: 1 });
+      const again = (await store.load(key))!; // a cached read, where a store caches
+      again.n = 3;
+      expect(await store.load(key)).to.deep.equal({ n: 1 });
+    });
+
+    it('returns a deep copy of nested data, read after read', async () => {
+      const key = await store.save(undefined, { cart: { items: ['a'] }, user: 'ann' }, 60);
+      for (let read = 0; read < 3; read++) {
+        const data = (await store.load(key)) as { cart: { items: string[] }; user: string };
+        expect(data).to.deep.equal({ cart: { items: ['a'] }, user: 'ann' });
+        data.cart.items.push('b');
+        data.user = 'eve';
+      }
     });
 
     if (options.serverSide) {
