@@ -174,7 +174,7 @@ async function throughput() {
         ratio: median(list.map((s) => ratio(s, 'perCpuSecond'))), rpsRatio: median(list.map((s) => ratio(s, 'rps'))),
         // Shared machines slow down in spells (node:http itself varies 2x here): the ratio
         // of each server's best round to node:http's best round is a second, steal-proof view.
-        ratioBest: Math.max(...list.map((s) => s.perCpuSecond)) / Math.max(...base.map((s) => s.perCpuSecond)),
+        ratioBest: list.length && base.length ? Math.max(...list.map((s) => s.perCpuSecond)) / Math.max(...base.map((s) => s.perCpuSecond)) : NaN,
         errors: list.reduce((n, s) => n + s.errors, 0),
       });
     }

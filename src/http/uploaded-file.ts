@@ -30,13 +30,6 @@ export function cleanFileName(name: string): string {
   return (base === '.' || base === '..' ? '' : base).slice(-255);
 }
 
-/**
- * `moveTo(path)` found a file at `path` already: uploads never replace files. The message
- * names the upload and the path.
- *
- * @example
- * try { await file.moveTo(target); } catch (e) { if (e instanceof UploadDestinationExists) target = withSuffix(target); }
- */
 /** The upload's temporary file is gone: moved by moveTo(), or removed after the response. */
 export class UploadGone extends RondoError {
   constructor(readonly fileName: string, action: string) {
@@ -48,6 +41,13 @@ export class UploadGone extends RondoError {
   }
 }
 
+/**
+ * `moveTo(path)` found a file at `path` already: uploads never replace files. The message
+ * names the upload and the path.
+ *
+ * @example
+ * try { await file.moveTo(target); } catch (e) { if (e instanceof UploadDestinationExists) target = withSuffix(target); }
+ */
 export class UploadDestinationExists extends RondoError {
   constructor(
     readonly fileName: string,

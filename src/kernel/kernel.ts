@@ -81,56 +81,45 @@ export class Kernel {
       if (isPromise(early)) return this.viewSlow(request, view, params, viewHooks, i + 1, early);
       if (early instanceof HttpResponse) return early;
     }
-    if (request.hasBody) return this.viewWithBody(request, view, params);
-    let result: unknown;
-    try {
-      result = view.call(request, params);
-    } catch (error) {
-      return this.viewError(request, error);
-    }
-    if (isPromise(result)) return this.settleView(request, result, view);
-    return this.finish(request, result, view);
+    return this.callView(request, view, params);
   }
 
   /**
-   * An asynchronous processView hook (`pending`, then hooks from `from` on) or a request
-   * body: wait for the hooks, load the body, call the view.
+   * The rest of the hooks after an asynchronous processView hook (`pending`, then the hooks
+   * from `from` on), then the view.
    */
   private async viewSlow(
     request: HttpRequest, view: CompiledView, params: Params,
-    viewHooks: readonly Hook<[CompiledView['info'], Params]>[], from: number, pending: Promise<unknown> | undefined,
+    viewHooks: readonly Hook<[CompiledView['info'], Params]>[], from: number, pending: Promise<unknown>,
   ): Promise<HttpResponse> {
-    const first = pending === undefined ? undefined : await pending;
+    const first = await pending;
     if (first instanceof HttpResponse) return first;
     for (let i = from; i < viewHooks.length; i++) {
       let early = viewHooks[i](request, view.info, params);
       if (isPromise(early)) early = await early; // sync hooks cost no microtask
       if (early instanceof HttpResponse) return early;
     }
+    return this.callView(request, view, params);
+  }
+
+  /** Loads the body when there is one (one then()), then calls the view. */
+  private callView(request: HttpRequest, view: CompiledView, params: Params): MaybePromise<HttpResponse> {
+    if (!request.hasBody) return this.invoke(request, view, params);
+    return request.load().then(
+      () => this.invoke(request, view, params),
+      (error: unknown) => this.viewError(request, error),
+    );
+  }
+
+  /** Calls the view; its exception goes to processException hooks, its result becomes a response. */
+  private invoke(request: HttpRequest, view: CompiledView, params: Params): MaybePromise<HttpResponse> {
     let result: unknown;
     try {
-      if (request.hasBody) await request.load();
-      result = await view.call(request, params);
+      result = view.call(request, params);
     } catch (error) {
       return this.viewError(request, error);
     }
-    return this.finish(request, result, view);
-  }
-
-  /** A request with a body and no asynchronous hook: load the body, then call the view. */
-  private viewWithBody(request: HttpRequest, view: CompiledView, params: Params): Promise<HttpResponse> {
-    return request.load().then(
-      () => {
-        let result: unknown;
-        try {
-          result = view.call(request, params);
-        } catch (error) {
-          return this.viewError(request, error);
-        }
-        return isPromise(result) ? this.settleView(request, result, view) : this.finish(request, result, view);
-      },
-      (error: unknown) => this.viewError(request, error),
-    );
+    return isPromise(result) ? this.settleView(request, result, view) : this.finish(request, result, view);
   }
 
   /** An asynchronous view: one then() (no async frame) to map its result or its error. */

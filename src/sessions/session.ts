@@ -5,6 +5,10 @@
  */
 import type { SessionData, SessionStore } from './session-store';
 
+function pick<T>(data: SessionData, name: string, fallback: T | undefined): T | undefined {
+  return Object.prototype.hasOwnProperty.call(data, name) ? (data[name] as T) : fallback;
+}
+
 export class Session {
   /** True once data was changed (set, delete, flush, cycleKey). */
   modified = false;
@@ -26,10 +30,12 @@ export class Session {
   }
 
   get<T = unknown>(name: string, fallback?: T): Promise<T | undefined> {
-    // The hot accessor: one then() (or none once loaded) instead of an async frame.
-    const pick = (data: SessionData) => (Object.prototype.hasOwnProperty.call(data, name) ? (data[name] as T) : fallback);
-    this.accessed = true;
-    return this.data !== undefined ? Promise.resolve(pick(this.data)) : this.load().then(pick);
+    // The hot accessor: no async frame, and no then() once the data is loaded.
+    if (this.data !== undefined) {
+      this.accessed = true;
+      return Promise.resolve(pick(this.data, name, fallback));
+    }
+    return this.load().then((data) => pick(data, name, fallback));
   }
 
   async set(name: string, value: unknown): Promise<void> {
