@@ -118,10 +118,18 @@ export class App {
 
   /** Runs one request through the middleware and the view. Never rejects. */
   handle(request: HttpRequest): MaybePromise<HttpResponse> {
+    const result = this.dispatch(request);
+    if (isPromise<HttpResponse>(result)) return result.then(this.finishResponse);
+    return result.unsignedCookies === undefined ? result : this.finishResponse(result);
+  }
+
+  /**
+   * `handle` without its last step, for adapters that call `finishResponse` on the result
+   * themselves (the node server does, in the then() that writes it: one promise less).
+   */
+  dispatch(request: HttpRequest): MaybePromise<HttpResponse> {
     if (this.staticFiles !== undefined && request.rawPath.startsWith(this.staticFiles.prefix)) return this.serveStatic(request);
-    const result = this.kernel.handle(request);
-    if (isPromise<HttpResponse>(result)) return result.then(this.finish);
-    return result.unsignedCookies === undefined ? result : this.finish(result);
+    return this.kernel.handle(request);
   }
 
   private serveStatic(request: HttpRequest): HttpResponse {
@@ -133,8 +141,8 @@ export class App {
     return this.staticFiles!.serve(request);
   }
 
-  /** Signs the cookies set with `setSignedCookie`. */
-  private readonly finish = (response: HttpResponse): HttpResponse => {
+  /** Signs the cookies set with `setSignedCookie` (the last step of `handle`). */
+  readonly finishResponse = (response: HttpResponse): HttpResponse => {
     const pending = response.unsignedCookies;
     if (pending === undefined) return response;
     response.unsignedCookies = undefined;

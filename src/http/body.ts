@@ -15,21 +15,34 @@ function tooBig(limit: number): RequestDataTooBig {
   );
 }
 
+/** Called once with the whole body, or with the error that ended the read. */
+export type BodyCallback = (error: Error | undefined, body: Buffer | undefined) => void;
+
 /**
  * Reads the whole body into one Buffer, failing with 413 as soon as it passes `limit`
  * (before reading anything when Content-Length already says so).
  */
 export function readBody(source: BodySource, limit: number, declaredLength: number): Promise<Buffer> {
-  // Not an async function: node's stream (the hot case) hands its promise straight back,
-  // without the extra ticks of returning a promise from an async frame.
-  if (declaredLength > limit) return Promise.reject(tooBig(limit));
-  if (source === undefined) return Promise.resolve(Buffer.alloc(0));
+  return new Promise((resolve, reject) => readBodyWith(source, limit, declaredLength, (error, body) => {
+    if (error !== undefined) reject(error);
+    else resolve(body!);
+  }));
+}
+
+/**
+ * readBody with a callback: node's stream (the hot case) costs no promise of its own, so
+ * the request can resolve one promise once the body is parsed. `done` may be called
+ * synchronously (in-process bodies).
+ */
+export function readBodyWith(source: BodySource, limit: number, declaredLength: number, done: BodyCallback): void {
+  if (declaredLength > limit) return done(tooBig(limit), undefined);
+  if (source === undefined) return done(undefined, Buffer.alloc(0));
   if (typeof source === 'string' || Buffer.isBuffer(source)) {
     const buffer = typeof source === 'string' ? Buffer.from(source) : source;
-    return buffer.length > limit ? Promise.reject(tooBig(limit)) : Promise.resolve(buffer);
+    return buffer.length > limit ? done(tooBig(limit), undefined) : done(undefined, buffer);
   }
-  if (isEmitter(source)) return readStream(source, limit);
-  return readIterable(source, limit);
+  if (isEmitter(source)) return readStream(source, limit, done);
+  readIterable(source, limit).then((body) => done(undefined, body), (error: Error) => done(error, undefined));
 }
 
 async function readIterable(source: AsyncIterable<Buffer | string>, limit: number): Promise<Buffer> {
@@ -65,34 +78,32 @@ function isEmitter(source: unknown): source is BodyStream {
  * Node's IncomingMessage read through its events: cheaper per request than an async
  * iterator (no iterator, end-of-stream watcher or promise per chunk).
  */
-function readStream(stream: BodyStream, limit: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let total = 0;
-    let done = false;
-    stream.on('data', (chunk) => {
-      if (done) return;
-      total += chunk.length;
-      if (total > limit) {
-        done = true;
-        reject(tooBig(limit));
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      if (done) return;
+function readStream(stream: BodyStream, limit: number, callback: BodyCallback): void {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  let done = false;
+  stream.on('data', (chunk) => {
+    if (done) return;
+    total += chunk.length;
+    if (total > limit) {
       done = true;
-      resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
-    });
-    const aborted = () => {
-      if (done) return;
-      done = true;
-      reject(new BadRequest('The request body ended early (the client aborted the upload)'));
-    };
-    stream.on('error', aborted);
-    stream.on('close', aborted);
+      callback(tooBig(limit), undefined);
+      return;
+    }
+    chunks.push(chunk);
   });
+  stream.on('end', () => {
+    if (done) return;
+    done = true;
+    callback(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+  });
+  const aborted = () => {
+    if (done) return;
+    done = true;
+    callback(new BadRequest('The request body ended early (the client aborted the upload)'), undefined);
+  };
+  stream.on('error', aborted);
+  stream.on('close', aborted);
 }
 
 /** Parses a JSON body; bad syntax or a prototype-poisoning key is a 400 naming the problem. */

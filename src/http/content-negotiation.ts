@@ -6,6 +6,7 @@
 /** `application/json; charset=utf-8` → `application/json`. */
 export function mediaType(contentType: string | undefined): string {
   if (!contentType) return '';
+  if (contentType === 'application/json') return contentType; // the hot case, as it is
   const semi = contentType.indexOf(';');
   return (semi === -1 ? contentType : contentType.slice(0, semi)).trim().toLowerCase();
 }

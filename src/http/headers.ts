@@ -4,24 +4,38 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 
+/**
+ * Lower-cased header names, remembered: names are nearly always the same few constants,
+ * so each request looks them up instead of lower-casing them again. Bounded.
+ */
+const LOWER = new Map<string, string>();
+function lower(name: string): string {
+  let key = LOWER.get(name);
+  if (key === undefined) {
+    key = name.toLowerCase();
+    if (LOWER.size < 1000) LOWER.set(name, key);
+  }
+  return key;
+}
+
 /** Incoming request headers: `get('Content-Type')` and `get('content-type')` agree. */
 export class RequestHeaders {
   constructor(private readonly raw: IncomingHttpHeaders) {}
 
   /** The header's value; repeated headers (other than Set-Cookie) are joined by ", ". */
   get(name: string): string | undefined {
-    const value = this.raw[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : value;
+    const value = this.raw[lower(name)];
+    return typeof value === 'string' || value === undefined ? value : value.join(', ');
   }
 
   has(name: string): boolean {
-    return this.raw[name.toLowerCase()] !== undefined;
+    return this.raw[lower(name)] !== undefined;
   }
 
   *entries(): IterableIterator<[string, string]> {
     for (const key of Object.keys(this.raw)) {
-      const value = this.get(key);
-      if (value !== undefined) yield [key, value];
+      const value = this.raw[key];
+      if (value !== undefined) yield [key, typeof value === 'string' ? value : value.join(', ')];
     }
   }
 
@@ -37,20 +51,6 @@ export class RequestHeaders {
 
 /** Control characters would split a header line (response splitting). */
 const INVALID_HEADER_VALUE = /[\r\n\0]/;
-
-/**
- * Lower-cased header names, remembered: names are nearly always the same few constants,
- * so each request looks them up instead of lower-casing them again. Bounded.
- */
-const LOWER = new Map<string, string>();
-function lower(name: string): string {
-  let key = LOWER.get(name);
-  if (key === undefined) {
-    key = name.toLowerCase();
-    if (LOWER.size < 1000) LOWER.set(name, key);
-  }
-  return key;
-}
 
 /** The value as text; CR, LF or NUL throws (it would split the response). */
 function checked(name: string, value: string | number): string {
@@ -69,14 +69,18 @@ export interface PresetHeader {
   readonly value: string;
 }
 
-/** Checks a constant header once; `setPreset` then costs one map lookup per response. */
+/** Checks a constant header once; `setPreset` then costs no check per response. */
 export function presetHeader(name: string, value: string | number): PresetHeader {
-  return Object.freeze({ key: name.toLowerCase(), name, value: checked(name, value) });
+  return Object.freeze({ key: lower(name), name, value: checked(name, value) });
 }
 
-/** Outgoing response headers, case-insensitive, keeping the spelling first used. */
+/**
+ * Outgoing response headers, case-insensitive, in the spelling last set. Stored as
+ * a flat `[key, name, value, ...]` list: a response has a handful of headers, and a scan
+ * of a few keys costs less than a Map's hashing, entries and growth per response.
+ */
 export class ResponseHeaders {
-  private readonly map = new Map<string, [name: string, value: string]>();
+  private readonly list: string[] = [];
 
   constructor(init?: Record<string, string | number> | Iterable<readonly [string, string | number]>) {
     if (!init) return;
@@ -84,35 +88,57 @@ export class ResponseHeaders {
     for (const [name, value] of pairs as Iterable<readonly [string, string | number]>) this.set(name, value);
   }
 
+  /** Where the header's key sits in the list, or -1. */
+  private find(key: string): number {
+    const list = this.list;
+    for (let i = 0; i < list.length; i += 3) if (list[i] === key) return i;
+    return -1;
+  }
+
   get(name: string): string | undefined {
-    return this.map.get(lower(name))?.[1];
+    const at = this.find(lower(name));
+    return at === -1 ? undefined : this.list[at + 2];
   }
 
   has(name: string): boolean {
-    return this.map.has(lower(name));
+    return this.find(lower(name)) !== -1;
   }
 
   /** Sets a header. A value holding CR, LF or NUL throws: it would split the response. */
   set(name: string, value: string | number): this {
-    this.map.set(lower(name), [name, checked(name, value)]);
+    this.put(lower(name), name, checked(name, value));
     return this;
   }
 
   /** Sets the header only when it is not set yet. */
   setDefault(name: string, value: string | number): this {
     const key = lower(name);
-    if (!this.map.has(key)) this.map.set(key, [name, checked(name, value)]);
+    if (this.find(key) === -1) this.list.push(key, name, checked(name, value));
     return this;
   }
 
   /** Sets a preset header (see presetHeader) only when it is not set yet. */
   setPreset(header: PresetHeader): this {
-    if (!this.map.has(header.key)) this.map.set(header.key, [header.name, header.value]);
+    if (this.find(header.key) === -1) this.list.push(header.key, header.name, header.value);
     return this;
   }
 
   delete(name: string): boolean {
-    return this.map.delete(lower(name));
+    const at = this.find(lower(name));
+    if (at === -1) return false;
+    this.list.splice(at, 3);
+    return true;
+  }
+
+  /** Replaces the value (and spelling) of a header in place, or adds it at the end. */
+  private put(key: string, name: string, value: string): void {
+    const at = this.find(key);
+    if (at === -1) {
+      this.list.push(key, name, value);
+    } else {
+      this.list[at + 1] = name;
+      this.list[at + 2] = value;
+    }
   }
 
   /** Adds tokens to a comma-separated header such as `Vary`, skipping ones already there. */
@@ -125,12 +151,13 @@ export class ResponseHeaders {
   }
 
   get size(): number {
-    return this.map.size;
+    return this.list.length / 3;
   }
 
-  /** `[name, value]` pairs with the names as first set. */
+  /** `[name, value]` pairs with the names as last set. */
   *entries(): IterableIterator<[string, string]> {
-    for (const pair of this.map.values()) yield [pair[0], pair[1]];
+    const list = this.list;
+    for (let i = 0; i < list.length; i += 3) yield [list[i + 1], list[i + 2]];
   }
 
   [Symbol.iterator](): IterableIterator<[string, string]> {
@@ -139,6 +166,7 @@ export class ResponseHeaders {
 
   /** Pushes `name, value, name, value...` onto `out`, the flat form `writeHead` takes. */
   flattenInto(out: string[]): void {
-    for (const pair of this.map.values()) out.push(pair[0], pair[1]);
+    const list = this.list;
+    for (let i = 0; i < list.length; i += 3) out.push(list[i + 1], list[i + 2]);
   }
 }

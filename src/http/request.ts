@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { RondoError } from '../errors/rondo-error';
-import { parseJsonBody, readBody, type BodySource } from './body';
+import { parseJsonBody, readBodyWith, type BodyCallback, type BodySource } from './body';
 import { isJsonType, mediaType } from './content-negotiation';
 import { parseCookieHeader } from './cookies';
 import { BadRequest, DisallowedHost, UnsupportedMediaType } from './errors';
@@ -85,9 +85,14 @@ export class HttpRequest {
   private query: QueryDict | undefined;
   private cookies: Record<string, string> | undefined;
   private bodyPromise: Promise<Buffer> | undefined;
+  /** The body once read, or the error that ended the read. */
+  private bodyResult: Buffer | Error | undefined;
+  /** Who waits for the body while it is being read (undefined when no read started). */
+  private bodyWaiters: BodyCallback[] | undefined;
   private loadPromise: Promise<void> | undefined;
   private form: ParsedForm | undefined;
   private jsonValue: unknown;
+  private jsonLoaded = false;
   private cleanups: Array<() => Promise<unknown> | unknown> | undefined;
 
   constructor(init: RequestInit, options: RequestOptions) {
@@ -218,15 +223,15 @@ export class HttpRequest {
 
   /** The raw body, read once within `dataUploadMaxMemorySize` (413 beyond). */
   body(): Promise<Buffer> {
-    if (this.bodyPromise === undefined) {
-      const declared = Number(this.init.headers['content-length'] ?? 0) || 0;
-      this.bodyPromise = readBody(this.init.body, this.options.maxBodySize, declared);
-    }
-    return this.bodyPromise;
+    return (this.bodyPromise ??= new Promise((resolve, reject) => this.withBody((error, body) => {
+      if (error !== undefined) reject(error);
+      else resolve(body!);
+    })));
   }
 
   /** The body parsed as JSON. 415 when the content type is not JSON, 400 when it is invalid. */
   json<T = unknown>(): Promise<T> {
+    if (this.jsonLoaded) return Promise.resolve(this.jsonValue as T);
     if (!isJsonType(this.contentType)) {
       return Promise.reject(new UnsupportedMediaType(
         `Expected a JSON body (Content-Type: application/json) but got ${this.contentType || 'no Content-Type'}`,
@@ -284,13 +289,45 @@ export class HttpRequest {
     this.form = form;
   }
 
+  /**
+   * Reads the body once (callback style: node's stream costs no promise here) and hands
+   * it, or the error, to every caller; `done` may run synchronously.
+   */
+  private withBody(done: BodyCallback): void {
+    const result = this.bodyResult;
+    if (result !== undefined) {
+      if (result instanceof Error) done(result, undefined);
+      else done(undefined, result);
+      return;
+    }
+    if (this.bodyWaiters !== undefined) {
+      this.bodyWaiters.push(done);
+      return;
+    }
+    this.bodyWaiters = [done];
+    const declared = Number(this.init.headers['content-length'] ?? 0) || 0;
+    readBodyWith(this.init.body, this.options.maxBodySize, declared, (error, body) => {
+      this.bodyResult = error ?? body;
+      const waiters = this.bodyWaiters!;
+      this.bodyWaiters = undefined;
+      for (let i = 0; i < waiters.length; i++) waiters[i](error, body);
+    });
+  }
+
   private parseBody(): Promise<void> {
     const type = this.contentType;
-    // One then() and no async frame: JSON bodies are the hot case.
+    // One promise, resolved once the body is read and parsed: JSON bodies are the hot case.
     if (isJsonType(type)) {
-      return this.body().then((body) => {
-        this.jsonValue = parseJsonBody(body);
-      });
+      return new Promise((resolve, reject) => this.withBody((error, body) => {
+        if (error !== undefined) return reject(error);
+        try {
+          this.jsonValue = parseJsonBody(body!);
+          this.jsonLoaded = true;
+          resolve();
+        } catch (parseError) {
+          reject(parseError);
+        }
+      }));
     }
     return this.parseOtherBody(type);
   }

@@ -28,8 +28,18 @@ export type StreamBody = AsyncIterable<string | Buffer | Uint8Array> | Iterable<
 export class HttpResponse {
   status: number;
   readonly headers: ResponseHeaders;
-  /** Set-Cookie values by cookie name (one header each). */
-  readonly cookies = new Map<string, string>();
+  /** Set-Cookie values by cookie name (one header each); made on first use. */
+  get cookies(): Map<string, string> {
+    return (this.cookieMap ??= new Map());
+  }
+
+  private cookieMap: Map<string, string> | undefined = undefined;
+
+  /** Pushes `'Set-Cookie', value` pairs onto `out` (the flat form `writeHead` takes). */
+  flattenCookiesInto(out: string[]): void {
+    if (this.cookieMap === undefined) return;
+    for (const value of this.cookieMap.values()) out.push('Set-Cookie', value);
+  }
   /** The body; `''` for none. */
   content: string | Buffer;
   /** Set for streamed bodies (StreamingHttpResponse, FileResponse). */

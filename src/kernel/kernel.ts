@@ -22,7 +22,8 @@ export interface DeferredResponse extends HttpResponse {
 }
 
 function isDeferred(response: HttpResponse): response is DeferredResponse {
-  return typeof (response as Partial<DeferredResponse>).render === 'function' && !(response as DeferredResponse).isRendered;
+  const candidate = response as { render?: unknown; isRendered?: boolean };
+  return typeof candidate.render === 'function' && !candidate.isRendered;
 }
 
 export interface KernelSpec {

@@ -14,7 +14,9 @@ import { writeResponse } from './response-writer';
 /** What the server needs from an app. */
 export interface ServedApp {
   createRequest(init: RequestInit): HttpRequest;
-  handle(request: HttpRequest): MaybePromise<HttpResponse>;
+  /** The middleware and the view; `finishResponse` completes the response (signed cookies). */
+  dispatch(request: HttpRequest): MaybePromise<HttpResponse>;
+  finishResponse(response: HttpResponse): HttpResponse;
   readonly logger: Logger;
 }
 
@@ -102,12 +104,12 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
   return (req, res) => {
     const request = app.createRequest(toInit(req));
     const isHead = request.method === 'HEAD';
-    const result = app.handle(request);
+    const result = app.dispatch(request);
     if (isPromise<HttpResponse>(result)) {
-      // One then() for an asynchronous view: write, then clean up (no async frames).
+      // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
-          write(app, res, response, isHead);
+          write(app, res, app.finishResponse(response), isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
@@ -116,7 +118,7 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
         },
       );
     } else {
-      write(app, res, result, isHead);
+      write(app, res, app.finishResponse(result), isHead);
       cleanupAfter(request, res);
     }
   };

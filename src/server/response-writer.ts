@@ -11,7 +11,7 @@ import type { Logger } from '../kernel/logger';
 function headerList(response: HttpResponse): string[] {
   const list: string[] = [];
   response.headers.flattenInto(list);
-  for (const value of response.cookies.values()) list.push('Set-Cookie', value);
+  response.flattenCookiesInto(list);
   return list;
 }
 
