@@ -11,6 +11,13 @@ import type { SessionData, SessionStore } from './session-store';
 
 const MAX_COOKIE_BYTES = 4000;
 
+/** `value.lastIndexOf(':')` without the runtime call (the signature is at the end). */
+function lastColon(value: string): number {
+  let i = value.length - 1;
+  while (i >= 0 && value.charCodeAt(i) !== 58 /* : */) i--;
+  return i;
+}
+
 export class CookieSessionStore implements SessionStore {
   private readonly signer: Signer;
   private readonly maxAge: number;
@@ -27,19 +34,19 @@ export class CookieSessionStore implements SessionStore {
     // A browser sends the same cookie on every request: remember verified values for a
     // while (bounded), so the HMAC runs once per cookie, not once per request. The expiry
     // is still checked on every hit, and a changed byte is a different key.
-    const signature = key.slice(key.lastIndexOf(':') + 1);
+    const signature = key.slice(lastColon(key) + 1);
     const hit = this.verified.get(signature);
     if (hit !== undefined && hit.cookie === key && Date.now() - hit.signedAt <= this.maxAge * 1000) {
-      // A fresh copy every time: views may change what they read. Flat data (no nested
-      // objects) is copied key by key; anything else is parsed again.
-      return hit.flat !== undefined ? Object.assign(Object.create(null) as SessionData, hit.flat) : (JSON.parse(hit.json) as SessionData);
+      // Flat data (no nested objects) is shared frozen (the session copies it before a
+      // write); anything else is parsed again, so changes to nested values stay private.
+      return hit.flat ?? (JSON.parse(hit.json) as SessionData);
     }
     try {
       const data = this.signer.loads<unknown>(key, { maxAge: this.maxAge });
       if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
       const at = signedAt(key);
       if (at !== undefined) {
-        const flat = Object.values(data).every((v) => v === null || typeof v !== 'object') ? Object.freeze({ ...(data as SessionData) }) : undefined;
+        const flat = Object.values(data).every((v) => v === null || typeof v !== 'object') ? Object.freeze(Object.assign(Object.create(null) as SessionData, data)) : undefined;
         this.remember(signature, { cookie: key, json: flat === undefined ? JSON.stringify(data) : '', flat, signedAt: at });
       }
       return data as SessionData;

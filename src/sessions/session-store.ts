@@ -9,7 +9,12 @@ import { BadRequest, ServiceUnavailable } from '../http/errors';
 export type SessionData = Record<string, unknown>;
 
 export interface SessionStore {
-  /** The data under `key`, or undefined when it is unknown, expired or tampered with. */
+  /**
+   * The data under `key`, or undefined when it is unknown, expired or tampered with.
+   * Changing the result must never change the stored session: return a fresh copy, or a
+   * frozen object (a cache may share one). The session copies the data before its first
+   * write, so a frozen result costs a read-only request no copy.
+   */
   load(key: string): Promise<SessionData | undefined>;
   /**
    * Saves `data` for `ttlSeconds`. `key` is the current key, or undefined for a new

@@ -14,7 +14,9 @@ export class Session {
   modified = false;
   /** True once data was read or written. */
   accessed = false;
+  /** The loaded data; until `owned`, it is the store's object (maybe frozen, shared): copied before a write. */
   private data: SessionData | undefined;
+  private owned = false;
   private loading: Promise<SessionData> | undefined;
   /** The store key from the cookie; undefined for a new session. */
   key: string | undefined;
@@ -39,15 +41,15 @@ export class Session {
   }
 
   async set(name: string, value: unknown): Promise<void> {
-    const data = await this.load();
-    data[name] = value;
+    await this.load();
+    this.writable()[name] = value;
     this.modified = true;
   }
 
   async delete(name: string): Promise<void> {
     const data = await this.load();
     if (Object.prototype.hasOwnProperty.call(data, name)) {
-      delete data[name];
+      delete this.writable()[name];
       this.modified = true;
     }
   }
@@ -64,6 +66,7 @@ export class Session {
   async flush(): Promise<void> {
     await this.load();
     this.data = Object.create(null) as SessionData;
+    this.owned = true;
     this.retireKey();
     this.modified = true;
   }
@@ -104,7 +107,21 @@ export class Session {
     // An unknown or expired key is never reused: the next save makes a new one, so a
     // client cannot choose its session id (session fixation).
     if (stored === undefined) this.key = undefined;
-    this.data = Object.assign(Object.create(null) as SessionData, stored);
+    // Reads use the store's object as it is (a request that only reads copies nothing).
+    this.data = stored ?? (Object.create(null) as SessionData);
+    this.owned = stored === undefined;
     return this.data;
+  }
+
+  /**
+   * The data, ready to change: the first write copies the store's object into one of the
+   * session's own, without a prototype (so a key like `__proto__` is only a key).
+   */
+  private writable(): SessionData {
+    if (!this.owned) {
+      this.data = Object.assign(Object.create(null) as SessionData, this.data);
+      this.owned = true;
+    }
+    return this.data!;
   }
 }

@@ -26,13 +26,18 @@ export function sessionStoreContract(name: string, make: () => SessionStore | Pr
       expect(await store.load('x'.repeat(5000))).to.equal(undefined);
     });
 
-    it('returns a copy: changing loaded data does not change the stored session', async () => {
+    it('never lets a change to loaded data reach the stored session (a copy, or a frozen object)', async () => {
       const key = await store.save(undefined, { n: 1 }, 60);
-      const data = (await store.load(key))!;
-      data.n = 2;
-      expect(await store.load(key)).to.deep.equal({ n: 1 });
-      const again = (await store.load(key))!; // a cached read, where a store caches
-      again.n = 3;
+      for (let read = 0; read < 3; read++) { // later reads may come from a cache
+        const data = (await store.load(key))!;
+        expect(data).to.deep.equal({ n: 1 });
+        try {
+          data.n = 2;
+        } catch (error) {
+          expect(error).to.be.instanceOf(TypeError); // frozen: the change is refused
+          expect(Object.isFrozen(data)).to.equal(true);
+        }
+      }
       expect(await store.load(key)).to.deep.equal({ n: 1 });
     });
 
