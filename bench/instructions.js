@@ -1,0 +1,194 @@
+'use strict';
+/**
+ * Instructions per request, counted by valgrind's callgrind: a repeatable measure on a
+ * shared, noisy machine, where req/CPU-s of the same server swings 2x within minutes.
+ * Each server runs under callgrind; autocannon (outside valgrind) warms it up, the
+ * counters are zeroed (callgrind_control -z), a fixed number of requests is sent and the
+ * counters dumped. Reported: instructions per request in JavaScript, V8 and node (all
+ * threads), and the ratio node:http / server (so higher is better, 1.0 = node:http, and
+ * it reads like the req/CPU-s ratios of run.js).
+ *
+ * Optimising-compiler work (TurboFan, counted by symbol) is reported apart and left out
+ * of the ratio: under valgrind a server runs ~50x slower and V8 is still optimising
+ * functions for the first time 15,000 requests in, which never happens at full speed
+ * (every server pays it once, early). Cache misses and branch mispredictions are not
+ * instructions: allocation-heavy code costs more time than this count says, so treat
+ * this as the deterministic companion to run.js, not its replacement.
+ *
+ *   node bench/instructions.js [--only json,params,echo,full] [--n 5000] [--warm 15000]
+ */
+const { spawn, spawnSync, execFileSync } = require('node:child_process');
+const { readFileSync, writeFileSync, mkdirSync, readdirSync, unlinkSync, mkdtempSync, rmSync } = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const autocannon = require('autocannon');
+
+const args = process.argv.slice(2);
+const flag = (name, fallback) => {
+  const at = args.indexOf(`--${name}`);
+  return at >= 0 && args[at + 1] !== undefined ? args[at + 1] : fallback;
+};
+const N = Number(flag('n', 5000));
+const WARM = Number(flag('warm', 15000));
+const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
+const CONNECTIONS = 10;
+
+const ECHO = JSON.stringify({ hello: 'world', list: [1, 2, 3] });
+const SCENARIOS = [
+  { key: 'json', name: 'GET small JSON', path: '/json', servers: ['node:http', 'fastify', 'rondo (bare)'] },
+  { key: 'params', name: 'GET /users/<int:id>', path: '/users/42', servers: ['node:http', 'fastify', 'rondo (bare)'] },
+  { key: 'echo', name: 'POST JSON echo', path: '/echo', method: 'POST', body: ECHO, servers: ['node:http', 'fastify', 'rondo (bare)'] },
+  { key: 'full', name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
+].filter((s) => !ONLY || ONLY.includes(s.key));
+
+const SERVERS = {
+  'node:http': { file: 'node-http.js' },
+  fastify: { file: 'fastify.js' },
+  'rondo (bare)': { file: 'rondo.js' },
+  'rondo (full stack)': { file: 'rondo.js', env: { FULL: '1' } },
+};
+
+/** Self cost of every function in a callgrind dump, split into compiler and the rest. */
+function readDump(file) {
+  const names = new Map();
+  let current = '';
+  let afterCall = false;
+  let total = 0;
+  let compiler = 0;
+  const isCompiler = (name) => name.includes('v8::internal::compiler::') || name.includes('v8::internal::maglev::');
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('fn=')) {
+      const match = /^fn=\((\d+)\)(?: (.*))?$/.exec(line);
+      if (match[2] !== undefined) names.set(match[1], match[2]);
+      current = names.get(match[1]) ?? '';
+      continue;
+    }
+    if (line.startsWith('cfn=')) {
+      const match = /^cfn=\((\d+)\)(?: (.*))?$/.exec(line);
+      if (match[2] !== undefined) names.set(match[1], match[2]);
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      afterCall = true; // the next cost line is the call's inclusive cost, not self cost
+      continue;
+    }
+    const c = line.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42) {
+      if (afterCall) {
+        afterCall = false;
+        continue;
+      }
+      const cost = Number(line.split(' ')[1]);
+      if (!Number.isFinite(cost)) continue;
+      total += cost;
+      if (isCompiler(current)) compiler += cost;
+    }
+  }
+  return { total, compiler };
+}
+
+function startServer(name, scenario, outFile) {
+  const server = SERVERS[name];
+  const script = path.join(__dirname, 'dist/servers', server.file);
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, '--dump-line=no', '--dump-instr=no', process.execPath, script], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...server.env, ...scenario.env },
+  });
+  let errors = '';
+  child.stderr.on('data', (chunk) => { errors = (errors + chunk).slice(-4000); });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${name} did not listen within 120 s under valgrind`)), 120_000);
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      const match = /LISTENING (\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(match[1]) });
+      }
+    });
+    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code} under valgrind: ${errors}`)); });
+  });
+}
+
+function send(port, scenario, amount, headers) {
+  return new Promise((resolve, reject) => autocannon({
+    url: `http://127.0.0.1:${port}${scenario.path}`, method: scenario.method ?? 'GET', body: scenario.body,
+    headers: { 'content-type': 'application/json', ...headers }, connections: CONNECTIONS, amount, timeout: 60,
+  }, (error, result) => {
+    if (error) return reject(error);
+    const failed = result.non2xx + result.errors + result.timeouts;
+    return failed ? reject(new Error(`${failed} of ${amount} requests failed`)) : resolve(result);
+  }));
+}
+
+async function measure(name, scenario, dir) {
+  const outFile = path.join(dir, `${name.replace(/\W+/g, '-')}-${scenario.key}.out`);
+  const { child, port } = await startServer(name, scenario, outFile);
+  try {
+    let headers = {};
+    if (scenario.seed && name !== 'node:http') {
+      const response = await fetch(`http://127.0.0.1:${port}/seed`);
+      headers = { cookie: response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
+    }
+    await send(port, scenario, WARM, headers);
+    execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
+    await send(port, scenario, N, headers);
+    execFileSync('callgrind_control', ['-d', String(child.pid)], { stdio: 'ignore' });
+    // The dump is <outFile>.<n>; the final dump at exit is not wanted.
+    const dump = readdirSync(dir).map((f) => path.join(dir, f)).find((f) => f.startsWith(`${outFile}.`));
+    const { total, compiler } = readDump(dump);
+    return { total: total / N, compiler: compiler / N, instructions: (total - compiler) / N };
+  } finally {
+    child.kill('SIGKILL');
+    await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+  }
+}
+
+async function main() {
+  if (spawnSync('valgrind', ['--version']).status !== 0) {
+    console.log('valgrind is not installed: skipped (apt-get install valgrind)');
+    return;
+  }
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'rondo-callgrind-'));
+  const rows = [];
+  try {
+    for (const scenario of SCENARIOS) {
+      let base;
+      for (const name of scenario.servers) {
+        try {
+          const result = await measure(name, scenario, dir);
+          if (name === 'node:http') base = result.instructions;
+          const ratio = base ? base / result.instructions : NaN;
+          rows.push({ scenario: scenario.name, server: name, ...result, ratio });
+          console.log(`  ${scenario.name.padEnd(36)} ${name.padEnd(20)} ${result.instructions.toFixed(0).padStart(8)} instr/req  ratio ${ratio.toFixed(2)}  (+${result.compiler.toFixed(0)} compiling)`);
+        } catch (error) {
+          console.log(`  ${scenario.name.padEnd(36)} ${name.padEnd(20)} FAILED: ${error.message}`);
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const when = new Date().toISOString().slice(0, 16).replace('T', ' ');
+  const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, node ${process.version}, valgrind ${spawnSync('valgrind', ['--version'], { encoding: 'utf8' }).stdout.trim()}`;
+  const lines = [
+    `# Instructions per request (callgrind), ${when} UTC`,
+    '',
+    `${machine}. ${WARM} warm-up requests, then ${N} counted, ${CONNECTIONS} connections. Ratio = node:http's instructions / the server's (higher is better).`,
+    '',
+    '| scenario | server | instructions/request | ratio to node:http | compiling (left out) |',
+    '|---|---|---:|---:|---:|',
+    ...rows.map((r) => `| ${r.scenario} | ${r.server} | ${r.instructions.toFixed(0)} | ${r.ratio.toFixed(2)} | ${r.compiler.toFixed(0)} |`),
+    '',
+  ];
+  const results = path.join(__dirname, 'results');
+  mkdirSync(results, { recursive: true });
+  writeFileSync(path.join(results, 'instructions.md'), lines.join('\n'));
+  writeFileSync(path.join(results, 'instructions.json'), JSON.stringify({ when, machine, warm: WARM, n: N, rows }, null, 2));
+  console.log(`\n${lines.join('\n')}`);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
