@@ -20,6 +20,56 @@ export interface CookieOptions {
   partitioned?: boolean;
 }
 
+/**
+ * One cookie's value from a Cookie header, exactly as `parseCookieHeader(header)[name]`
+ * (first value of a name wins, blanks around name and value dropped, %-decoded when
+ * valid), without building the record: the middleware read one or two cookies per
+ * request, and every name stored in a record costs V8 a string-table lookup.
+ */
+export function findCookie(header: string | undefined, name: string): string | undefined {
+  if (!header || header.length < 2) return undefined;
+  const length = header.length;
+  let index = 0;
+  do {
+    const eq = header.indexOf('=', index);
+    if (eq === -1) return undefined;
+    let end = header.indexOf(';', index);
+    if (end === -1) end = length;
+    if (eq > end) {
+      // A pair without '=': go on from the pair holding this '='.
+      index = header.lastIndexOf(';', eq - 1) + 1;
+      continue;
+    }
+    let start = index;
+    let stop = eq;
+    while (start < stop && isBlank(header.charCodeAt(start))) start++;
+    while (stop > start && isBlank(header.charCodeAt(stop - 1))) stop--;
+    if (stop - start === name.length && header.startsWith(name, start)) {
+      let from = eq + 1;
+      let to = end;
+      while (from < to && isBlank(header.charCodeAt(from))) from++;
+      while (to > from && isBlank(header.charCodeAt(to - 1))) to--;
+      return decodeValue(header.slice(from, to));
+    }
+    index = end + 1;
+  } while (index < length);
+  return undefined;
+}
+
+function isBlank(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+/** As the `cookie` package decodes: %-decoded when there is a '%' and it is valid. */
+function decodeValue(value: string): string {
+  if (value.indexOf('%') === -1) return value;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
 /** Parses a Cookie header into a null-prototype record (first value of a name wins). */
 export function parseCookieHeader(header: string | undefined): Record<string, string> {
   if (!header) return Object.create(null) as Record<string, string>;

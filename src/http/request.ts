@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { RondoError } from '../errors/rondo-error';
 import { parseJsonBody, readBodyWith, type BodyCallback, type BodySource } from './body';
 import { isJsonType, mediaType } from './content-negotiation';
-import { parseCookieHeader } from './cookies';
+import { findCookie, parseCookieHeader } from './cookies';
 import { BadRequest, DisallowedHost, UnsupportedMediaType } from './errors';
 import type { HostPolicy } from './host-validation';
 import { RequestHeaders } from './headers';
@@ -118,7 +118,7 @@ export class HttpRequest {
    * missing, tampered with, signed with another salt, or older than `maxAge` seconds.
    */
   getSignedCookie(name: string, options: { maxAge?: number; salt?: string } = {}): string | undefined {
-    const raw = this.COOKIES[name];
+    const raw = this.getCookie(name);
     if (raw === undefined || this.options.cookieSigner === undefined) return undefined;
     try {
       return this.options.cookieSigner(name, options.salt ?? '').unsignTimestamped(raw, options.maxAge);
@@ -145,6 +145,14 @@ export class HttpRequest {
       this.query = this.queryString === '' ? EMPTY : QueryDict.parse(this.queryString, this.options.maxFields);
     }
     return this.query;
+  }
+
+  /**
+   * One cookie's value (undefined when not sent): `request.COOKIES[name]` without parsing
+   * every cookie, for code that reads one or two.
+   */
+  getCookie(name: string): string | undefined {
+    return this.cookies !== undefined ? this.cookies[name] : findCookie(this.headers.get('cookie'), name);
   }
 
   /** Cookies sent by the client (null-prototype record). */

@@ -62,7 +62,7 @@ export class CsrfViewMiddleware {
 
   processRequest(request: HttpRequest): Promise<undefined> | undefined {
     if (this.settings.csrfUseSessions) return this.readSessionSecret(request).then((secret) => this.begin(request, secret));
-    return this.begin(request, valid(request.COOKIES[this.settings.csrfCookieName]));
+    return this.begin(request, valid(request.getCookie(this.settings.csrfCookieName)));
   }
 
   private begin(request: HttpRequest, secret: string | undefined): undefined {

@@ -54,7 +54,7 @@ export class MessageMiddleware {
 
   private async read(request: HttpRequest): Promise<Message[]> {
     if (this.signer === undefined) return sanitizeMessages(await this.session(request).get(SESSION_KEY));
-    const cookie = request.COOKIES[COOKIE_NAME];
+    const cookie = request.getCookie(COOKIE_NAME);
     if (cookie === undefined) return [];
     try {
       return sanitizeMessages(this.signer.loads(cookie));

@@ -57,7 +57,7 @@ export class SessionMiddleware {
   }
 
   processRequest(request: HttpRequest): undefined {
-    request.session = new Session(this.store, request.COOKIES[this.settings.sessionCookieName]);
+    request.session = new Session(this.store, request.getCookie(this.settings.sessionCookieName));
     return undefined;
   }
 

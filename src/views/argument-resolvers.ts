@@ -73,7 +73,7 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'header':
       return sync((request) => coerce(request.headers.get(name!), type, `header '${name}'`));
     case 'cookie':
-      return sync((request) => coerce(request.COOKIES[name!], type, `cookie '${name}'`));
+      return sync((request) => coerce(request.getCookie(name!), type, `cookie '${name}'`));
     case 'session':
       return sync((request) => request.session);
     case 'user':

@@ -76,6 +76,22 @@ describe('HttpRequest', () => {
       expect(r.COOKIES.theme).to.equal('dark blue');
     });
 
+    it('reads one cookie with getCookie() exactly as COOKIES has it, for odd headers too', async () => {
+      const headers = [
+        'a=1; theme=dark%20blue', ' a = 1 ;b=2', 'a=1; a=2', 'junk; a=3', 'a', '=x; a=4', 'a=%E0%A4%A; b=%41',
+        'ab=1; a=5', 'a=\t6\t; b', 'b=1;;  a=7', '__proto__=8; constructor=9', 'a="quoted"', 'x=1; a=',
+      ];
+      for (const cookie of headers) {
+        const fresh = await request('/', { headers: { cookie } });
+        const parsed = await request('/', { headers: { cookie } });
+        for (const name of ['a', 'b', 'theme', 'ab', '__proto__', 'constructor', 'missing', 'x']) {
+          expect(fresh.getCookie(name), `${name} in ${JSON.stringify(cookie)}`).to.equal(parsed.COOKIES[name]);
+        }
+      }
+      expect((await request('/', { headers: { cookie: 'a=1; theme=dark%20blue' } })).getCookie('theme')).to.equal('dark blue');
+      expect((await request('/')).getCookie('a')).to.equal(undefined);
+    });
+
     it('reports scheme, host, port and remote address', async () => {
       const r = await request('/');
       expect(r.scheme).to.equal('http');
