@@ -8,6 +8,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 const CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const SECRET_LENGTH = 32;
 export const TOKEN_LENGTH = 64;
+// A regex, not a charCodeAt loop: cookie values are sliced strings, which a regex reads faster.
+const VALID = /^[a-zA-Z0-9]+$/;
 
 const INDEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < CHARS.length; i++) INDEX[CHARS.charCodeAt(i)] = i;
@@ -59,10 +61,7 @@ export function unmaskToken(token: string): string {
 /** Why a token is malformed, or undefined when it is a well-formed secret or masked token. */
 export function tokenProblem(token: string): string | undefined {
   if (token.length !== SECRET_LENGTH && token.length !== TOKEN_LENGTH) return 'has incorrect length';
-  for (let i = 0; i < token.length; i++) {
-    const code = token.charCodeAt(i);
-    if (code > 127 || INDEX[code] === -1) return 'has invalid characters';
-  }
+  if (!VALID.test(token)) return 'has invalid characters';
   return undefined;
 }
 

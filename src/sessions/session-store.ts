@@ -21,6 +21,11 @@ export interface SessionStore {
    * session (and after `cycleKey`). Returns the key to put in the cookie.
    */
   save(key: string | undefined, data: SessionData, ttlSeconds: number): Promise<string>;
+  /**
+   * Optional: the data under `key` when it is at hand without I/O (a cache hit), else
+   * undefined, in which case the session calls `load`. Same rules as `load`'s result.
+   */
+  loadCached?(key: string): SessionData | undefined;
   /** Forgets the session under `key` (no-op for unknown keys). */
   destroy(key: string): Promise<void>;
   /** Releases connections (called by `app.close()`). */

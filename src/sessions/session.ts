@@ -17,6 +17,7 @@ export class Session {
   /** The loaded data; until `owned`, it is the store's object (maybe frozen, shared): copied before a write. */
   private data: SessionData | undefined;
   private owned = false;
+  private cacheTried = false;
   private loading: Promise<SessionData> | undefined;
   /** The store key from the cookie; undefined for a new session. */
   key: string | undefined;
@@ -32,10 +33,11 @@ export class Session {
   }
 
   get<T = unknown>(name: string, fallback?: T): Promise<T | undefined> {
-    // The hot accessor: no async frame, and no then() once the data is loaded.
-    if (this.data !== undefined) {
+    // The hot accessor: no async frame, and no then() once the data is at hand (loaded,
+    // or in the store's cache).
+    if (this.data !== undefined || this.loadCached()) {
       this.accessed = true;
-      return Promise.resolve(pick(this.data, name, fallback));
+      return Promise.resolve(pick(this.data!, name, fallback));
     }
     return this.load().then((data) => pick(data, name, fallback));
   }
@@ -93,9 +95,19 @@ export class Session {
     this.key = undefined;
   }
 
+  /** Takes the data from the store's cache when it is there (no I/O); true when loaded. */
+  private loadCached(): boolean {
+    if (this.cacheTried || this.key === undefined || this.store.loadCached === undefined) return false;
+    this.cacheTried = true;
+    const cached = this.store.loadCached(this.key);
+    if (cached === undefined) return false;
+    this.adopt(cached);
+    return true;
+  }
+
   private load(): Promise<SessionData> {
     this.accessed = true;
-    if (this.data !== undefined) return Promise.resolve(this.data);
+    if (this.data !== undefined || this.loadCached()) return Promise.resolve(this.data!);
     if (this.loading === undefined) {
       // One then() rather than an async frame: the first read costs one store call.
       this.loading = this.key === undefined ? Promise.resolve(this.adopt(undefined)) : Promise.resolve(this.store.load(this.key)).then((stored) => this.adopt(stored));

@@ -36,4 +36,17 @@ describe('RequestSession', () => {
     expect(await session.get('__proto__')).to.deep.equal({ admin: true });
     expect(await session.keys()).to.have.members(['n', '__proto__']);
   });
+
+  it('takes data from the store\'s cache without calling load(), and falls back to load() on a miss', async () => {
+    const calls: string[] = [];
+    const store: SessionStore = {
+      loadCached: (key) => (calls.push(`cached ${key}`), key === 'hit' ? Object.freeze({ n: 1 }) : undefined),
+      load: async (key) => (calls.push(`load ${key}`), { n: 2 }),
+      save: async () => 'key',
+      destroy: async () => undefined,
+    };
+    expect(await new RequestSession(store, 'hit').get('n')).to.equal(1);
+    expect(await new RequestSession(store, 'miss').get('n')).to.equal(2);
+    expect(calls).to.deep.equal(['cached hit', 'cached miss', 'load miss']);
+  });
 });
