@@ -47,6 +47,9 @@ export interface ParsedForm {
   FILES?: FileDict;
 }
 
+/** Methods as node:http gives them (already upper-case): no toUpperCase per request. */
+const STANDARD_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
 const EMPTY = new QueryDict();
 const NO_FILES = new FileDict();
 
@@ -98,7 +101,7 @@ export class HttpRequest {
   constructor(init: RequestInit, options: RequestOptions) {
     this.init = init;
     this.options = options;
-    this.method = init.method.toUpperCase();
+    this.method = STANDARD_METHODS.has(init.method) ? init.method : init.method.toUpperCase();
     this.headers = new RequestHeaders(init.headers);
     this.remoteAddress = init.remoteAddress ?? '';
     this.httpVersion = init.httpVersion ?? '1.1';
