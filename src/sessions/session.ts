@@ -99,7 +99,12 @@ export class Session {
   private loadCached(): boolean {
     if (this.cacheTried || this.key === undefined || this.store.loadCached === undefined) return false;
     this.cacheTried = true;
-    const cached = this.store.loadCached(this.key);
+    let cached: SessionData | undefined;
+    try {
+      cached = this.store.loadCached(this.key);
+    } catch {
+      return false; // a failing cache is a miss: load() reports what is wrong
+    }
     if (cached === undefined) return false;
     this.adopt(cached);
     return true;

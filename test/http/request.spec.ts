@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { BadRequest, HttpRequest, RequestDataTooBig, RondoError, TooManyFieldsSent, UnsupportedMediaType } from 'rondo';
+import { Readable } from 'node:stream';
 import { makeApp } from '../fixtures/apps';
 
 async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}, settings = {}): Promise<HttpRequest> {
@@ -106,6 +107,20 @@ describe('HttpRequest', () => {
       const r = await request('/', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"a":[1,2]}' });
       expect(await r.json()).to.deep.equal({ a: [1, 2] });
       expect(await r.json()).to.deep.equal({ a: [1, 2] });
+    });
+
+    it('gives a streamed body to every reader while it is still arriving (body() and json() together)', async () => {
+      const app = await makeApp({ settings: {} });
+      const text = '{"a":[1,2]}';
+      const r = app.createRequest({
+        method: 'POST', url: '/', remoteAddress: '10.0.0.7',
+        headers: { host: 'example.com:8000', 'content-type': 'application/json', 'content-length': String(text.length) },
+        body: Readable.from([Buffer.from(text.slice(0, 4)), Buffer.from(text.slice(4))]),
+      });
+      const [raw, value, again] = await Promise.all([r.body(), r.json(), r.body()]);
+      expect(raw.toString()).to.equal(text);
+      expect(again).to.equal(raw);
+      expect(value).to.deep.equal({ a: [1, 2] });
     });
 
     it('rejects invalid JSON with BadRequest', async () => {
