@@ -17,10 +17,11 @@
  *   node bench/instructions.js [--only json,params,echo,full] [--n 5000] [--warm 15000]
  */
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
-const { readFileSync, writeFileSync, mkdirSync, readdirSync, unlinkSync, mkdtempSync, rmSync } = require('node:fs');
+const { readFileSync, writeFileSync, mkdirSync, readdirSync, mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
+const { waitForListening, stop, seedCookie, checkAnswer } = require('./lib');
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -94,19 +95,7 @@ function startServer(name, scenario, outFile) {
   });
   let errors = '';
   child.stderr.on('data', (chunk) => { errors = (errors + chunk).slice(-4000); });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not listen within 120 s under valgrind`)), 120_000);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /LISTENING (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]) });
-      }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code} under valgrind: ${errors}`)); });
-  });
+  return waitForListening(child, `${name} (under valgrind)`, 120_000, () => `: ${errors}`).then((port) => ({ child, port }));
 }
 
 function send(port, scenario, amount, headers) {
@@ -124,17 +113,11 @@ async function measure(name, scenario, dir) {
   const outFile = path.join(dir, `${name.replace(/\W+/g, '-')}-${scenario.key}.out`);
   const { child, port } = await startServer(name, scenario, outFile);
   try {
-    let headers = {};
-    if (scenario.seed && name !== 'node:http') {
-      const response = await fetch(`http://127.0.0.1:${port}/seed`);
-      headers = { cookie: response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') };
-    }
+    const headers = scenario.seed && name !== 'node:http' ? { cookie: await seedCookie(port) } : {};
     // One request from another client (fetch) first, as run.js checks the answer: V8's
     // feedback then settles early; with only autocannon's identical requests it was seen
     // re-optimising for 15,000+ requests under valgrind (~45k instructions per request).
-    const check = await fetch(`http://127.0.0.1:${port}${scenario.path}`, { method: scenario.method ?? 'GET', body: scenario.body, headers: { 'content-type': 'application/json', ...headers } });
-    await check.arrayBuffer();
-    if (!check.ok) throw new Error(`answered ${scenario.method ?? 'GET'} ${scenario.path} with ${check.status}`);
+    await checkAnswer(port, scenario, name, headers);
     await send(port, scenario, WARM, headers);
     execFileSync('callgrind_control', ['-z', String(child.pid)], { stdio: 'ignore' });
     await send(port, scenario, N, headers);
@@ -144,8 +127,7 @@ async function measure(name, scenario, dir) {
     const { total, compiler } = readDump(dump);
     return { total: total / N, compiler: compiler / N, instructions: (total - compiler) / N };
   } finally {
-    child.kill('SIGKILL');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve)));
+    await stop(child);
   }
 }
 

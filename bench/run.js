@@ -17,6 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
 const { renderSvg } = require('./chart');
+const { waitForListening, stop, seedCookie, checkAnswer } = require('./lib');
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -81,38 +82,7 @@ function startServer(name, env = {}) {
   const argv = HAS_TASKSET ? ['-c', '0', process.execPath, script] : [script];
   const started = process.hrtime.bigint();
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...server.env, ...env } });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not print LISTENING within 20 s`)), 20_000);
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      const match = /LISTENING (\d+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(match[1]), started });
-      }
-    });
-    child.on('exit', (code) => { clearTimeout(timer); reject(new Error(`${name} exited with ${code} before listening`)); });
-  });
-}
-
-function stop(child) {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', resolve);
-    child.kill('SIGKILL');
-  });
-}
-
-async function seedCookie(port) {
-  const response = await fetch(`http://127.0.0.1:${port}/seed`);
-  return response.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-}
-
-async function check(port, scenario, name, headers) {
-  const response = await fetch(`http://127.0.0.1:${port}${scenario.path}`, { method: scenario.method ?? 'GET', body: scenario.body, headers: { 'content-type': 'application/json', ...headers } });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`${name} answered ${scenario.method ?? 'GET'} ${scenario.path} with ${response.status}`);
+  return waitForListening(child, name, 20_000).then((port) => ({ child, port, started }));
 }
 
 function load(port, scenario, duration, headers, amount) {
@@ -125,7 +95,7 @@ function load(port, scenario, duration, headers, amount) {
 
 async function measure(name, scenario, port, pid) {
   const headers = scenario.seed && name !== 'node:http' ? { cookie: await seedCookie(port) } : {};
-  await check(port, scenario, name, headers);
+  await checkAnswer(port, scenario, name, headers);
   await load(port, scenario, WARMUP, headers);
   const before = cpuSeconds(pid);
   const result = await load(port, scenario, DURATION, headers);
