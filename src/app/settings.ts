@@ -264,7 +264,25 @@ export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEn
     if (text !== undefined && isScalar) settings[key] = fromEnv(key, text, fallback);
   }
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) checkType(key, settings[key], fallback);
+  for (const [key, header] of Object.entries(HEADER_SETTINGS)) checkHeaderValue(key, header, settings[key]);
   return settings as unknown as Settings;
+}
+
+/** Settings sent as response headers, by the header they become. */
+const HEADER_SETTINGS: Record<string, string> = {
+  secureReferrerPolicy: 'Referrer-Policy',
+  secureCrossOriginOpenerPolicy: 'Cross-Origin-Opener-Policy',
+  contentSecurityPolicy: 'Content-Security-Policy',
+  xFrameOptions: 'X-Frame-Options',
+};
+
+function checkHeaderValue(key: string, header: string, value: unknown): void {
+  if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
+    throw new ImproperlyConfigured(
+      'SETTINGS_HEADER_VALUE',
+      `Setting '${key}' holds a CR, LF or NUL character; it is sent as the ${header} header, where it would split the response. Remove it (write the value on one line)`,
+    );
+  }
 }
 
 function checkType(key: string, value: unknown, fallback: unknown): void {

@@ -20,21 +20,12 @@ export type BodyCallback = (error: Error | undefined, body: Buffer | undefined) 
 
 /**
  * Reads the whole body into one Buffer, failing with 413 as soon as it passes `limit`
- * (before reading anything when Content-Length already says so).
+ * (before reading anything when Content-Length already says so). Callback style: node's
+ * stream (the hot case) costs no promise of its own, so the request resolves one promise
+ * once the body is parsed. `done` is called once, and may be called synchronously
+ * (in-process bodies).
  */
-export function readBody(source: BodySource, limit: number, declaredLength: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => readBodyWith(source, limit, declaredLength, (error, body) => {
-    if (error !== undefined) reject(error);
-    else resolve(body!);
-  }));
-}
-
-/**
- * readBody with a callback: node's stream (the hot case) costs no promise of its own, so
- * the request can resolve one promise once the body is parsed. `done` may be called
- * synchronously (in-process bodies).
- */
-export function readBodyWith(source: BodySource, limit: number, declaredLength: number, done: BodyCallback): void {
+export function readBody(source: BodySource, limit: number, declaredLength: number, done: BodyCallback): void {
   if (declaredLength > limit) return done(tooBig(limit), undefined);
   if (source === undefined) return done(undefined, Buffer.alloc(0));
   if (typeof source === 'string' || Buffer.isBuffer(source)) {

@@ -5,7 +5,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { RondoError } from '../errors/rondo-error';
-import { parseJsonBody, readBodyWith, type BodyCallback, type BodySource } from './body';
+import { parseJsonBody, readBody, type BodyCallback, type BodySource } from './body';
 import { isJsonType, mediaType } from './content-negotiation';
 import { findCookie, parseCookieHeader } from './cookies';
 import { BadRequest, DisallowedHost, UnsupportedMediaType } from './errors';
@@ -317,7 +317,7 @@ export class HttpRequest {
     }
     this.bodyWaiters = [done];
     const declared = Number(this.init.headers['content-length'] ?? 0) || 0;
-    readBodyWith(this.init.body, this.options.maxBodySize, declared, (error, body) => {
+    readBody(this.init.body, this.options.maxBodySize, declared, (error, body) => {
       this.bodyResult = error ?? body;
       const waiters = this.bodyWaiters!;
       this.bodyWaiters = undefined;

@@ -28,7 +28,8 @@ function randomByte(): number {
 }
 
 // Tokens are built byte by byte here and turned into a string once (not by 64 concatenations).
-const scratch = Buffer.allocUnsafe(TOKEN_LENGTH);
+// Its own memory (not a slice of Buffer's shared pool): it holds secrets between uses.
+const scratch = Buffer.alloc(TOKEN_LENGTH);
 
 /** Fills `length` bytes from `from` with characters drawn uniformly from CHARS (bytes >= 248 are rejected: 248 = 4 * 62). */
 function fillRandom(from: number, length: number): void {

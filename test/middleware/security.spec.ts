@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Get, HttpResponse, Route, XFrameOptionsExempt } from 'rondo';
+import { Get, HttpResponse, ImproperlyConfigured, Route, XFrameOptionsExempt } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 
@@ -54,7 +54,7 @@ describe('SecurityMiddleware and XFrameOptionsMiddleware', () => {
 
   it('refuses at start-up a header setting that would split the response (CR/LF), naming the header', async () => {
     const error = await makeFullApp({ controllers: [PageController], settings: { contentSecurityPolicy: "default-src 'self'\r\nSet-Cookie: x=1" } }).catch((e: unknown) => e);
-    expect(error).to.be.instanceOf(Error);
-    expect((error as Error).message).to.include('Content-Security-Policy').and.to.include('CR, LF or NUL');
+    expect(error).to.be.instanceOf(ImproperlyConfigured);
+    expect((error as Error).message).to.include("'contentSecurityPolicy'").and.to.include('Content-Security-Policy').and.to.include('CR, LF or NUL');
   });
 });
