@@ -7,7 +7,8 @@ import 'reflect-metadata';
 
 export { createApp, type CreateAppOptions } from './app/create-app';
 export { App, type RouteInfo } from './app/app';
-export { DEFAULT_SETTINGS, type Settings, type SettingsInput } from './app/settings';
+export { DEFAULT_SETTINGS } from './app/default-settings';
+export type { Settings, SettingsInput } from './app/settings';
 
 export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractError } from './errors/rondo-error';
 export {
@@ -63,7 +64,7 @@ export { Param, Query, Body, Req, Header, Cookie, Session, User } from './views/
 export { ViewOption } from './views/view-options';
 export { redirect } from './views/shortcuts';
 
-export { consoleLogger, silentLogger, type Logger } from './kernel/logger';
+export { consoleLogger, silentLogger, type Logger } from './observability/logger';
 
 // Templates.
 export { render, TemplateResponse } from './templates/template-response';

@@ -3,11 +3,13 @@
  * rejects here with ImproperlyConfigured, before a request is served.
  */
 import type { Provider } from '../di/providers';
-import { consoleLogger, type Logger } from '../kernel/logger';
+import type { ExceptionHandler } from '../kernel/exception-response';
+import { consoleLogger, type Logger } from '../observability/logger';
 import type { Class, Token } from '../metadata/keys';
 import { App } from './app';
 import { discover } from './discovery';
-import { resolveSettings, type SettingsInput } from './settings';
+import { resolveSettings } from './default-settings';
+import type { SettingsInput } from './settings';
 
 export interface CreateAppOptions {
   /** Overrides of the defaults (see the README's settings table). */
@@ -23,6 +25,8 @@ export interface CreateAppOptions {
   providers?: Provider[];
   /** Bindings replaced by values (tests). */
   overrides?: Iterable<readonly [Token, unknown]>;
+  /** The app's own error responses: a class with `handle(request, error)`, built by the container. */
+  exceptionHandler?: Class<ExceptionHandler>;
   /** Default: a console logger on stderr. */
   logger?: Logger;
   /** Environment for settings overrides. Default: process.env. */
@@ -47,6 +51,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       middleware: unique([...settings.middleware, ...(options.middleware ?? []), ...found.middleware]),
       providers: [...found.injectables, ...(options.providers ?? [])],
       overrides: new Map(options.overrides ?? []),
+      exceptionHandler: options.exceptionHandler,
     },
     options.logger ?? consoleLogger({ verbose: settings.debug }),
   );

@@ -7,6 +7,7 @@ import type { AppContainer } from '../di/container-builder';
 import { compileView, type CompiledView } from '../kernel/view-compiler';
 import { CONTROLLER_KEY, ROUTES_KEY, type Class, type ControllerMeta, type RouteMeta } from '../metadata/keys';
 import { RouteTable } from '../routing/route-table';
+import { viewOptions } from '../views/view-options';
 
 /** `/posts` + `/` → `/posts/`; `/posts/` + `/x` → `/posts/x`; `` + `` → `/`. */
 export function joinPath(prefix: string, path: string): string {
@@ -30,9 +31,16 @@ export function buildRouteTable(controllers: readonly Class[], container: AppCon
     for (const route of routes) {
       const path = joinPath(meta?.prefix ?? '', route.path);
       const name = route.name === undefined ? undefined : meta?.namespace ? `${meta.namespace}:${route.name}` : route.name;
-      const handler = compileView({ controller, methodName: route.methodName, name, route: path }, container);
+      const handler = compileView({ controller, methodName: route.methodName, name, route: path, methods: route.methods }, container);
       table.add({ path, methods: route.methods, name, handler, source: handler.info.source });
     }
   }
   return table;
+}
+
+/** Prefixes of controllers marked `@JsonErrors()`: errors under them are problem+json. */
+export function jsonErrorPrefixes(controllers: readonly Class[]): string[] {
+  return controllers
+    .filter((controller) => viewOptions(controller, '').jsonErrors === true)
+    .map((controller) => joinPath((Reflect.getMetadata(CONTROLLER_KEY, controller) as ControllerMeta | undefined)?.prefix ?? '', ''));
 }

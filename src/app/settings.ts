@@ -1,12 +1,10 @@
 /**
- * Settings: one typed object with documented defaults, overridable from the environment
- * (`RONDO_<SETTING_NAME>`, e.g. RONDO_DEBUG=true, RONDO_ALLOWED_HOSTS=a.com,b.com;
- * plus DATABASE_URL and REDIS_URL). Precedence: defaults < code < environment.
+ * The Settings type: one typed object, every key documented with its default. Types only
+ * (the defaults and the environment overlay are in default-settings.ts), so every layer
+ * can read settings without importing the framework back.
  */
-import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { Class } from '../metadata/keys';
-import { DEFAULT_MIDDLEWARE } from '../middleware/defaults';
-import { DEFAULT_TEMPLATE_SETTINGS, type TemplateSettings } from '../templates/templates';
+import type { TemplateSettings } from '../templates/template-settings';
 
 export interface Settings {
   /** Technical error pages and template reloading. Never on in production. Default false. */
@@ -136,6 +134,12 @@ export interface Settings {
   validationForbidUnknown: boolean;
   /** DTO validation: deepest JSON nesting accepted (400 beyond). Default 32. */
   validationMaxDepth: number;
+  /**
+   * API mode: every error is problem+json whatever the Accept header (routing 404/405
+   * included). Per controller: `@JsonErrors()`. Default false (JSON for clients that
+   * prefer it or sent JSON, HTML pages for the rest).
+   */
+  jsonErrors: boolean;
 
   // Templates (src/templates/). Given keys are merged over the defaults.
   /** `{ dirs: [], contextProcessors: [request, user, csrf, messages, url, static, debug], cache: null }`. */
@@ -144,158 +148,3 @@ export interface Settings {
 
 /** What an app passes: any subset of the settings; grouped ones (templates) partially too. */
 export type SettingsInput = Partial<Omit<Settings, 'templates'>> & { templates?: Partial<TemplateSettings> };
-
-export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
-  debug: false,
-  secretKey: '',
-  secretKeyFallbacks: [],
-  allowedHosts: [],
-  secureProxySslHeader: [],
-  useXForwardedHost: false,
-  trustedProxies: [],
-  middleware: DEFAULT_MIDDLEWARE,
-  dataUploadMaxMemorySize: 2.5 * 1024 * 1024,
-  dataUploadMaxNumberFields: 1000,
-  fileUploadMaxMemorySize: 2.5 * 1024 * 1024,
-  fileUploadMaxSize: 20 * 1024 * 1024,
-  dataUploadMaxNumberFiles: 100,
-  fileUploadTempDir: '',
-  databaseUrl: 'postgres://127.0.0.1:5432/test',
-  redisUrl: 'redis://127.0.0.1:6379',
-  headersTimeout: 20_000,
-  requestTimeout: 60_000,
-  keepAliveTimeout: 5_000,
-  maxHeaderSize: 16 * 1024,
-  maxRequestsPerSocket: 0,
-  shutdownTimeout: 10_000,
-  staticUrl: '/static/',
-  staticDirs: [],
-  serveStatic: null,
-  secureContentTypeNosniff: true,
-  secureReferrerPolicy: 'same-origin',
-  secureCrossOriginOpenerPolicy: 'same-origin',
-  secureHstsSeconds: 0,
-  secureHstsIncludeSubdomains: false,
-  secureHstsPreload: false,
-  secureSslRedirect: false,
-  secureRedirectExempt: [],
-  secureSslHost: '',
-  contentSecurityPolicy: '',
-  sessionEngine: 'cookie',
-  sessionStore: null,
-  sessionCookieName: 'sessionid',
-  sessionCookieAge: 1_209_600,
-  sessionCookieSecure: false,
-  sessionCookieHttponly: true,
-  sessionCookieSamesite: 'Lax',
-  sessionCookieDomain: '',
-  sessionCookiePath: '/',
-  sessionExpireAtBrowserClose: false,
-  sessionSaveEveryRequest: false,
-  csrfCookieName: 'csrftoken',
-  csrfCookieAge: 31_449_600,
-  csrfCookieSecure: false,
-  csrfCookieHttponly: false,
-  csrfCookieSamesite: 'Lax',
-  csrfCookieDomain: '',
-  csrfCookiePath: '/',
-  csrfHeaderName: 'X-CSRFToken',
-  csrfTrustedOrigins: [],
-  csrfUseSessions: false,
-  loginUrl: '/accounts/login/',
-  messageStorage: 'session',
-  appendSlash: true,
-  disallowedUserAgents: [],
-  xFrameOptions: 'DENY',
-  corsAllowedOrigins: [],
-  corsAllowedOriginRegexes: [],
-  corsAllowMethods: ['DELETE', 'GET', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
-  corsAllowHeaders: ['accept', 'authorization', 'content-type', 'user-agent', 'x-csrftoken', 'x-requested-with'],
-  corsExposeHeaders: [],
-  corsAllowCredentials: false,
-  corsPreflightMaxAge: 86_400,
-  validationForbidUnknown: false,
-  validationMaxDepth: 32,
-  templates: DEFAULT_TEMPLATE_SETTINGS,
-});
-
-/** Environment names that are not `RONDO_` + the setting name. */
-const ENV_ALIASES: Partial<Record<keyof Settings, string>> = { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL' };
-
-export function envName(key: string): string {
-  return ENV_ALIASES[key as keyof Settings] ?? `RONDO_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-}
-
-function fromEnv(key: string, text: string, fallback: unknown): unknown {
-  const where = `environment variable ${envName(key)}=${JSON.stringify(text)}`;
-  if (typeof fallback === 'boolean') {
-    if (/^(1|true|yes|on)$/i.test(text)) return true;
-    if (/^(0|false|no|off|)$/i.test(text)) return false;
-    throw new ImproperlyConfigured('SETTINGS_ENV_INVALID', `${where} is not a boolean; use true or false`);
-  }
-  if (typeof fallback === 'number') {
-    const value = Number(text);
-    if (text.trim() === '' || Number.isNaN(value)) throw new ImproperlyConfigured('SETTINGS_ENV_INVALID', `${where} is not a number`);
-    return value;
-  }
-  if (Array.isArray(fallback)) return text.split(',').map((s) => s.trim()).filter(Boolean);
-  return text;
-}
-
-/**
- * Defaults, overlaid with the app's settings, overlaid with the environment. Unknown keys
- * and values of the wrong type fail here, at start-up.
- */
-export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEnv = process.env): Settings {
-  const settings: Record<string, unknown> = { ...DEFAULT_SETTINGS };
-  for (const [key, value] of Object.entries(given)) {
-    if (!(key in DEFAULT_SETTINGS)) {
-      const near = Object.keys(DEFAULT_SETTINGS).filter((k) => k.toLowerCase() === key.toLowerCase());
-      throw new ImproperlyConfigured('SETTINGS_UNKNOWN', `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See the README's settings table`);
-    }
-    if (value === undefined) continue;
-    const fallback = (DEFAULT_SETTINGS as Record<string, unknown>)[key];
-    // Grouped settings (templates) merge over their defaults, so `{ dirs }` alone is enough.
-    settings[key] = isPlainObject(fallback) && isPlainObject(value) ? { ...fallback, ...value } : value;
-  }
-  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
-    const text = env[envName(key)];
-    const isScalar = ['boolean', 'number', 'string'].includes(typeof fallback) || (Array.isArray(fallback) && fallback.every((v) => typeof v === 'string') && key !== 'middleware');
-    if (text !== undefined && isScalar) settings[key] = fromEnv(key, text, fallback);
-  }
-  for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) checkType(key, settings[key], fallback);
-  for (const [key, header] of Object.entries(HEADER_SETTINGS)) checkHeaderValue(key, header, settings[key]);
-  return settings as unknown as Settings;
-}
-
-/** Settings sent as response headers, by the header they become. */
-const HEADER_SETTINGS: Record<string, string> = {
-  secureReferrerPolicy: 'Referrer-Policy',
-  secureCrossOriginOpenerPolicy: 'Cross-Origin-Opener-Policy',
-  contentSecurityPolicy: 'Content-Security-Policy',
-  xFrameOptions: 'X-Frame-Options',
-};
-
-function checkHeaderValue(key: string, header: string, value: unknown): void {
-  if (typeof value === 'string' && /[\r\n\0]/.test(value)) {
-    throw new ImproperlyConfigured(
-      'SETTINGS_HEADER_VALUE',
-      `Setting '${key}' holds a CR, LF or NUL character; it is sent as the ${header} header, where it would split the response. Remove it (write the value on one line)`,
-    );
-  }
-}
-
-function checkType(key: string, value: unknown, fallback: unknown): void {
-  const expected = Array.isArray(fallback) ? 'array' : fallback === null ? 'null' : typeof fallback;
-  const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
-  if (expected !== 'null' && value !== null && expected !== actual) {
-    throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a ${expected}; got ${actual} (${JSON.stringify(value)})`);
-  }
-  if (typeof value === 'number' && (Number.isNaN(value) || value < 0)) {
-    throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a number >= 0; got ${value}`);
-  }
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
-}

@@ -14,6 +14,8 @@ import { RequestHeaders } from './headers';
 import { QueryDict } from './query-dict';
 import { BadSignature, type Signer } from './signing';
 import { FileDict } from './uploaded-file';
+import type { MessageBag } from '../messages/message-bag';
+import type { Session } from '../sessions/session';
 
 /** What an adapter (node:http, TestClient) hands the framework for one request. */
 export interface RequestInit {
@@ -29,6 +31,18 @@ export interface RequestInit {
   httpVersion?: string;
 }
 
+/**
+ * A key to one of the app's services that requests carry (the app's templates, its
+ * validation options, its URL resolver): a symbol typed by its service, defined by the
+ * layer that owns the service, so no layer reaches another through casts.
+ */
+export type ServiceKey<T> = symbol & { readonly __service?: T };
+
+/** Makes a ServiceKey (`Symbol.for(description)`, so it doubles as a DI token). */
+export function serviceKey<T>(description: string): ServiceKey<T> {
+  return Symbol.for(description) as ServiceKey<T>;
+}
+
 /** Per-app limits and hooks every request of that app shares (built once at start-up). */
 export interface RequestOptions {
   maxBodySize: number;
@@ -39,6 +53,8 @@ export interface RequestOptions {
   cookieSigner?: (name: string, salt: string) => Signer;
   /** Body parsers beyond JSON and urlencoded forms (multipart), keyed by media type. */
   bodyParsers?: ReadonlyMap<string, (request: HttpRequest) => Promise<void>>;
+  /** The app's services, by ServiceKey (see `request.service`). */
+  services?: ReadonlyMap<symbol, unknown>;
 }
 
 /** The parsed form of a urlencoded or multipart body. */
@@ -63,22 +79,20 @@ export class HttpRequest {
   readonly headers: RequestHeaders;
   readonly remoteAddress: string;
   readonly httpVersion: string;
-  /** Set by the app before the middleware chain runs. */
-  app: unknown;
   /** The matched route: its name, pattern and converted params. Set by the resolver. */
   resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown>; options: Readonly<Record<string, unknown>> } | undefined;
-  /** Set by SessionMiddleware. */
-  session: any;
+  /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */
+  session!: Session;
   /** The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or @PermissionRequired have it). */
   user: any;
   /** Set by AuthenticationMiddleware: loads the user from the session (once). */
   userLoader: ((request: HttpRequest) => Promise<unknown>) | undefined;
-  /** Set by MessageMiddleware: `request.messages.add(level, text)`. */
-  messages: any;
+  /** Set by MessageMiddleware: `request.messages.add(level, text)` (undefined without it). */
+  messages!: MessageBag;
   /** Set by CsrfViewMiddleware: returns the masked CSRF token for a form. */
   csrfToken: (() => string) | undefined;
-  /** Used by the middleware chain: which layers called next() (a bit each). */
-  chainCalls = 0;
+  /** How deep the middleware chain went for this request (its next()-twice guard). */
+  chainDepth = 0;
   /** Free space for middleware and views to share per-request data. */
   readonly state: Record<string, unknown> = {};
 
@@ -108,6 +122,11 @@ export class HttpRequest {
     const { path, query } = splitTarget(init.url);
     this.rawPath = path;
     this.queryString = query;
+  }
+
+  /** The app's service under `key` (undefined for a request built outside an app). */
+  service<T>(key: ServiceKey<T>): T | undefined {
+    return this.options.services?.get(key) as T | undefined;
   }
 
   /** The user of this request, loaded from the session once (Django's `request.auser()`). */

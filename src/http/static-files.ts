@@ -1,9 +1,9 @@
 /**
- * Static files for development (Django's runserver static handler): URLs under
- * `staticUrl` are answered from `staticDirs` (first match wins) before the middleware,
- * with Content-Type, ETag/Last-Modified and 304s (fresh), single byte ranges
- * (range-parser) and streaming (each file opened only when writing starts, see
- * FileStream). A path that could leave its folder (`..`, encoded or not,
+ * Static files for development: URLs under `staticUrl` are answered from `staticDirs`
+ * (first match wins) by a GET route the app adds after its own (Django's `static()` URL
+ * pattern), so the middleware applies. Content-Type, ETag/Last-Modified and 304s (fresh),
+ * single byte ranges (range-parser) and streaming (each file opened only when writing
+ * starts, see FileStream). A path that could leave its folder (`..`, encoded or not,
  * backslashes, NUL bytes, symlinks pointing out) is a 404. In production, let a CDN or
  * reverse proxy serve these files, or turn `serveStatic` on knowingly.
  */
@@ -12,7 +12,8 @@ import { resolve, sep } from 'node:path';
 import etag from 'etag';
 import fresh from 'fresh';
 import rangeParser from 'range-parser';
-import { HttpResponse, HttpResponseNotAllowed } from './response';
+import { Http404 } from './errors';
+import { HttpResponse } from './response';
 import { contentTypeFor } from './file-response';
 import { FileStream } from './file-stream';
 import type { HttpRequest } from './request';
@@ -33,17 +34,10 @@ export class StaticFiles {
     });
   }
 
-  /** The response for a request under the prefix (never throws). */
+  /** The response for a GET or HEAD under the prefix; Http404 when no file fits. */
   serve(request: HttpRequest): HttpResponse {
-    if (request.method !== 'GET' && request.method !== 'HEAD') return new HttpResponseNotAllowed(['GET', 'HEAD']);
-    let path: string;
-    try {
-      path = request.path;
-    } catch {
-      return notFound();
-    }
-    const relative = path.slice(this.prefix.length);
-    if (!relative || relative.includes('\\') || relative.includes('\0') || relative.split('/').some((s) => s === '..' || s === '.')) return notFound();
+    const relative = request.path.slice(this.prefix.length);
+    if (!relative || relative.includes('\\') || relative.includes('\0') || relative.split('/').some((s) => s === '..' || s === '.')) throw notFound(relative);
     for (const root of this.roots) {
       const file = resolve(root.dir, relative);
       if (!file.startsWith(root.dir + sep)) continue;
@@ -58,7 +52,7 @@ export class StaticFiles {
       if (!stat.isFile() || !real.startsWith(root.real + sep)) continue;
       return this.fileResponse(request, real, stat);
     }
-    return notFound();
+    throw notFound(relative);
   }
 
   private fileResponse(request: HttpRequest, file: string, stat: Stats): HttpResponse {
@@ -94,6 +88,6 @@ export class StaticFiles {
   }
 }
 
-function notFound(): HttpResponse {
-  return new HttpResponse('<h1>Not Found</h1><p>The requested resource was not found on this server.</p>', { status: 404 });
+function notFound(relative: string): Http404 {
+  return new Http404(`No static file matches '${relative.slice(0, 200)}'`);
 }

@@ -1,16 +1,20 @@
 /**
- * Composes the middleware chain once at start-up (koa-compose's idea, Django's layering):
- * each layer is wrapped so an exception becomes a response at that layer, `next()` called
- * twice is an error with a hint, and a layer that returns no response is named.
+ * The middleware chain, composed once at start-up: Django's layering with koa-compose's
+ * guards. Every middleware style is first adapted to one shape, Django's middleware
+ * factory: given the handler inside it, a layer returns the handler that wraps it.
+ * `handle(request, next)` classes and `processRequest`/`processResponse` classes (Django's
+ * MiddlewareMixin) are adapted here, at load time; `composeChain` then nests the layers,
+ * each guarded so an exception becomes a response at that layer.
  */
 import { MiddlewareContractError } from '../errors/rondo-error';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
-import type { MiddlewareHandler, Next } from '../middleware/middleware-decorator';
+import type { MiddlewareHandler, Next } from '../middleware/middleware-contract';
 
 export type MaybePromise<T> = T | Promise<T>;
 export type Handler = (request: HttpRequest) => MaybePromise<HttpResponse>;
-export type Convert = (request: HttpRequest, error: unknown) => HttpResponse;
+/** Turns an exception into a response (the kernel's one place for that). Never throws. */
+export type Convert = (request: HttpRequest, error: unknown) => MaybePromise<HttpResponse>;
 
 /** A middleware instance with its class name, in chain order (outermost first). */
 export interface ChainLayer {
@@ -18,9 +22,8 @@ export interface ChainLayer {
   label: string;
 }
 
-// Which layers have called next() for a request: one bit per layer in
-// `request.chainCalls` (an integer field: no per-request map or closure). Layers past 31
-// are not guarded.
+/** The one shape every middleware is adapted to: the handler around `inner`. */
+type Layer = (inner: Handler) => Handler;
 
 export function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
@@ -45,133 +48,89 @@ function describe(value: unknown): string {
   return typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'plain object'}` : `a ${typeof value}`;
 }
 
-function layer(entry: ChainLayer, inner: Handler, bit: number): Handler {
-  const { instance, label } = entry;
+function noResponse(label: string, request: HttpRequest, value: unknown, hint: string): MiddlewareContractError {
+  return new MiddlewareContractError('MIDDLEWARE_NO_RESPONSE', `${label} returned ${describe(value)} instead of an HttpResponse for ${request.method} ${request.rawPath}. ${hint}`);
+}
+
+/**
+ * `handle(request, next)`: `next` is built once per layer. The next()-twice guard uses one
+ * integer on the request, the depth the chain reached: the layer at `depth` may enter the
+ * layer below only while nothing below it was entered yet, however many layers there are.
+ */
+function handleLayer({ instance, label }: ChainLayer, depth: number): Layer {
   const handle = instance.handle!.bind(instance);
-  const next: Next = (request) => {
-    if (bit !== 0) {
-      if ((request.chainCalls & bit) !== 0) {
-        return Promise.reject(
-          new MiddlewareContractError('MIDDLEWARE_NEXT_TWICE', `${label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`),
-        );
+  return (inner) => {
+    const next: Next = (request) => {
+      if (request.chainDepth > depth) {
+        return Promise.reject(new MiddlewareContractError(
+          'MIDDLEWARE_NEXT_TWICE',
+          `${label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`,
+        ));
       }
-      request.chainCalls |= bit;
-    }
-    const result = inner(request);
-    return isPromise<HttpResponse>(result) ? result : Promise.resolve(result);
-  };
-  const check = (response: unknown, request: HttpRequest): HttpResponse => {
-    if (response instanceof HttpResponse) return response;
-    throw new MiddlewareContractError(
-      'MIDDLEWARE_NO_RESPONSE',
-      `${label}.handle returned ${describe(response)} instead of an HttpResponse for ${request.method} ${request.rawPath}. Did you forget to \`return next(request)\`?`,
-    );
-  };
-  return (request) => {
-    const result = handle(request, next);
-    return isPromise(result) ? result.then((response) => check(response, request)) : check(result, request);
+      request.chainDepth = depth + 1;
+      const result = inner(request);
+      return isPromise<HttpResponse>(result) ? result : Promise.resolve(result);
+    };
+    const check = (response: unknown, request: HttpRequest): HttpResponse => {
+      if (response instanceof HttpResponse) return response;
+      throw noResponse(`${label}.handle`, request, response, 'Did you forget to `return next(request)`?');
+    };
+    return (request) => {
+      const result = handle(request, next);
+      return isPromise(result) ? result.then((response) => check(response, request)) : check(result, request);
+    };
   };
 }
 
 /**
- * Consecutive Django-style layers (processRequest / processResponse, no `handle`) run as
- * one flat loop: request hooks outermost first, then the inner handler, then response hooks
- * back outwards, starting from the layer that answered. No promise is made unless a hook
- * or the view is asynchronous. An exception in a hook becomes a response at that layer,
- * exactly as around a `handle` layer; the outer layers still see it.
+ * Django's MiddlewareMixin: processRequest may answer early (its own processResponse still
+ * runs), else the inner handler answers; processResponse sees the response on its way out.
+ * No promise is made while both hooks and the inner handler are synchronous.
  */
-function segment(layers: readonly ChainLayer[], inner: Handler, convert: Convert): Handler {
-  const count = layers.length;
-  const labels = layers.map((l) => l.label);
-  const requestHooks = layers.map((l) => l.instance.processRequest?.bind(l.instance));
-  const responseHooks = layers.map((l) => l.instance.processResponse?.bind(l.instance));
-
-  const contractError = (request: HttpRequest, index: number, hook: string, value: unknown): HttpResponse =>
-    convert(request, new MiddlewareContractError(
-      'MIDDLEWARE_NO_RESPONSE',
-      `${labels[index]}.${hook} returned ${describe(value)} for ${request.method} ${request.rawPath}; ` +
-        (hook === 'processRequest' ? 'return undefined to continue, or an HttpResponse to answer early' : 'return the response it was given (or another HttpResponse)'),
-    ));
-
-  /** Response hooks from layer `from` outwards. */
-  const up = (request: HttpRequest, from: number, response: HttpResponse): MaybePromise<HttpResponse> => {
-    for (let i = from; i >= 0; i--) {
-      const hook = responseHooks[i];
-      if (hook === undefined) continue;
-      let result: MaybePromise<HttpResponse>;
-      try {
-        result = hook(request, response);
-      } catch (error) {
-        response = convert(request, error);
-        continue;
-      }
-      if (isPromise<HttpResponse>(result)) {
-        return result.then(
-          (value) => up(request, i - 1, value instanceof HttpResponse ? value : contractError(request, i, 'processResponse', value)),
-          (error: unknown) => up(request, i - 1, convert(request, error)),
-        );
-      }
-      response = result instanceof HttpResponse ? result : contractError(request, i, 'processResponse', result);
-    }
-    return response;
+function processLayer({ instance, label }: ChainLayer): Layer {
+  const before = instance.processRequest?.bind(instance);
+  const after = instance.processResponse?.bind(instance);
+  const checked = (request: HttpRequest, value: unknown): HttpResponse => {
+    if (value instanceof HttpResponse) return value;
+    throw noResponse(`${label}.processResponse`, request, value, 'Return the response it was given (or another HttpResponse).');
   };
-
-  /** An early answer (or failure) from layer `at`'s request hook. */
-  const early = (request: HttpRequest, at: number, value: unknown): MaybePromise<HttpResponse> =>
-    value instanceof HttpResponse ? up(request, at, value) : up(request, at - 1, contractError(request, at, 'processRequest', value));
-
-  /** Request hooks from layer `from` inwards, then the inner handler. */
-  const down = (request: HttpRequest, from: number): MaybePromise<HttpResponse> => {
-    for (let i = from; i < count; i++) {
-      const hook = requestHooks[i];
-      if (hook === undefined) continue;
-      let result: unknown;
-      try {
-        result = hook(request);
-      } catch (error) {
-        return up(request, i - 1, convert(request, error));
-      }
-      if (result === undefined) continue;
-      if (isPromise(result)) {
-        return result.then(
-          (value) => (value === undefined ? down(request, i + 1) : early(request, i, value)),
-          (error: unknown) => up(request, i - 1, convert(request, error)),
-        );
-      }
-      return early(request, i, result);
-    }
-    const response = inner(request);
-    return isPromise<HttpResponse>(response) ? response.then((value) => up(request, count - 1, value)) : up(request, count - 1, response);
+  const respond = (request: HttpRequest, response: HttpResponse): MaybePromise<HttpResponse> => {
+    if (after === undefined) return response;
+    const result = after(request, response);
+    return isPromise(result) ? result.then((value) => checked(request, value)) : checked(request, result);
   };
-
-  return (request) => down(request, 0);
+  return (inner) => {
+    const rest = (request: HttpRequest): MaybePromise<HttpResponse> => {
+      const response = inner(request);
+      return isPromise<HttpResponse>(response) ? response.then((value) => respond(request, value)) : respond(request, response);
+    };
+    const early = (request: HttpRequest, value: unknown): MaybePromise<HttpResponse> => {
+      if (value === undefined) return rest(request);
+      if (value instanceof HttpResponse) return respond(request, value);
+      throw noResponse(`${label}.processRequest`, request, value, 'Return undefined to continue, or an HttpResponse to answer early.');
+    };
+    if (before === undefined) return rest;
+    return (request) => {
+      const value = before(request);
+      return isPromise(value) ? value.then((settled) => early(request, settled)) : early(request, value);
+    };
+  };
 }
 
-/** Django-style layers (no `handle`) that take part in the request/response flow. */
-function isFlat(entry: ChainLayer): boolean {
+/** Adapts one middleware to a Layer; undefined for classes with only process* view hooks. */
+function adapt(entry: ChainLayer, depth: number): Layer | undefined {
   const { instance } = entry;
-  return typeof instance.handle !== 'function' && (typeof instance.processRequest === 'function' || typeof instance.processResponse === 'function');
+  if (typeof instance.handle === 'function') return handleLayer(entry, depth);
+  if (typeof instance.processRequest === 'function' || typeof instance.processResponse === 'function') return processLayer(entry);
+  return undefined;
 }
 
-/**
- * Builds the whole chain: layers[0] outermost, `view` innermost, each one guarded.
- * `handle` layers nest; runs of processRequest/processResponse layers become flat segments.
- */
+/** Builds the whole chain: layers[0] outermost, `view` innermost, each one guarded. */
 export function composeChain(layers: readonly ChainLayer[], view: Handler, convert: Convert): Handler {
   let handler = guard(view, convert);
-  const active = layers.filter((l) => typeof l.instance.handle === 'function' || isFlat(l));
-  let bit = 0;
-  for (let i = active.length - 1; i >= 0; ) {
-    if (isFlat(active[i])) {
-      let start = i;
-      while (start > 0 && isFlat(active[start - 1])) start--;
-      handler = segment(active.slice(start, i + 1), handler, convert);
-      i = start - 1;
-    } else {
-      handler = guard(layer(active[i], handler, bit < 31 ? 1 << bit : 0), convert);
-      bit++;
-      i--;
-    }
+  for (let depth = layers.length - 1; depth >= 0; depth--) {
+    const layer = adapt(layers[depth], depth);
+    if (layer !== undefined) handler = guard(layer(handler), convert);
   }
   return handler;
 }

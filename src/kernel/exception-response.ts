@@ -1,24 +1,72 @@
 /**
- * Django's `convert_exception_to_response`: the one place an exception becomes a response.
- * HttpErrors become their status; anything else is a 500, logged once with the request
- * line. It never throws, so outer middleware always receive a response.
+ * Django's `convert_exception_to_response`: the one place an exception becomes a response,
+ * wherever it was raised (routing 404/405, body parsing, validation, processView hooks,
+ * views, middleware). The app's ExceptionHandler sees every error first (Django's
+ * handler404/handler500, DRF's EXCEPTION_HANDLER); what it leaves is answered here:
+ * HttpErrors become their status, anything else a 500 logged once with the request line.
+ * The converter never throws, so outer middleware always receive a response.
  */
 import { isJsonType, prefersJson } from '../http/content-negotiation';
 import { HttpError, MethodNotAllowed, SuspiciousOperation } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
+import type { Logger } from '../observability/logger';
+import { isPromise, type Convert, type MaybePromise } from './chain';
 import { plainPage, problemResponse, technical404, technical500, technical500Json } from './error-pages';
-import type { Logger } from './logger';
+
+/**
+ * An app's own error responses, a class built by the container (`createApp({
+ * exceptionHandler: ApiErrors })`). Return a response, or undefined for Rondo's own page.
+ *
+ * @example
+ * @Injectable()
+ * export class ApiErrors implements ExceptionHandler {
+ *   handle(request: HttpRequest, error: unknown) {
+ *     if (error instanceof ValidationFailed) return new JsonResponse({ errors: error.errors }, { status: 422 });
+ *   }
+ * }
+ */
+export interface ExceptionHandler {
+  handle(request: HttpRequest, error: unknown): MaybePromise<HttpResponse | undefined | void>;
+}
 
 export interface ExceptionContext {
   debug: boolean;
   logger: Logger;
   /** Patterns for the debug 404 page. */
   patterns(): ReadonlyArray<{ path: string; methods: readonly string[]; name?: string }>;
+  handler?: ExceptionHandler;
+  /** Errors as problem+json whatever the Accept header: always (true) or under these path prefixes. */
+  jsonErrors: boolean | readonly string[];
 }
 
-/** Does this client want errors as problem+json? (Accept prefers JSON, or it sent JSON.) */
-export function wantsJson(request: HttpRequest): boolean {
+/** The app's Convert: its handler first, then the built-in pages. */
+export function exceptionConverter(context: ExceptionContext): Convert {
+  const builtIn = (request: HttpRequest, error: unknown) => exceptionToResponse(request, error, context);
+  const handler = context.handler;
+  if (handler === undefined) return builtIn;
+  const failed = (request: HttpRequest, error: unknown, failure: unknown): HttpResponse => {
+    context.logger.error(`The app's exception handler failed on ${requestLine(request)}; Rondo answered with its own page`, failure);
+    return builtIn(request, error);
+  };
+  const settle = (request: HttpRequest, error: unknown, answer: unknown): HttpResponse =>
+    answer instanceof HttpResponse ? answer : builtIn(request, error);
+  return (request, error) => {
+    try {
+      const answer = handler.handle(request, error);
+      if (!isPromise(answer)) return settle(request, error, answer);
+      return answer.then((value) => settle(request, error, value), (failure: unknown) => failed(request, error, failure));
+    } catch (failure) {
+      return failed(request, error, failure);
+    }
+  };
+}
+
+/** Does this request get errors as problem+json? (API mode, Accept prefers JSON, or it sent JSON.) */
+function wantsJson(request: HttpRequest, context: ExceptionContext): boolean {
+  const mode = context.jsonErrors;
+  if (mode === true || request.resolverMatch?.options.jsonErrors === true) return true;
+  if (mode !== false && mode.some((prefix) => request.rawPath.startsWith(prefix))) return true;
   return prefersJson(request.headers.get('accept')) || isJsonType(request.contentType);
 }
 
@@ -38,14 +86,14 @@ function httpErrorResponse(request: HttpRequest, error: HttpError, context: Exce
   if (suspicious) context.logger.warn(`${error.name} on ${requestLine(request)}: ${error.message}`);
   // A suspicious request learns nothing about why it was refused unless debug is on.
   const detail = suspicious && !context.debug ? undefined : error.message;
-  if (wantsJson(request)) return problemResponse(request, error.status, detail, error.extra);
+  if (wantsJson(request, context)) return problemResponse(request, error.status, detail, error.extra);
   if (error.status === 404 && context.debug) return technical404(request, error.message, context.patterns());
   return plainPage(error.status, detail);
 }
 
 function serverError(request: HttpRequest, error: unknown, context: ExceptionContext): HttpResponse {
   context.logger.error(`Internal Server Error: ${requestLine(request)}`, error);
-  const json = wantsJson(request);
+  const json = wantsJson(request, context);
   if (context.debug) return json ? technical500Json(request, error) : technical500(request, error);
   return json ? problemResponse(request, 500, undefined) : plainPage(500, undefined);
 }

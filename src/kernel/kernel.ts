@@ -1,18 +1,20 @@
 /**
- * The cycle, like Django's `BaseHandler`: the middleware chain around the view step.
- * The view step resolves the URL, runs processView hooks, calls the view, maps its result
- * to a response, renders template responses after processTemplateResponse hooks, and gives
- * view exceptions to processException hooks. Synchronous views stay synchronous end to end.
+ * The cycle, like Django's `BaseHandler`: the middleware chain (chain.ts) around one
+ * response step, `respond`, that reads as Django's `_get_response` does: resolve the URL,
+ * processView hooks, load the body, call the view, processException hooks, result to
+ * response, processTemplateResponse hooks, render. Every exception, wherever it is raised,
+ * becomes a response in one place (the Convert the app hands in: its exception handler,
+ * then the built-in pages). What can be decided at start-up (which hooks apply to which
+ * view) is decided in the constructor.
  */
 import { Http404, MethodNotAllowed } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
-import type { MiddlewareHandler } from '../middleware/middleware-decorator';
+import type { ViewInfo } from '../middleware/middleware-contract';
 import type { RouteTable } from '../routing/route-table';
 import type { Params } from '../views/argument-resolvers';
 import { toResponse } from '../views/result-mapper';
-import { composeChain, isPromise, type ChainLayer, type Handler, type MaybePromise } from './chain';
-import { exceptionToResponse, type ExceptionContext } from './exception-response';
+import { composeChain, guard, isPromise, type ChainLayer, type Convert, type Handler, type MaybePromise } from './chain';
 import type { CompiledView } from './view-compiler';
 
 /** A response rendered late, after processTemplateResponse (TemplateResponse). */
@@ -30,142 +32,106 @@ export interface KernelSpec {
   routes: RouteTable<CompiledView>;
   /** Sorted by order, outermost first. */
   middleware: readonly ChainLayer[];
-  exceptions: ExceptionContext;
+  /** The one place an exception becomes a response. */
+  convert: Convert;
+  /** The last step of every response, outside the chain (signing cookies); may throw. */
+  finish?: (response: HttpResponse) => HttpResponse;
 }
 
 type Hook<A extends unknown[]> = (request: HttpRequest, ...args: A) => unknown;
+type ViewHook = Hook<[ViewInfo, Params]>;
 
-function hooks<K extends keyof MiddlewareHandler>(layers: readonly ChainLayer[], key: K): Hook<any[]>[] {
+function hooks<A extends unknown[]>(layers: readonly ChainLayer[], key: 'processException' | 'processTemplateResponse'): Hook<A>[] {
   return layers
     .filter((l) => typeof l.instance[key] === 'function')
-    .map((l) => (l.instance[key] as (...args: unknown[]) => unknown).bind(l.instance));
+    .map((l) => (l.instance[key] as (...args: unknown[]) => unknown).bind(l.instance))
+    .reverse(); // innermost first, as Django runs them
 }
 
 export class Kernel {
   /** Handles one request; never rejects (errors are already responses). */
   readonly handle: Handler;
   private readonly routes: RouteTable<CompiledView>;
-  /** processView hooks per view, filtered by each middleware's appliesToView (start-up). */
-  private readonly viewHooks = new Map<CompiledView, Hook<[CompiledView['info'], Params]>[]>();
+  /** processView hooks per view, filtered by each middleware's appliesToView. */
+  private readonly viewHooks = new Map<CompiledView, ViewHook[]>();
   private readonly exceptionHooks: Hook<[unknown]>[];
   private readonly templateHooks: Hook<[HttpResponse]>[];
 
   constructor(spec: KernelSpec) {
     this.routes = spec.routes;
-    const viewLayers = spec.middleware.filter((l) => typeof l.instance.processView === 'function');
-    for (const route of spec.routes.list()) {
-      const view = route.handler;
-      const applicable = viewLayers.filter((l) => typeof l.instance.appliesToView !== 'function' || l.instance.appliesToView(view.info));
-      this.viewHooks.set(view, applicable.map((l) => (l.instance.processView as (...args: unknown[]) => unknown).bind(l.instance)));
+    const withViewHook = spec.middleware.filter((l) => typeof l.instance.processView === 'function');
+    for (const { handler: view } of spec.routes.list()) {
+      const applicable = withViewHook.filter((l) => l.instance.appliesToView?.(view.info) ?? true);
+      this.viewHooks.set(view, applicable.map((l) => l.instance.processView!.bind(l.instance) as ViewHook));
     }
-    this.exceptionHooks = hooks(spec.middleware, 'processException').reverse();
-    this.templateHooks = hooks(spec.middleware, 'processTemplateResponse').reverse();
-    const convert = (request: HttpRequest, error: unknown) => exceptionToResponse(request, error, spec.exceptions);
-    this.handle = composeChain(spec.middleware, (request) => this.viewStep(request), convert);
+    this.exceptionHooks = hooks(spec.middleware, 'processException');
+    this.templateHooks = hooks(spec.middleware, 'processTemplateResponse');
+    const chain = composeChain(spec.middleware, (request) => this.respond(request), spec.convert);
+    const finish = spec.finish;
+    this.handle = finish === undefined ? chain : guard((request) => {
+      const response = chain(request);
+      return isPromise<HttpResponse>(response) ? response.then(finish) : finish(response);
+    }, spec.convert);
   }
 
-  private viewStep(request: HttpRequest): MaybePromise<HttpResponse> {
+  /**
+   * Django's `_get_response`. Hooks and views that answer synchronously are not awaited,
+   * so they cost no microtask; anything thrown here goes to the chain's Convert.
+   */
+  private async respond(request: HttpRequest): Promise<HttpResponse> {
     request.validateHost(); // DisallowedHost (400) before anything else looks at the request
     void request.path; // a malformed percent-encoding is a 400 before routing
     const match = this.routes.match(request.method, request.rawPath);
     if (match.kind === 'none') throw new Http404(`No route matches ${request.method} ${request.path}`);
-    if (match.kind === 'method') return this.notAllowed(request, match.allowed);
-    const view = match.route.handler;
+    if (match.kind === 'method') return optionsOrNotAllowed(request, match.allowed);
+    const { handler: view, name, path: route } = match.route;
     const params = match.params;
-    request.resolverMatch = { name: match.route.name, route: match.route.path, params, options: view.info.options };
-    const viewHooks = this.viewHooks.get(view)!;
-    // processView hooks run synchronously until one returns a promise (CSRF on a GET, say,
-    // answers undefined at once): the common case costs no promise.
-    for (let i = 0; i < viewHooks.length; i++) {
-      const early = viewHooks[i](request, view.info, params);
-      if (early === undefined) continue;
-      if (isPromise(early)) return this.viewSlow(request, view, params, viewHooks, i + 1, early);
+    request.resolverMatch = { name, route, params, options: view.info.options };
+
+    for (const hook of this.viewHooks.get(view)!) {
+      let early = hook(request, view.info, params);
+      if (isPromise(early)) early = await early;
       if (early instanceof HttpResponse) return early;
     }
-    return this.callView(request, view, params);
-  }
 
-  /**
-   * The rest of the hooks after an asynchronous processView hook (`pending`, then the hooks
-   * from `from` on), then the view.
-   */
-  private async viewSlow(
-    request: HttpRequest, view: CompiledView, params: Params,
-    viewHooks: readonly Hook<[CompiledView['info'], Params]>[], from: number, pending: Promise<unknown>,
-  ): Promise<HttpResponse> {
-    const first = await pending;
-    if (first instanceof HttpResponse) return first;
-    for (let i = from; i < viewHooks.length; i++) {
-      let early = viewHooks[i](request, view.info, params);
-      if (isPromise(early)) early = await early; // sync hooks cost no microtask
-      if (early instanceof HttpResponse) return early;
-    }
-    return this.callView(request, view, params);
-  }
-
-  /** Loads the body when there is one (one then()), then calls the view. */
-  private callView(request: HttpRequest, view: CompiledView, params: Params): MaybePromise<HttpResponse> {
-    if (!request.hasBody) return this.invoke(request, view, params);
-    return request.load().then(
-      () => this.invoke(request, view, params),
-      (error: unknown) => this.viewError(request, error),
-    );
-  }
-
-  /** Calls the view; its exception goes to processException hooks, its result becomes a response. */
-  private invoke(request: HttpRequest, view: CompiledView, params: Params): MaybePromise<HttpResponse> {
     let result: unknown;
     try {
+      if (view.readsBody && request.hasBody) await request.load();
       result = view.call(request, params);
+      if (isPromise(result)) result = await result;
     } catch (error) {
-      return this.viewError(request, error);
+      result = await this.processException(request, error); // rethrows when no hook answers
     }
-    return isPromise(result) ? this.settleView(request, result, view) : this.finish(request, result, view);
-  }
 
-  /** An asynchronous view: one then() (no async frame) to map its result or its error. */
-  private settleView(request: HttpRequest, pending: Promise<unknown>, view: CompiledView): Promise<HttpResponse> {
-    return pending.then(
-      (result) => this.finish(request, result, view),
-      (error: unknown) => this.viewError(request, error),
-    );
-  }
-
-  private finish(request: HttpRequest, result: unknown, view: CompiledView): MaybePromise<HttpResponse> {
-    const response = toResponse(result, view.info.source);
-    return isDeferred(response) ? this.renderLate(request, response) : response;
-  }
-
-  private async renderLate(request: HttpRequest, deferred: DeferredResponse): Promise<HttpResponse> {
-    let response: HttpResponse = deferred;
-    for (const hook of this.templateHooks) {
-      const changed = await hook(request, response);
-      if (changed instanceof HttpResponse) response = changed;
+    let response = toResponse(result, view.info.source);
+    if (isDeferred(response)) {
+      for (const hook of this.templateHooks) {
+        const changed = await hook(request, response);
+        if (changed instanceof HttpResponse) response = changed;
+      }
+      if (isDeferred(response)) await response.render();
     }
-    if (isDeferred(response)) await response.render();
     return response;
   }
 
-  /** Gives a view's exception to processException hooks (innermost first), else rethrows. */
-  private viewError(request: HttpRequest, error: unknown): MaybePromise<HttpResponse> {
-    if (this.exceptionHooks.length === 0) throw error;
-    return this.exceptionFromHooks(request, error);
-  }
-
-  private async exceptionFromHooks(request: HttpRequest, error: unknown): Promise<HttpResponse> {
+  /** processException hooks, innermost first: the first response wins, else the error goes on. */
+  private async processException(request: HttpRequest, error: unknown): Promise<HttpResponse> {
     for (const hook of this.exceptionHooks) {
       const response = await hook(request, error);
       if (response instanceof HttpResponse) return response;
     }
     throw error;
   }
-
-  private notAllowed(request: HttpRequest, allowed: readonly string[]): HttpResponse {
-    if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method, allowed);
-    const response = new HttpResponse('', { status: 200 });
-    response.headers.delete('Content-Type');
-    response.headers.set('Allow', allowed.join(', '));
-    response.headers.set('Content-Length', '0');
-    return response;
-  }
 }
+
+/** A known path asked with another method: OPTIONS lists the methods, others are 405. */
+function optionsOrNotAllowed(request: HttpRequest, allowed: readonly string[]): HttpResponse {
+  if (request.method !== 'OPTIONS') throw new MethodNotAllowed(request.method, allowed);
+  const response = new HttpResponse('', { status: 200 });
+  response.headers.delete('Content-Type');
+  response.headers.set('Allow', allowed.join(', '));
+  response.headers.set('Content-Length', '0');
+  return response;
+}
+
+export type { MaybePromise };

@@ -7,11 +7,13 @@ import { AppContainer } from '../di/container-builder';
 import { RequestScope } from '../di/request-scope';
 import type { HttpRequest } from '../http/request';
 import type { ViewInfo } from '../middleware/middleware-decorator';
-import { compileInvoker, type Params } from '../views/argument-resolvers';
+import { compileInvoker, takesRequest, type Params } from '../views/argument-resolvers';
 import { viewOptions } from '../views/view-options';
 
 export interface CompiledView {
   info: ViewInfo;
+  /** True when the kernel loads a declared body before the call (see `takesRequest`). */
+  readsBody: boolean;
   /** Builds (if request-scoped) the controller and calls the view. */
   call(request: HttpRequest, params: Params): unknown;
 }
@@ -21,7 +23,10 @@ export interface ViewSpec {
   methodName: string;
   name: string | undefined;
   route: string;
+  methods: readonly string[];
 }
+
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function compileView(spec: ViewSpec, container: AppContainer): CompiledView {
   const source = `${spec.controller.name}.${spec.methodName}`;
@@ -34,12 +39,14 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
     route: spec.route,
     options: viewOptions(spec.controller, spec.methodName),
   };
+  // A GET page never reads a body a client attached: it answers as if there were none.
+  const readsBody = spec.methods.some((m) => BODY_METHODS.has(m)) && takesRequest(spec.controller, spec.methodName);
   if (container.scope(spec.controller as never) === 'request') {
     const build = container.requestFactory(spec.controller as never) as (scope: RequestScope) => object;
-    return { info, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
+    return { info, readsBody, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
   }
   const instance = instantiate(spec.controller, container);
-  return { info, call: (request, params) => invoke(instance, request, params) };
+  return { info, readsBody, call: (request, params) => invoke(instance, request, params) };
 }
 
 /** Resolves a singleton at start-up, so a throwing constructor fails createApp, not a request. */

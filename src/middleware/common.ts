@@ -10,11 +10,8 @@ import { RondoError } from '../errors/rondo-error';
 import { PermissionDenied } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponsePermanentRedirect, type HttpResponse } from '../http/response';
+import { URL_RESOLVER } from '../routing/url-resolver';
 import { Middleware } from './middleware-decorator';
-
-interface Resolver {
-  resolves(rawPath: string): boolean;
-}
 
 @Middleware(300)
 export class CommonMiddleware {
@@ -42,8 +39,7 @@ export class CommonMiddleware {
 
   private shouldAppendSlash(request: HttpRequest): boolean {
     if (!this.settings.appendSlash || request.rawPath.endsWith('/')) return false;
-    const app = request.app as Resolver | undefined;
-    return typeof app?.resolves === 'function' && app.resolves(`${request.rawPath}/`);
+    return request.service(URL_RESOLVER)?.resolves(`${request.rawPath}/`) === true;
   }
 
   private redirectWithSlash(request: HttpRequest): HttpResponse {

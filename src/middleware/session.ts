@@ -11,7 +11,7 @@ import { Inject, LOGGER, SETTINGS } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { CookieOptions } from '../http/cookies';
-import type { Logger } from '../kernel/logger';
+import type { Logger } from '../observability/logger';
 import { CookieSessionStore } from '../sessions/cookie-store';
 import { MemorySessionStore } from '../sessions/memory-store';
 import { RedisSessionStore } from '../sessions/redis-store';

@@ -10,7 +10,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { availableParallelism } from 'node:os';
 import { ImproperlyConfigured, RondoError } from '../errors/rondo-error';
-import type { Logger } from '../kernel/logger';
+import type { Logger } from '../observability/logger';
 import type { ServerHandle } from './node-server';
 
 export interface ClusterOptions {

@@ -8,17 +8,18 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { HttpRequest, RequestInit } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { isPromise, type MaybePromise } from '../kernel/chain';
-import type { Logger } from '../kernel/logger';
+import type { Logger } from '../observability/logger';
 import { writeResponse } from './response-writer';
 
 /** What the server needs from an app. */
 export interface ServedApp {
   createRequest(init: RequestInit): HttpRequest;
-  /** The middleware and the view; `finishResponse` completes the response (signed cookies). */
-  dispatch(request: HttpRequest): MaybePromise<HttpResponse>;
-  finishResponse(response: HttpResponse): HttpResponse;
+  /** The whole cycle; never rejects. */
+  handle(request: HttpRequest): MaybePromise<HttpResponse>;
   readonly logger: Logger;
 }
+
+const WRITE_FAILED = 'Server Error (500)';
 
 export interface ServerLimits {
   headersTimeout: number;
@@ -57,10 +58,15 @@ function toInit(req: IncomingMessage): RequestInit {
   };
 }
 
-/** The kernel never rejects; if it did, that is a bug to log, and the client gets a 500. */
-function kernelRejected(app: ServedApp, res: ServerResponse, error: unknown): void {
-  app.logger.error('The kernel rejected; this is a Rondo bug', error);
-  if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
+/**
+ * The socket's last resort, when no HttpResponse can be written (the kernel rejected, which
+ * is a Rondo bug, or writing the app's response failed): a bare 500, or a cut connection
+ * once the headers were sent. Every error page an app serves comes from the kernel.
+ */
+function abort(app: ServedApp, res: ServerResponse, what: string, error: unknown): void {
+  app.logger.error(`${what} for ${res.req.method} ${res.req.url?.slice(0, 500)}`, error);
+  if (res.headersSent) res.destroy();
+  else res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(WRITE_FAILED.length)]).end(WRITE_FAILED);
 }
 
 /** Unread bodies up to this declared size are drained by node and the connection kept (as Go does). */
@@ -86,9 +92,7 @@ function write(app: ServedApp, res: ServerResponse, response: HttpResponse, isHe
   try {
     writeResponse(res, response, isHead, app.logger);
   } catch (error) {
-    app.logger.error(`Could not write the response to ${res.req.method} ${res.req.url?.slice(0, 500)}`, error);
-    if (!res.headersSent) res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8']).end('Server Error (500)');
-    else res.destroy();
+    abort(app, res, 'Could not write the response', error);
   }
 }
 
@@ -104,21 +108,21 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
   return (req, res) => {
     const request = app.createRequest(toInit(req));
     const isHead = request.method === 'HEAD';
-    const result = app.dispatch(request);
+    const result = app.handle(request);
     if (isPromise<HttpResponse>(result)) {
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
-          write(app, res, app.finishResponse(response), isHead);
+          write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
-          kernelRejected(app, res, error);
+          abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
         },
       );
     } else {
-      write(app, res, app.finishResponse(result), isHead);
+      write(app, res, result, isHead);
       cleanupAfter(request, res);
     }
   };

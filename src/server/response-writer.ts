@@ -6,7 +6,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { HttpResponse, StreamBody } from '../http/response';
-import type { Logger } from '../kernel/logger';
+import type { Logger } from '../observability/logger';
 
 function headerList(response: HttpResponse): string[] {
   const list: string[] = [];

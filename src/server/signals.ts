@@ -6,7 +6,7 @@
  * The handlers stay installed until the process exits, so a signal during the shutdown
  * never falls back to node's default (killed by the signal, nothing logged).
  */
-import type { Logger } from '../kernel/logger';
+import type { Logger } from '../observability/logger';
 
 export interface ShutdownSignalOptions {
   /** ms after the first signal when the process exits 1 whatever is still running. */

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { Logger } from '../kernel/logger';
+import type { Logger } from '../observability/logger';
 import { SessionInterrupted, SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';
 
 const PREFIX = 'rondo:session:';

@@ -6,12 +6,12 @@
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse, type ResponseInit } from '../http/response';
-import type { Templates } from './templates';
+import { TEMPLATES, type Templates } from './templates';
 
 function templatesOf(request: HttpRequest): Templates {
-  const templates = (request.app as { templates?: Templates } | undefined)?.templates;
+  const templates = request.service(TEMPLATES);
   if (templates === undefined) {
-    throw new ImproperlyConfigured('TEMPLATES_UNAVAILABLE', 'render() needs a request served by a Rondo app (request.app.templates); build requests with app.createRequest or TestClient');
+    throw new ImproperlyConfigured('TEMPLATES_UNAVAILABLE', 'render() needs a request served by a Rondo app (it carries the app\'s templates); build requests with app.createRequest or TestClient');
   }
   return templates;
 }

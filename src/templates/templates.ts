@@ -1,29 +1,14 @@
 /**
  * Templates: an app's template engine plus its context processors, built once at
  * start-up from `settings.templates`. Views reach it through `render(request, ...)`
- * (via `request.app`); services inject it with the TEMPLATES token (e.g. for mail).
+ * (through `request.service(TEMPLATES)`); services inject it with the TEMPLATES token (e.g. for mail).
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
-import type { HttpRequest } from '../http/request';
+import { serviceKey, type HttpRequest, type ServiceKey } from '../http/request';
 import { TemplateEngine } from './engine';
+import type { ContextProcessor, TemplateSettings } from './template-settings';
 
-/** Adds variables to every template rendered for a request. */
-export type ContextProcessor = (request: HttpRequest) => Record<string, unknown> | Promise<Record<string, unknown>>;
-
-export interface TemplateSettings {
-  /** Folders searched in order for template names. Default []. */
-  dirs: string[];
-  /** Built-in processor names ('request', 'user', 'csrf', 'messages', 'url', 'static', 'debug') and functions. */
-  contextProcessors: Array<string | ContextProcessor>;
-  /** Cache compiled templates; null = cache unless debug is on (then re-read on change). */
-  cache: boolean | null;
-}
-
-export const DEFAULT_TEMPLATE_SETTINGS: Readonly<TemplateSettings> = Object.freeze({
-  dirs: [],
-  contextProcessors: ['request', 'user', 'csrf', 'messages', 'url', 'static', 'debug'],
-  cache: null,
-});
+export { DEFAULT_TEMPLATE_SETTINGS, type ContextProcessor, type TemplateSettings } from './template-settings';
 
 /** What built-in processors need from the app. */
 export interface TemplateHost {
@@ -32,8 +17,8 @@ export interface TemplateHost {
   reverse(name: string, params?: Record<string, unknown>): string;
 }
 
-/** The DI token of an app's Templates. */
-export const TEMPLATES: unique symbol = Symbol.for('rondo:TEMPLATES');
+/** The DI token of an app's Templates, and the key requests carry them under. */
+export const TEMPLATES: ServiceKey<Templates> = serviceKey<Templates>('rondo:TEMPLATES');
 
 function builtIn(name: string, host: TemplateHost): ContextProcessor {
   switch (name) {

@@ -6,7 +6,7 @@
  */
 import { isJsonType } from '../http/content-negotiation';
 import { UnsupportedMediaType } from '../http/errors';
-import type { HttpRequest } from '../http/request';
+import { serviceKey, type HttpRequest, type ServiceKey } from '../http/request';
 import { dtoSchema } from './dto-schema';
 import type { ValidateOptions } from './validate-dto';
 import { ValidationFailed } from './validation-failed';
@@ -16,19 +16,14 @@ function validator(): typeof import('./validate-dto') {
   return require('./validate-dto') as typeof import('./validate-dto');
 }
 
-interface AppLike {
-  settings: { validationForbidUnknown: boolean; validationMaxDepth: number };
-  container: { isBound(token: unknown): boolean; get(token: unknown): unknown };
-}
+/** The key requests carry their app's validation options under (built once at start-up). */
+export const VALIDATION: ServiceKey<ValidateOptions> = serviceKey<ValidateOptions>('rondo:VALIDATION');
+
+const OUTSIDE_APP: ValidateOptions = { forbidUnknown: false, maxDepth: 32, resolve: undefined };
 
 /** Validation options of the request's app (constraint classes from its container). */
 export function validateOptionsFor(request: HttpRequest): ValidateOptions {
-  const app = request.app as AppLike | undefined;
-  return {
-    forbidUnknown: app?.settings.validationForbidUnknown ?? false,
-    maxDepth: app?.settings.validationMaxDepth ?? 32,
-    resolve: app ? (cls) => (app.container.isBound(cls) ? app.container.get(cls) : undefined) : undefined,
-  };
+  return request.service(VALIDATION) ?? OUTSIDE_APP;
 }
 
 export function bodyDtoResolver(cls: new () => object): (request: HttpRequest) => Promise<object> {

@@ -22,6 +22,16 @@ interface ResolverSpec {
   async: boolean;
 }
 
+/**
+ * True when the view may read `request.POST`/`FILES` synchronously: it takes the request
+ * (no parameter decorators, or `@Req()`), so the kernel loads a declared body first.
+ * `@Body()` parameters load the body themselves; other views never make Rondo read one.
+ */
+export function takesRequest(ctor: Function, methodName: string): boolean {
+  const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
+  return metas === undefined || metas.length === 0 || metas.some((m) => m.kind === 'req');
+}
+
 export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
   const fn = (ctor.prototype as Record<string, unknown>)[methodName];
   if (typeof fn !== 'function') {

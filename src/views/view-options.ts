@@ -27,3 +27,11 @@ export function viewOptions(ctor: object, methodName: string): Record<string, un
   const all = Reflect.getMetadata(VIEW_OPTIONS_KEY, ctor) as Map<string, Record<string, unknown>> | undefined;
   return Object.freeze({ ...all?.get(''), ...all?.get(methodName) });
 }
+
+/**
+ * Errors of these views (or of every view of a controller, and of unknown paths under its
+ * prefix) are problem+json whatever the Accept header: an API's 404/405/500 never HTML.
+ *
+ * @example @Route('/api', { name: 'api' }) @JsonErrors() export class ApiController {}
+ */
+export const JsonErrors = (): ClassDecorator & MethodDecorator => ViewOption('jsonErrors', true);

@@ -84,7 +84,7 @@ describe('dependency injection', () => {
   it('lets tests override a binding', async () => {
     const app = await makeApp({ controllers: [SingletonController], providers: [{ provide: 'GREETING', useValue: 'hi' }] });
     app.override('GREETING', 'overridden');
-    const response = await app.request({ method: 'GET', url: '/singleton/', headers: { host: '127.0.0.1' } });
+    const response = await app.handle(app.createRequest({ method: 'GET', url: '/singleton/', headers: { host: '127.0.0.1' } }));
     expect(JSON.parse(response.text).greeting).to.equal('overridden');
   });
 
