@@ -11,6 +11,8 @@ export { DEFAULT_SETTINGS } from './app/default-settings';
 export type { Settings, SettingsInput } from './app/settings';
 
 export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractError } from './errors/rondo-error';
+export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
+export type { ExceptionHandler } from './kernel/exception-response';
 export {
   HttpError, Http404, PermissionDenied, BadRequest, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
   MethodNotAllowed, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnsupportedMediaType, ServiceUnavailable,
@@ -61,7 +63,7 @@ export { makePassword, verifyPassword, needsRehash, type PasswordHashOptions } f
 export { MessageBag, MESSAGE_LEVELS, type Message, type MessageLevel } from './messages/message-bag';
 
 export { Param, Query, Body, Req, Header, Cookie, Session, User } from './views/param-decorators';
-export { ViewOption } from './views/view-options';
+export { ViewOption, JsonErrors } from './views/view-options';
 export { redirect } from './views/shortcuts';
 
 export { consoleLogger, silentLogger, type Logger } from './observability/logger';

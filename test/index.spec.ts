@@ -27,6 +27,8 @@ const RONDO_EXPORTS = [
   'Type', 'ValidationFailed', 'validateForm', 'Form',
   // complete HTTP
   'UploadedFile', 'UploadDestinationExists', 'UploadGone', 'FileDict', 'TooManyFilesSent', 'FileResponse',
+  // the error catalogue and API-mode errors
+  'ERROR_CODES', 'JsonErrors',
 ];
 
 describe('the public API', () => {

@@ -27,8 +27,9 @@ class SingletonCounter { readonly id = 1; }
 @Route('')
 class MainController {
   @Get('/json') json() { return { hello: 'world' }; }
-  @Get('/users/<int:id>') user(request: HttpRequest, params: { id: number }) { return { id: params.id }; }
-  @Post('/echo') @CsrfExempt() async echo(request: HttpRequest) { return request.json(); }
+  // The README's style: parameter decorators, typed by the converter and by emitted metadata.
+  @Get('/users/<int:id>') user(@Param('id') id: number) { return { id }; }
+  @Post('/echo') @CsrfExempt() echo(@Body() body: Record<string, unknown>) { return body; }
   @Post('/dto') @CsrfExempt() dto(@Body() body: CreateUserDto) { return { ok: true, name: body.name }; }
   @Get('/page') page(request: HttpRequest) { return render(request, 'page.ejs', { title: 'Users', rows: ROWS }); }
 

@@ -3,8 +3,7 @@
  * route table and kernel (nothing is shared between two apps in one process); serving
  * (servers, cluster, signals) is server/serving.ts, the request cycle is the kernel.
  */
-import type { Container } from 'inversify';
-import { AppContainer } from '../di/container-builder';
+import { AppContainer, type Container } from '../di/container-builder';
 import { LOGGER, SETTINGS } from '../di/injectable';
 import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
 import { CookieSigning } from '../http/cookie-signing';

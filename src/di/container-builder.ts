@@ -4,6 +4,8 @@
  * service. The only module that imports inversify.
  */
 import { Container } from 'inversify';
+
+export type { Container };
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { OPTIONAL_KEY, type Class, type Scope, type Token } from '../metadata/keys';
 import { REQUEST } from './injectable';

@@ -3,11 +3,13 @@
  * stable `code`. HTTP errors that are meant to become responses live in `http/errors.ts`.
  */
 
-/** Every Rondo framework error: a stable `code`, and a message saying what, where and how to fix. */
-export class RondoError extends Error {
-  readonly code: string;
+import type { ErrorCode } from './error-codes';
 
-  constructor(code: string, message: string) {
+/** Every Rondo framework error: a stable `code` (see ERROR_CODES), and a message saying what, where and how to fix. */
+export class RondoError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string) {
     super(message);
     this.name = new.target.name;
     this.code = code;

@@ -34,11 +34,11 @@ export class FileResponse extends HttpResponse {
     let size: number;
     try {
       const stat = statSync(path);
-      if (!stat.isFile()) throw new Error('not a file');
-      size = stat.size;
+      size = stat.isFile() ? stat.size : -1;
     } catch {
-      throw new Http404('File not found');
+      size = -1;
     }
+    if (size < 0) throw new Http404('File not found');
     const name = options.fileName ?? basename(path);
     super('', { ...options, contentType: options.contentType ?? contentTypeFor(name) });
     this.headers.setDefault('Content-Length', size);

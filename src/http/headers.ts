@@ -2,7 +2,7 @@
  * Case-insensitive header maps. Request headers wrap Node's already lower-cased object
  * without copying it; response headers keep the caller's spelling for the wire.
  */
-import type { IncomingHttpHeaders } from 'node:http';
+import { RondoError } from '../errors/rondo-error';
 
 /**
  * Lower-cased header names, remembered: names are nearly always the same few constants,
@@ -18,9 +18,12 @@ function lower(name: string): string {
   return key;
 }
 
+/** Request headers as an adapter gives them: lower-cased names (node:http's shape). */
+export type IncomingHeaders = Record<string, string | string[] | undefined>;
+
 /** Incoming request headers: `get('Content-Type')` and `get('content-type')` agree. */
 export class RequestHeaders {
-  constructor(private readonly raw: IncomingHttpHeaders) {}
+  constructor(private readonly raw: IncomingHeaders) {}
 
   /** The header's value; repeated headers (other than Set-Cookie) are joined by ", ". */
   get(name: string): string | undefined {
@@ -57,7 +60,7 @@ function checked(name: string, value: string | number): string {
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') value = String(value); // plain JavaScript callers
   if (INVALID_HEADER_VALUE.test(value)) {
-    throw new TypeError(`Header ${name} has a CR, LF or NUL character in its value; remove it (it would split the response)`);
+    throw new RondoError('HEADER_VALUE_INVALID', `Header ${name} has a CR, LF or NUL character in its value: ${JSON.stringify(value.slice(0, 100))}; remove it (it would split the response)`);
   }
   return value;
 }

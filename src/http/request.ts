@@ -3,14 +3,13 @@
  * or the TestClient from a RequestInit; everything costly (path decoding, query, cookies,
  * body) is parsed on first use and cached.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { RondoError } from '../errors/rondo-error';
 import { parseJsonBody, readBody, type BodyCallback, type BodySource } from './body';
 import { isJsonType, mediaType } from './content-negotiation';
 import { findCookie, parseCookieHeader } from './cookies';
 import { BadRequest, DisallowedHost, UnsupportedMediaType } from './errors';
 import type { HostPolicy } from './host-validation';
-import { RequestHeaders } from './headers';
+import { RequestHeaders, type IncomingHeaders } from './headers';
 import { QueryDict } from './query-dict';
 import { BadSignature, type Signer } from './signing';
 import { FileDict } from './uploaded-file';
@@ -23,7 +22,7 @@ export interface RequestInit {
   /** Request target as received: `/path?query`. */
   url: string;
   /** Lower-cased header names, as node:http gives them. */
-  headers: IncomingHttpHeaders;
+  headers: IncomingHeaders;
   body?: BodySource;
   remoteAddress?: string;
   /** True when the connection itself is TLS. */

@@ -57,9 +57,15 @@ export function technical404(request: HttpRequest, message: string, patterns: Re
   return new HttpResponse(page(404, body), { status: 404 });
 }
 
+/** What was thrown, as the debug pages show it (a thrown string or object has no stack). */
+function thrown(error: unknown): { name: string; message: string; stack?: string } {
+  if (error instanceof Error) return error;
+  return { name: `a thrown ${error === null ? 'null' : typeof error} (not an Error)`, message: String(error) };
+}
+
 /** Debug 500: exception, stack and the request, with credentials masked. */
 export function technical500(request: HttpRequest, error: unknown): HttpResponse {
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = thrown(error);
   const headers = [...request.headers.entries()]
     .map(([name, value]) => `<tr><td>${escapeHtml(name)}</td><td>${MASKED_HEADERS.has(name) ? '********************' : escapeHtml(value)}</td></tr>`)
     .join('');
@@ -76,6 +82,6 @@ export function technical500(request: HttpRequest, error: unknown): HttpResponse
 
 /** The same for JSON clients: problem+json with the exception and stack lines. */
 export function technical500Json(request: HttpRequest, error: unknown): HttpResponse {
-  const err = error instanceof Error ? error : new Error(String(error));
+  const err = thrown(error);
   return problemResponse(request, 500, `${err.name}: ${err.message}`, { stack: (err.stack ?? '').split('\n').map((l) => l.trim()) });
 }

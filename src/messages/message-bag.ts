@@ -4,6 +4,7 @@
  * `await request.messages.all()` (or the templates' `messages`) reads them, and messages
  * read are gone on the next request.
  */
+import { RondoError } from '../errors/rondo-error';
 
 export const MESSAGE_LEVELS = { debug: 10, info: 20, success: 25, warning: 30, error: 40 } as const;
 export type MessageLevel = keyof typeof MESSAGE_LEVELS;
@@ -28,7 +29,7 @@ export class MessageBag {
   ) {}
 
   add(level: MessageLevel, text: string): void {
-    if (!(level in MESSAGE_LEVELS)) throw new TypeError(`Unknown message level '${level}'; use ${Object.keys(MESSAGE_LEVELS).join(', ')}`);
+    if (!(level in MESSAGE_LEVELS)) throw new RondoError('MESSAGE_LEVEL_UNKNOWN', `Unknown message level '${level}'; use ${Object.keys(MESSAGE_LEVELS).join(', ')}`);
     this.added.push({ level: MESSAGE_LEVELS[level], tag: level, text: String(text) });
   }
 

@@ -83,7 +83,7 @@ export class TemplateEngine {
     const seen = new Set([name]);
     while (state.layout !== undefined) {
       const parent = state.layout;
-      if (seen.has(parent)) throw new TemplateError(name, undefined, new Error(`layout cycle: ${[...seen, parent].join(' → ')}`));
+      if (seen.has(parent)) throw new RondoError('TEMPLATE_LAYOUT_CYCLE', `Template '${name}' has a layout cycle: ${[...seen, parent].join(' → ')}; break the chain of layouts`);
       seen.add(parent);
       state.layout = undefined;
       state.blocks.set('content', new SafeString(output));

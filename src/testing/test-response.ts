@@ -2,7 +2,7 @@
  * TestResponse: what a test reads of a response: status, headers, text, json(), cookies,
  * and for rendered templates the template name and context.
  */
-import type { HttpResponse, ResponseHeaders } from '../index';
+import { RondoError, type HttpResponse, type ResponseHeaders } from '../index';
 
 export class TestResponse {
   readonly status: number;
@@ -35,7 +35,7 @@ export class TestResponse {
     try {
       return JSON.parse(this.text) as T;
     } catch {
-      throw new Error(`The response body is not JSON (status ${this.status}, Content-Type ${this.headers.get('content-type')}): ${this.text.slice(0, 200)}`);
+      throw new RondoError('TEST_RESPONSE_NOT_JSON', `The response body is not JSON (status ${this.status}, Content-Type ${this.headers.get('content-type')}): ${this.text.slice(0, 200)}`);
     }
   }
 

@@ -1,0 +1,88 @@
+/**
+ * The catalogue of every framework error code (Fastify's lib/errors.js idea): what
+ * happened and how to fix it. `RondoError.code` is typed by it, so a new code cannot be
+ * raised without an entry here; a test holds it against the README's Errors table.
+ */
+
+interface CodeInfo {
+  /** What went wrong (the thrown message adds the classes, values and files involved). */
+  readonly what: string;
+  readonly fix: string;
+}
+
+export const ERROR_CODES = {
+  // Configuration, raised by createApp (ImproperlyConfigured).
+  SETTINGS_UNKNOWN: { what: 'a setting name that does not exist', fix: 'check the spelling against the README settings table (the message suggests the near name)' },
+  SETTINGS_TYPE: { what: 'a setting of the wrong type or a negative number', fix: 'give the type the settings table shows' },
+  SETTINGS_ENV_INVALID: { what: 'a RONDO_* environment variable that does not parse as the setting type', fix: 'use true/false for booleans, digits for numbers, commas for lists' },
+  SETTINGS_HEADER_VALUE: { what: 'a header-valued setting holds CR, LF or NUL', fix: 'write the value on one line' },
+  SETTINGS_STATIC_URL: { what: 'staticUrl does not start and end with /', fix: "use a value like '/static/'" },
+  SECRET_KEY_MISSING: { what: 'a component signs (sessions, CSRF, signed cookies) but secretKey is empty', fix: 'set secretKey or RONDO_SECRET_KEY to a long random string' },
+  SIGNING_SEPARATOR: { what: 'a Signer separator that base64url output could contain', fix: "use a separator such as ':'" },
+  ROUTE_DUPLICATE: { what: 'two routes with the same path and method (both named)', fix: 'change one path or method, or remove one route' },
+  ROUTE_NAME_DUPLICATE: { what: 'two routes share a name (both named)', fix: 'rename one, or give the controllers namespaces' },
+  ROUTE_PATH_INVALID: { what: 'a route pattern that cannot be parsed', fix: 'use <converter:name> segments, e.g. /posts/<int:id>' },
+  ROUTE_UNKNOWN_CONVERTER: { what: 'a <converter:name> whose converter is not registered', fix: 'use int, str, slug, uuid or path, or registerConverter() first' },
+  CONVERTER_DUPLICATE: { what: 'registerConverter() with a name already taken', fix: 'pick another name' },
+  CONVERTER_NAME_INVALID: { what: 'a converter name that is not an identifier', fix: 'use letters, digits and _' },
+  CONVERTER_REGEX_INVALID: { what: 'a converter regex that does not compile or has capture groups', fix: 'use a valid regex with (?: ) groups only' },
+  CONTROLLER_EMPTY: { what: 'a @Route class without route methods', fix: 'decorate its view methods with @Get(), @Post() or @Route()' },
+  VIEW_NOT_A_METHOD: { what: 'a route decorator on something that is not a method', fix: 'decorate a method of the controller' },
+  VIEW_PARAM_UNDECORATED: { what: 'a view parameter without a decorator while others have one', fix: 'decorate every parameter (@Req(), @Param(), ...)' },
+  VIEW_PARAM_UNKNOWN: { what: 'a parameter decorator Rondo does not know', fix: 'use the decorators exported by rondo' },
+  MIDDLEWARE_NOT_DECORATED: { what: 'a middleware class without @Middleware(order)', fix: 'add @Middleware with an order unique in the app' },
+  MIDDLEWARE_ORDER_INVALID: { what: '@Middleware(order) with an order that is not a finite number', fix: 'use a number such as 150' },
+  MIDDLEWARE_ORDER_DUPLICATE: { what: 'two middleware classes with one order (both named)', fix: 'give one a free order; built-ins use 50, 60, 100 ... 700' },
+  MIDDLEWARE_EMPTY: { what: 'a middleware class with no handle() or process* hook', fix: 'implement at least one' },
+  MIDDLEWARE_MIXED: { what: 'a middleware with handle() and processRequest()/processResponse()', fix: 'keep handle(), or the Django-style pair' },
+  DI_MISSING_BINDING: { what: 'a constructor parameter whose type or token is not bound', fix: 'mark the class @Injectable(), list it in providers, or bind the token' },
+  DI_UNRESOLVABLE_PARAM: { what: 'a constructor parameter without a type Rondo can inject (interface, union, primitive)', fix: 'use @Inject(TOKEN), or turn on emitDecoratorMetadata' },
+  DI_CIRCULAR: { what: 'services that depend on each other in a circle (the path is shown)', fix: 'break the circle, e.g. with a third service' },
+  DI_SCOPE_WIDENING: { what: 'a singleton that depends on a request-scoped service', fix: 'make the dependant request-scoped, or inject a factory' },
+  DI_REQUEST_SCOPE: { what: 'a request-scoped service resolved outside a request', fix: 'resolve it from a view or a request-scoped service' },
+  DI_CONSTRUCTION_FAILED: { what: 'a singleton constructor threw at start-up', fix: 'see the cause in the message; fix the constructor or its settings' },
+  DISCOVERY_NOT_FOUND: { what: 'a discover entry matches no file', fix: 'point it at compiled folders (dist/...), relative to baseDir' },
+  DISCOVERY_IMPORT_FAILED: { what: 'a discovered module threw while it was imported', fix: 'see the cause; the module and its error are named' },
+  DISCOVERY_TYPESCRIPT: { what: 'discover points at .ts sources', fix: 'compile with tsc (decorator metadata) and discover the .js output' },
+  SESSION_ENGINE_UNKNOWN: { what: 'sessionEngine is not cookie, memory or redis', fix: 'use one of those, or pass a store' },
+  SESSION_STORE_INVALID: { what: 'a session store that lacks load/save/delete', fix: 'implement the SessionStore interface' },
+  MESSAGE_STORAGE_UNKNOWN: { what: 'messageStorage is not cookie or session', fix: 'use one of those' },
+  MESSAGES_NO_SESSION: { what: "messageStorage 'session' without SessionMiddleware", fix: 'add SessionMiddleware, or use cookie storage' },
+  CSRF_NOT_INSTALLED: { what: 'csrfToken() used without CsrfViewMiddleware', fix: 'add CsrfViewMiddleware to settings.middleware (it is in the default stack)' },
+  TEMPLATES_SETTINGS: { what: 'settings.templates is not { dirs, contextProcessors }', fix: 'pass the keys the settings table shows' },
+  TEMPLATES_PROCESSOR_UNKNOWN: { what: 'a context processor name that is not built in', fix: 'use a built-in name or a function (request) => ({ ... })' },
+  LISTEN_WORKERS: { what: "listen({ workers }) with a count that is not a positive integer or 'auto'", fix: "use a number >= 1 or 'auto'" },
+  // At run time: programming mistakes, reported with the class, method or value involved.
+  MIDDLEWARE_NEXT_TWICE: { what: 'a handle() middleware called next() twice', fix: 'call it once and reuse the response it gave' },
+  MIDDLEWARE_NO_RESPONSE: { what: 'a middleware returned something that is not an HttpResponse', fix: 'return next(request), or a response' },
+  VIEW_RESULT_INVALID: { what: 'a view returned a function, symbol or bigint', fix: 'return an HttpResponse, a string, a JSON-able value or nothing' },
+  BODY_NOT_LOADED: { what: 'request.POST read in middleware before the body was loaded', fix: 'await request.load() first (views get it loaded)' },
+  APPEND_SLASH_UNSAFE_METHOD: { what: 'a POST (or other unsafe method) to a URL without its slash while appendSlash is on (debug)', fix: 'send to the URL with the trailing slash, or set appendSlash: false' },
+  NO_REVERSE_MATCH: { what: 'reverse() got an unknown name, or parameters that do not fit', fix: 'check the name (namespace:name) and the parameters the message lists' },
+  TEMPLATES_UNAVAILABLE: { what: 'render() with a request that was not built by an app', fix: 'build requests with app.createRequest or the TestClient' },
+  TEMPLATE_DOES_NOT_EXIST: { what: 'no template folder holds the name (every path tried is listed)', fix: 'check the name and settings.templates.dirs' },
+  TEMPLATE_NAME_INVALID: { what: 'a template name that is absolute or climbs out (..)', fix: 'use a relative name inside the template folders' },
+  TEMPLATE_ERROR: { what: 'a template failed to compile or render (name and line shown)', fix: 'fix the template at that line' },
+  TEMPLATE_LAYOUT_CYCLE: { what: 'templates whose layouts extend each other in a circle', fix: 'break the layout chain shown in the message' },
+  DTO_RECURSIVE: { what: 'a DTO that nests itself', fix: 'limit the nesting with a separate DTO class' },
+  DTO_NESTED_ARRAY: { what: 'a DTO property that is an array of arrays', fix: 'wrap the inner array in a DTO class' },
+  AUTH_NO_SESSION: { what: 'login() or logout() without SessionMiddleware', fix: 'add SessionMiddleware before AuthenticationMiddleware' },
+  SESSION_COOKIE_TOO_LARGE: { what: 'the cookie session engine would send a cookie over 4 KB', fix: 'store less in the session, or use the memory or redis engine' },
+  SIGNATURE_BAD: { what: 'a signed value was tampered with or signed with another key or salt', fix: 'treat it as untrusted input' },
+  SIGNATURE_EXPIRED: { what: 'a signed value is older than the maxAge asked', fix: 'ask for a fresh one' },
+  UPLOAD_DESTINATION_EXISTS: { what: 'UploadedFile.moveTo(path) found a file at path', fix: 'choose a free path, or remove the file first' },
+  UPLOAD_GONE: { what: 'an upload read or moved again after moveTo() or after the response', fix: 'read or move each upload once, during the request' },
+  COOKIE_SAMESITE_NONE_INSECURE: { what: "a cookie with sameSite 'none' but not secure", fix: 'add secure: true (browsers reject it otherwise)' },
+  HEADER_VALUE_INVALID: { what: 'a response header value with CR, LF or NUL (it would split the response)', fix: 'remove those characters; never copy them from a request' },
+  MESSAGE_LEVEL_UNKNOWN: { what: 'request.messages.add() with an unknown level', fix: 'use debug, info, success, warning or error' },
+  TEST_RESPONSE_NOT_JSON: { what: 'TestResponse.json() on a body that is not JSON', fix: 'check the status and Content-Type the message shows' },
+  // The CLI.
+  CLI_APP_NOT_FOUND: { what: 'the CLI found no app module', fix: 'pass --app dist/app.js or set "rondo": { "app" } in package.json' },
+  CLI_APP_EXPORT: { what: 'the app module exports neither an App nor a function returning one', fix: 'export default createApp(...) or a function returning it' },
+  CLI_PROJECT_EXISTS: { what: 'rondo new into a folder that is not empty', fix: 'pick a new folder name' },
+  CLI_PROJECT_NAME: { what: 'rondo new with a name that is not a valid package name', fix: 'use lower-case letters, digits and -' },
+  WORKER_START_FAILED: { what: 'a cluster worker exited before it listened (its own error is logged above)', fix: 'fix the error the worker logged' },
+} as const satisfies Record<string, CodeInfo>;
+
+/** Every code a RondoError can carry. */
+export type ErrorCode = keyof typeof ERROR_CODES;
