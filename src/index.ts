@@ -64,6 +64,7 @@ export { MessageBag, MESSAGE_LEVELS, type Message, type MessageLevel } from './m
 
 export { Param, Query, Body, Req, Header, Cookie, Session, User } from './views/param-decorators';
 export { ViewOption, JsonErrors } from './views/view-options';
+export { Accepts } from './views/accepted-media';
 export { redirect } from './views/shortcuts';
 
 export { consoleLogger, silentLogger, type Logger } from './observability/logger';

@@ -28,7 +28,7 @@ const RONDO_EXPORTS = [
   // complete HTTP
   'UploadedFile', 'UploadDestinationExists', 'UploadGone', 'FileDict', 'TooManyFilesSent', 'FileResponse',
   // the error catalogue and API-mode errors
-  'ERROR_CODES', 'JsonErrors',
+  'ERROR_CODES', 'JsonErrors', 'Accepts',
 ];
 
 describe('the public API', () => {

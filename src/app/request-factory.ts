@@ -22,6 +22,7 @@ export class RequestFactory {
       bodyParsers: new Map([['multipart/form-data', multipartParser({
         fileMemorySize: settings.fileUploadMaxMemorySize,
         fileMaxSize: settings.fileUploadMaxSize,
+        filesMaxTotal: settings.fileUploadMaxTotalSize,
         fieldBytes: settings.dataUploadMaxMemorySize,
         maxFields: settings.dataUploadMaxNumberFields,
         maxFiles: settings.dataUploadMaxNumberFiles,

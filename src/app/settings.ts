@@ -27,10 +27,12 @@ export interface Settings {
   dataUploadMaxMemorySize: number;
   /** Most fields in a query string or form (400 beyond). Default 1000. */
   dataUploadMaxNumberFields: number;
-  /** Bytes of an uploaded file kept in memory; larger files stream to a temporary file. Default 2.5 MB. */
+  /** Uploads stay in memory only when the whole body is at most this many bytes; else they stream to temporary files. Default 2.5 MB. */
   fileUploadMaxMemorySize: number;
   /** Largest uploaded file accepted (413 beyond). Default 20 MB. */
   fileUploadMaxSize: number;
+  /** Largest total of all files uploaded in one request (413 beyond). Default 50 MB. */
+  fileUploadMaxTotalSize: number;
   /** Most files in one multipart body (400 beyond). Default 100. */
   dataUploadMaxNumberFiles: number;
   /** Folder for temporary upload files ('' = the OS temp folder). */
@@ -43,6 +45,12 @@ export interface Settings {
   headersTimeout: number;
   /** node:http: ms to receive the complete request. */
   requestTimeout: number;
+  /**
+   * ms a socket may stay silent while its response is pending or streaming: a view that
+   * has not answered by then gets a 503 (the socket closes after it); a stalled stream is
+   * cut. 0 = no deadline. Default 30000.
+   */
+  responseTimeout: number;
   /** node:http: ms an idle keep-alive socket stays open. */
   keepAliveTimeout: number;
   /** node:http: largest request header block in bytes (431 beyond). */

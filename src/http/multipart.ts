@@ -1,10 +1,13 @@
 /**
  * The multipart/form-data body parser (@fastify/busboy, streaming). Fields go to
- * `request.POST`, files to `request.FILES`: kept in memory up to
- * `fileUploadMaxMemorySize`, streamed to a private temporary file beyond it (deleted after
- * the response). Every limit has its own clear error: too many fields or files (400), a
- * file over `fileUploadMaxSize` or field data over `dataUploadMaxMemorySize` (413); a
- * truncated or malformed body is a 400, never a hang.
+ * `request.POST`, files to `request.FILES`. Django's rule bounds memory: files stay in
+ * memory only when the whole body (its Content-Length) is within
+ * `fileUploadMaxMemorySize`; otherwise every file streams to a private temporary file
+ * (deleted after the response), and all files of one request together may not pass
+ * `fileUploadMaxTotalSize`. Every limit has its own clear error: too many fields or files
+ * (400), a file over `fileUploadMaxSize`, the files over `fileUploadMaxTotalSize` or field
+ * data over `dataUploadMaxMemorySize` (413); a truncated or malformed body is a 400,
+ * never a hang.
  */
 import type { BusboyFileStream } from '@fastify/busboy';
 import { randomUUID } from 'node:crypto';
@@ -23,6 +26,8 @@ export interface MultipartLimits {
   fileMemorySize: number;
   /** Largest file accepted (413 beyond). */
   fileMaxSize: number;
+  /** Largest total of all files in one request (413 beyond). */
+  filesMaxTotal: number;
   /** Bytes of all non-file fields together (413 beyond). */
   fieldBytes: number;
   maxFields: number;
@@ -59,12 +64,18 @@ interface FilePart {
   mime: string;
 }
 
+/** What the files of one request share: may they stay in memory, and the bytes so far. */
+interface FileBudget {
+  inMemory: boolean;
+  received: number;
+}
+
 /**
  * Reads one file part into memory or a temporary file. It settles in every case: when the
  * part passes fileUploadMaxSize (at once, not at the end of the body) and when the parser
  * destroys the part because the request failed; its temporary file is closed by then.
  */
-async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: FilePart): Promise<UploadedFile> {
+async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: FilePart, budget: FileBudget): Promise<UploadedFile> {
   const chunks: Buffer[] = [];
   let size = 0;
   let out: WriteStream | undefined;
@@ -74,7 +85,11 @@ async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: 
   try {
     for await (const chunk of part.stream as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (out === undefined && size > limits.fileMemorySize) {
+      budget.received += chunk.length;
+      if (budget.received > limits.filesMaxTotal) {
+        throw new RequestDataTooBig(`The uploaded files are larger than fileUploadMaxTotalSize (${limits.filesMaxTotal} bytes) together`);
+      }
+      if (out === undefined && !budget.inMemory) {
         const path = join(limits.tempDir || tmpdir(), `rondo-upload-${randomUUID()}`);
         tempPath = path;
         request.addCleanup(() => rm(path, { force: true }));
@@ -111,6 +126,8 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
         return;
       }
       const pairs: Array<[string, string]> = [];
+      const declared = Number(request.headers.get('content-length') ?? -1);
+      const budget: FileBudget = { inMemory: declared >= 0 && declared <= limits.fileMemorySize, received: 0 };
       const files = new FileDict();
       const pending: Array<Promise<unknown>> = [];
       const inFlight = new Set<BusboyFileStream>();
@@ -138,7 +155,7 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
           return;
         }
         inFlight.add(stream);
-        const received = receiveFile(request, limits, { field, stream, fileName, mime }).then(
+        const received = receiveFile(request, limits, { field, stream, fileName, mime }, budget).then(
           (file) => {
             inFlight.delete(stream);
             files.add(file);

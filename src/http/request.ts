@@ -27,6 +27,8 @@ export interface RequestInit {
   remoteAddress?: string;
   /** True when the connection itself is TLS. */
   encrypted?: boolean;
+  /** How many Host field lines the client sent, when the adapter counts them (node keeps only the first). */
+  hostLines?: number;
   httpVersion?: string;
 }
 
@@ -207,24 +209,42 @@ export class HttpRequest {
     return chain[0] ?? this.remoteAddress;
   }
 
-  /** Throws DisallowedHost (400) when the Host is not in allowedHosts; the kernel calls it first. */
+  /** Throws DisallowedHost (400) when the Host is not allowed; the kernel calls it first. */
   validateHost(): void {
-    const policy = this.options.hostPolicy;
-    if (policy === undefined) return;
-    const problem = policy.problem(this.getHost(), this.state.fromTestClient === true ? 'testserver' : undefined);
-    if (problem !== undefined) throw new DisallowedHost(problem);
+    this.getHost();
   }
 
   /** An absolute URL for `location` (default: this request's path) on this site. */
   buildAbsoluteUri(location?: string): string {
-    const target = location ?? this.getFullPath();
+    // Read as a browser would (a backslash is a slash, tabs and newlines vanish), so two
+    // leading backslashes or slashes ('//evil.com') can never leave this site: a path here.
+    const target = (location ?? this.getFullPath()).replace(/[\t\n\r]/g, '').replace(/\\/g, '/');
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
     const base = `${this.scheme}://${this.getHost()}`;
-    return target.startsWith('/') ? base + target : new URL(target, base + this.rawPath).toString();
+    if (target.startsWith('/')) return base + target.replace(/^\/+/, '/');
+    return new URL(target, base + this.rawPath).toString();
   }
 
-  /** The Host header (host and optional port). */
+  /**
+   * The host (and optional port) this request was sent to, validated on every call as
+   * Django's `get_host()` is: DisallowedHost (400) when it is not in allowedHosts, and 400
+   * for more than one Host field line (RFC 9112 3.2). No middleware, redirect or
+   * `buildAbsoluteUri` can see a host that was not checked.
+   */
   getHost(): string {
+    if (this.validHost !== undefined) return this.validHost;
+    if ((this.init.hostLines ?? 1) > 1) throw new DisallowedHost('The request has more than one Host header (RFC 9112 section 3.2)');
+    const host = this.headerHost();
+    const policy = this.options.hostPolicy;
+    const problem = policy?.problem(host, this.state.fromTestClient === true ? 'testserver' : undefined);
+    if (problem !== undefined) throw new DisallowedHost(problem);
+    this.validHost = host;
+    return host;
+  }
+
+  private validHost: string | undefined = undefined;
+
+  private headerHost(): string {
     if (this.options.hostPolicy?.useXForwardedHost) {
       const forwarded = this.headers.get('x-forwarded-host');
       if (forwarded) return forwarded.split(',')[0].trim();

@@ -117,8 +117,13 @@ export class JsonResponse extends HttpResponse {
 
 const SAFE_SCHEMES = new Set(['http', 'https', 'ftp']);
 
+/** The URL as a browser's parser sees it (WHATWG): C0 controls and spaces at the ends and every tab or newline removed. */
+function browserView(url: string): string {
+  return url.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+}
+
 function checkRedirectTarget(url: string): string {
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.trim());
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(browserView(url));
   if (scheme && !SAFE_SCHEMES.has(scheme[1].toLowerCase())) {
     throw new DisallowedRedirect(`Refusing to redirect to a URL with the unsafe scheme ${scheme[1]}:`);
   }

@@ -96,7 +96,10 @@ export class Kernel {
 
     let result: unknown;
     try {
-      if (view.readsBody && request.hasBody) await request.load();
+      if (request.hasBody) {
+        view.checkBody?.(request); // 415 for a media type the view does not accept
+        if (view.readsBody) await request.load();
+      }
       result = view.call(request, params);
       if (isPromise(result)) result = await result;
     } catch (error) {

@@ -8,12 +8,15 @@ import { RequestScope } from '../di/request-scope';
 import type { HttpRequest } from '../http/request';
 import type { ViewInfo } from '../middleware/middleware-decorator';
 import { compileInvoker, takesRequest, type Params } from '../views/argument-resolvers';
+import { acceptedMediaCheck } from '../views/accepted-media';
 import { viewOptions } from '../views/view-options';
 
 export interface CompiledView {
   info: ViewInfo;
   /** True when the kernel loads a declared body before the call (see `takesRequest`). */
   readsBody: boolean;
+  /** Refuses a body of a media type the view does not accept (415); undefined = any. */
+  checkBody?: (request: HttpRequest) => void;
   /** Builds (if request-scoped) the controller and calls the view. */
   call(request: HttpRequest, params: Params): unknown;
 }
@@ -41,12 +44,13 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
   };
   // A GET page never reads a body a client attached: it answers as if there were none.
   const readsBody = spec.methods.some((m) => BODY_METHODS.has(m)) && takesRequest(spec.controller, spec.methodName);
+  const checkBody = acceptedMediaCheck(info.options, source);
   if (container.scope(spec.controller as never) === 'request') {
     const build = container.requestFactory(spec.controller as never) as (scope: RequestScope) => object;
-    return { info, readsBody, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
+    return { info, readsBody, checkBody, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
   }
   const instance = instantiate(spec.controller, container);
-  return { info, readsBody, call: (request, params) => invoke(instance, request, params) };
+  return { info, readsBody, checkBody, call: (request, params) => invoke(instance, request, params) };
 }
 
 /** Resolves a singleton at start-up, so a throwing constructor fails createApp, not a request. */

@@ -43,8 +43,9 @@ export class CommonMiddleware {
   }
 
   private redirectWithSlash(request: HttpRequest): HttpResponse {
-    // A path starting with '//' would be a protocol-relative URL to another host: escape it.
-    const path = request.rawPath.replace(/^\/{2,}/, '/%2F');
+    // A path starting with '//' or '/\' is a protocol-relative URL to another host for a
+    // browser (which reads '\' as '/'): escape it.
+    const path = request.rawPath.replace(/^[/\\]{2,}/, '/%2F');
     const target = `${path}/${request.queryString ? `?${request.queryString}` : ''}`;
     if (request.method !== 'GET' && request.method !== 'HEAD' && this.settings.debug) {
       throw new RondoError(

@@ -20,10 +20,16 @@ export interface ServedApp {
 }
 
 const WRITE_FAILED = 'Server Error (500)';
+const TIMED_OUT = 'Service Unavailable (503): the response took too long';
+
+/** Responses still pending (an asynchronous view), by socket: the deadline answers them. */
+const pending = new WeakMap<Socket, ServerResponse>();
 
 export interface ServerLimits {
   headersTimeout: number;
   requestTimeout: number;
+  /** ms a socket may stay silent while its response is pending or streaming (0 = no deadline). */
+  responseTimeout: number;
   keepAliveTimeout: number;
   maxHeaderSize: number;
   maxRequestsPerSocket: number;
@@ -45,9 +51,20 @@ export interface ListenOptions {
   workers?: number | 'auto';
 }
 
+/** Host field lines in the raw headers: node keeps the first, RFC 9112 wants a 400 for two. */
+function hostLines(raw: readonly string[]): number {
+  let count = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i];
+    if (name.length === 4 && (name === 'Host' || name === 'host' || name.toLowerCase() === 'host')) count++;
+  }
+  return count;
+}
+
 function toInit(req: IncomingMessage): RequestInit {
   const socket = req.socket as Socket & { encrypted?: boolean };
   return {
+    hostLines: hostLines(req.rawHeaders),
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: req.headers,
@@ -110,13 +127,16 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
     const isHead = request.method === 'HEAD';
     const result = app.handle(request);
     if (isPromise<HttpResponse>(result)) {
+      pending.set(req.socket, res);
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
+          pending.delete(req.socket);
           write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
+          pending.delete(req.socket);
           abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
         },
@@ -126,6 +146,28 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
       cleanupAfter(request, res);
     }
   };
+}
+
+/**
+ * The response deadline (`responseTimeout`): node reports a socket silent that long. A
+ * view still working gets a 503 in its place and the socket closes after it (the view's
+ * late answer is dropped); a stalled stream, an idle or a half-received request is cut.
+ * Either way the socket and its descriptor are freed.
+ */
+function onSilentSocket(app: ServedApp, socket: Socket): void {
+  const res = pending.get(socket);
+  pending.delete(socket);
+  if (res === undefined || res.headersSent) {
+    socket.destroy();
+    return;
+  }
+  app.logger.warn(`No response within responseTimeout for ${res.req.method} ${res.req.url?.slice(0, 500)}; answered 503`);
+  res.shouldKeepAlive = false;
+  res.writeHead(503, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(TIMED_OUT.length), 'Retry-After', '1']).end(TIMED_OUT);
+  // A client that does not read the 503 does not keep the socket either.
+  const stuck = setTimeout(() => socket.destroy(), 1000);
+  stuck.unref();
+  socket.once('close', () => clearTimeout(stuck));
 }
 
 /** A listening server. `close()` stops accepting and waits for in-flight requests. */
@@ -199,6 +241,7 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
     requestListener(app),
   );
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  if (limits.responseTimeout > 0) server.setTimeout(limits.responseTimeout, (socket: Socket) => onSilentSocket(app, socket));
   // During close, finished responses end their keep-alive socket instead of idling on it.
   server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
     if (!server.listening) res.shouldKeepAlive = false;

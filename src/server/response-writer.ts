@@ -21,6 +21,11 @@ function bodyless(status: number): boolean {
 }
 
 export function writeResponse(res: ServerResponse, response: HttpResponse, isHead: boolean, logger: Logger): void {
+  if (res.writableEnded) {
+    // Answered already (the response deadline passed): stop a streamed body's producer.
+    if (response.stream !== undefined) void discardStream(response.stream, logger);
+    return;
+  }
   if (response.stream !== undefined) {
     void writeStream(res, response, isHead, logger);
     return;
@@ -88,6 +93,11 @@ async function writeStream(res: ServerResponse, response: HttpResponse, isHead: 
  * Ends a producer early. A Readable is destroyed (its iterator's return() would wait for
  * the pending read, which may never come); any other iterator gets return().
  */
+function discardStream(stream: StreamBody, logger: Logger): Promise<void> {
+  const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<string | Buffer>)[Symbol.iterator]();
+  return stopProducer(stream, iterator, logger);
+}
+
 function stopProducer(stream: StreamBody, iterator: Iterator<unknown> | AsyncIterator<unknown>, logger: Logger): Promise<void> {
   const readable = stream as { destroy?: unknown; readable?: unknown };
   if (typeof readable.destroy === 'function' && typeof readable.readable === 'boolean') (readable.destroy as () => void).call(stream);

@@ -94,11 +94,17 @@ describe('HttpRequest', () => {
     });
 
     it('reports scheme, host, port and remote address', async () => {
-      const r = await request('/');
+      const r = await request('/', {}, { allowedHosts: ['example.com'] });
       expect(r.scheme).to.equal('http');
       expect(r.isSecure()).to.equal(false);
       expect(r.getHost()).to.equal('example.com:8000');
       expect(r.remoteAddress).to.equal('10.0.0.7');
+    });
+
+    it('validates the host on every getHost() call, as Django does (DisallowedHost)', async () => {
+      const r = await request('/', { headers: { host: 'evil.com' } }, { allowedHosts: ['example.com'] });
+      expect(() => r.getHost()).to.throw(/Invalid HTTP_HOST header: 'evil.com'/);
+      expect(() => r.buildAbsoluteUri('/x')).to.throw(/allowedHosts/);
     });
   });
 
