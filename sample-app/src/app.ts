@@ -4,14 +4,15 @@
  */
 import { join } from 'node:path';
 import { createApp, type App, type CreateAppOptions } from 'rondo';
+import { secretKey } from './secret-key';
 
 /** Builds the blog app; tests pass their own settings and logger. */
 export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'baseDir'> = {}): Promise<App> {
   return createApp({
     ...options,
     settings: {
-      // A development key so `npm start` works out of the box; production sets RONDO_SECRET_KEY.
-      secretKey: 'sample-app-development-key-not-for-production',
+      // RONDO_SECRET_KEY in production; else a generated, git-ignored development key.
+      secretKey: secretKey(),
       allowedHosts: ['127.0.0.1', 'localhost'],
       templates: { dirs: [join(__dirname, '../../../sample-app/templates')] },
       staticDirs: [join(__dirname, '../../../sample-app/static')],

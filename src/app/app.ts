@@ -184,6 +184,7 @@ export class App {
       middleware,
       convert: exceptionConverter({
         debug: this.settings.debug,
+        settings: this.settings,
         logger: this.logger,
         patterns: () => this.routes(),
         handler: handler === undefined ? undefined : (container.get(handler as never) as ExceptionHandler),

@@ -17,6 +17,7 @@ export class RequestFactory {
     this.options = {
       maxBodySize: settings.dataUploadMaxMemorySize,
       maxFields: settings.dataUploadMaxNumberFields,
+      jsonMaxDepth: settings.jsonMaxDepth,
       hostPolicy: new HostPolicy(settings),
       cookieSigner: settings.secretKey ? signing.signer : undefined,
       bodyParsers: new Map([['multipart/form-data', multipartParser({

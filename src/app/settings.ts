@@ -25,6 +25,8 @@ export interface Settings {
   middleware: readonly Class[];
   /** Largest request body read into memory, in bytes (413 beyond). Default 2.5 MB. */
   dataUploadMaxMemorySize: number;
+  /** Deepest nesting of arrays and objects in any JSON body (400 beyond). Default 64. */
+  jsonMaxDepth: number;
   /** Most fields in a query string or form (400 beyond). Default 1000. */
   dataUploadMaxNumberFields: number;
   /** Uploads stay in memory only when the whole body is at most this many bytes; else they stream to temporary files. Default 2.5 MB. */
@@ -65,6 +67,8 @@ export interface Settings {
   staticDirs: string[];
   /** Serve `staticUrl` from `staticDirs`; null = only when debug is on. Default null. */
   serveStatic: boolean | null;
+  /** Serve files and folders whose name starts with '.' (`.env`, `.git/`) from staticDirs. Default false (404). */
+  staticServeDotfiles: boolean;
 
   // Built-in middleware (src/middleware/), with Django's names in camelCase.
   /** SecurityMiddleware: send `X-Content-Type-Options: nosniff`. Default true. */

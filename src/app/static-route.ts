@@ -15,7 +15,7 @@ export function addStaticRoute(routes: RouteTable<CompiledView>, settings: Reado
     throw new ImproperlyConfigured('SETTINGS_STATIC_URL', `settings.staticUrl must start and end with '/' (like '/static/'); got '${settings.staticUrl}'`);
   }
   if (!(settings.serveStatic ?? settings.debug) || settings.staticDirs.length === 0) return;
-  const files = new StaticFiles(settings.staticUrl, settings.staticDirs);
+  const files = new StaticFiles(settings.staticUrl, settings.staticDirs, settings.staticServeDotfiles);
   const path = `${settings.staticUrl}<path:path>`;
   const source = 'StaticFiles.serve';
   const view: CompiledView = {

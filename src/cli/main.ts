@@ -8,6 +8,7 @@ import cluster from 'node:cluster';
 import { resolve } from 'node:path';
 import { RondoError } from '../index';
 import { newProject } from './commands/new-project';
+import { deployIssues } from './commands/deploy-check';
 import { formatRoutes } from './commands/routes';
 import { loadApp } from './load-app';
 
@@ -16,7 +17,8 @@ const USAGE = `Usage: rondo <command> [options]
 Commands:
   new <name> [--rondo <spec>]        create a new project in ./<name>
   routes [--app <module>]            print the URL table
-  check [--app <module>]             build the app and report configuration problems
+  check [--deploy] [--app <module>]  build the app and report configuration problems;
+                                     --deploy adds the deployment checklist (exit 1 on issues)
   runserver [host:port] [--app <m>]  serve the app (default 127.0.0.1:8000)
   serve [host:port] [--workers N|auto] [--app <m>]
                                      serve with N worker processes (node:cluster)
@@ -60,9 +62,15 @@ async function run(argv: string[], out: (text: string) => void): Promise<number>
     }
     case 'check': {
       const app = await loadApp(flags.get('app'));
-      out(`System check identified no issues (${app.routes().length} routes).`);
+      const issues = flags.has('deploy') ? deployIssues(app) : [];
       await app.close();
-      return 0;
+      if (issues.length === 0) {
+        out(`System check identified no issues (${app.routes().length} routes).`);
+        return 0;
+      }
+      out(issues.map((issue) => `WARNING ${issue.id}: ${issue.message}`).join('\n'));
+      out(`System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'} for deployment.`);
+      return 1;
     }
     case 'runserver': {
       const [host, port] = (rest[0] ?? '127.0.0.1:8000').split(':');

@@ -98,8 +98,37 @@ function readStream(stream: BodyStream, limit: number, callback: BodyCallback): 
 }
 
 /** Parses a JSON body; bad syntax or a prototype-poisoning key is a 400 naming the problem. */
-export function parseJsonBody(body: Buffer): unknown {
+/**
+ * The deepest nesting of arrays and objects in a JSON text, counted without recursion
+ * (bytes inside strings skipped), stopping as soon as it passes `limit`.
+ */
+function nestingOver(body: Buffer, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const byte = body[i];
+    if (inString) {
+      if (byte === 0x5c /* backslash: skip the escaped byte */) i++;
+      else if (byte === 0x22 /* " */) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x7b /* { */ || byte === 0x5b /* [ */) {
+      if (++depth > limit) return true;
+    } else if (byte === 0x7d || byte === 0x5d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Parses a JSON body: 400 when empty, invalid, carrying a `__proto__`/`constructor` key,
+ * or nested deeper than `maxDepth` (a 100k-deep body would overflow the stack of
+ * whatever walks it next: a serializer, a validator, the echo of a view).
+ */
+export function parseJsonBody(body: Buffer, maxDepth = 64): unknown {
   if (body.length === 0) throw new BadRequest('The JSON body is empty; send a JSON value');
+  // A body of n bytes nests at most n deep: short bodies (the usual API call) skip the scan.
+  if (body.length > maxDepth && nestingOver(body, maxDepth)) {
+    throw new BadRequest(`The JSON body is nested deeper than jsonMaxDepth (${maxDepth} levels of arrays and objects)`);
+  }
   try {
     return sjson.parse(body.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch (error) {

@@ -48,6 +48,8 @@ export function serviceKey<T>(description: string): ServiceKey<T> {
 export interface RequestOptions {
   maxBodySize: number;
   maxFields: number;
+  /** Deepest nesting of a JSON body (400 beyond); default 64. */
+  jsonMaxDepth?: number;
   /** Which hosts and proxies to trust (from settings); undefined = no checks (unit tests). */
   hostPolicy?: HostPolicy;
   /** The signer of signed cookies (by cookie name and salt); undefined without a secretKey. */
@@ -370,7 +372,7 @@ export class HttpRequest {
       return new Promise((resolve, reject) => this.withBody((error, body) => {
         if (error !== undefined) return reject(error);
         try {
-          this.jsonValue = parseJsonBody(body!);
+          this.jsonValue = parseJsonBody(body!, this.options.jsonMaxDepth);
           this.jsonLoaded = true;
           resolve();
         } catch (parseError) {

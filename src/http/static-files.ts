@@ -4,7 +4,8 @@
  * pattern), so the middleware applies. Content-Type, ETag/Last-Modified and 304s (fresh),
  * single byte ranges (range-parser) and streaming (each file opened only when writing
  * starts, see FileStream). A path that could leave its folder (`..`, encoded or not,
- * backslashes, NUL bytes, symlinks pointing out) is a 404. In production, let a CDN or
+ * backslashes, NUL bytes, symlinks pointing out) is a 404, and so are dotfiles (`.env`,
+ * `.git/`) unless `staticServeDotfiles` is on. In production, let a CDN or
  * reverse proxy serve these files, or turn `serveStatic` on knowingly.
  */
 import { realpathSync, statSync, type Stats } from 'node:fs';
@@ -21,7 +22,7 @@ import type { HttpRequest } from './request';
 export class StaticFiles {
   private readonly roots: Array<{ dir: string; real: string }>;
 
-  constructor(readonly prefix: string, dirs: readonly string[]) {
+  constructor(readonly prefix: string, dirs: readonly string[], private readonly dotfiles = false) {
     this.roots = dirs.map((dir) => {
       const abs = resolve(dir);
       let real = abs;
@@ -37,7 +38,9 @@ export class StaticFiles {
   /** The response for a GET or HEAD under the prefix; Http404 when no file fits. */
   serve(request: HttpRequest): HttpResponse {
     const relative = request.path.slice(this.prefix.length);
-    if (!relative || relative.includes('\\') || relative.includes('\0') || relative.split('/').some((s) => s === '..' || s === '.')) throw notFound(relative);
+    if (!relative || relative.includes('\\') || relative.includes('\0')) throw notFound(relative);
+    // '.' and '..' never; '.env', '.git/...' only when staticServeDotfiles says so.
+    if (relative.split('/').some((s) => s === '..' || s === '.' || (!this.dotfiles && s.startsWith('.')))) throw notFound(relative);
     for (const root of this.roots) {
       const file = resolve(root.dir, relative);
       if (!file.startsWith(root.dir + sep)) continue;

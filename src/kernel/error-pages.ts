@@ -13,7 +13,35 @@ const TITLES: Record<number, string> = {
   500: 'Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
 };
 
-const MASKED_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization', 'x-csrftoken', 'x-api-key', 'x-auth-token']);
+/**
+ * Names whose values the debug page never shows, by pattern as Django's
+ * SafeExceptionReporterFilter does: headers, settings, query and form fields alike.
+ */
+const SENSITIVE = /API|TOKEN|KEY|SECRET|PASS|SIGNATURE|AUTH|COOKIE/i;
+const MASK = '********************';
+
+function shown(name: string, value: unknown): string {
+  if (SENSITIVE.test(name)) return MASK;
+  if (typeof value === 'function') return value.name;
+  if (Array.isArray(value)) return value.map((v) => (typeof v === 'function' ? v.name : String(v))).join(', ');
+  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  return text.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, `$1${MASK}@`); // a password inside a URL
+}
+
+function table(pairs: Iterable<readonly [string, unknown]>): string {
+  let html = '';
+  for (const [name, value] of pairs) html += `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(shown(name, value))}</td></tr>`;
+  return `<table>${html || '<tr><td>(none)</td></tr>'}</table>`;
+}
+
+/** The form fields, when the body was loaded (never loaded here: that could be what failed). */
+function formFields(request: HttpRequest): Array<[string, string]> {
+  try {
+    return [...request.POST.entries()];
+  } catch {
+    return [];
+  }
+}
 
 export function statusTitle(status: number): string {
   return TITLES[status] ?? 'Error';
@@ -63,19 +91,17 @@ function thrown(error: unknown): { name: string; message: string; stack?: string
   return { name: `a thrown ${error === null ? 'null' : typeof error} (not an Error)`, message: String(error) };
 }
 
-/** Debug 500: exception, stack and the request, with credentials masked. */
-export function technical500(request: HttpRequest, error: unknown): HttpResponse {
+/** Debug 500: exception, stack, the request and the settings, with credentials masked. */
+export function technical500(request: HttpRequest, error: unknown, settings: Readonly<object> = {}): HttpResponse {
   const err = thrown(error);
-  const headers = [...request.headers.entries()]
-    .map(([name, value]) => `<tr><td>${escapeHtml(name)}</td><td>${MASKED_HEADERS.has(name) ? '********************' : escapeHtml(value)}</td></tr>`)
-    .join('');
-  const query = [...request.GET.entries()].map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`).join('');
   const body =
     `<h2>${escapeHtml(err.name)}: ${escapeHtml(err.message)}</h2>` +
     `<p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
     `<h3>Traceback</h3><pre>${escapeHtml(err.stack ?? String(err))}</pre>` +
-    `<h3>Query</h3><table>${query || '<tr><td>(none)</td></tr>'}</table>` +
-    `<h3>Headers</h3><table>${headers}</table>` +
+    `<h3>Query</h3>${table(request.GET.entries())}` +
+    `<h3>Form</h3>${table(formFields(request))}` +
+    `<h3>Headers</h3>${table(request.headers.entries())}` +
+    `<h3>Settings</h3>${table(Object.entries(settings))}` +
     "<p>You see this page because debug is on. Never turn it on in production: it shows your code.</p>";
   return new HttpResponse(page(500, body), { status: 500 });
 }

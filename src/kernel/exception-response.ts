@@ -36,6 +36,8 @@ export interface ExceptionContext {
   /** Patterns for the debug 404 page. */
   patterns(): ReadonlyArray<{ path: string; methods: readonly string[]; name?: string }>;
   handler?: ExceptionHandler;
+  /** Shown (masked) on the debug 500 page. */
+  settings?: Readonly<object>;
   /** Errors as problem+json whatever the Accept header: always (true) or under these path prefixes. */
   jsonErrors: boolean | readonly string[];
 }
@@ -94,7 +96,7 @@ function httpErrorResponse(request: HttpRequest, error: HttpError, context: Exce
 function serverError(request: HttpRequest, error: unknown, context: ExceptionContext): HttpResponse {
   context.logger.error(`Internal Server Error: ${requestLine(request)}`, error);
   const json = wantsJson(request, context);
-  if (context.debug) return json ? technical500Json(request, error) : technical500(request, error);
+  if (context.debug) return json ? technical500Json(request, error) : technical500(request, error, context.settings);
   return json ? problemResponse(request, 500, undefined) : plainPage(500, undefined);
 }
 

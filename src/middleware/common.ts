@@ -39,7 +39,10 @@ export class CommonMiddleware {
 
   private shouldAppendSlash(request: HttpRequest): boolean {
     if (!this.settings.appendSlash || request.rawPath.endsWith('/')) return false;
-    return request.service(URL_RESOLVER)?.resolves(`${request.rawPath}/`) === true;
+    // Django: only a path that resolves to nothing, when its slash form does (a view's own
+    // 404, like a missing static file, is not redirected).
+    const resolver = request.service(URL_RESOLVER);
+    return resolver !== undefined && !resolver.resolves(request.rawPath) && resolver.resolves(`${request.rawPath}/`);
   }
 
   private redirectWithSlash(request: HttpRequest): HttpResponse {

@@ -34,6 +34,25 @@ describe('rondo CLI', () => {
     expect(stderr).to.include('First.one').and.include('Second.two');
   });
 
+  it('lists the deployment checklist with `check --deploy` and exits 1 when issues are found', () => {
+    const { code, stdout } = rondo(['check', '--deploy', '--app', SAMPLE]);
+    expect(code).to.equal(1);
+    expect(stdout).to.include('WARNING security.W008').and.include('secureSslRedirect');
+    expect(stdout).to.include('WARNING security.W004').and.include('WARNING security.W012');
+    expect(stdout).to.include('WARNING rondo.W001').and.include('logout() cannot revoke');
+    expect(stdout).to.match(/System check identified \d+ issues for deployment/);
+  });
+
+  it('passes `check --deploy` for settings fit for deployment', () => {
+    const env = {
+      ...process.env, RONDO_SECRET_KEY: 'k'.repeat(20) + 'Zq81-xw_' + 'p'.repeat(30), RONDO_SECURE_SSL_REDIRECT: 'true', RONDO_SECURE_HSTS_SECONDS: '31536000',
+      RONDO_SESSION_COOKIE_SECURE: 'true', RONDO_CSRF_COOKIE_SECURE: 'true', RONDO_SESSION_ENGINE: 'memory',
+    };
+    const result = spawnSync(process.execPath, [CLI, 'check', '--deploy', '--app', SAMPLE], { cwd: ROOT, encoding: 'utf8', timeout: 20_000, env });
+    expect(result.stdout).to.include('System check identified no issues');
+    expect(result.status).to.equal(0);
+  });
+
   it('explains how to fix a missing app module', () => {
     const { code, stderr } = rondo(['routes', '--app', 'dist/nowhere.js']);
     expect(code).to.equal(1);

@@ -67,3 +67,31 @@ describe('the sample blog', () => {
     expect((await c.get('/api/posts/1')).status).to.equal(404);
   });
 });
+
+describe("the sample blog's signing key", () => {
+  const { secretKey } = require('../../sample-app/src/secret-key') as typeof import('../../sample-app/src/secret-key');
+  const { mkdtempSync, readFileSync, statSync } = require('node:fs') as typeof import('node:fs');
+  const { join } = require('node:path') as typeof import('node:path');
+  const { tmpdir } = require('node:os') as typeof import('node:os');
+
+  it('takes RONDO_SECRET_KEY from the environment', () => {
+    expect(secretKey({ RONDO_SECRET_KEY: 'from-the-environment' }, '/nonexistent/key')).to.equal('from-the-environment');
+  });
+
+  it('otherwise generates a random development key once, into an owner-only file, and keeps it', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'rondo-key-')), '.secret-key');
+    const first = secretKey({}, file);
+    expect(first).to.have.length.greaterThan(50);
+    expect(readFileSync(file, 'utf8').trim()).to.equal(first);
+    expect(statSync(file).mode & 0o777).to.equal(0o600);
+    expect(secretKey({}, file)).to.equal(first);
+    expect(secretKey({}, join(mkdtempSync(join(tmpdir(), 'rondo-key-')), '.secret-key'))).to.not.equal(first);
+  });
+
+  it('never signs with a key committed in its source', async () => {
+    const app = await buildApp({ logger: silentLogger });
+    expect(app.settings.secretKey).to.not.equal('sample-app-development-key-not-for-production');
+    const source = readFileSync(join(__dirname, '../../../sample-app/src/app.ts'), 'utf8');
+    expect(source).to.not.match(/secretKey:\s*['"`]/);
+  });
+});

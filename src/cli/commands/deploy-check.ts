@@ -1,0 +1,46 @@
+/**
+ * `rondo check --deploy`: Django's deployment checklist (`check --deploy`) for an app's
+ * settings, each finding with a stable id, what is wrong and how to fix it. Uses the
+ * public API only.
+ */
+import { AuthenticationMiddleware, SecurityMiddleware, SessionMiddleware, CsrfViewMiddleware, type App } from '../../index';
+
+export interface DeployIssue {
+  id: string;
+  message: string;
+}
+
+type Check = (app: App) => string | undefined;
+
+/** Keys Rondo or its generator write for development, and other keys no site should use. */
+const WEAK_KEY = /^(|.{0,49}|.*(insecure|change[-_ ]?me|dev(elopment)?|secret|sample|example|test).*)$/i;
+
+const CHECKS: ReadonlyArray<[string, Check]> = [
+  ['security.W018', (app) => (app.settings.debug ? 'debug is on in deployment: every error shows your code and settings. Set debug: false (RONDO_DEBUG=false)' : undefined)],
+  ['security.W009', (app) => (WEAK_KEY.test(app.settings.secretKey)
+    ? 'secretKey is empty, shorter than 50 characters or looks like a development key; anyone who knows it can forge sessions. Set RONDO_SECRET_KEY to a long random value'
+    : undefined)],
+  ['security.W020', (app) => (app.settings.allowedHosts.length === 0 || app.settings.allowedHosts.includes('*')
+    ? "allowedHosts is empty or '*'; list the host names this site serves" : undefined)],
+  ['security.W001', (app) => (installed(app, SecurityMiddleware) ? undefined : 'SecurityMiddleware is not installed: no HSTS, nosniff or SSL redirect. Add it to settings.middleware')],
+  ['security.W008', (app) => (app.settings.secureSslRedirect ? undefined : 'secureSslRedirect is off: plain HTTP requests are served. Turn it on unless a proxy redirects')],
+  ['security.W004', (app) => (app.settings.secureHstsSeconds > 0 ? undefined : 'secureHstsSeconds is 0: browsers may reach the site over HTTP. Set it (start with 3600, then 31536000)')],
+  ['security.W012', (app) => (installed(app, SessionMiddleware) && !app.settings.sessionCookieSecure
+    ? 'sessionCookieSecure is off: the session cookie travels over HTTP. Turn it on' : undefined)],
+  ['security.W016', (app) => (installed(app, CsrfViewMiddleware) && !app.settings.csrfCookieSecure
+    ? 'csrfCookieSecure is off: the CSRF cookie travels over HTTP. Turn it on' : undefined)],
+  ['rondo.W001', (app) => (installed(app, AuthenticationMiddleware) && app.settings.sessionEngine === 'cookie'
+    ? "sessionEngine 'cookie' with authentication: logout() cannot revoke a copied session cookie (it stays valid for sessionCookieAge). Use sessionEngine 'redis' or 'memory' if a logout must end every copy"
+    : undefined)],
+];
+
+function installed(app: App, middleware: Function): boolean {
+  return app.settings.middleware.includes(middleware as never);
+}
+
+export function deployIssues(app: App): DeployIssue[] {
+  return CHECKS.flatMap(([id, check]) => {
+    const message = check(app);
+    return message === undefined ? [] : [{ id, message }];
+  });
+}
