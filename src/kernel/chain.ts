@@ -75,91 +75,108 @@ function adapt({ instance, label }: ChainLayer): Layer | undefined {
 
 /** Builds the whole chain: layers[0] outermost, `view` innermost. The result never rejects. */
 export function composeChain(entries: readonly ChainLayer[], view: Handler, convert: Convert): Handler {
-  const layers = entries.map(adapt).filter((layer): layer is Layer => layer !== undefined);
-  const count = layers.length;
-  const inner = guard(view, convert);
+  const chain = new Chain(entries.map(adapt).filter((layer): layer is Layer => layer !== undefined), guard(view, convert), convert);
+  return (request) => chain.enter(request, 0);
+}
 
-  /** A hook's value as a response, or a contract error (as a response) naming the hook. */
-  const checked = (request: HttpRequest, value: unknown, at: number, hook: keyof typeof HINTS): MaybePromise<HttpResponse> =>
-    value instanceof HttpResponse ? value : convert(request, new MiddlewareContractError(
-      'MIDDLEWARE_NO_RESPONSE',
-      `${layers[at].label}.${hook} returned ${describe(value)} instead of an HttpResponse for ${request.method} ${request.rawPath}. ${HINTS[hook]}`,
-    ));
-  /** `then` without a promise when `value` is none. */
-  const then = <T>(value: MaybePromise<T>, next: (settled: T) => MaybePromise<HttpResponse>): MaybePromise<HttpResponse> =>
-    isPromise<T>(value) ? value.then(next) : next(value);
+/** `then` without a promise when `value` is none. */
+function then<T>(value: MaybePromise<T>, next: (settled: T) => MaybePromise<HttpResponse>): MaybePromise<HttpResponse> {
+  return isPromise<T>(value) ? value.then(next) : next(value);
+}
 
-  /** `after` hooks from layer `at` out to layer `from`. */
-  const leave = (request: HttpRequest, at: number, from: number, answer: MaybePromise<HttpResponse>): MaybePromise<HttpResponse> =>
-    then(answer, (response) => {
-      for (let i = at; i >= from; i--) {
-        const after = layers[i].after;
-        if (after === undefined) continue;
-        let result: unknown;
-        try {
-          result = after(request, response);
-        } catch (error) {
-          return leave(request, i - 1, from, convert(request, error));
-        }
-        if (isPromise(result)) {
-          return leave(request, i - 1, from, result.then((value) => checked(request, value, i, 'processResponse'), (error: unknown) => convert(request, error)));
-        }
-        if (!(result instanceof HttpResponse)) return leave(request, i - 1, from, checked(request, result, i, 'processResponse'));
-        response = result;
-      }
-      return response;
-    });
+class Chain {
+  private readonly count: number;
+  /** next() of each `around` layer, built once: it enters the layer below. */
+  private readonly nexts: Next[];
 
-  /** An `around` layer: its `next` (built once per layer) enters the layer below it. */
-  const around = (request: HttpRequest, at: number): MaybePromise<HttpResponse> => {
-    try {
-      const result = layers[at].around!(request, nexts[at]);
-      return isPromise(result)
-        ? result.then((value) => checked(request, value, at, 'handle'), (error: unknown) => convert(request, error))
-        : checked(request, result, at, 'handle');
-    } catch (error) {
-      return convert(request, error);
-    }
-  };
+  constructor(private readonly layers: readonly Layer[], private readonly view: Handler, private readonly convert: Convert) {
+    this.count = layers.length;
+    this.nexts = layers.map((_, depth) => (request) => this.next(request, depth));
+  }
 
   /** `before` hooks from layer `from` inwards, then whatever answers; then back out to `from`. */
-  const enter = (request: HttpRequest, from: number): MaybePromise<HttpResponse> => {
-    for (let i = from; i < count; i++) {
-      const layer = layers[i];
-      if (layer.around !== undefined) return leave(request, i - 1, from, around(request, i));
+  enter(request: HttpRequest, from: number): MaybePromise<HttpResponse> {
+    for (let i = from; i < this.count; i++) {
+      const layer = this.layers[i];
+      if (layer.around !== undefined) return this.leave(request, i - 1, from, this.around(request, i));
       if (layer.before === undefined) continue;
       let early: unknown;
       try {
         early = layer.before(request);
       } catch (error) {
-        return leave(request, i - 1, from, convert(request, error));
+        return this.leave(request, i - 1, from, this.convert(request, error));
       }
       if (early === undefined) continue;
       if (isPromise(early)) {
         return early.then(
-          (value) => leave(request, i, from, value === undefined ? enter(request, i + 1) : checked(request, value, i, 'processRequest')),
-          (error: unknown) => leave(request, i - 1, from, convert(request, error)),
+          (value) => this.leave(request, i, from, value === undefined ? this.enter(request, i + 1) : this.checked(request, value, i, 'processRequest')),
+          (error: unknown) => this.leave(request, i - 1, from, this.convert(request, error)),
         );
       }
       // An early answer: this layer's own `after` still runs (Django's MiddlewareMixin).
-      return leave(request, i, from, checked(request, early, i, 'processRequest'));
+      return this.leave(request, i, from, this.checked(request, early, i, 'processRequest'));
     }
-    return leave(request, count - 1, from, inner(request));
-  };
+    return this.leave(request, this.count - 1, from, this.view(request));
+  }
 
-  // next() of the layer at `depth`: one integer on the request, the depth the chain reached,
-  // tells a second call (nothing below may have been entered yet), for any number of layers.
-  const nexts: Next[] = layers.map((_, depth) => (request) => {
+  /** `after` hooks from layer `at` out to layer `from`, once the answer is there. */
+  private leave(request: HttpRequest, at: number, from: number, answer: MaybePromise<HttpResponse>): MaybePromise<HttpResponse> {
+    return then(answer, (response) => {
+      for (let i = at; i >= from; i--) {
+        const after = this.layers[i].after;
+        if (after === undefined) continue;
+        let result: unknown;
+        try {
+          result = after(request, response);
+        } catch (error) {
+          return this.leave(request, i - 1, from, this.convert(request, error));
+        }
+        if (isPromise(result)) {
+          const settled = result.then((value) => this.checked(request, value, i, 'processResponse'), (error: unknown) => this.convert(request, error));
+          return this.leave(request, i - 1, from, settled);
+        }
+        if (!(result instanceof HttpResponse)) return this.leave(request, i - 1, from, this.checked(request, result, i, 'processResponse'));
+        response = result;
+      }
+      return response;
+    });
+  }
+
+  /** An `around` layer (handle(request, next)), its exception or missing response converted. */
+  private around(request: HttpRequest, at: number): MaybePromise<HttpResponse> {
+    try {
+      const result = this.layers[at].around!(request, this.nexts[at]);
+      return isPromise(result)
+        ? result.then((value) => this.checked(request, value, at, 'handle'), (error: unknown) => this.convert(request, error))
+        : this.checked(request, result, at, 'handle');
+    } catch (error) {
+      return this.convert(request, error);
+    }
+  }
+
+  /**
+   * next() of the layer at `depth`. One integer on the request, the depth the chain
+   * reached, tells a second call (nothing below may have been entered yet), for any
+   * number of layers.
+   */
+  private next(request: HttpRequest, depth: number): Promise<HttpResponse> {
     if (request.chainDepth > depth) {
       return Promise.reject(new MiddlewareContractError(
         'MIDDLEWARE_NEXT_TWICE',
-        `${layers[depth].label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`,
+        `${this.layers[depth].label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`,
       ));
     }
     request.chainDepth = depth + 1;
-    const response = enter(request, depth + 1);
+    const response = this.enter(request, depth + 1);
     return isPromise<HttpResponse>(response) ? response : Promise.resolve(response);
-  });
+  }
 
-  return (request) => enter(request, 0);
+  /** A hook's value as a response, or a contract error (as a response) naming the hook. */
+  private checked(request: HttpRequest, value: unknown, at: number, hook: keyof typeof HINTS): MaybePromise<HttpResponse> {
+    if (value instanceof HttpResponse) return value;
+    return this.convert(request, new MiddlewareContractError(
+      'MIDDLEWARE_NO_RESPONSE',
+      `${this.layers[at].label}.${hook} returned ${describe(value)} instead of an HttpResponse for ${request.method} ${request.rawPath}. ${HINTS[hook]}`,
+    ));
+  }
 }
