@@ -3,42 +3,30 @@
  * route table and kernel (nothing is shared between two apps in one process); serving
  * (servers, cluster, signals) is server/serving.ts, the request cycle is the kernel.
  */
-import { AppContainer, type Container } from '../di/container-builder';
-import { LOGGER, SETTINGS } from '../di/injectable';
-import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
+import type { AppContainer, Container } from '../di/container-builder';
 import { CookieSigning } from '../http/cookie-signing';
 import type { HttpRequest, RequestInit } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { MaybePromise } from '../kernel/chain';
-import type { ExceptionHandler } from '../kernel/exception-response';
+import { exceptionConverter, type ExceptionHandler } from '../kernel/exception-response';
 import { Kernel } from '../kernel/kernel';
-import type { Class, Token } from '../metadata/keys';
+import type { CompiledView } from '../kernel/view-compiler';
+import type { Token } from '../metadata/keys';
 import type { Logger } from '../observability/logger';
 import { registerReverseTable } from '../routing/reverse';
 import type { RouteTable } from '../routing/route-table';
 import { requestListener, type ListenOptions, type ServerHandle } from '../server/node-server';
 import { Serving } from '../server/serving';
-import type { CompiledView } from '../kernel/view-compiler';
-import { TEMPLATES, Templates } from '../templates/templates';
-import { exceptionConverter } from '../kernel/exception-response';
-import { URL_RESOLVER } from '../routing/url-resolver';
-import { VALIDATION } from '../validation/dto-arguments';
+import { Templates } from '../templates/templates';
+import { buildAppContainer, type AppParts } from './app-container';
 import { LifecycleHooks } from './lifecycle-hooks';
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { RequestFactory } from './request-factory';
 import { buildRouteTable, jsonErrorPrefixes } from './route-compiler';
-import { addStaticRoute } from './static-route';
 import type { Settings } from './settings';
+import { addStaticRoute } from './static-route';
 
-/** What an app is made of, after discovery. */
-export interface AppParts {
-  controllers: Class[];
-  middleware: Class[];
-  providers: Provider[];
-  overrides: ReadonlyMap<Token, unknown>;
-  /** The app's own error responses (a class the container builds). */
-  exceptionHandler?: Class<ExceptionHandler>;
-}
+export type { AppParts };
 
 /** A route as `rondo routes` and the debug 404 page show it. */
 export interface RouteInfo {
@@ -154,44 +142,17 @@ export class App {
 
   private build(): void {
     const ordered = orderMiddleware(this.parts.middleware);
-    const value = (token: Token, label: string, of: unknown): ProviderPlan =>
-      ({ token, scope: 'singleton', deps: [], build: () => of, value: { value: of }, label });
-    const handler = this.parts.exceptionHandler;
-    const providers: ProviderPlan[] = [
-      value(SETTINGS, 'SETTINGS', this.settings),
-      value(LOGGER, 'LOGGER', this.logger),
-      value(TEMPLATES, 'TEMPLATES', this.templates),
-      ...this.parts.providers.map(normaliseProvider),
-      ...this.parts.controllers.map((c) => classPlan(c, 'singleton')),
-      ...ordered.map((m) => classPlan(m.cls, 'singleton')),
-      ...(handler === undefined ? [] : [classPlan(handler, 'singleton')]),
-    ];
-    const container = new AppContainer({ providers, bubbling: new Set(this.parts.controllers), overrides: this.overrides });
-    const routes = buildRouteTable(this.parts.controllers, container);
-    addStaticRoute(routes, this.settings);
+    const { settings, logger, templates, parts } = this;
+    const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates });
+    const routes = buildRouteTable(parts.controllers, container);
+    addStaticRoute(routes, settings);
     const middleware = instantiateMiddleware(ordered, container);
     this.hooks.collect(container);
-    // What layers reach through the request (typed keys, no casts): see request.service().
-    this.requests.provide(TEMPLATES, this.templates);
-    this.requests.provide(URL_RESOLVER, { resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none' });
-    this.requests.provide(VALIDATION, {
-      forbidUnknown: this.settings.validationForbidUnknown,
-      maxDepth: this.settings.validationMaxDepth,
-      resolve: (cls) => (container.container.isBound(cls as never) ? container.get(cls as never) : undefined),
-    });
-    this.kernel = new Kernel({
-      routes,
-      middleware,
-      convert: exceptionConverter({
-        debug: this.settings.debug,
-        settings: this.settings,
-        logger: this.logger,
-        patterns: () => this.routes(),
-        handler: handler === undefined ? undefined : (container.get(handler as never) as ExceptionHandler),
-        jsonErrors: this.settings.jsonErrors || jsonErrorPrefixes(this.parts.controllers),
-      }),
-      finish: this.signing.signPending,
-    });
+    this.requests.provideAppServices({ settings, templates, routes, container });
+    const handler = parts.exceptionHandler === undefined ? undefined : (container.get(parts.exceptionHandler as never) as ExceptionHandler);
+    const jsonErrors = settings.jsonErrors || jsonErrorPrefixes(parts.controllers);
+    const convert = exceptionConverter({ debug: settings.debug, settings, logger, patterns: () => this.routes(), handler, jsonErrors });
+    this.kernel = new Kernel({ routes, middleware, convert, finish: this.signing.signPending });
     this.appContainer = container;
     this.routeTable = routes;
     this.unregister();

@@ -7,6 +7,11 @@ import { HostPolicy } from '../http/host-validation';
 import type { CookieSigning } from '../http/cookie-signing';
 import { multipartParser } from '../http/multipart';
 import { HttpRequest, type RequestInit, type RequestOptions, type ServiceKey } from '../http/request';
+import type { AppContainer } from '../di/container-builder';
+import type { RouteTable } from '../routing/route-table';
+import { URL_RESOLVER } from '../routing/url-resolver';
+import { TEMPLATES, type Templates } from '../templates/templates';
+import { VALIDATION } from '../validation/dto-arguments';
 import type { Settings } from './settings';
 
 export class RequestFactory {
@@ -36,6 +41,18 @@ export class RequestFactory {
   /** Makes `service` reachable as `request.service(key)` (replaced on each app build). */
   provide<T>(key: ServiceKey<T>, service: T): void {
     this.services.set(key, service);
+  }
+
+  /** What layers reach through the request (typed keys, no casts): templates, the URL resolver, validation. */
+  provideAppServices(app: { settings: Readonly<Settings>; templates: Templates; routes: RouteTable<unknown>; container: AppContainer }): void {
+    const { settings, routes, container } = app;
+    this.provide(TEMPLATES, app.templates);
+    this.provide(URL_RESOLVER, { resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none' });
+    this.provide(VALIDATION, {
+      forbidUnknown: settings.validationForbidUnknown,
+      maxDepth: settings.validationMaxDepth,
+      resolve: (cls) => (container.container.isBound(cls as never) ? container.get(cls as never) : undefined),
+    });
   }
 
   create(init: RequestInit): HttpRequest {

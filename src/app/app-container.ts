@@ -1,0 +1,51 @@
+/**
+ * The container of one app build: the framework's own values (SETTINGS, LOGGER,
+ * TEMPLATES), the app's providers, controllers, middleware and exception handler, with
+ * the app's overrides on top. Everything is validated here (missing bindings, cycles).
+ */
+import { AppContainer } from '../di/container-builder';
+import { LOGGER, SETTINGS } from '../di/injectable';
+import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
+import type { ExceptionHandler } from '../kernel/exception-response';
+import type { Class, Token } from '../metadata/keys';
+import type { Logger } from '../observability/logger';
+import { TEMPLATES, type Templates } from '../templates/templates';
+import type { Settings } from './settings';
+
+/** What an app is made of, after discovery. */
+export interface AppParts {
+  controllers: Class[];
+  middleware: Class[];
+  providers: Provider[];
+  overrides: ReadonlyMap<Token, unknown>;
+  /** The app's own error responses (a class the container builds). */
+  exceptionHandler?: Class<ExceptionHandler>;
+}
+
+export interface ContainerInputs {
+  parts: AppParts;
+  middleware: readonly Class[];
+  overrides: ReadonlyMap<Token, unknown>;
+  settings: Readonly<Settings>;
+  logger: Logger;
+  templates: Templates;
+}
+
+function value(token: Token, label: string, of: unknown): ProviderPlan {
+  return { token, scope: 'singleton', deps: [], build: () => of, value: { value: of }, label };
+}
+
+export function buildAppContainer(inputs: ContainerInputs): AppContainer {
+  const { parts } = inputs;
+  const handler = parts.exceptionHandler;
+  const providers: ProviderPlan[] = [
+    value(SETTINGS, 'SETTINGS', inputs.settings),
+    value(LOGGER, 'LOGGER', inputs.logger),
+    value(TEMPLATES, 'TEMPLATES', inputs.templates),
+    ...parts.providers.map(normaliseProvider),
+    ...parts.controllers.map((c) => classPlan(c, 'singleton')),
+    ...inputs.middleware.map((m) => classPlan(m, 'singleton')),
+    ...(handler === undefined ? [] : [classPlan(handler, 'singleton')]),
+  ];
+  return new AppContainer({ providers, bubbling: new Set(parts.controllers), overrides: inputs.overrides });
+}
