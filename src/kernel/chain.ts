@@ -79,11 +79,6 @@ export function composeChain(entries: readonly ChainLayer[], view: Handler, conv
   return (request) => chain.enter(request, 0);
 }
 
-/** `then` without a promise when `value` is none. */
-function then<T>(value: MaybePromise<T>, next: (settled: T) => MaybePromise<HttpResponse>): MaybePromise<HttpResponse> {
-  return isPromise<T>(value) ? value.then(next) : next(value);
-}
-
 class Chain {
   private readonly count: number;
   /** next() of each `around` layer, built once: it enters the layer below. */
@@ -121,25 +116,28 @@ class Chain {
 
   /** `after` hooks from layer `at` out to layer `from`, once the answer is there. */
   private leave(request: HttpRequest, at: number, from: number, answer: MaybePromise<HttpResponse>): MaybePromise<HttpResponse> {
-    return then(answer, (response) => {
-      for (let i = at; i >= from; i--) {
-        const after = this.layers[i].after;
-        if (after === undefined) continue;
-        let result: unknown;
-        try {
-          result = after(request, response);
-        } catch (error) {
-          return this.leave(request, i - 1, from, this.convert(request, error));
-        }
-        if (isPromise(result)) {
-          const settled = result.then((value) => this.checked(request, value, i, 'processResponse'), (error: unknown) => this.convert(request, error));
-          return this.leave(request, i - 1, from, settled);
-        }
-        if (!(result instanceof HttpResponse)) return this.leave(request, i - 1, from, this.checked(request, result, i, 'processResponse'));
-        response = result;
+    if (at < from) return answer;
+    return isPromise<HttpResponse>(answer) ? answer.then((response) => this.up(request, at, from, response)) : this.up(request, at, from, answer);
+  }
+
+  private up(request: HttpRequest, at: number, from: number, response: HttpResponse): MaybePromise<HttpResponse> {
+    for (let i = at; i >= from; i--) {
+      const after = this.layers[i].after;
+      if (after === undefined) continue;
+      let result: unknown;
+      try {
+        result = after(request, response);
+      } catch (error) {
+        return this.leave(request, i - 1, from, this.convert(request, error));
       }
-      return response;
-    });
+      if (isPromise(result)) {
+        const settled = result.then((value) => this.checked(request, value, i, 'processResponse'), (error: unknown) => this.convert(request, error));
+        return this.leave(request, i - 1, from, settled);
+      }
+      if (!(result instanceof HttpResponse)) return this.leave(request, i - 1, from, this.checked(request, result, i, 'processResponse'));
+      response = result;
+    }
+    return response;
   }
 
   /** An `around` layer (handle(request, next)), its exception or missing response converted. */

@@ -41,6 +41,13 @@ export interface KernelSpec {
 type Hook<A extends unknown[]> = (request: HttpRequest, ...args: A) => unknown;
 type ViewHook = Hook<[ViewInfo, Params]>;
 
+/** The view a request resolved to, and its converted URL parameters. */
+interface Resolved {
+  view: CompiledView;
+  params: Params;
+}
+
+
 function hooks<A extends unknown[]>(layers: readonly ChainLayer[], key: 'processException' | 'processTemplateResponse'): Hook<A>[] {
   return layers
     .filter((l) => typeof l.instance[key] === 'function')
@@ -75,45 +82,73 @@ export class Kernel {
   }
 
   /**
-   * Django's `_get_response`. Hooks and views that answer synchronously are not awaited,
-   * so they cost no microtask; anything thrown here goes to the chain's Convert.
+   * Django's `_get_response`, its steps in order: resolve the URL, processView hooks, then
+   * `viewResponse`: call the view (loading its body first), result to response,
+   * processTemplateResponse hooks and render. Each step answers synchronously when it can
+   * (a promise only when a hook or the view made one); anything thrown here goes to the
+   * chain's Convert.
    */
-  private async respond(request: HttpRequest): Promise<HttpResponse> {
+  private respond(request: HttpRequest): MaybePromise<HttpResponse> {
     request.validateHost(); // DisallowedHost (400) before anything else looks at the request
     void request.path; // a malformed percent-encoding is a 400 before routing
     const match = this.routes.match(request.method, request.rawPath);
     if (match.kind === 'none') throw new Http404(`No route matches ${request.method} ${request.path}`);
     if (match.kind === 'method') return optionsOrNotAllowed(request, match.allowed);
     const { handler: view, name, path: route } = match.route;
-    const params = match.params;
-    request.resolverMatch = { name, route, params, options: view.info.options };
+    const resolved: Resolved = { view, params: match.params };
+    request.resolverMatch = { name, route, params: match.params, options: view.info.options };
+    const early = this.processView(request, resolved, 0);
+    if (isPromise<HttpResponse | undefined>(early)) return early.then((value) => value ?? this.viewResponse(request, resolved));
+    return early ?? this.viewResponse(request, resolved);
+  }
 
-    for (const hook of this.viewHooks.get(view)!) {
-      let early = hook(request, view.info, params);
-      if (isPromise(early)) early = await early;
+  /** The view's result as a response, rendered. */
+  private viewResponse(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
+    const source = resolved.view.info.source;
+    const result = this.callView(request, resolved);
+    if (isPromise(result)) return result.then((value) => this.render(request, toResponse(value, source)));
+    return this.render(request, toResponse(result, source));
+  }
+
+  /** processView hooks from `from` on: the first response answers instead of the view. */
+  private processView(request: HttpRequest, { view, params }: Resolved, from: number): MaybePromise<HttpResponse | undefined> {
+    const hooks = this.viewHooks.get(view)!;
+    for (let i = from; i < hooks.length; i++) {
+      const early = hooks[i](request, view.info, params);
+      if (isPromise(early)) {
+        return early.then((value) => (value instanceof HttpResponse ? value : this.processView(request, { view, params }, i + 1)));
+      }
       if (early instanceof HttpResponse) return early;
     }
+    return undefined;
+  }
 
+  /** Loads the body (after the media type check) and calls the view; its error goes to processException hooks. */
+  private callView(request: HttpRequest, { view, params }: Resolved): MaybePromise<unknown> {
     let result: unknown;
     try {
       if (request.hasBody) {
         view.checkBody?.(request); // 415 for a media type the view does not accept
-        if (view.readsBody) await request.load();
-      }
-      result = view.call(request, params);
-      if (isPromise(result)) result = await result;
+        result = view.readsBody ? request.load().then(() => view.call(request, params)) : view.call(request, params);
+      } else result = view.call(request, params);
     } catch (error) {
-      result = await this.processException(request, error); // rethrows when no hook answers
+      return this.processException(request, error);
     }
+    return isPromise(result) ? result.then(undefined, (error: unknown) => this.processException(request, error)) : result;
+  }
 
-    let response = toResponse(result, view.info.source);
-    if (isDeferred(response)) {
-      for (const hook of this.templateHooks) {
-        const changed = await hook(request, response);
-        if (changed instanceof HttpResponse) response = changed;
-      }
-      if (isDeferred(response)) await response.render();
+  /** A TemplateResponse renders after the processTemplateResponse hooks (innermost first). */
+  private render(request: HttpRequest, response: HttpResponse): MaybePromise<HttpResponse> {
+    return isDeferred(response) ? this.renderTemplate(request, response) : response;
+  }
+
+  private async renderTemplate(request: HttpRequest, deferred: DeferredResponse): Promise<HttpResponse> {
+    let response: HttpResponse = deferred;
+    for (const hook of this.templateHooks) {
+      const changed = await hook(request, response);
+      if (changed instanceof HttpResponse) response = changed;
     }
+    if (isDeferred(response)) await response.render();
     return response;
   }
 

@@ -22,8 +22,10 @@ export interface ServedApp {
 const WRITE_FAILED = 'Server Error (500)';
 const TIMED_OUT = 'Service Unavailable (503): the response took too long';
 
-/** Responses still pending (an asynchronous view), by socket: the deadline answers them. */
-const pending = new WeakMap<Socket, ServerResponse>();
+/** A socket with the response its asynchronous view has not answered yet (for the deadline). */
+interface TrackedSocket extends Socket {
+  pendingResponse?: ServerResponse;
+}
 
 export interface ServerLimits {
   headersTimeout: number;
@@ -127,16 +129,17 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
     const isHead = request.method === 'HEAD';
     const result = app.handle(request);
     if (isPromise<HttpResponse>(result)) {
-      pending.set(req.socket, res);
+      const socket = req.socket as TrackedSocket;
+      socket.pendingResponse = res; // a field, not a map: no per-request allocation
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
-          pending.delete(req.socket);
+          socket.pendingResponse = undefined;
           write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
-          pending.delete(req.socket);
+          socket.pendingResponse = undefined;
           abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
         },
@@ -154,9 +157,9 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
  * late answer is dropped); a stalled stream, an idle or a half-received request is cut.
  * Either way the socket and its descriptor are freed.
  */
-function onSilentSocket(app: ServedApp, socket: Socket): void {
-  const res = pending.get(socket);
-  pending.delete(socket);
+function onSilentSocket(app: ServedApp, socket: TrackedSocket): void {
+  const res = socket.pendingResponse;
+  socket.pendingResponse = undefined;
   if (res === undefined || res.headersSent) {
     socket.destroy();
     return;
