@@ -69,6 +69,13 @@ export { redirect } from './views/shortcuts';
 
 export { consoleLogger, silentLogger, type Logger } from './observability/logger';
 
+// Models (TypeORM, loaded only by an app that declares an entity).
+export { InjectRepository, DATA_SOURCE, ENTITY_MANAGER } from './db/repository-token';
+export { DATABASE } from './db/database-token';
+export type { Database } from './db/database';
+export { Atomic, NonAtomic } from './db/atomic';
+export { getObjectOr404, getListOr404, paginate, type Page } from './db/shortcuts';
+
 // Templates.
 export { render, TemplateResponse } from './templates/template-response';
 export { Templates, TEMPLATES, type TemplateSettings, type ContextProcessor } from './templates/templates';

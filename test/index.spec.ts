@@ -29,6 +29,8 @@ const RONDO_EXPORTS = [
   'UploadedFile', 'UploadDestinationExists', 'UploadGone', 'FileDict', 'TooManyFilesSent', 'FileResponse',
   // the error catalogue and API-mode errors
   'ERROR_CODES', 'JsonErrors', 'Accepts',
+  // models
+  'InjectRepository', 'DATA_SOURCE', 'ENTITY_MANAGER', 'DATABASE', 'Atomic', 'NonAtomic', 'getObjectOr404', 'getListOr404', 'paginate',
 ];
 
 describe('the public API', () => {

@@ -20,6 +20,8 @@ export interface AppParts {
   overrides: ReadonlyMap<Token, unknown>;
   /** The app's own error responses (a class the container builds). */
   exceptionHandler?: Class<ExceptionHandler>;
+  /** TypeORM entities (models); none means no ORM is loaded. */
+  entities?: Function[];
 }
 
 export interface ContainerInputs {
@@ -29,6 +31,8 @@ export interface ContainerInputs {
   settings: Readonly<Settings>;
   logger: Logger;
   templates: Templates;
+  /** Values bound by token (the database's DATA_SOURCE, ENTITY_MANAGER and repositories). */
+  values: ReadonlyArray<readonly [Token, string, unknown]>;
 }
 
 function value(token: Token, label: string, of: unknown): ProviderPlan {
@@ -42,6 +46,7 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     value(SETTINGS, 'SETTINGS', inputs.settings),
     value(LOGGER, 'LOGGER', inputs.logger),
     value(TEMPLATES, 'TEMPLATES', inputs.templates),
+    ...inputs.values.map(([token, label, of]) => value(token, label, of)),
     ...parts.providers.map(normaliseProvider),
     ...parts.controllers.map((c) => classPlan(c, 'singleton')),
     ...inputs.middleware.map((m) => classPlan(m, 'singleton')),

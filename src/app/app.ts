@@ -18,6 +18,9 @@ import type { RouteTable } from '../routing/route-table';
 import { requestListener, type ListenOptions, type ServerHandle } from '../server/node-server';
 import { Serving } from '../server/serving';
 import { Templates } from '../templates/templates';
+import { databaseFor, databaseValues } from '../db/app-database';
+import { wrapAtomicViews } from '../db/atomic';
+import type { Database } from '../db/database';
 import { buildAppContainer, type AppParts } from './app-container';
 import { LifecycleHooks } from './lifecycle-hooks';
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
@@ -47,10 +50,13 @@ export class App {
   private readonly signing: CookieSigning;
   private readonly serving: Serving;
   private readonly hooks = new LifecycleHooks();
+  /** The models' database; undefined for an app without entities. */
+  private readonly database: Database | undefined;
   private appContainer!: AppContainer;
   private routeTable!: RouteTable<CompiledView>;
   private kernel!: Kernel;
   private unregister: () => void = () => undefined;
+  private readonly values: ReadonlyArray<readonly [Token, string, unknown]>;
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
     this.settings = Object.freeze(settings);
@@ -64,6 +70,8 @@ export class App {
       staticUrl: settings.staticUrl,
       reverse: (name, params) => this.reverse(name, params),
     });
+    this.database = databaseFor(settings, parts.entities);
+    this.values = databaseValues(this.database, parts.entities);
     this.serving = new Serving({ app: this, limits: settings, logger, afterDrain: () => this.shutdown() });
     this.build();
   }
@@ -129,13 +137,20 @@ export class App {
   }
 
   /** Runs the `onStartup()` hooks of services, middleware and controllers (createApp calls it). */
-  startup(): Promise<void> {
-    return this.hooks.startup();
+  async startup(): Promise<void> {
+    await this.database?.connect();
+    await this.hooks.startup();
   }
 
   /** The onShutdown hooks, then the standalone `reverse` forgets this app. */
   private async shutdown(): Promise<boolean> {
-    const clean = await this.hooks.shutdown(this.logger);
+    let clean = await this.hooks.shutdown(this.logger);
+    try {
+      await this.database?.close();
+    } catch (error) {
+      clean = false;
+      this.logger.error('Closing the database failed', error);
+    }
     this.unregister();
     return clean;
   }
@@ -143,9 +158,10 @@ export class App {
   private build(): void {
     const ordered = orderMiddleware(this.parts.middleware);
     const { settings, logger, templates, parts } = this;
-    const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates });
+    const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates, values: this.values });
     const routes = buildRouteTable(parts.controllers, container);
     addStaticRoute(routes, settings);
+    if (this.database !== undefined) wrapAtomicViews(routes, this.database, settings.atomicRequests);
     const middleware = instantiateMiddleware(ordered, container);
     this.hooks.collect(container);
     this.requests.provideAppServices({ settings, templates, routes, container });

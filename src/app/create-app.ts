@@ -19,6 +19,8 @@ export interface CreateAppOptions {
   /** Where relative `discover` entries start. Default: process.cwd(). */
   baseDir?: string;
   controllers?: Class[];
+  /** TypeORM entities (models) besides the discovered ones; an app with none loads no ORM. */
+  entities?: Function[];
   /** Middleware in addition to `settings.middleware`. */
   middleware?: Class[];
   /** Services: classes, or `{ provide, useValue | useClass | useFactory }`. */
@@ -52,6 +54,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       providers: [...found.injectables, ...(options.providers ?? [])],
       overrides: new Map(options.overrides ?? []),
       exceptionHandler: options.exceptionHandler,
+      entities: unique([...(options.entities ?? []), ...found.entities]),
     },
     options.logger ?? consoleLogger({ verbose: settings.debug }),
   );

@@ -25,7 +25,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   fileUploadMaxTotalSize: 50 * 1024 * 1024,
   dataUploadMaxNumberFiles: 100,
   fileUploadTempDir: '',
-  databaseUrl: 'postgres://127.0.0.1:5432/test',
+  database: 'sqlite:./db.sqlite3',
+  databasePoolSize: 10,
+  atomicRequests: false,
   redisUrl: 'redis://127.0.0.1:6379',
   headersTimeout: 20_000,
   requestTimeout: 60_000,
@@ -88,7 +90,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
 });
 
 /** Environment names that are not `RONDO_` + the setting name. */
-const ENV_ALIASES: Partial<Record<keyof Settings, string>> = { databaseUrl: 'DATABASE_URL', redisUrl: 'REDIS_URL' };
+const ENV_ALIASES: Partial<Record<keyof Settings, string>> = { database: 'DATABASE_URL', redisUrl: 'REDIS_URL' };
 
 export function envName(key: string): string {
   return ENV_ALIASES[key as keyof Settings] ?? `RONDO_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;

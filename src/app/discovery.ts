@@ -8,11 +8,14 @@ import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { CONTROLLER_KEY, INJECTABLE_KEY, MIDDLEWARE_KEY, ROUTES_KEY, type Class } from '../metadata/keys';
+import { isEntity } from '../db/entity-discovery';
 
 export interface Discovered {
   controllers: Class[];
   middleware: Class[];
   injectables: Class[];
+  /** TypeORM entities (models). */
+  entities: Class[];
 }
 
 const MODULE_FILE = /\.(c|m)?js$/;
@@ -20,7 +23,7 @@ const SKIPPED = /(\.d\.[cm]?ts|\.map|\.spec\.[cm]?js|\.test\.[cm]?js)$/;
 
 /** Imports the modules `patterns` name (relative to `baseDir`) and classifies their exports. */
 export async function discover(patterns: readonly string[], baseDir: string): Promise<Discovered> {
-  const found: Discovered = { controllers: [], middleware: [], injectables: [] };
+  const found: Discovered = { controllers: [], middleware: [], injectables: [], entities: [] };
   const seen = new Set<unknown>();
   for (const pattern of patterns) {
     for (const file of filesFor(pattern, baseDir)) {
@@ -44,6 +47,7 @@ function classify(cls: Class, found: Discovered): void {
   if (Reflect.hasMetadata(CONTROLLER_KEY, cls) || Reflect.hasMetadata(ROUTES_KEY, cls)) found.controllers.push(cls);
   else if (Reflect.hasMetadata(MIDDLEWARE_KEY, cls)) found.middleware.push(cls);
   else if (Reflect.hasOwnMetadata(INJECTABLE_KEY, cls)) found.injectables.push(cls);
+  else if (isEntity(cls)) found.entities.push(cls);
 }
 
 /** A folder (walked recursively), a single file, or a glob with `*` / `**`. */

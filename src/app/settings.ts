@@ -39,8 +39,16 @@ export interface Settings {
   dataUploadMaxNumberFiles: number;
   /** Folder for temporary upload files ('' = the OS temp folder). */
   fileUploadTempDir: string;
-  /** Database connection URL for apps and their models. Env: DATABASE_URL. */
-  databaseUrl: string;
+  /**
+   * The app's database, for models (entities): `sqlite:./db.sqlite3` (relative to the
+   * project), `sqlite::memory:`, or `postgres://user@host:5432/name`. Read only when the app
+   * declares an entity. Env: DATABASE_URL. Default 'sqlite:./db.sqlite3'.
+   */
+  database: string;
+  /** Most PostgreSQL connections the app holds open. Default 10. */
+  databasePoolSize: number;
+  /** Run every view in a transaction (Django's ATOMIC_REQUESTS); `@NonAtomic()` opts out. Default false. */
+  atomicRequests: boolean;
   /** Redis URL for shared stores (sessions, cache). Env: REDIS_URL. */
   redisUrl: string;
   /** node:http: ms to receive the complete headers. */

@@ -51,6 +51,9 @@ export const ERROR_CODES = {
   CSRF_NOT_INSTALLED: { what: 'csrfToken() used without CsrfViewMiddleware', fix: 'add CsrfViewMiddleware to settings.middleware (it is in the default stack)' },
   TEMPLATES_SETTINGS: { what: 'settings.templates is not { dirs, contextProcessors }', fix: 'pass the keys the settings table shows' },
   TEMPLATES_PROCESSOR_UNKNOWN: { what: 'a context processor name that is not built in', fix: 'use a built-in name or a function (request) => ({ ... })' },
+  DATABASE_URL_INVALID: { what: 'settings.database is not a URL Rondo knows', fix: "use 'sqlite:./db.sqlite3', 'sqlite::memory:' or 'postgres://user@host:5432/name'" },
+  DATABASE_DRIVER_MISSING: { what: 'the database driver package is not installed', fix: 'run the npm install command the message shows (better-sqlite3 or pg)' },
+  DATABASE_UNREACHABLE: { what: 'createApp could not connect to settings.database (URL shown without its password)', fix: 'start the database server, or fix DATABASE_URL' },
   LISTEN_WORKERS: { what: "listen({ workers }) with a count that is not a positive integer or 'auto'", fix: "use a number >= 1 or 'auto'" },
   // At run time: programming mistakes, reported with the class, method or value involved.
   MIDDLEWARE_NEXT_TWICE: { what: 'a handle() middleware called next() twice', fix: 'call it once and reuse the response it gave' },

@@ -135,7 +135,7 @@ describe('fixes from the hostile-input probe', () => {
   });
 
   it('masks credentials on the debug page by pattern: headers, query, settings', async () => {
-    await serve(makeApp({ controllers: [ProbeController], settings: { debug: true, secretKey: 'the-secret-key-value', databaseUrl: 'postgres://app:hunter2@db/app' } }));
+    await serve(makeApp({ controllers: [ProbeController], settings: { debug: true, secretKey: 'the-secret-key-value', database: 'postgres://app:hunter2@db/app' } }));
     const reply = await raw(server, 'GET /crash?api_key=k123&page=2 HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n' +
       'X-Amz-Security-Token: amz-tok\r\nX-Session-Token: sess-tok\r\nX-Db-Password: pw-123\r\nConnection: close\r\n\r\n');
     expect(reply.status).to.equal(500);

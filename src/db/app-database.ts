@@ -1,0 +1,31 @@
+/**
+ * How an app with models gets its database: one Database per app (kept across overrides),
+ * the DI values it binds, and the lifecycle (connect before the onStartup hooks, close
+ * after the onShutdown hooks).
+ */
+import type { Token } from '../metadata/keys';
+import { Database } from './database';
+import { DATABASE } from './database-token';
+import { DATA_SOURCE, ENTITY_MANAGER, repositoryToken } from './repository-token';
+
+export interface DatabaseSettings {
+  database: string;
+  databasePoolSize: number;
+}
+
+/** The app's database, or undefined for an app without entities (no ORM loaded). */
+export function databaseFor(settings: DatabaseSettings, entities: readonly Function[] | undefined): Database | undefined {
+  if (entities === undefined || entities.length === 0) return undefined;
+  return new Database({ url: settings.database, baseDir: process.cwd(), entities, poolSize: settings.databasePoolSize });
+}
+
+/** DATA_SOURCE, ENTITY_MANAGER and one repository per entity, as [token, label, value]. */
+export function databaseValues(database: Database | undefined, entities: readonly Function[] | undefined): Array<[Token, string, unknown]> {
+  if (database === undefined) return [];
+  return [
+    [DATABASE, 'DATABASE', database],
+    [DATA_SOURCE, 'DATA_SOURCE', database.dataSource],
+    [ENTITY_MANAGER, 'ENTITY_MANAGER', database.managerProxy()],
+    ...(entities ?? []).map((entity): [Token, string, unknown] => [repositoryToken(entity), `Repository<${entity.name}>`, database.repository(entity)]),
+  ];
+}

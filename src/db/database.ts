@@ -1,0 +1,100 @@
+/**
+ * An app's database: the TypeORM DataSource built from `settings.database`, the current
+ * transaction (AsyncLocalStorage: a request outside `atomic()` pays one `getStore()` per
+ * query, nothing per request), repositories that follow it, and `atomic()` blocks that
+ * nest as savepoints. TypeORM and the driver are loaded only when an app declares an entity.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { DataSource, EntityManager, ObjectLiteral, Repository } from 'typeorm';
+import { ImproperlyConfigured } from '../errors/rondo-error';
+import { parseDatabaseUrl, redactUrl, type DatabaseTarget } from './database-url';
+
+export interface DatabaseOptions {
+  url: string;
+  /** Where a relative sqlite path starts (the project folder). */
+  baseDir: string;
+  entities: readonly Function[];
+  poolSize: number;
+  /** Migration classes or compiled-file globs for TypeORM's migrator. */
+  migrations?: ReadonlyArray<Function | string>;
+}
+
+function loadDriver(target: DatabaseTarget, url: string): void {
+  try {
+    require.resolve(target.driverPackage);
+  } catch {
+    throw new ImproperlyConfigured(
+      'DATABASE_DRIVER_MISSING',
+      `settings.database '${redactUrl(url)}' needs the '${target.driverPackage}' package, which is not installed. Run: npm install ${target.driverPackage}`,
+    );
+  }
+}
+
+export class Database {
+  readonly dataSource: DataSource;
+  readonly url: string;
+  private readonly current = new AsyncLocalStorage<EntityManager>();
+
+  constructor(options: DatabaseOptions) {
+    this.url = options.url;
+    const target = parseDatabaseUrl(options.url, options.baseDir);
+    loadDriver(target, options.url);
+    const { DataSource: DataSourceClass } = require('typeorm') as typeof import('typeorm');
+    const common = { entities: [...options.entities], migrations: [...(options.migrations ?? [])] as never, synchronize: false, logging: false };
+    this.dataSource = target.type === 'postgres'
+      ? new DataSourceClass({ type: 'postgres', url: target.url, poolSize: options.poolSize, ...common })
+      : new DataSourceClass({ type: 'better-sqlite3', database: target.database!, ...common });
+  }
+
+  /** Connects (createApp calls it before the onStartup hooks). */
+  async connect(): Promise<void> {
+    try {
+      await this.dataSource.initialize();
+    } catch (error) {
+      throw new ImproperlyConfigured(
+        'DATABASE_UNREACHABLE',
+        `Could not connect to settings.database '${redactUrl(this.url)}': ${(error as Error).message}. Check that the server runs and the URL (DATABASE_URL) is right`,
+      );
+    }
+  }
+
+  /** Closes the connections (after in-flight requests finished, on graceful shutdown). */
+  async close(): Promise<void> {
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+
+  /** The current transaction's manager inside `atomic()`, else the data source's. */
+  get manager(): EntityManager {
+    return this.current.getStore() ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs `block` in a transaction: committed when it resolves, rolled back when it throws.
+   * Nested blocks are savepoints. Repositories from `repository()` use it inside `block`.
+   */
+  atomic<T>(block: () => Promise<T> | T): Promise<T> {
+    return this.manager.transaction((manager) => this.current.run(manager, async () => block()));
+  }
+
+  /** A repository that always works on the current transaction (a singleton for DI). */
+  repository<T extends ObjectLiteral>(entity: Function): Repository<T> {
+    return new Proxy({} as Repository<T>, {
+      get: (_target, property) => {
+        const repository = this.manager.getRepository<T>(entity as never) as unknown as Record<string | symbol, unknown>;
+        const value = repository[property];
+        return typeof value === 'function' ? (value as Function).bind(repository) : value;
+      },
+    });
+  }
+
+  /** An EntityManager that always is the current one (for `@Inject(ENTITY_MANAGER)`). */
+  managerProxy(): EntityManager {
+    return new Proxy({} as EntityManager, {
+      get: (_target, property) => {
+        const manager = this.manager as unknown as Record<string | symbol, unknown>;
+        const value = manager[property];
+        return typeof value === 'function' ? (value as Function).bind(manager) : value;
+      },
+    });
+  }
+}
