@@ -3,7 +3,8 @@
  * wherever it was raised (routing 404/405, body parsing, validation, processView hooks,
  * views, middleware). The app's ExceptionHandler sees every error first (Django's
  * handler404/handler500, DRF's EXCEPTION_HANDLER); what it leaves is answered here:
- * HttpErrors become their status, anything else a 500 logged once with the request line.
+ * HttpErrors become their status, database errors a client causes their 4xx/503
+ * (db/database-errors.ts), anything else a 500 logged once with the request line.
  * The converter never throws, so outer middleware always receive a response.
  */
 import { isJsonType, prefersJson } from '../http/content-negotiation';
@@ -11,6 +12,7 @@ import { HttpError, MethodNotAllowed, SuspiciousOperation } from '../http/errors
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
 import type { Logger } from '../observability/logger';
+import { databaseHttpError } from '../db/database-errors';
 import { isPromise, type Convert, type MaybePromise } from './chain';
 import { plainPage, problemResponse, technical404, technical500, technical500Json } from './error-pages';
 
@@ -74,8 +76,11 @@ function wantsJson(request: HttpRequest, context: ExceptionContext): boolean {
 
 export function exceptionToResponse(request: HttpRequest, error: unknown, context: ExceptionContext): HttpResponse {
   try {
-    const response = error instanceof HttpError ? httpErrorResponse(request, error, context) : serverError(request, error, context);
+    const http = error instanceof HttpError ? error : databaseHttpError(error);
+    if (http !== undefined && !(error instanceof HttpError)) context.logger.warn(`${http.message} (${http.status}) on ${requestLine(request)}`, error);
+    const response = http !== undefined ? httpErrorResponse(request, http, context) : serverError(request, error, context);
     if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));
+    if (http?.status === 503) response.headers.set('Retry-After', '1');
     return response;
   } catch (failure) {
     context.logger.error(`Rondo failed while rendering an error page for ${requestLine(request)}`, failure);

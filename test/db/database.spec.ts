@@ -44,7 +44,7 @@ class PostController {
 }
 
 async function appFor(database: string): Promise<App> {
-  const app = await makeApp({ controllers: [PostController], providers: [PostService], entities: [Post], settings: { database } });
+  const app = await makeApp({ controllers: [PostController], providers: [PostService], entities: [Post], settings: { database, debug: process.env.DEBUG_DB === '1' } });
   await (app.container.get(DATA_SOURCE) as DataSource).synchronize(true); // a fresh schema per test
   return app;
 }
@@ -115,7 +115,34 @@ for (const [engine, url] of engines) {
       expect((await client.get('/posts/count')).json()).to.deep.equal({ count: 1 });
     });
 
+    it('answers a unique-constraint violation with 409 naming the field, not a 500', async () => {
+      expect((await client.post('/posts', { json: { title: 'Same' } })).status).to.equal(201);
+      const again = await client.post('/posts', { json: { title: 'Same' } });
+      expect(again.status).to.equal(409);
+      expect(again.headers.get('content-type')).to.equal('application/problem+json');
+      expect(again.json()).to.include({ field: 'slug', detail: 'A row with this slug already exists' });
+    });
+
     if (engine === 'PostgreSQL') {
+      it('answers 503 with Retry-After when the connection is lost mid-request, and recovers', async () => {
+        await client.post('/posts', { json: { title: 'Before' } });
+        const admin = await makeApp({ entities: [Post], settings: { database: url() } });
+        const source = admin.container.get(DATA_SOURCE) as DataSource;
+        try {
+          const slow = client.post('/posts/slow', { query: { ms: '400' } });
+          await new Promise((r) => setTimeout(r, 150));
+          await source.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+          const lost = await slow;
+          expect(lost.status).to.equal(503);
+          expect(lost.headers.get('retry-after')).to.equal('1');
+        } finally {
+          await admin.close();
+        }
+        let recovered = 0;
+        for (let i = 0; i < 20 && recovered !== 200; i++) recovered = (await client.get('/posts/count')).status;
+        expect(recovered).to.equal(200);
+      });
+
       it("keeps one request's uncommitted rows from another running at the same time", async () => {
         const slow = client.post('/posts/slow', { query: { ms: '300' } });
         await new Promise((r) => setTimeout(r, 100));
