@@ -27,6 +27,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   fileUploadTempDir: '',
   database: 'sqlite:./db.sqlite3',
   databasePoolSize: 10,
+  migrations: ['dist/migrations/*.js'],
+  migrationsSourceDir: 'src/migrations',
   atomicRequests: false,
   redisUrl: 'redis://127.0.0.1:6379',
   headersTimeout: 20_000,

@@ -45,6 +45,10 @@ export interface Settings {
    * declares an entity. Env: DATABASE_URL. Default 'sqlite:./db.sqlite3'.
    */
   database: string;
+  /** Compiled migration files TypeORM loads (globs, relative to the project). Default ['dist/migrations/*.js']. */
+  migrations: string[];
+  /** Where `rondo makemigrations` writes new migrations (TypeScript). Default 'src/migrations'. */
+  migrationsSourceDir: string;
   /** Most PostgreSQL connections the app holds open. Default 10. */
   databasePoolSize: number;
   /** Run every view in a transaction (Django's ATOMIC_REQUESTS); `@NonAtomic()` opts out. Default false. */

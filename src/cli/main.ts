@@ -6,7 +6,7 @@
 import 'reflect-metadata';
 import cluster from 'node:cluster';
 import { resolve } from 'node:path';
-import { RondoError } from '../index';
+import { DATABASE, RondoError, type Database } from '../index';
 import { newProject } from './commands/new-project';
 import { deployIssues } from './commands/deploy-check';
 import { formatRoutes } from './commands/routes';
@@ -19,6 +19,9 @@ Commands:
   routes [--app <module>]            print the URL table
   check [--deploy] [--app <module>]  build the app and report configuration problems;
                                      --deploy adds the deployment checklist (exit 1 on issues)
+  makemigrations <Name> [--app <m>]  write a migration for the entity changes (settings.migrationsSourceDir)
+  migrate [--app <m>]                apply the pending migrations
+  showmigrations [--app <m>]         list the migrations, [X] applied, [ ] pending
   runserver [host:port] [--app <m>]  serve the app (default 127.0.0.1:8000)
   serve [host:port] [--workers N|auto] [--app <m>]
                                      serve with N worker processes (node:cluster)
@@ -72,6 +75,10 @@ async function run(argv: string[], out: (text: string) => void): Promise<number>
       out(`System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'} for deployment.`);
       return 1;
     }
+    case 'makemigrations':
+    case 'migrate':
+    case 'showmigrations':
+      return migrations(command, rest, flags, out);
     case 'runserver': {
       const [host, port] = (rest[0] ?? '127.0.0.1:8000').split(':');
       const app = await loadApp(flags.get('app'));
@@ -93,6 +100,34 @@ async function run(argv: string[], out: (text: string) => void): Promise<number>
       return 0;
     default:
       return usage(out, `Unknown command '${command}'`);
+  }
+}
+
+async function migrations(command: string, rest: string[], flags: Map<string, string>, out: (text: string) => void): Promise<number> {
+  if (flags.has('help')) {
+    out(USAGE.split('\n').filter((line) => line.trimStart().startsWith(command)).join('\n'));
+    return 0;
+  }
+  if (command === 'makemigrations' && !/^[A-Za-z][A-Za-z0-9_-]*$/.test(rest[0] ?? '')) return usage(out, 'rondo makemigrations needs a name of letters and digits, e.g. rondo makemigrations AddPosts');
+  const app = await loadApp(flags.get('app'));
+  try {
+    if (!app.container.isBound(DATABASE)) {
+      throw new RondoError('CLI_NO_MODELS', 'This app declares no entity, so it has no database to migrate; add @Entity() classes (a models folder in discover, or createApp({ entities }))');
+    }
+    const database = app.container.get<Database>(DATABASE);
+    if (command === 'makemigrations') {
+      const file = await database.makeMigration(rest[0], resolve(app.settings.migrationsSourceDir));
+      out(file === undefined ? 'No changes detected.' : `Wrote ${file}\nCompile it (npm run build), then run: rondo migrate`);
+    } else if (command === 'migrate') {
+      const applied = await database.migrate();
+      out(applied.length === 0 ? 'No migrations to apply.' : applied.map((name) => `Applied ${name}`).join('\n'));
+    } else {
+      const states = await database.migrations();
+      out(states.length === 0 ? '(no migrations)' : states.map((m) => `[${m.applied ? 'X' : ' '}] ${m.name}`).join('\n'));
+    }
+    return 0;
+  } finally {
+    await app.close();
   }
 }
 

@@ -3,6 +3,7 @@
  * the DI values it binds, and the lifecycle (connect before the onStartup hooks, close
  * after the onShutdown hooks).
  */
+import { isAbsolute, join } from 'node:path';
 import type { Token } from '../metadata/keys';
 import { Database } from './database';
 import { DATABASE } from './database-token';
@@ -11,12 +12,15 @@ import { DATA_SOURCE, ENTITY_MANAGER, repositoryToken } from './repository-token
 export interface DatabaseSettings {
   database: string;
   databasePoolSize: number;
+  migrations: readonly string[];
 }
 
 /** The app's database, or undefined for an app without entities (no ORM loaded). */
 export function databaseFor(settings: DatabaseSettings, entities: readonly Function[] | undefined): Database | undefined {
   if (entities === undefined || entities.length === 0) return undefined;
-  return new Database({ url: settings.database, baseDir: process.cwd(), entities, poolSize: settings.databasePoolSize });
+  const baseDir = process.cwd();
+  const migrations = settings.migrations.map((glob) => (isAbsolute(glob) ? glob : join(baseDir, glob)));
+  return new Database({ url: settings.database, baseDir, entities, poolSize: settings.databasePoolSize, migrations });
 }
 
 /** DATA_SOURCE, ENTITY_MANAGER and one repository per entity, as [token, label, value]. */

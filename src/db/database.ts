@@ -8,6 +8,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { DataSource, EntityManager, ObjectLiteral, Repository } from 'typeorm';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { parseDatabaseUrl, redactUrl, type DatabaseTarget } from './database-url';
+import { applyMigrations, makeMigration, migrationStates, type MigrationState } from './migrations';
 
 export interface DatabaseOptions {
   url: string;
@@ -85,6 +86,21 @@ export class Database {
         return typeof value === 'function' ? (value as Function).bind(repository) : value;
       },
     });
+  }
+
+  /** `rondo makemigrations`: writes a migration for the entity changes into `dir` (undefined when none). */
+  makeMigration(name: string, dir: string): Promise<string | undefined> {
+    return makeMigration(this.dataSource, name, dir);
+  }
+
+  /** `rondo migrate`: applies the pending migrations; their names. */
+  migrate(): Promise<string[]> {
+    return applyMigrations(this.dataSource);
+  }
+
+  /** `rondo showmigrations`: every migration with its applied mark. */
+  migrations(): Promise<MigrationState[]> {
+    return migrationStates(this.dataSource);
   }
 
   /** An EntityManager that always is the current one (for `@Inject(ENTITY_MANAGER)`). */

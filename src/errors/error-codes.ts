@@ -82,6 +82,7 @@ export const ERROR_CODES = {
   // The CLI.
   CLI_APP_NOT_FOUND: { what: 'the CLI found no app module', fix: 'pass --app dist/app.js or set "rondo": { "app" } in package.json' },
   CLI_APP_EXPORT: { what: 'the app module exports neither an App nor a function returning one', fix: 'export default createApp(...) or a function returning it' },
+  CLI_NO_MODELS: { what: 'a migration command for an app without entities', fix: 'add @Entity() classes to the app (discover a models folder, or createApp({ entities }))' },
   CLI_PROJECT_EXISTS: { what: 'rondo new into a folder that is not empty', fix: 'pick a new folder name' },
   CLI_PROJECT_NAME: { what: 'rondo new with a name that is not a valid package name', fix: 'use lower-case letters, digits and -' },
   WORKER_START_FAILED: { what: 'a cluster worker exited before it listened (its own error is logged above)', fix: 'fix the error the worker logged' },
