@@ -42,18 +42,6 @@ export function isPromise<T>(value: unknown): value is Promise<T> {
   return typeof (value as Promise<T> | undefined)?.then === 'function';
 }
 
-/** Wraps a handler so every exception becomes a response (sync stays sync). */
-export function guard(inner: Handler, convert: Convert): Handler {
-  return (request) => {
-    try {
-      const result = inner(request);
-      return isPromise<HttpResponse>(result) ? result.then(undefined, (error: unknown) => convert(request, error)) : result;
-    } catch (error) {
-      return convert(request, error);
-    }
-  };
-}
-
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
@@ -73,9 +61,19 @@ function adapt({ instance, label }: ChainLayer): Layer | undefined {
   return before === undefined && after === undefined ? undefined : { label, before, after };
 }
 
+export interface ChainOptions {
+  convert: Convert;
+  /** The last step of every response, outermost (signing cookies); an exception is converted. */
+  finish?: (response: HttpResponse) => HttpResponse;
+}
+
 /** Builds the whole chain: layers[0] outermost, `view` innermost. The result never rejects. */
-export function composeChain(entries: readonly ChainLayer[], view: Handler, convert: Convert): Handler {
-  const chain = new Chain(entries.map(adapt).filter((layer): layer is Layer => layer !== undefined), guard(view, convert), convert);
+export function composeChain(entries: readonly ChainLayer[], view: Handler, options: ChainOptions): Handler {
+  const layers = entries.map(adapt).filter((layer): layer is Layer => layer !== undefined);
+  const { finish } = options;
+  // `finish` as the outermost `after`: it runs in the same pass as the other after hooks.
+  if (finish !== undefined) layers.unshift({ label: 'Rondo (finishing the response)', after: (_request, response) => finish(response) });
+  const chain = new Chain(layers, view, options.convert);
   return (request) => chain.enter(request, 0);
 }
 
@@ -111,13 +109,27 @@ class Chain {
       // An early answer: this layer's own `after` still runs (Django's MiddlewareMixin).
       return this.leave(request, i, from, this.checked(request, early, i, 'processRequest'));
     }
-    return this.leave(request, this.count - 1, from, this.view(request));
+    return this.leave(request, this.count - 1, from, this.callView(request));
+  }
+
+  /** The view; a synchronous throw is converted here, a rejection in `leave`. */
+  private callView(request: HttpRequest): MaybePromise<HttpResponse> {
+    try {
+      return this.view(request);
+    } catch (error) {
+      return this.convert(request, error);
+    }
   }
 
   /** `after` hooks from layer `at` out to layer `from`, once the answer is there. */
   private leave(request: HttpRequest, at: number, from: number, answer: MaybePromise<HttpResponse>): MaybePromise<HttpResponse> {
-    if (at < from) return answer;
-    return isPromise<HttpResponse>(answer) ? answer.then((response) => this.up(request, at, from, response)) : this.up(request, at, from, answer);
+    if (!isPromise<HttpResponse>(answer)) return at < from ? answer : this.up(request, at, from, answer);
+    // One then() for every after hook of the run; it also turns the view's rejection into
+    // a response, so no layer ever sees an exception from inside.
+    return answer.then(
+      (response) => this.up(request, at, from, response),
+      (error: unknown) => this.leave(request, at, from, this.convert(request, error)),
+    );
   }
 
   private up(request: HttpRequest, at: number, from: number, response: HttpResponse): MaybePromise<HttpResponse> {

@@ -14,7 +14,7 @@ import type { ViewInfo } from '../middleware/middleware-contract';
 import type { RouteTable } from '../routing/route-table';
 import type { Params } from '../views/argument-resolvers';
 import { toResponse } from '../views/result-mapper';
-import { composeChain, guard, isPromise, type ChainLayer, type Convert, type Handler, type MaybePromise } from './chain';
+import { composeChain, isPromise, type ChainLayer, type Convert, type Handler, type MaybePromise } from './chain';
 import type { CompiledView } from './view-compiler';
 
 /** A response rendered late, after processTemplateResponse (TemplateResponse). */
@@ -73,12 +73,7 @@ export class Kernel {
     }
     this.exceptionHooks = hooks(spec.middleware, 'processException');
     this.templateHooks = hooks(spec.middleware, 'processTemplateResponse');
-    const chain = composeChain(spec.middleware, (request) => this.respond(request), spec.convert);
-    const finish = spec.finish;
-    this.handle = finish === undefined ? chain : guard((request) => {
-      const response = chain(request);
-      return isPromise<HttpResponse>(response) ? response.then(finish) : finish(response);
-    }, spec.convert);
+    this.handle = composeChain(spec.middleware, (request) => this.respond(request), { convert: spec.convert, finish: spec.finish });
   }
 
   /**
@@ -102,12 +97,21 @@ export class Kernel {
     return early ?? this.viewResponse(request, resolved);
   }
 
-  /** The view's result as a response, rendered. */
+  /**
+   * The view's result as a response, rendered; its exception goes to processException
+   * hooks. An asynchronous view costs one then() for all of it.
+   */
   private viewResponse(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
     const source = resolved.view.info.source;
-    const result = this.callView(request, resolved);
-    if (isPromise(result)) return result.then((value) => this.render(request, toResponse(value, source)));
-    return this.render(request, toResponse(result, source));
+    const rendered = (value: unknown) => this.render(request, toResponse(value, source));
+    let result: unknown;
+    try {
+      result = this.callView(request, resolved);
+    } catch (error) {
+      return this.processException(request, error).then(rendered);
+    }
+    if (!isPromise(result)) return rendered(result);
+    return result.then(rendered, (error: unknown) => this.processException(request, error).then(rendered));
   }
 
   /** processView hooks from `from` on: the first response answers instead of the view. */
@@ -123,18 +127,11 @@ export class Kernel {
     return undefined;
   }
 
-  /** Loads the body (after the media type check) and calls the view; its error goes to processException hooks. */
-  private callView(request: HttpRequest, { view, params }: Resolved): MaybePromise<unknown> {
-    let result: unknown;
-    try {
-      if (request.hasBody) {
-        view.checkBody?.(request); // 415 for a media type the view does not accept
-        result = view.readsBody ? request.load().then(() => view.call(request, params)) : view.call(request, params);
-      } else result = view.call(request, params);
-    } catch (error) {
-      return this.processException(request, error);
-    }
-    return isPromise(result) ? result.then(undefined, (error: unknown) => this.processException(request, error)) : result;
+  /** Loads the body (after the media type check) and calls the view. */
+  private callView(request: HttpRequest, { view, params }: Resolved): unknown {
+    if (!request.hasBody) return view.call(request, params);
+    view.checkBody?.(request); // 415 for a media type the view does not accept
+    return view.readsBody ? request.load().then(() => view.call(request, params)) : view.call(request, params);
   }
 
   /** A TemplateResponse renders after the processTemplateResponse hooks (innermost first). */
