@@ -8,7 +8,7 @@
  * reported values are medians over rounds. Then: start-up time and idle RSS, a
  * 500-controller Rondo app, and RSS after 10,000 vs 100,000 requests.
  *
- *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C] [--only a,b]
+ *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C] [--only a,b] [--out results/<dir>]
  *   (--only takes parts of scenario names, and 'startup' / 'memory' for those sections)
  */
 const { spawn, spawnSync } = require('node:child_process');
@@ -235,7 +235,7 @@ async function main() {
     : '';
   const memTable = mem.length ? ['', '| server | RSS after 10,000 requests (MB) | RSS after N requests (MB) | N | growth |', '|---|---:|---:|---:|---:|', ...mem.map((m) => `| ${m.server} | ${fmt(m.rss10k, 1)} | ${fmt(m.rssEnd, 1)} | ${m.requests} | ${fmt(m.growth * 100, 1)} % |`)].join('\n') : '';
   console.log(`\n${header}\n\n${table}\n${bootTable}\n${memTable}`);
-  const dir = path.join(__dirname, 'results');
+  const dir = path.join(__dirname, flag('out', 'results'));
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'results.md'), `# Rondo benchmark results\n\n${header}\n\n![ratios](ratios.svg)\n\n${table}\n${bootTable}\n${memTable}\n`);
   writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify({ when, machine, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, rows, startup: boot, memory: mem, samples }, null, 2)}\n`);
