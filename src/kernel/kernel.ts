@@ -103,15 +103,15 @@ export class Kernel {
    */
   private viewResponse(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
     const source = resolved.view.info.source;
-    const rendered = (value: unknown) => this.render(request, toResponse(value, source));
     let result: unknown;
     try {
       result = this.callView(request, resolved);
     } catch (error) {
-      return this.processException(request, error).then(rendered);
+      result = Promise.reject(error);
     }
-    if (!isPromise(result)) return rendered(result);
-    return result.then(rendered, (error: unknown) => this.processException(request, error).then(rendered));
+    if (!isPromise(result)) return this.render(request, toResponse(result, source)); // no closure on this path
+    const rendered = (value: unknown) => this.render(request, toResponse(value, source));
+    return (result as Promise<unknown>).then(rendered, (error: unknown) => this.processException(request, error).then(rendered));
   }
 
   /** processView hooks from `from` on: the first response answers instead of the view. */
