@@ -169,4 +169,3 @@ function optionsOrNotAllowed(request: HttpRequest, allowed: readonly string[]): 
   return response;
 }
 
-export type { MaybePromise };
