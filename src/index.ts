@@ -74,6 +74,8 @@ export { InjectRepository, DATA_SOURCE, ENTITY_MANAGER } from './db/repository-t
 export { DATABASE } from './db/database-token';
 export type { Database } from './db/database';
 export { Atomic, NonAtomic } from './db/atomic';
+export { atomic } from './db/database';
+export { captureQueries, type RecordedQuery } from './db/query-log';
 export { getObjectOr404, getListOr404, paginate, type Page } from './db/shortcuts';
 
 // Templates.
@@ -86,6 +88,7 @@ export { csvResponse } from './templates/csv-response';
 
 // Validation (class-validator DTOs and forms).
 export { Type } from './validation/type-decorator';
+export { OmitType, PartialType, PickType } from './validation/mapped-types';
 export { ValidationFailed, type FieldErrors } from './validation/validation-failed';
 export { validateForm, Form } from './validation/validate-form';
 export type { ServerHandle, ServerHandle as RunningServer, ListenOptions } from './server/node-server';

@@ -31,6 +31,7 @@ const RONDO_EXPORTS = [
   'ERROR_CODES', 'JsonErrors', 'Accepts',
   // models
   'InjectRepository', 'DATA_SOURCE', 'ENTITY_MANAGER', 'DATABASE', 'Atomic', 'NonAtomic', 'getObjectOr404', 'getListOr404', 'paginate',
+  'atomic', 'captureQueries', 'PickType', 'OmitType', 'PartialType',
 ];
 
 describe('the public API', () => {
@@ -38,7 +39,7 @@ describe('the public API', () => {
     expect(Object.keys(rondo).sort()).to.deep.equal([...RONDO_EXPORTS].sort());
   });
 
-  it("exports TestClient and TestResponse from 'rondo/testing'", () => {
-    expect(Object.keys(testing).sort()).to.deep.equal(['TestClient', 'TestResponse']);
+  it("exports TestClient, TestResponse and the test-database helpers from 'rondo/testing'", () => {
+    expect(Object.keys(testing).sort()).to.deep.equal(['TestClient', 'TestResponse', 'loadFixtures', 'testDatabase', 'useTestDatabase']);
   });
 });

@@ -21,6 +21,7 @@ import { Templates } from '../templates/templates';
 import { databaseFor, databaseValues } from '../db/app-database';
 import { wrapAtomicViews } from '../db/atomic';
 import type { Database } from '../db/database';
+import { captureQueries, capturedQueries } from '../db/query-log';
 import { buildAppContainer, type AppParts } from './app-container';
 import { LifecycleHooks } from './lifecycle-hooks';
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
@@ -52,6 +53,8 @@ export class App {
   private readonly hooks = new LifecycleHooks();
   /** The models' database; undefined for an app without entities. */
   private readonly database: Database | undefined;
+  /** Debug on and models declared: each request records its SQL. */
+  private readonly debugSql: boolean;
   private appContainer!: AppContainer;
   private routeTable!: RouteTable<CompiledView>;
   private kernel!: Kernel;
@@ -72,6 +75,7 @@ export class App {
     });
     this.database = databaseFor(settings, parts.entities);
     this.values = databaseValues(this.database, parts.entities);
+    this.debugSql = settings.debug && this.database !== undefined;
     this.serving = new Serving({ app: this, limits: settings, logger, afterDrain: () => this.shutdown() });
     this.build();
   }
@@ -93,6 +97,9 @@ export class App {
 
   /** Runs one request through the whole cycle. Never rejects: errors are responses. */
   handle(request: HttpRequest): MaybePromise<HttpResponse> {
+    if (this.debugSql && capturedQueries() === undefined) {
+      return captureQueries(() => this.kernel.handle(request)).then(({ result }) => result); // the debug 500 page lists the SQL
+    }
     return this.kernel.handle(request);
   }
 

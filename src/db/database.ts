@@ -9,6 +9,7 @@ import type { DataSource, EntityManager, ObjectLiteral, Repository } from 'typeo
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { parseDatabaseUrl, redactUrl, type DatabaseTarget } from './database-url';
 import { applyMigrations, makeMigration, migrationStates, type MigrationState } from './migrations';
+import { queryRecorder } from './query-log';
 
 export interface DatabaseOptions {
   url: string;
@@ -31,6 +32,9 @@ function loadDriver(target: DatabaseTarget, url: string): void {
   }
 }
 
+/** The databases connected in this process, for the standalone `atomic()`. */
+const connected = new Set<Database>();
+
 export class Database {
   readonly dataSource: DataSource;
   readonly url: string;
@@ -41,7 +45,7 @@ export class Database {
     const target = parseDatabaseUrl(options.url, options.baseDir);
     loadDriver(target, options.url);
     const { DataSource: DataSourceClass } = require('typeorm') as typeof import('typeorm');
-    const common = { entities: [...options.entities], migrations: [...(options.migrations ?? [])] as never, synchronize: false, logging: false };
+    const common = { entities: [...options.entities], migrations: [...(options.migrations ?? [])] as never, synchronize: false, logger: queryRecorder };
     this.dataSource = target.type === 'postgres'
       ? new DataSourceClass({ type: 'postgres', url: target.url, poolSize: options.poolSize, ...common })
       : new DataSourceClass({ type: 'better-sqlite3', database: target.database!, ...common });
@@ -51,6 +55,7 @@ export class Database {
   async connect(): Promise<void> {
     try {
       await this.dataSource.initialize();
+      connected.add(this);
     } catch (error) {
       throw new ImproperlyConfigured(
         'DATABASE_UNREACHABLE',
@@ -61,6 +66,7 @@ export class Database {
 
   /** Closes the connections (after in-flight requests finished, on graceful shutdown). */
   async close(): Promise<void> {
+    connected.delete(this);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -75,6 +81,33 @@ export class Database {
    */
   atomic<T>(block: () => Promise<T> | T): Promise<T> {
     return this.manager.transaction((manager) => this.current.run(manager, async () => block()));
+  }
+
+  /** True inside one of this database's `atomic()` blocks. */
+  get inTransaction(): boolean {
+    return this.current.getStore() !== undefined;
+  }
+
+  /**
+   * Django's TestCase isolation: opens a transaction that every query of the app joins
+   * (repositories, ENTITY_MANAGER, `atomic()` blocks as savepoints) until the returned
+   * function rolls it back. rondo/testing's `useTestDatabase` calls it around each test.
+   */
+  async isolate(): Promise<() => Promise<void>> {
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    await runner.startTransaction();
+    const writable = this.dataSource as { manager: EntityManager };
+    const base = writable.manager;
+    writable.manager = runner.manager;
+    return async () => {
+      writable.manager = base;
+      try {
+        await runner.rollbackTransaction();
+      } finally {
+        await runner.release();
+      }
+    };
   }
 
   /** A repository that always works on the current transaction (a singleton for DI). */
@@ -113,4 +146,23 @@ export class Database {
       },
     });
   }
+}
+
+/**
+ * Django's `transaction.atomic()` without a handle: runs `block` in a transaction of the
+ * app's database (savepoints when nested). With several apps connected in one process
+ * (tests), the one whose transaction is open is used; inject DATABASE to choose.
+ */
+export function atomic<T>(block: () => Promise<T> | T): Promise<T> {
+  const open = [...connected];
+  const database = open.find((db) => db.inTransaction) ?? (open.length === 1 ? open[0] : undefined);
+  if (database === undefined) {
+    throw new ImproperlyConfigured(
+      open.length === 0 ? 'DATABASE_NOT_CONNECTED' : 'DATABASE_AMBIGUOUS',
+      open.length === 0
+        ? 'atomic() found no connected database: declare an entity (createApp({ entities }) or a models folder in discover) so that createApp connects settings.database'
+        : `atomic() found ${open.length} connected databases (several apps in one process); inject DATABASE and call database.atomic() instead`,
+    );
+  }
+  return database.atomic(block);
 }

@@ -53,6 +53,10 @@ export const ERROR_CODES = {
   TEMPLATES_PROCESSOR_UNKNOWN: { what: 'a context processor name that is not built in', fix: 'use a built-in name or a function (request) => ({ ... })' },
   DATABASE_URL_INVALID: { what: 'settings.database is not a URL Rondo knows', fix: "use 'sqlite:./db.sqlite3', 'sqlite::memory:' or 'postgres://user@host:5432/name'" },
   DATABASE_DRIVER_MISSING: { what: 'the database driver package is not installed', fix: 'run the npm install command the message shows (better-sqlite3 or pg)' },
+  DATABASE_NOT_CONNECTED: { what: 'atomic() was called in a process with no connected database', fix: 'declare an entity so that createApp connects settings.database' },
+  DATABASE_AMBIGUOUS: { what: 'atomic() was called outside a transaction while several apps with databases run in one process', fix: 'inject DATABASE and call database.atomic()' },
+  FIXTURE_INVALID: { what: 'a fixture file or row could not be loaded (file, row index and entity are named)', fix: 'use [{ "model": "EntityName", "pk": 1, "fields": { ... } }] with a known entity' },
+  DTO_MAPPED_PROPERTY_UNKNOWN: { what: 'PickType/OmitType named a property the parent class has no validation rule or @Type() for', fix: 'name a validated property (the message lists them), or add a rule to it' },
   DATABASE_UNREACHABLE: { what: 'createApp could not connect to settings.database (URL shown without its password)', fix: 'start the database server, or fix DATABASE_URL' },
   LISTEN_WORKERS: { what: "listen({ workers }) with a count that is not a positive integer or 'auto'", fix: "use a number >= 1 or 'auto'" },
   // At run time: programming mistakes, reported with the class, method or value involved.

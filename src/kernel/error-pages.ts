@@ -5,6 +5,7 @@
  */
 import type { HttpRequest } from '../http/request';
 import { HttpResponse, JsonResponse } from '../http/response';
+import { capturedQueries, type RecordedQuery } from '../db/query-log';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -91,13 +92,34 @@ function thrown(error: unknown): { name: string; message: string; stack?: string
   return { name: `a thrown ${error === null ? 'null' : typeof error} (not an Error)`, message: String(error) };
 }
 
-/** Debug 500: exception, stack, the request and the settings, with credentials masked. */
+/** A query's parameters as the page shows them: long values cut, none masked (debug only). */
+function parameters(query: RecordedQuery): string {
+  return query.parameters.map((p) => {
+    const text = p instanceof Date ? p.toISOString() : typeof p === 'string' ? JSON.stringify(p) : String(p);
+    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  }).join(', ');
+}
+
+/** The SQL the request ran before it failed (apps with models), the failed query marked. */
+function sqlSection(): string {
+  const queries = capturedQueries();
+  if (queries === undefined) return '';
+  let rows = '';
+  for (const [index, query] of queries.entries()) {
+    const failed = query.error === undefined ? '' : `<br><strong>failed: ${escapeHtml(query.error)}</strong>`;
+    rows += `<tr><td>${index + 1}</td><td><code>${escapeHtml(query.sql)}</code>${failed}</td><td>${escapeHtml(parameters(query))}</td></tr>`;
+  }
+  return `<h3>SQL (${queries.length} ${queries.length === 1 ? 'query' : 'queries'})</h3><table>${rows || '<tr><td>(none)</td></tr>'}</table>`;
+}
+
+/** Debug 500: exception, stack, the SQL run, the request and the settings, with credentials masked. */
 export function technical500(request: HttpRequest, error: unknown, settings: Readonly<object> = {}): HttpResponse {
   const err = thrown(error);
   const body =
     `<h2>${escapeHtml(err.name)}: ${escapeHtml(err.message)}</h2>` +
     `<p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
     `<h3>Traceback</h3><pre>${escapeHtml(err.stack ?? String(err))}</pre>` +
+    sqlSection() +
     `<h3>Query</h3>${table(request.GET.entries())}` +
     `<h3>Form</h3>${table(formFields(request))}` +
     `<h3>Headers</h3>${table(request.headers.entries())}` +
@@ -109,5 +131,7 @@ export function technical500(request: HttpRequest, error: unknown, settings: Rea
 /** The same for JSON clients: problem+json with the exception and stack lines. */
 export function technical500Json(request: HttpRequest, error: unknown): HttpResponse {
   const err = thrown(error);
-  return problemResponse(request, 500, `${err.name}: ${err.message}`, { stack: (err.stack ?? '').split('\n').map((l) => l.trim()) });
+  const queries = capturedQueries();
+  const sql = queries === undefined ? {} : { queries: queries.map((q) => (q.error === undefined ? q.sql : `${q.sql} -- failed: ${q.error}`)) };
+  return problemResponse(request, 500, `${err.name}: ${err.message}`, { stack: (err.stack ?? '').split('\n').map((l) => l.trim()), ...sql });
 }

@@ -3,7 +3,7 @@
  * does: one method per HTTP verb, JSON and form bodies, a cookie jar shared by the
  * requests of one client, and optional redirect following. Uses the public API only.
  */
-import type { App, HttpResponse } from '../index';
+import { captureQueries, type App, type HttpResponse } from '../index';
 import { TestResponse } from './test-response';
 
 /** Options of one request. */
@@ -92,7 +92,7 @@ export class TestClient {
       method = method === 'HEAD' ? 'HEAD' : 'GET';
       response = await this.send(method, url, { headers: options.headers, secure: options.secure });
     }
-    return chain.length ? new TestResponse(response.original, response.body, chain) : response;
+    return chain.length ? new TestResponse(response.original, response.body, { redirectChain: chain, queries: response.queries }) : response;
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<TestResponse> {
@@ -108,10 +108,13 @@ export class TestClient {
     });
     if (!this.config.enforceCsrfChecks) request.state.dontEnforceCsrfChecks = true;
     request.state.fromTestClient = true; // 'testserver' is an allowed host, as in Django's tests
-    const response = await this.app.handle(request);
-    this.storeCookies(response);
     try {
-      return new TestResponse(response, method === 'HEAD' ? Buffer.alloc(0) : await readContent(response));
+      const { result, queries } = await captureQueries(async () => {
+        const response = await this.app.handle(request);
+        return { response, body: method === 'HEAD' ? Buffer.alloc(0) : await readContent(response) };
+      });
+      this.storeCookies(result.response);
+      return new TestResponse(result.response, result.body, { queries });
     } finally {
       await request.cleanup();
     }

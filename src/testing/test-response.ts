@@ -1,8 +1,8 @@
 /**
  * TestResponse: what a test reads of a response: status, headers, text, json(), cookies,
- * and for rendered templates the template name and context.
+ * the SQL the request ran, and for rendered templates the template name and context.
  */
-import { RondoError, type HttpResponse, type ResponseHeaders } from '../index';
+import { RondoError, type HttpResponse, type RecordedQuery, type ResponseHeaders } from '../index';
 
 export class TestResponse {
   readonly status: number;
@@ -15,14 +15,17 @@ export class TestResponse {
   readonly redirectChain: Array<{ url: string; status: number }>;
   /** The HttpResponse the app produced (its class, `data` of a JsonResponse...). */
   readonly original: HttpResponse;
+  /** The SQL the request ran, in order (Django's `connection.queries`; empty without models). */
+  readonly queries: readonly RecordedQuery[];
 
-  constructor(original: HttpResponse, body: Buffer, redirectChain: Array<{ url: string; status: number }> = []) {
+  constructor(original: HttpResponse, body: Buffer, more: { redirectChain?: Array<{ url: string; status: number }>; queries?: readonly RecordedQuery[] } = {}) {
     this.original = original;
     this.status = original.status;
     this.headers = original.headers;
     this.cookies = original.cookies;
     this.body = body;
-    this.redirectChain = redirectChain;
+    this.redirectChain = more.redirectChain ?? [];
+    this.queries = more.queries ?? [];
   }
 
   /** The body decoded as UTF-8. */
