@@ -46,6 +46,10 @@ const SERVERS = {
   'routing-controllers': { file: 'routing-controllers.js' },
   'rondo (bare)': { file: 'rondo.js' },
   'rondo (full stack)': { file: 'rondo.js', env: { FULL: '1' } },
+  'node:http + TypeORM': { file: 'orm-node-http.js' },
+  'fastify + TypeORM': { file: 'orm-fastify.js' },
+  'nest-fastify + TypeORM': { file: 'orm-nest.js' },
+  'rondo + TypeORM': { file: 'orm-rondo.js' },
 };
 const ALL = ['node:http', 'fastify', 'express', 'nest-express', 'nest-fastify', 'routing-controllers', 'rondo (bare)'];
 const USER = JSON.stringify({ name: 'Ann', email: 'ann@example.com', age: 30 });
@@ -60,7 +64,37 @@ const SCENARIOS = [
   { name: 'request-scoped service', path: '/scoped', servers: ['node:http', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
   { name: 'EJS page (layout, partial, 50 rows)', path: '/page', servers: ['node:http', 'fastify', 'express', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
   { name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
+  ...ormScenarios(),
 ].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())));
+
+/**
+ * The models scenarios: a JSON list of 20 rows from SQLite (a file) and from PostgreSQL
+ * (DATABASE_URL, default the local test database), plain and inside a transaction
+ * (Rondo's @Atomic(), the others' dataSource.transaction()); the base is node:http with
+ * the same TypeORM query.
+ */
+function ormScenarios() {
+  const ORM = ['node:http + TypeORM', 'fastify + TypeORM', 'nest-fastify + TypeORM', 'rondo + TypeORM'];
+  const engines = [
+    ['SQLite', `sqlite:${path.join(os.tmpdir(), 'rondo-bench.sqlite3')}`],
+    ['PostgreSQL', process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'],
+  ];
+  return engines.flatMap(([engine, url]) => [
+    { name: `TypeORM: 20 rows (${engine})`, path: '/rows', servers: ORM, base: ORM[0], env: { ORM_DB: url }, database: url },
+    { name: `TypeORM: 20 rows in a transaction (${engine})`, path: '/rows-atomic', servers: ORM, base: ORM[0], env: { ORM_DB: url }, database: url },
+  ]);
+}
+
+/** Creates and fills bench_row once per database; false (with a message) when it cannot be reached. */
+const seeded = new Map();
+function seedDatabase(url) {
+  if (!seeded.has(url)) {
+    const result = spawnSync(process.execPath, [path.join(__dirname, 'dist/servers/orm-seed.js')], { env: { ...process.env, ORM_DB: url }, encoding: 'utf8' });
+    if (result.status !== 0) console.log(`  (skipping the scenarios on ${url.replace(/:[^:@/]*@/, ':***@')}: seeding failed: ${result.stderr.split('\n')[0]})`);
+    seeded.set(url, result.status === 0);
+  }
+  return seeded.get(url);
+}
 
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -114,6 +148,7 @@ async function throughput() {
   const samples = {};
   for (let round = 0; round < ROUNDS; round++) {
     for (const scenario of SCENARIOS) {
+      if (scenario.database && !seedDatabase(scenario.database)) continue;
       // Rotate the server order each round so none always runs first.
       const order = scenario.servers.map((_, i) => scenario.servers[(i + round) % scenario.servers.length]);
       for (const name of order) {
@@ -133,7 +168,7 @@ async function throughput() {
   const rows = [];
   for (const scenario of SCENARIOS) {
     const byServer = samples[scenario.name] ?? {};
-    const base = byServer['node:http'] ?? [];
+    const base = byServer[scenario.base ?? 'node:http'] ?? [];
     for (const name of scenario.servers) {
       const list = byServer[name] ?? [];
       const ratio = (s, key) => { const b = base.find((x) => x.round === s.round); return b ? s[key] / b[key] : NaN; };
@@ -212,6 +247,19 @@ async function memory() {
   return results;
 }
 
+/** Server CPU a transaction adds per request (µs): 1/throughput in one minus the other. */
+function transactionCosts(rows) {
+  const lines = [];
+  for (const plain of rows.filter((r) => r.scenario.startsWith('TypeORM: 20 rows (') && r.perCpuSecond > 0)) {
+    const engine = plain.scenario.slice('TypeORM: 20 rows ('.length, -1);
+    const tx = rows.find((r) => r.scenario === `TypeORM: 20 rows in a transaction (${engine})` && r.server === plain.server);
+    if (!tx || !(tx.perCpuSecond > 0)) continue;
+    lines.push(`| ${engine} | ${plain.server} | ${fmt(1e6 / plain.perCpuSecond)} | ${fmt(1e6 / tx.perCpuSecond)} | ${fmt(1e6 / tx.perCpuSecond - 1e6 / plain.perCpuSecond)} |`);
+  }
+  if (!lines.length) return '';
+  return ['', '| database | server | server CPU µs per request | in a transaction (@Atomic for Rondo) | cost of the transaction (µs) |', '|---|---|---:|---:|---:|', ...lines].join('\n');
+}
+
 function fmt(n, digits = 0) {
   return Number.isFinite(n) ? n.toFixed(digits) : '–';
 }
@@ -223,7 +271,7 @@ async function main() {
   const boot = ONLY && !ONLY.includes('startup') ? [] : await startup();
   const mem = ONLY && !ONLY.includes('memory') ? [] : await memory();
   const when = new Date().toISOString();
-  const header = `Measured ${when} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}; load average at start: ${machine.loadavg}. ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s warm-up, ${CONNECTIONS} connections, medians of rounds; server pinned to CPU 0 and autocannon to CPU 1: ${machine.pinned}. Ratios are to raw node:http in the same round (median over rounds), in requests per server CPU-second (and in req/s); 'ratio of best rounds' divides each server's best round by node:http's best round, which a slow spell of the shared machine cannot skew.`;
+  const header = `Measured ${when} on ${machine.cpu} (${machine.cores} cores), Node ${machine.node}; load average at start: ${machine.loadavg}. ${ROUNDS} round(s) of ${DURATION} s after ${WARMUP} s warm-up, ${CONNECTIONS} connections, medians of rounds; server pinned to CPU 0 and autocannon to CPU 1: ${machine.pinned}. Ratios are to raw node:http in the same round (for the TypeORM scenarios: to node:http running the same TypeORM query) (median over rounds), in requests per server CPU-second (and in req/s); 'ratio of best rounds' divides each server's best round by node:http's best round, which a slow spell of the shared machine cannot skew.`;
   const table = [
     '| scenario | server | req/s | p50 ms | p99 ms | req per CPU-s | ratio (CPU-s) | ratio of best rounds (CPU-s) | ratio (req/s) |',
     '|---|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -234,10 +282,11 @@ async function main() {
       ...boot.map((b) => `| ${b.server} | ${fmt(b.startupMs)} | ${fmt(b.rss1sMb, 1)} | ${fmt(b.idleRssMb, 1)} |`)].join('\n')
     : '';
   const memTable = mem.length ? ['', '| server | RSS after 10,000 requests (MB) | RSS after N requests (MB) | N | growth |', '|---|---:|---:|---:|---:|', ...mem.map((m) => `| ${m.server} | ${fmt(m.rss10k, 1)} | ${fmt(m.rssEnd, 1)} | ${m.requests} | ${fmt(m.growth * 100, 1)} % |`)].join('\n') : '';
-  console.log(`\n${header}\n\n${table}\n${bootTable}\n${memTable}`);
+  const txTable = transactionCosts(rows);
+  console.log(`\n${header}\n\n${table}\n${bootTable}\n${memTable}\n${txTable}`);
   const dir = path.join(__dirname, flag('out', 'results'));
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'results.md'), `# Rondo benchmark results\n\n${header}\n\n![ratios](ratios.svg)\n\n${table}\n${bootTable}\n${memTable}\n`);
+  writeFileSync(path.join(dir, 'results.md'), `# Rondo benchmark results\n\n${header}\n\n![ratios](ratios.svg)\n\n${table}\n${bootTable}\n${memTable}\n${txTable}\n`);
   writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify({ when, machine, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, rows, startup: boot, memory: mem, samples }, null, 2)}\n`);
   writeFileSync(path.join(dir, 'ratios.svg'), renderSvg(rows, `Requests per server CPU-second, ratio to node:http — ${when.slice(0, 10)}, ${machine.cpu}, Node ${machine.node}`));
   const errors = rows.reduce((n, r) => n + r.errors, 0);
