@@ -1,19 +1,14 @@
 /**
  * Is this exported class a TypeORM entity? Asked by discovery for every class it finds,
- * without loading TypeORM: an entity's module imported 'typeorm' already, so only then is
- * its metadata storage read.
+ * without loading TypeORM: an entity's module imported 'typeorm' already, and TypeORM
+ * keeps its decorators' records on the global scope (shared by every copy of the package,
+ * e.g. the app's own and Rondo's under a `file:` dependency), so only that is read.
  */
-function loadedTypeorm(): typeof import('typeorm') | undefined {
-  let path: string;
-  try {
-    path = require.resolve('typeorm');
-  } catch {
-    return undefined;
-  }
-  return require.cache[path] === undefined ? undefined : (require(path) as typeof import('typeorm'));
+interface EntityRecords {
+  tables: ReadonlyArray<{ target: Function | string }>;
 }
 
 export function isEntity(cls: Function): boolean {
-  const typeorm = loadedTypeorm();
-  return typeorm !== undefined && typeorm.getMetadataArgsStorage().tables.some((table) => table.target === cls);
+  const records = (globalThis as { typeormMetadataArgsStorage?: EntityRecords }).typeormMetadataArgsStorage;
+  return records !== undefined && records.tables.some((table) => table.target === cls);
 }

@@ -65,6 +65,30 @@ describe('rondo CLI', () => {
     expect(stdout).to.include("Unknown command 'frobnicate'").and.include('Usage: rondo');
   });
 
+  it('refuses an unknown option, a missing value and an extra argument with exit 2, naming them', () => {
+    const unknown = rondo(['routes', '--explain', '--app', SAMPLE]);
+    expect(unknown.code).to.equal(2);
+    expect(unknown.stdout).to.include('rondo routes: unknown option --explain (it takes --app, --help)').and.include('Usage: rondo routes');
+    const missing = rondo(['routes', '--app']);
+    expect(missing.code).to.equal(2);
+    expect(missing.stdout).to.include("Option '--app <value>' argument missing");
+    const extra = rondo(['check', 'now', '--app', SAMPLE]);
+    expect(extra.code).to.equal(2);
+    expect(extra.stdout).to.include("unexpected argument 'now'");
+    expect(rondo(['serve', '--workers', 'many', '--app', SAMPLE]).stdout).to.include("--workers must be a positive number or auto, not 'many'");
+    expect(rondo(['runserver', 'localhost:http', '--app', SAMPLE]).stdout).to.include("'localhost:http' is not host:port");
+  });
+
+  it('prints help for every command with --help (and `rondo help <command>`), exit 0', () => {
+    for (const command of ['new', 'generate', 'routes', 'check', 'makemigrations', 'migrate', 'showmigrations', 'runserver', 'serve']) {
+      const help = rondo([command, '--help']);
+      expect(help.code, command).to.equal(0);
+      expect(help.stdout, command).to.match(new RegExp(`^Usage: rondo ${command}`));
+    }
+    expect(rondo(['help', 'generate']).stdout).to.include('resource').and.include('never overwrites');
+    expect(rondo(['--help']).stdout).to.include('Commands:').and.include('generate <controller|service|middleware|dto|model|resource> <Name>');
+  });
+
   it('serves the app with worker processes and drains them on SIGTERM', async function () {
     this.timeout(15_000);
     const { spawn } = await import('node:child_process');

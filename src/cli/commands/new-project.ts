@@ -1,6 +1,5 @@
 /**
- * `rondo new <name>`: writes a new project: package.json, tsconfig, an app module, a
- * controller, a service, a test, and a README. Refuses to overwrite a non-empty folder.
+ * `rondo new <name>`: writes a new project (project-files.ts says which files). Refuses to overwrite a non-empty folder.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -10,6 +9,9 @@ import { projectFiles } from './project-files';
 export interface NewProjectOptions {
   /** How the project depends on rondo (an npm version range or a `file:` path). */
   rondoSpec: string;
+  database: 'sqlite' | 'postgres';
+  /** Only a JSON home page, a service and their test. */
+  minimal: boolean;
 }
 
 /** Creates the project at `target`; returns the paths written, relative to it. */
@@ -21,7 +23,7 @@ export function newProject(target: string, options: NewProjectOptions): string[]
   if (existsSync(target) && readdirSync(target).length > 0) {
     throw new ImproperlyConfigured('CLI_PROJECT_EXISTS', `${resolve(target)} exists and is not empty; choose a new folder name`);
   }
-  const files = projectFiles(name, options.rondoSpec);
+  const files = projectFiles({ name, ...options });
   for (const [path, content] of Object.entries(files)) {
     mkdirSync(dirname(join(target, path)), { recursive: true });
     writeFileSync(join(target, path), content);

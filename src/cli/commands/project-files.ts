@@ -1,57 +1,100 @@
 /**
- * The files of a new project (`rondo new`), as text. Kept as plain strings so a reader
- * sees exactly what a user gets.
+ * The files of a new project (`rondo new`), as text, so a reader sees exactly what a user
+ * gets. A full project adds the `Article` resource (rondo generate resource), a timing
+ * middleware, templates with a base layout and static files to the minimal one.
  */
+import { GENERATORS } from './generate';
+import { namesOf } from './names';
+import { TEST_HELPERS } from './test-helpers-file';
 
-export function projectFiles(name: string, rondoSpec: string): Record<string, string> {
-  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
-  return {
-    'package.json': json({
-      name,
-      version: '0.1.0',
-      private: true,
-      rondo: { app: 'dist/src/app.js' },
-      scripts: {
-        build: 'rm -rf dist && tsc -p tsconfig.json',
-        start: 'npm run build && node dist/src/main.js',
-        test: 'npm run build && mocha',
-        routes: 'npm run build && rondo routes',
-        check: 'npm run build && rondo check',
-      },
-      engines: { node: '>=20.19' },
-      dependencies: { rondo: rondoSpec, 'reflect-metadata': '^0.2.2' },
-      devDependencies: { typescript: '^7.0.2', mocha: '^12.0.3', chai: '^6.2.0', '@types/node': '^20.19.0', '@types/mocha': '^10.0.10', '@types/chai': '^5.2.0' },
-    }),
-    'tsconfig.json': json({
-      compilerOptions: {
-        target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true,
-        experimentalDecorators: true, emitDecoratorMetadata: true, sourceMap: true,
-        rootDir: '.', outDir: 'dist', types: ['node', 'mocha'], skipLibCheck: true,
-      },
-      include: ['src', 'test'],
-    }),
-    '.mocharc.json': json({ spec: 'dist/test/**/*.spec.js', timeout: 10000, exit: true }),
-    '.gitignore': 'node_modules/\ndist/\n',
-    'src/app.ts': `/**
- * The app: discovers controllers and services in the compiled folders next to this file.
+export interface ProjectOptions {
+  name: string;
+  rondoSpec: string;
+  database: 'sqlite' | 'postgres';
+  minimal: boolean;
+}
+
+function packageJson(options: ProjectOptions): string {
+  const models = options.minimal ? {} : {
+    'class-validator': '^0.15.1',
+    typeorm: '^1.1.1',
+    ...(options.database === 'postgres' ? { pg: '^8.23.1' } : {}),
+    'better-sqlite3': '^12.9.0', // the tests' in-memory database
+  };
+  return `${JSON.stringify({
+    name: options.name,
+    version: '0.1.0',
+    private: true,
+    rondo: { app: 'dist/src/app.js' },
+    scripts: {
+      build: 'rm -rf dist && tsc -p tsconfig.json',
+      start: 'npm run build && node dist/src/main.js',
+      dev: 'rondo runserver',
+      test: 'npm run build && mocha',
+      ...(options.minimal ? {} : { migrate: 'npm run build && rondo migrate', makemigrations: 'npm run build && rondo makemigrations' }),
+      routes: 'npm run build && rondo routes',
+      check: 'npm run build && rondo check --deploy',
+    },
+    engines: { node: '>=20.19' },
+    dependencies: { rondo: options.rondoSpec, 'reflect-metadata': '^0.2.2', ...models },
+    devDependencies: { typescript: '^7.0.2', mocha: '^12.0.3', chai: '^6.2.0', '@types/node': '^20.19.0', '@types/mocha': '^10.0.10', '@types/chai': '^5.2.0' },
+  }, null, 2)}\n`;
+}
+
+function settings(options: ProjectOptions): string {
+  const database = options.database === 'postgres'
+    ? `process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/${options.name.replace(/\W/g, '_')}'`
+    : "process.env.DATABASE_URL ?? 'sqlite:./db.sqlite3'";
+  return `/**
+ * The settings of ${options.name}. Every one can also be set from the environment
+ * (RONDO_DEBUG=true, RONDO_SECRET_KEY=..., DATABASE_URL=...); see Rondo's README.
  */
+import type { Settings } from 'rondo';
+
+export const settings: Partial<Settings> = {
+  // Set RONDO_SECRET_KEY in production: \`rondo check --deploy\` refuses this development key.
+  secretKey: process.env.RONDO_SECRET_KEY ?? '${options.name}-development-key-change-me',
+  allowedHosts: ['127.0.0.1', 'localhost'],${options.minimal ? '' : `
+  database: ${database},
+  // static/ is served by the app itself; behind nginx or a CDN, let them serve it and set this to false.
+  serveStatic: true,`}
+};
+`;
+}
+
+function app(): string {
+  return `/**
+ * The app: discovers the controllers, services, middleware and models compiled next to
+ * this file (the folders that exist). Tests and the CLI build it with this function too.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createApp, type App, type CreateAppOptions } from 'rondo';
+import { settings } from './settings';
+
+const ROOT = join(__dirname, '../..');
 
 export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'baseDir'> = {}): Promise<App> {
   return createApp({
     ...options,
     settings: {
-      // Set RONDO_SECRET_KEY in production; this key is for development only.
-      secretKey: process.env.RONDO_SECRET_KEY ?? '${name}-development-key-change-me',
-      allowedHosts: ['127.0.0.1', 'localhost'],
+      ...settings,
+      templates: { dirs: [join(ROOT, 'templates')] },
+      staticDirs: [join(ROOT, 'static')],
+      migrations: [join(__dirname, 'migrations/*.js')],
+      migrationsSourceDir: join(ROOT, 'src/migrations'),
       ...options.settings,
     },
     baseDir: __dirname,
-    discover: ['controllers', 'services'],
+    discover: ['controllers', 'services', 'middleware', 'models'].filter((dir) => existsSync(join(__dirname, dir))),
   });
 }
-`,
-    'src/main.ts': `import buildApp from './app';
+`;
+}
+
+function main(options: ProjectOptions): string {
+  if (options.minimal) {
+    return `import buildApp from './app';
 
 buildApp()
   .then((app) => app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8000) }))
@@ -60,8 +103,33 @@ buildApp()
     console.error(error);
     process.exit(1);
   });
-`,
-    'src/services/greeting-service.ts': `import { Injectable } from 'rondo';
+`;
+  }
+  return `import { DATABASE, type Database } from 'rondo';
+import buildApp from './app';
+
+/** Serves the app; an embedded SQLite database is migrated on start (run \`rondo migrate\` for a server database). */
+async function main(): Promise<void> {
+  const app = await buildApp();
+  const database = app.container.get<Database>(DATABASE);
+  if (database.url.startsWith('sqlite:')) {
+    for (const name of await database.migrate()) console.log(\`Applied migration \${name}\`);
+  } else if ((await database.migrations()).some((m) => !m.applied)) {
+    console.warn('There are unapplied migrations: run npm run migrate');
+  }
+  const server = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
+  console.log(\`Listening on \${server.url}\`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
+`;
+}
+
+function home(options: ProjectOptions): Record<string, string> {
+  const service = `import { Injectable } from 'rondo';
 
 @Injectable()
 export class GreetingService {
@@ -69,9 +137,12 @@ export class GreetingService {
     return \`Hello, \${name}!\`;
   }
 }
-`,
-    'src/controllers/home.controller.ts': `import { Get, Query, Route } from 'rondo';
-import { GreetingService } from '../services/greeting-service';
+`;
+  if (options.minimal) {
+    return {
+      'src/services/greeting.service.ts': service,
+      'src/controllers/home.controller.ts': `import { Get, Query, Route } from 'rondo';
+import { GreetingService } from '../services/greeting.service';
 
 @Route('', { name: 'home' })
 export class HomeController {
@@ -83,28 +154,155 @@ export class HomeController {
   }
 }
 `,
-    'test/controllers/home.controller.spec.ts': `import { expect } from 'chai';
-import { silentLogger } from 'rondo';
+      'test/controllers/home.controller.spec.ts': `import { expect } from 'chai';
+import type { App } from 'rondo';
 import { TestClient } from 'rondo/testing';
-import buildApp from '../../src/app';
+import { testApp } from '../helpers';
 
 describe('GET /', () => {
+  let app: App;
+  before(async () => { app = await testApp(); });
+  after(() => app.close());
+
   it('greets the name given in the query', async () => {
-    const client = new TestClient(await buildApp({ logger: silentLogger }));
-    const response = await client.get('/', { query: { name: 'Ada' } });
+    const response = await new TestClient(app).get('/', { query: { name: 'Ada' } });
     expect(response.status).to.equal(200);
     expect(response.json()).to.deep.equal({ message: 'Hello, Ada!' });
   });
 });
 `,
-    'README.md': `# ${name}
+    };
+  }
+  return {
+    'src/services/greeting.service.ts': service,
+    'src/controllers/home.controller.ts': `import { Get, HttpRequest, InjectRepository, Query, Req, Route, render } from 'rondo';
+import type { Repository } from 'typeorm';
+import { Article } from '../models/article';
+import { GreetingService } from '../services/greeting.service';
 
-A [Rondo](https://github.com/) app.
+@Route('', { name: 'home' })
+export class HomeController {
+  constructor(private readonly greetings: GreetingService, @InjectRepository(Article) private readonly articles: Repository<Article>) {}
 
-    npm install
-    npm start          # http://127.0.0.1:8000
-    npm test
-    npx rondo routes   # the URL table (after a build)
+  @Get('/', { name: 'index' })
+  async index(@Req() request: HttpRequest) {
+    const latest = await this.articles.find({ order: { id: 'DESC' }, take: 5 });
+    return render(request, 'home.ejs', { greeting: this.greetings.greet('world'), latest });
+  }
+
+  /** A JSON endpoint: GET /api/status?name=Ada */
+  @Get('/api/status', { name: 'status' })
+  async status(@Query('name') name?: string) {
+    return { message: this.greetings.greet(name ?? 'world'), articles: await this.articles.count() };
+  }
+}
+`,
+    'test/controllers/home.controller.spec.ts': `import { expect } from 'chai';
+import type { App } from 'rondo';
+import { TestClient, loadFixtures, useTestDatabase } from 'rondo/testing';
+import { testApp } from '../helpers';
+
+describe('HomeController', () => {
+  let app: App;
+  before(async () => { app = await testApp(); });
+  after(() => app.close());
+  useTestDatabase(() => app);
+
+  it('renders the home page with the base layout and the latest articles', async () => {
+    await loadFixtures(app, [{ model: 'Article', pk: 1, fields: { title: 'Welcome', body: 'First article' } }]);
+    const response = await new TestClient(app).get('/');
+    expect(response.status).to.equal(200);
+    expect(response.templateName).to.equal('home.ejs');
+    expect(response.text).to.include('<title>${options.name}</title>').and.include('Hello, world!').and.include('Welcome');
+    expect(response.headers.get('content-security-policy') ?? response.headers.get('x-content-type-options')).to.be.a('string');
+  });
+
+  it('answers GET /api/status with JSON', async () => {
+    const response = await new TestClient(app).get('/api/status', { query: { name: 'Ada' } });
+    expect(response.status).to.equal(200);
+    expect(response.json()).to.deep.equal({ message: 'Hello, Ada!', articles: 0 });
+  });
+
+  it('serves its stylesheet from static/', async () => {
+    const response = await new TestClient(app).get('/static/css/site.css');
+    expect(response.status).to.equal(200);
+    expect(response.headers.get('content-type')).to.include('text/css');
+  });
+});
+`,
+    'templates/layouts/base.ejs': `<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title><%= block('title') || '${options.name}' %></title>
+  <link rel="stylesheet" href="<%= static('css/site.css') %>">
+</head>
+<body>
+  <header><a href="<%= url('home:index') %>">${options.name}</a> · <a href="<%= url('articles:list') %>">Articles</a></header>
+  <% messages.forEach(function (m) { %><p class="message <%= m.tag %>"><%= m.text %></p><% }) %>
+  <main><%= block('content') %></main>
+</body>
+</html>
+`,
+    'templates/home.ejs': `<% layout('layouts/base.ejs') %>
+<h1><%= greeting %></h1>
+<p>This is ${options.name}, a Rondo app. Edit <code>templates/home.ejs</code> and <code>src/controllers/home.controller.ts</code>.</p>
+<h2>Latest articles</h2>
+<ul>
+<% latest.forEach(function (article) { %>  <li><a href="<%= url('articles:detail', { id: article.id }) %>"><%= article.title %></a></li>
+<% }) %></ul>
+<p><a href="<%= url('articles:new') %>">Write an article</a></p>
+`,
+    'static/css/site.css': `body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+header { margin-bottom: 1.5rem; }
+label { display: block; margin: .75rem 0; }
+input, textarea { display: block; width: 100%; font: inherit; }
+.error { color: #b00020; }
+.message { background: #eef6ee; padding: .5rem 1rem; }
 `,
   };
+}
+
+function readme(options: ProjectOptions): string {
+  return `# ${options.name}
+
+A [Rondo](https://github.com/) app${options.minimal ? '' : ` with a database (${options.database === 'postgres' ? 'PostgreSQL: DATABASE_URL' : 'SQLite in ./db.sqlite3'})`}.
+
+    npm install
+    npm test           # compiles, then runs test/ (in-memory SQLite)
+    npm run dev        # http://127.0.0.1:8000, debug pages, rebuilt and restarted on change
+    npm start          # compile and serve (debug off)${options.minimal ? '' : `
+    npm run makemigrations -- AddSomething   # after changing a model (then npm run migrate)`}
+
+Generate more: \`npx rondo generate controller|service|middleware|dto|model|resource Name\`.
+\`npm run routes\` prints the URL table; \`npm run check\` the deployment checklist.
+`;
+}
+
+export function projectFiles(options: ProjectOptions): Record<string, string> {
+  const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
+  const files: Record<string, string> = {
+    'package.json': packageJson(options),
+    'tsconfig.json': json({
+      compilerOptions: {
+        target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true,
+        experimentalDecorators: true, emitDecoratorMetadata: true, sourceMap: true,
+        rootDir: '.', outDir: 'dist', types: ['node', 'mocha'], skipLibCheck: true,
+      },
+      include: ['src', 'test'],
+    }),
+    '.mocharc.json': json({ spec: 'dist/test/**/*.spec.js', timeout: 10000, exit: true }),
+    '.gitignore': 'node_modules/\ndist/\ndb.sqlite3\n',
+    'src/settings.ts': settings(options),
+    'src/app.ts': app(),
+    'src/main.ts': main(options),
+    'test/helpers.ts': TEST_HELPERS,
+    'README.md': readme(options),
+    ...home(options),
+  };
+  if (!options.minimal) {
+    Object.assign(files, GENERATORS.resource!.files(namesOf('Article'), ''), GENERATORS.middleware!.files(namesOf('Timing'), ''));
+  }
+  return files;
 }

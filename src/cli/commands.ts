@@ -1,0 +1,161 @@
+/**
+ * The table of `rondo` commands: usage, help, options and what each runs. Commands that
+ * need the project's app load it with `loadApp` (load-app.ts).
+ */
+import cluster from 'node:cluster';
+import { resolve } from 'node:path';
+import { DATABASE, RondoError, type App, type Database } from '../index';
+import { APP_OPTION, UsageError, type Command, type CommandContext } from './command';
+import { deployIssues } from './commands/deploy-check';
+import { generate, GENERATORS } from './commands/generate';
+import { newProject } from './commands/new-project';
+import { formatRoutes } from './commands/routes';
+import { loadApp } from './load-app';
+
+function hostPort(value: string | undefined): { host: string; port: number } {
+  const [host, port] = (value ?? '127.0.0.1:8000').split(':');
+  const number = Number(port ?? 8000);
+  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new UsageError(`'${value}' is not host:port (e.g. 127.0.0.1:8000)`);
+  return { host: host || '127.0.0.1', port: number };
+}
+
+async function withDatabase(context: CommandContext, use: (database: Database, app: App) => Promise<string>): Promise<number> {
+  const app = await loadApp(context.values.app as string | undefined);
+  try {
+    if (!app.container.isBound(DATABASE)) {
+      throw new RondoError('CLI_NO_MODELS', 'This app declares no entity, so it has no database to migrate; add @Entity() classes (a models folder in discover, or createApp({ entities }))');
+    }
+    context.out(await use(app.container.get<Database>(DATABASE), app));
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+export const COMMANDS: Record<string, Command> = {
+  new: {
+    usage: 'new <name> [--database sqlite|postgres] [--minimal] [--rondo <spec>]',
+    help: 'create a new project in ./<name> (refuses a folder that is not empty)\n\n' +
+      '  --database  sqlite (default: an embedded file, migrated on first run) or postgres (DATABASE_URL)\n' +
+      '  --minimal   only a JSON home page and its test: no models, templates or static files\n' +
+      '  --rondo     how package.json depends on rondo (default: a file: link to this checkout)',
+    options: { database: { type: 'string' }, minimal: { type: 'boolean' }, rondo: { type: 'string' } },
+    maxPositionals: 1,
+    async run({ positionals: [name], values, out }) {
+      if (!name) throw new UsageError('rondo new needs a project name');
+      const database = (values.database as string | undefined) ?? 'sqlite';
+      if (database !== 'sqlite' && database !== 'postgres') throw new UsageError(`--database must be sqlite or postgres, not '${database}'`);
+      const spec = (values.rondo as string | undefined) ?? `file:${resolve(__dirname, '../../..')}`;
+      const files = newProject(name, { rondoSpec: spec, database, minimal: values.minimal === true });
+      out(`Created ${name}/ with ${files.length} files. Next:\n  cd ${name}\n  npm install\n  npm test\n  npm run dev      # http://127.0.0.1:8000, rebuilt and restarted on change`);
+      return 0;
+    },
+  },
+  generate: {
+    usage: `generate <${Object.keys(GENERATORS).join('|')}> <Name>`,
+    help: 'write a class in the right folder with a matching test (never overwrites)\n\n' +
+      Object.entries(GENERATORS).map(([kind, g]) => `  ${kind.padEnd(10)} ${g.summary}`).join('\n'),
+    options: {},
+    maxPositionals: 2,
+    async run({ positionals: [kind, name], out }) {
+      if (!kind || !name) throw new UsageError('rondo generate needs a kind and a name, e.g. rondo generate resource Article');
+      if (!Object.prototype.hasOwnProperty.call(GENERATORS, kind)) throw new UsageError(`unknown kind '${kind}'; use one of ${Object.keys(GENERATORS).join(', ')}`);
+      const { written, install } = generate(kind, name, process.cwd());
+      const next = [install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '', GENERATORS[kind]!.next ?? ''];
+      out([...written.map((file) => `Wrote ${file}`), ...next.filter(Boolean)].join('\n'));
+      return 0;
+    },
+  },
+  routes: {
+    usage: 'routes [--app <module>]',
+    help: 'print the URL table: path, methods, name, view',
+    options: APP_OPTION,
+    maxPositionals: 0,
+    async run({ values, out }) {
+      const app = await loadApp(values.app as string | undefined);
+      out(formatRoutes(app));
+      await app.close();
+      return 0;
+    },
+  },
+  check: {
+    usage: 'check [--deploy] [--app <module>]',
+    help: 'build the app and report configuration problems\n\n  --deploy  add the deployment checklist (exit 1 on issues)',
+    options: { ...APP_OPTION, deploy: { type: 'boolean' } },
+    maxPositionals: 0,
+    async run({ values, out }) {
+      const app = await loadApp(values.app as string | undefined);
+      const issues = values.deploy ? deployIssues(app) : [];
+      await app.close();
+      if (issues.length === 0) {
+        out(`System check identified no issues (${app.routes().length} routes).`);
+        return 0;
+      }
+      out(issues.map((issue) => `WARNING ${issue.id}: ${issue.message}`).join('\n'));
+      out(`System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'} for deployment.`);
+      return 1;
+    },
+  },
+  makemigrations: {
+    usage: 'makemigrations <Name> [--app <module>]',
+    help: 'write a migration for the entity changes into settings.migrationsSourceDir',
+    options: APP_OPTION,
+    maxPositionals: 1,
+    run(context) {
+      const name = context.positionals[0] ?? '';
+      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) throw new UsageError('rondo makemigrations needs a name of letters and digits, e.g. rondo makemigrations AddPosts');
+      return withDatabase(context, async (database, app) => {
+        const file = await database.makeMigration(name, resolve(app.settings.migrationsSourceDir));
+        return file === undefined ? 'No changes detected.' : `Wrote ${file}\nCompile it (npm run build), then run: rondo migrate`;
+      });
+    },
+  },
+  migrate: {
+    usage: 'migrate [--app <module>]',
+    help: 'apply the pending migrations (settings.migrations)',
+    options: APP_OPTION,
+    maxPositionals: 0,
+    run: (context) => withDatabase(context, async (database) => {
+      const applied = await database.migrate();
+      return applied.length === 0 ? 'No migrations to apply.' : applied.map((name) => `Applied ${name}`).join('\n');
+    }),
+  },
+  showmigrations: {
+    usage: 'showmigrations [--app <module>]',
+    help: 'list the migrations, [X] applied, [ ] pending',
+    options: APP_OPTION,
+    maxPositionals: 0,
+    run: (context) => withDatabase(context, async (database) => {
+      const states = await database.migrations();
+      return states.length === 0 ? '(no migrations)' : states.map((m) => `[${m.applied ? 'X' : ' '}] ${m.name}`).join('\n');
+    }),
+  },
+  runserver: {
+    usage: 'runserver [host:port] [--app <module>]',
+    help: 'serve the compiled app (default 127.0.0.1:8000); `npm run dev` in a generated project rebuilds and restarts it on change',
+    options: APP_OPTION,
+    maxPositionals: 1,
+    async run({ positionals, values, out }) {
+      const { host, port } = hostPort(positionals[0]);
+      const app = await loadApp(values.app as string | undefined);
+      const server = await app.listen({ host, port });
+      out(`Rondo serving on ${server.url} (Ctrl-C to stop)`);
+      return -1;
+    },
+  },
+  serve: {
+    usage: 'serve [host:port] [--workers N|auto] [--app <module>]',
+    help: 'serve with N worker processes (node:cluster; auto = one per core); SIGTERM drains them',
+    options: { ...APP_OPTION, workers: { type: 'string' } },
+    maxPositionals: 1,
+    async run({ positionals, values, out }) {
+      const { host, port } = hostPort(positionals[0]);
+      const workers = (values.workers as string | undefined) ?? 'auto';
+      if (workers !== 'auto' && !(Number.isInteger(Number(workers)) && Number(workers) > 0)) throw new UsageError(`--workers must be a positive number or auto, not '${workers}'`);
+      const app = await loadApp(values.app as string | undefined);
+      const server = await app.listen({ host, port, workers: workers === 'auto' ? 'auto' : Number(workers) });
+      if (cluster.isPrimary) out(`Rondo serving on ${server.url} with ${workers} workers (SIGTERM drains them)`);
+      return -1;
+    },
+  },
+};

@@ -1,0 +1,116 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '../../..');
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+
+function rondo(args: string[], cwd: string) {
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * What `npm install` gives a project whose rondo is a `file:` link to this checkout: the
+ * packages of package.json, here linked from this repository's node_modules (same versions,
+ * no network), and rondo itself linked to the checkout.
+ */
+function linkDependencies(project: string): void {
+  const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
+  mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
+  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
+    symlinkSync(name === 'rondo' ? ROOT : join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
+  }
+}
+
+/** `npm test` of the project: tsc with its tsconfig, then mocha with its .mocharc.json. */
+function npmTest(project: string): { code: number | null; output: string } {
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+  if (build.status !== 0) return { code: build.status, output: `tsc failed:\n${build.stdout}${build.stderr}` };
+  const test = spawnSync(process.execPath, [join(ROOT, 'node_modules/mocha/bin/mocha.js')], { cwd: project, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '' } });
+  return { code: test.status, output: test.stdout + test.stderr };
+}
+
+describe('rondo new and rondo generate (a generated project compiles and passes its own tests)', function () {
+  this.timeout(240_000);
+  let dir: string;
+  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rondo-gen-')); });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates a full project: home page, an Article resource on SQLite, a JSON endpoint, middleware, templates, static files, and passing tests', () => {
+    const made = rondo(['new', 'shop'], dir);
+    expect(made.code, made.stderr).to.equal(0);
+    const project = join(dir, 'shop');
+    for (const file of ['src/settings.ts', 'src/models/article.ts', 'src/dtos/article.dto.ts', 'src/controllers/article.controller.ts', 'src/middleware/timing.middleware.ts',
+      'templates/layouts/base.ejs', 'templates/articles/form.ejs', 'static/css/site.css', 'test/helpers.ts', '.gitignore', 'README.md']) {
+      expect(existsSync(join(project, file)), file).to.equal(true);
+    }
+    expect(readdirSync(join(project, 'src/migrations'))).to.have.length(1);
+    linkDependencies(project);
+    const { code, output } = npmTest(project);
+    expect(code, output).to.equal(0);
+    expect(output).to.match(/(1[0-9]|[2-9][0-9]) passing/).and.not.include('failing');
+    expect(output).to.include('creates one from a valid form, redirects to it and lists it');
+  });
+
+  it('creates a minimal project (--minimal): no models, and its test passes', () => {
+    expect(rondo(['new', 'tiny', '--minimal'], dir).code).to.equal(0);
+    const project = join(dir, 'tiny');
+    expect(existsSync(join(project, 'src/models'))).to.equal(false);
+    const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8'));
+    expect(pkg.dependencies).to.not.have.property('typeorm');
+    linkDependencies(project);
+    const { code, output } = npmTest(project);
+    expect(code, output).to.equal(0);
+    expect(output).to.include('1 passing');
+  });
+
+  it('makes a PostgreSQL project with --database postgres (pg, DATABASE_URL)', () => {
+    expect(rondo(['new', 'pgapp', '--database', 'postgres'], dir).code).to.equal(0);
+    const pkg = JSON.parse(readFileSync(join(dir, 'pgapp/package.json'), 'utf8'));
+    expect(pkg.dependencies).to.have.property('pg');
+    expect(readFileSync(join(dir, 'pgapp/src/settings.ts'), 'utf8')).to.include("process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pgapp'");
+    const bad = rondo(['new', 'other', '--database', 'mysql'], dir);
+    expect(bad.code).to.equal(2);
+    expect(bad.stdout).to.include('--database must be sqlite or postgres');
+  });
+
+  it('generates each kind into a project, with tests that pass, and never overwrites', () => {
+    expect(rondo(['new', 'blog', '--minimal'], dir).code).to.equal(0);
+    const project = join(dir, 'blog');
+    linkDependencies(project);
+    const generated = [['controller', 'Report'], ['service', 'Clock'], ['middleware', 'RequestId'], ['dto', 'Signup'], ['resource', 'BlogPost']];
+    for (const [kind, name] of generated) {
+      const result = rondo(['generate', kind!, name!], project);
+      expect(result.code, `${kind}: ${result.stdout}${result.stderr}`).to.equal(0);
+      expect(result.stdout).to.include('Wrote ');
+      if (kind === 'dto') expect(result.stdout).to.include('npm install class-validator');
+    }
+    expect(existsSync(join(project, 'src/controllers/blog-post.controller.ts'))).to.equal(true);
+    expect(readFileSync(join(project, 'src/middleware/request-id.middleware.ts'), 'utf8')).to.include('@Middleware(800)');
+    const again = rondo(['generate', 'controller', 'Report'], project);
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.include('CLI_GENERATE_EXISTS').and.include('src/controllers/report.controller.ts');
+    // The minimal project had no models: generate said what to install; install (link) it.
+    for (const name of ['typeorm', 'better-sqlite3', 'class-validator']) symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    const { code, output } = npmTest(project);
+    expect(code, output).to.equal(0);
+    for (const suite of ['ReportController', 'ClockService', 'RequestIdMiddleware', 'SignupDto', 'BlogPostController (pages)', 'BlogPost']) expect(output).to.include(suite);
+    expect(output).to.not.include('failing');
+  });
+
+  it('refuses bad names and kinds with a clear message', () => {
+    expect(rondo(['new', 'app'], dir).code).to.equal(0);
+    const project = join(dir, 'app');
+    const shadow = rondo(['generate', 'model', 'Post'], project);
+    expect(shadow.code).to.equal(1);
+    expect(shadow.stderr).to.include('CLI_GENERATE_NAME').and.include('shadow');
+    const kind = rondo(['generate', 'widget', 'Thing'], project);
+    expect(kind.code).to.equal(2);
+    expect(kind.stdout).to.include("unknown kind 'widget'");
+    expect(rondo(['generate', 'controller', '9lives'], project).stderr).to.include('CLI_GENERATE_NAME');
+    expect(rondo(['generate', 'controller', 'Thing'], dir).stderr).to.include('CLI_NOT_A_PROJECT');
+  });
+});
