@@ -28,6 +28,7 @@ import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { RequestFactory } from './request-factory';
 import { buildRouteTable, jsonErrorPrefixes } from './route-compiler';
 import type { Settings } from './settings';
+import { ImproperlyConfigured } from '../errors/rondo-error';
 import { addStaticRoute } from './static-route';
 
 export type { AppParts };
@@ -110,6 +111,10 @@ export class App {
 
   /** Starts an HTTP server. `{ port: 0 }` picks a free port (see `server.port`). */
   listen(options: ListenOptions = {}): Promise<ServerHandle> {
+    if (!this.settings.debug && this.settings.allowedHosts.length === 0) {
+      return Promise.reject(new ImproperlyConfigured('ALLOWED_HOSTS_EMPTY',
+        "settings.allowedHosts is empty and debug is off, so every request would be a 400 (DisallowedHost). List the host names the site serves (allowedHosts: ['example.com', 'localhost'], or RONDO_ALLOWED_HOSTS=example.com), or turn debug on for local development (it then allows localhost, 127.0.0.1 and [::1])"));
+    }
     return this.serving.listen(options);
   }
 

@@ -9,6 +9,7 @@ import type { Class, Token } from '../metadata/keys';
 import { App } from './app';
 import { discover } from './discovery';
 import { resolveSettings } from './default-settings';
+import { randomBytes } from 'node:crypto';
 import type { SettingsInput } from './settings';
 
 export interface CreateAppOptions {
@@ -44,6 +45,12 @@ export interface CreateAppOptions {
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const settings = resolveSettings(options.settings, options.env ?? process.env);
+  const logger = options.logger ?? consoleLogger({ verbose: settings.debug });
+  if (settings.debug && settings.secretKey === '') {
+    // Development without a key: one per process, so the first run works (sessions end at each restart).
+    settings.secretKey = randomBytes(48).toString('base64url');
+    logger.warn('settings.secretKey is empty: debug is on, so a random key is used until this process ends (sessions and signed cookies do not survive a restart). Set RONDO_SECRET_KEY; with debug off an empty key is an error');
+  }
   const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
   const unique = <T>(items: T[]) => [...new Set(items)];
   const app = new App(
@@ -56,7 +63,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       exceptionHandler: options.exceptionHandler,
       entities: unique([...(options.entities ?? []), ...found.entities]),
     },
-    options.logger ?? consoleLogger({ verbose: settings.debug }),
+    logger,
   );
   await app.startup();
   return app;

@@ -3,10 +3,12 @@
  * need the project's app load it with `loadApp` (load-app.ts).
  */
 import cluster from 'node:cluster';
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DATABASE, RondoError, type App, type Database } from '../index';
 import { APP_OPTION, UsageError, type Command, type CommandContext } from './command';
 import { deployIssues } from './commands/deploy-check';
+import { runDevServer } from './commands/dev-server';
 import { generate, GENERATORS } from './commands/generate';
 import { newProject } from './commands/new-project';
 import { formatRoutes } from './commands/routes';
@@ -131,14 +133,23 @@ export const COMMANDS: Record<string, Command> = {
     }),
   },
   runserver: {
-    usage: 'runserver [host:port] [--app <module>]',
-    help: 'serve the compiled app (default 127.0.0.1:8000); `npm run dev` in a generated project rebuilds and restarts it on change',
-    options: APP_OPTION,
+    usage: 'runserver [host:port] [--noreload] [--app <module>]',
+    help: 'serve the app for development (default 127.0.0.1:8000) with debug pages on (RONDO_DEBUG=true unless set)\n\n' +
+      '  In a project with a tsconfig.json: tsc --watch rebuilds on every change and the app restarts on the same\n' +
+      '  port after each good build; a compile error is printed and shown on every page until the next good build.\n' +
+      '  --noreload  serve the compiled app once, as it is',
+    options: { ...APP_OPTION, noreload: { type: 'boolean' } },
     maxPositionals: 1,
     async run({ positionals, values, out }) {
       const { host, port } = hostPort(positionals[0]);
+      if (!values.noreload && existsSync(resolve('tsconfig.json'))) {
+        runDevServer({ host, port, project: process.cwd(), app: values.app as string | undefined, out });
+        return -1;
+      }
       const app = await loadApp(values.app as string | undefined);
       const server = await app.listen({ host, port });
+      // Started by the reloading runserver: stop with it (its IPC channel closes when it ends).
+      if (process.connected) process.once('disconnect', () => void app.close().finally(() => process.exit(0)));
       out(`Rondo serving on ${server.url} (Ctrl-C to stop)`);
       return -1;
     },

@@ -86,9 +86,11 @@ export const ERROR_CODES = {
   // The CLI.
   CLI_APP_NOT_FOUND: { what: 'the CLI found no app module', fix: 'pass --app dist/app.js or set "rondo": { "app" } in package.json' },
   CLI_APP_EXPORT: { what: 'the app module exports neither an App nor a function returning one', fix: 'export default createApp(...) or a function returning it' },
+  ALLOWED_HOSTS_EMPTY: { what: 'app.listen() with debug off and settings.allowedHosts empty (every request would be a 400)', fix: 'list the site host names in allowedHosts (RONDO_ALLOWED_HOSTS), or turn debug on locally' },
   CLI_NOT_A_PROJECT: { what: 'rondo generate ran outside a project (no package.json in the working folder)', fix: 'cd into a project made by rondo new' },
   CLI_GENERATE_NAME: { what: 'the name given to rondo generate is not an identifier, or would shadow a decorator the generated files import', fix: 'use letters and digits, e.g. Article or BlogPost' },
   CLI_GENERATE_EXISTS: { what: 'rondo generate would overwrite files that exist (it never does; nothing was written)', fix: 'choose another name, or remove the files it lists' },
+  CLI_NO_TYPESCRIPT: { what: 'rondo runserver found no TypeScript in the project to rebuild it with', fix: 'npm install --save-dev typescript, or pass --noreload' },
   CLI_NO_MODELS: { what: 'a migration command for an app without entities', fix: 'add @Entity() classes to the app (discover a models folder, or createApp({ entities }))' },
   CLI_PROJECT_EXISTS: { what: 'rondo new into a folder that is not empty', fix: 'pick a new folder name' },
   CLI_PROJECT_NAME: { what: 'rondo new with a name that is not a valid package name', fix: 'use lower-case letters, digits and -' },

@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { DEFAULT_SETTINGS, ImproperlyConfigured } from 'rondo';
+import { DEFAULT_SETTINGS, ImproperlyConfigured, createApp } from 'rondo';
 import { TestClient } from 'rondo/testing';
-import { makeApp } from '../fixtures/apps';
+import { capturingLogger, makeApp } from '../fixtures/apps';
 
 const FIXTURES = join(__dirname, '../fixtures/discovery');
 
@@ -61,5 +61,22 @@ describe('createApp', () => {
       const app = await makeApp();
       expect(Object.isFrozen(app.settings)).to.equal(true);
     });
+  });
+});
+
+describe('createApp without a secret key', () => {
+  it('uses a random key for this process when debug is on, and warns that sessions end at restart', async () => {
+    const logger = capturingLogger();
+    const app = await createApp({ settings: { debug: true }, logger, env: {} });
+    expect(app.settings.secretKey).to.have.length.greaterThan(50);
+    expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('RONDO_SECRET_KEY'))).to.equal(true);
+    const other = await createApp({ settings: { debug: true }, logger: capturingLogger(), env: {} });
+    expect(other.settings.secretKey).to.not.equal(app.settings.secretKey);
+    await Promise.all([app.close(), other.close()]);
+  });
+
+  it('still fails at start-up with SECRET_KEY_MISSING when debug is off', async () => {
+    const error = await createApp({ logger: capturingLogger(), env: {} }).catch((e: unknown) => e);
+    expect((error as { code?: string }).code).to.equal('SECRET_KEY_MISSING');
   });
 });

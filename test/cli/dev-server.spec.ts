@@ -1,0 +1,88 @@
+import { expect } from 'chai';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../fixtures/ports';
+
+const ROOT = resolve(__dirname, '../../..');
+const CLI = join(ROOT, 'dist/src/cli/main.js');
+
+/** Resolves when the output so far, after `from`, matches `pattern`. */
+function waitFor(output: () => string, pattern: RegExp, from: number, ms = 20_000): Promise<void> {
+  const started = Date.now();
+  return new Promise((done, fail) => {
+    const timer = setInterval(() => {
+      if (pattern.test(output().slice(from))) {
+        clearInterval(timer);
+        done();
+      } else if (Date.now() - started > ms) {
+        clearInterval(timer);
+        fail(new Error(`no ${pattern} within ${ms} ms; output:\n${output()}`));
+      }
+    }, 50);
+  });
+}
+
+describe('rondo runserver in a TypeScript project (rebuild and restart on change)', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let server: ChildProcess | undefined;
+  afterEach(() => {
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('serves with debug pages, restarts on the same port after a change, and shows a compile error on the page until it is fixed', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rondo-dev-'));
+    expect(spawnSync(process.execPath, [CLI, 'new', 'live', '--minimal'], { cwd: dir }).status).to.equal(0);
+    const project = join(dir, 'live');
+    mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
+    symlinkSync(ROOT, join(project, 'node_modules/rondo'));
+    for (const name of ['reflect-metadata', 'typescript', 'mocha', 'chai', '@types/node', '@types/mocha', '@types/chai']) symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
+    const port = await freePort();
+    let output = '';
+    const env = { ...process.env };
+    delete env.RONDO_DEBUG; // runserver turns debug on unless the environment says otherwise
+    server = spawn(process.execPath, [CLI, 'runserver', `127.0.0.1:${port}`], { cwd: project, env });
+    server.stdout!.on('data', (c) => { output += c; });
+    server.stderr!.on('data', (c) => { output += c; });
+    const url = `http://127.0.0.1:${port}`;
+
+    await waitFor(() => output, /Rondo serving on/, 0);
+    expect(await (await fetch(`${url}/?name=Ada`)).json()).to.deep.equal({ message: 'Hello, Ada!' });
+    const missing = await fetch(`${url}/nowhere`);
+    expect(missing.status).to.equal(404);
+    expect(await missing.text()).to.include('Rondo tried these URL patterns'); // debug is on: the 404 lists the routes
+
+    const service = join(project, 'src/services/greeting.service.ts');
+    let mark = output.length;
+    writeFileSync(service, readFileSync(service, 'utf8').replace('Hello, ', 'Welcome, '));
+    await waitFor(() => output, /Rondo serving on/, mark);
+    expect(await (await fetch(`${url}/?name=Ada`)).json()).to.deep.equal({ message: 'Welcome, Ada!' });
+
+    mark = output.length;
+    const good = readFileSync(service, 'utf8');
+    writeFileSync(service, `${good}\nexport const broken: number = 'text';\n`);
+    await waitFor(() => output, /TypeScript found 1 error/, mark);
+    const page = await fetch(`${url}/`);
+    expect(page.status).to.equal(500);
+    const html = await page.text();
+    expect(html).to.include('TypeScript found 1 error').and.include('greeting.service.ts').and.include('TS2322');
+
+    mark = output.length;
+    writeFileSync(service, good);
+    await waitFor(() => output, /Rondo serving on/, mark);
+    expect((await fetch(`${url}/`)).status).to.equal(200);
+
+    const exited = new Promise<number | null>((done) => server!.once('exit', done));
+    server.kill('SIGKILL'); // even killed outright, the app child stops with it and frees the port
+    await exited;
+    let free = false;
+    for (let i = 0; i < 50 && !free; i++) {
+      free = await fetch(url).then(() => false, () => true);
+      if (!free) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(free, 'the port is free after runserver ended').to.equal(true);
+  });
+});
