@@ -14,7 +14,7 @@ export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractErr
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export type { ExceptionHandler } from './kernel/exception-response';
 export {
-  HttpError, Http404, PermissionDenied, BadRequest, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
+  HttpError, Http404, PermissionDenied, BadRequest, Unauthorized, Conflict, UnprocessableContent, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
   MethodNotAllowed, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnsupportedMediaType, ServiceUnavailable,
 } from './http/errors';
 export { HttpRequest, type RequestInit } from './http/request';

@@ -1,11 +1,11 @@
 /**
- * Starts the sample blog on 127.0.0.1 (PORT, default 8000).
+ * Starts the sample blog on HOST (default 127.0.0.1) and PORT (default 8000).
  */
 import buildApp from './app';
 
 async function main(): Promise<void> {
   const app = await buildApp();
-  const server = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
+  const server = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
   app.logger.info(`Rondo sample blog listening on ${server.url}`);
 }
 

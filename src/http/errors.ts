@@ -39,6 +39,27 @@ export class BadRequest extends HttpError {
   }
 }
 
+/** 401: the request needs credentials it did not bring, or they were not valid (with `WWW-Authenticate` set by the caller). */
+export class Unauthorized extends HttpError {
+  constructor(message = 'Authentication credentials were not provided or are not valid', extra?: Record<string, unknown>) {
+    super(401, message, extra);
+  }
+}
+
+/** 409: the request conflicts with the current state (a duplicate, an edit of a stale version). */
+export class Conflict extends HttpError {
+  constructor(message = 'Conflict', extra?: Record<string, unknown>) {
+    super(409, message, extra);
+  }
+}
+
+/** 422: well-formed input the app cannot accept (e.g. RealWorld's `{ "errors": { ... } }` answers). */
+export class UnprocessableContent extends HttpError {
+  constructor(message = 'Unprocessable content', extra?: Record<string, unknown>) {
+    super(422, message, extra);
+  }
+}
+
 /** 400 for a request that looks like an attack (Django's SuspiciousOperation). */
 export class SuspiciousOperation extends HttpError {
   constructor(message = 'Suspicious operation') {

@@ -5,7 +5,7 @@
  * with field errors) or return the typed instance.
  */
 import { isJsonType } from '../http/content-negotiation';
-import { UnsupportedMediaType } from '../http/errors';
+import { BadRequest, UnsupportedMediaType } from '../http/errors';
 import { serviceKey, type HttpRequest, type ServiceKey } from '../http/request';
 import { dtoSchema } from './dto-schema';
 import type { ValidateOptions } from './validate-dto';
@@ -26,14 +26,25 @@ export function validateOptionsFor(request: HttpRequest): ValidateOptions {
   return request.service(VALIDATION) ?? OUTSIDE_APP;
 }
 
-export function bodyDtoResolver(cls: new () => object): (request: HttpRequest) => Promise<object> {
+/** `@Body('user')`: the member of the JSON object a keyed DTO validates. */
+function member(body: unknown, key: string): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.prototype.hasOwnProperty.call(body, key)) {
+    throw new BadRequest(`The JSON body must be an object with a '${key}' member, e.g. { "${key}": { ... } }`);
+  }
+  return (body as Record<string, unknown>)[key];
+}
+
+export function bodyDtoResolver(cls: new () => object, key?: string): (request: HttpRequest) => Promise<object> {
   const schema = dtoSchema(cls);
   const { validateInput } = validator();
   return async (request) => {
     const type = request.contentType;
     let result;
     if (isJsonType(type)) {
-      result = await validateInput(schema, { kind: 'json', value: await request.json() }, validateOptionsFor(request));
+      const body = await request.json();
+      result = await validateInput(schema, { kind: 'json', value: key === undefined ? body : member(body, key) }, validateOptionsFor(request));
+    } else if (key !== undefined) {
+      throw new UnsupportedMediaType(`@Body('${key}') with a DTO takes a JSON body ({ "${key}": { ... } }); got ${type || 'no Content-Type'}`);
     } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' || !request.hasBody) {
       await request.load();
       result = await validateInput(schema, { kind: 'form', value: request.POST }, validateOptionsFor(request));

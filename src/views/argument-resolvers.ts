@@ -89,7 +89,8 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'user':
       return { resolve: (request) => request.auser(), async: true };
     case 'body':
-      return { resolve: isDtoClass(type) ? bodyDtoResolver(type) : readBodyArgument, async: true };
+      if (isDtoClass(type)) return { resolve: bodyDtoResolver(type, name), async: true };
+      return { resolve: name === undefined ? readBodyArgument : async (request) => bodyMember(await readBodyArgument(request), name), async: true };
     default:
       throw new ImproperlyConfigured('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
   }
@@ -103,6 +104,13 @@ async function readBodyArgument(request: HttpRequest): Promise<unknown> {
   if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
   if (!request.hasBody) return undefined;
   throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
+}
+
+/** `@Body('user')` without a DTO: that member of the body object (undefined when absent). */
+function bodyMember(body: unknown, key: string): unknown {
+  if (body === undefined) return undefined;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest(`The body must be an object with a '${key}' member`);
+  return Object.prototype.hasOwnProperty.call(body, key) ? (body as Record<string, unknown>)[key] : undefined;
 }
 
 const TRUE = new Set(['true', '1', 'on', 'yes']);

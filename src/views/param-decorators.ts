@@ -20,8 +20,11 @@ function record(kind: ParamKind, name?: string): ParameterDecorator {
 export const Param = (name?: string): ParameterDecorator => record('param', name);
 /** A query parameter (last value), or the whole QueryDict without a name. */
 export const Query = (name?: string): ParameterDecorator => record('query', name);
-/** The parsed body: JSON value or form fields as an object. */
-export const Body = (): ParameterDecorator => record('body');
+/**
+ * The parsed body (JSON value or form fields as an object), validated when the type is a
+ * DTO; `@Body('user')` takes that one member of a JSON object (or form field).
+ */
+export const Body = (key?: string): ParameterDecorator => record('body', key);
 /** The HttpRequest. */
 export const Req = (): ParameterDecorator => record('req');
 /** A request header (case-insensitive). */

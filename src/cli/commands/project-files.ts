@@ -97,7 +97,7 @@ function main(options: ProjectOptions): string {
     return `import buildApp from './app';
 
 buildApp()
-  .then((app) => app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8000) }))
+  .then((app) => app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000) }))
   .then((server) => console.log(\`Listening on \${server.url}\`))
   .catch((error: unknown) => {
     console.error(error);
@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   } else if ((await database.migrations()).some((m) => !m.applied)) {
     console.warn('There are unapplied migrations: run npm run migrate');
   }
-  const server = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
+  const server = await app.listen({ host: process.env.HOST ?? '127.0.0.1', port: Number(process.env.PORT ?? 8000) });
   console.log(\`Listening on \${server.url}\`);
 }
 
