@@ -23,6 +23,7 @@ import { wrapAtomicViews } from '../db/atomic';
 import type { Database } from '../db/database';
 import { captureQueries, capturedQueries } from '../db/query-log';
 import { buildAppContainer, type AppParts } from './app-container';
+import { explainRequest, type ExplainParts, type Explanation } from './explain';
 import { LifecycleHooks } from './lifecycle-hooks';
 import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { RequestFactory } from './request-factory';
@@ -59,6 +60,7 @@ export class App {
   private appContainer!: AppContainer;
   private routeTable!: RouteTable<CompiledView>;
   private kernel!: Kernel;
+  private explainParts!: ExplainParts;
   private unregister: () => void = () => undefined;
   private readonly values: ReadonlyArray<readonly [Token, string, unknown]>;
 
@@ -89,6 +91,11 @@ export class App {
   /** Every route, in declaration order. */
   routes(): RouteInfo[] {
     return this.routeTable.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source }));
+  }
+
+  /** The effective pipeline of one request (`rondo routes --explain GET /posts/42`). */
+  explain(method: string, path: string): Explanation {
+    return explainRequest(this.explainParts, method, path);
   }
 
   /** Builds an HttpRequest bound to this app (adapters call this). */
@@ -183,6 +190,7 @@ export class App {
     this.kernel = new Kernel({ routes, middleware, convert, finish: this.signing.signPending });
     this.appContainer = container;
     this.routeTable = routes;
+    this.explainParts = { routes, ordered, layers: middleware, container };
     this.unregister();
     this.unregister = registerReverseTable(routes);
   }

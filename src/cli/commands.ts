@@ -11,7 +11,7 @@ import { deployIssues } from './commands/deploy-check';
 import { runDevServer } from './commands/dev-server';
 import { generate, GENERATORS } from './commands/generate';
 import { newProject } from './commands/new-project';
-import { formatRoutes } from './commands/routes';
+import { formatExplanation, formatRoutes } from './commands/routes';
 import { loadApp } from './load-app';
 
 function hostPort(value: string | undefined): { host: string; port: number } {
@@ -69,13 +69,18 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   routes: {
-    usage: 'routes [--app <module>]',
-    help: 'print the URL table: path, methods, name, view',
-    options: APP_OPTION,
-    maxPositionals: 0,
-    async run({ values, out }) {
+    usage: 'routes [--explain METHOD PATH] [--app <module>]',
+    help: 'print the URL table: path, methods, name, view, and the middleware every route passes\n\n' +
+      '  --explain GET /posts/42  the effective pipeline of that request: matched pattern and converted params,\n' +
+      '                           the middleware in and out (order, file), the processView hooks, the view and\n' +
+      "                           the DI scope of each of the controller's dependencies",
+    options: { ...APP_OPTION, explain: { type: 'boolean' } },
+    maxPositionals: 2,
+    async run({ positionals, values, out }) {
+      if (values.explain && (positionals.length !== 2 || !positionals[1]!.startsWith('/'))) throw new UsageError('--explain needs a method and a path, e.g. rondo routes --explain GET /posts/42');
+      if (!values.explain && positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (did you mean --explain ${positionals.join(' ')}?)`);
       const app = await loadApp(values.app as string | undefined);
-      out(formatRoutes(app));
+      out(values.explain ? formatExplanation(app.explain(positionals[0]!, positionals[1]!)) : formatRoutes(app));
       await app.close();
       return 0;
     },

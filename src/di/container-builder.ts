@@ -60,6 +60,11 @@ export class AppContainer {
     return scope;
   }
 
+  /** The tokens a bound token's constructor or factory receives, in order (`rondo routes --explain`). */
+  dependencies(token: Token): readonly Token[] {
+    return this.plans.get(token)?.deps ?? [];
+  }
+
   /** Singleton tokens whose class (or value) has a method named `hook` (lifecycle hooks). */
   singletonsWith(hook: string): Token[] {
     return [...this.plans.values()]

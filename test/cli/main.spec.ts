@@ -19,6 +19,25 @@ describe('rondo CLI', () => {
     expect(code).to.equal(0);
     expect(stdout).to.match(/^PATH\s+METHODS\s+NAME\s+VIEW/);
     expect(stdout).to.match(/\/api\/posts\/<int:id>\s+GET\s+api:detail\s+PostApiController\.detail/);
+    expect(stdout).to.include('Middleware on every route, in order (responses go back in reverse): SecurityMiddleware(100) → TimingMiddleware(150)');
+  });
+
+  it('explains one request with `routes --explain METHOD PATH`: pattern, params, middleware in and out, hooks, view, DI scopes', () => {
+    const { code, stdout } = rondo(['routes', '--explain', 'GET', '/api/posts/42', '--app', SAMPLE]);
+    expect(code).to.equal(0);
+    expect(stdout).to.include('pattern     /api/posts/<int:id>   (name api:detail)').and.include('params      {"id":42}');
+    expect(stdout).to.include('view        PostApiController.detail   options: csrfExempt');
+    expect(stdout).to.match(/ 100 {2}SecurityMiddleware +processRequest +dist\/src\/middleware\/security\.js/);
+    expect(stdout).to.match(/ 150 {2}TimingMiddleware +handle +dist\/sample-app\/src\/middleware\/timing\.middleware\.js/);
+    expect(stdout).to.include('processView hooks, before the view: CsrfViewMiddleware, AuthenticationMiddleware');
+    expect(stdout).to.match(/injects PostService +singleton/);
+    expect(stdout.indexOf('Response, out:')).to.be.lessThan(stdout.lastIndexOf('SecurityMiddleware'));
+    const wrongMethod = rondo(['routes', '--explain', 'POST', '/api/posts/42', '--app', SAMPLE]);
+    expect(wrongMethod.stdout).to.include('405, Allow: GET, DELETE, HEAD, OPTIONS');
+    expect(rondo(['routes', '--explain', 'GET', '/nowhere', '--app', SAMPLE]).stdout).to.include('No route matches: 404');
+    const usage = rondo(['routes', '--explain', '/api/posts/42', '--app', SAMPLE]);
+    expect(usage.code).to.equal(2);
+    expect(usage.stdout).to.include('--explain needs a method and a path');
   });
 
   it('reads the app module from package.json "rondo.app" when --app is absent', () => {
@@ -66,9 +85,9 @@ describe('rondo CLI', () => {
   });
 
   it('refuses an unknown option, a missing value and an extra argument with exit 2, naming them', () => {
-    const unknown = rondo(['routes', '--explain', '--app', SAMPLE]);
+    const unknown = rondo(['routes', '--verbose', '--app', SAMPLE]);
     expect(unknown.code).to.equal(2);
-    expect(unknown.stdout).to.include('rondo routes: unknown option --explain (it takes --app, --help)').and.include('Usage: rondo routes');
+    expect(unknown.stdout).to.include('rondo routes: unknown option --verbose (it takes --app, --explain, --help)').and.include('Usage: rondo routes');
     const missing = rondo(['routes', '--app']);
     expect(missing.code).to.equal(2);
     expect(missing.stdout).to.include("Option '--app <value>' argument missing");
