@@ -4,6 +4,7 @@
  */
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
+import { start as startRepl } from 'node:repl';
 import { resolve } from 'node:path';
 import { DATABASE, RondoError, type App, type Database } from '../index';
 import { APP_OPTION, UsageError, type Command, type CommandContext } from './command';
@@ -32,6 +33,17 @@ async function withDatabase(context: CommandContext, use: (database: Database, a
   } finally {
     await app.close();
   }
+}
+
+/** What `rondo shell` puts in the REPL's scope. */
+function shellContext(app: App): Record<string, unknown> {
+  const context: Record<string, unknown> = { app, container: app.container, settings: app.settings, reverse: app.reverse.bind(app), rondo: require('../index') };
+  if (app.container.isBound(DATABASE)) {
+    const db = app.container.get<Database>(DATABASE);
+    context.db = db;
+    context.repositories = Object.fromEntries(db.dataSource.entityMetadatas.map((m) => [m.name, db.repository(m.target as Function)]));
+  }
+  return context;
 }
 
 export const COMMANDS: Record<string, Command> = {
@@ -157,6 +169,22 @@ export const COMMANDS: Record<string, Command> = {
       if (process.connected) process.once('disconnect', () => void app.close().finally(() => process.exit(0)));
       out(`Rondo serving on ${server.url} (Ctrl-C to stop)`);
       return -1;
+    },
+  },
+  shell: {
+    usage: 'shell [--app <module>]',
+    help: "a REPL with the app built: app, container, settings, reverse, db and repositories (one per entity, by name), and rondo's exports as rondo; await works at the top level",
+    options: APP_OPTION,
+    maxPositionals: 0,
+    async run({ values, out }) {
+      const app = await loadApp(values.app as string | undefined);
+      const context = shellContext(app);
+      out(`Rondo shell: ${Object.keys(context).join(', ')} (.exit or Ctrl-D to leave)`);
+      const repl = startRepl({ prompt: 'rondo> ', useGlobal: false });
+      Object.assign(repl.context, context);
+      await new Promise<void>((done) => repl.once('exit', done));
+      await app.close();
+      return 0;
     },
   },
   serve: {

@@ -40,6 +40,29 @@ describe('rondo CLI', () => {
     expect(usage.stdout).to.include('--explain needs a method and a path');
   });
 
+  it('opens a REPL with `shell`: the app, reverse, top-level await, and a repository per entity', () => {
+    const session = (app: string, input: string, env: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [CLI, 'shell', '--app', app], { cwd: ROOT, encoding: 'utf8', input, timeout: 20_000, env: { ...process.env, ...env } });
+    const sample = session(SAMPLE, 'app.routes().length > 3\nreverse("api:detail", { id: 3 })\n.exit\n');
+    expect(sample.status).to.equal(0);
+    expect(sample.stdout).to.include('Rondo shell: app, container, settings, reverse, rondo').and.include('true').and.include("'/api/posts/3'");
+  });
+
+  it('gives `shell` a repository per entity, and waits for an awaited line before the next', async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [CLI, 'shell', '--app', join(ROOT, 'dist/test/fixtures/cli/models-app.js')], { cwd: ROOT, env: { ...process.env, DATABASE_URL: 'sqlite::memory:' } });
+    let output = '';
+    child.stdout.on('data', (c) => { output += c; });
+    const waitFor = async (text: string) => { for (let i = 0; i < 200 && !output.includes(text); i++) await new Promise((r) => setTimeout(r, 50)); };
+    await waitFor('rondo> ');
+    child.stdin.write('await db.dataSource.synchronize().then(() => repositories.Post.save({ title: "Hi", slug: "hi" })).then((p) => "saved " + p.id)\n');
+    await waitFor("'saved 1'");
+    child.stdin.write('.exit\n');
+    const code = await new Promise((r) => child.once('exit', r));
+    expect(output).to.include('db, repositories').and.include("'saved 1'");
+    expect(code).to.equal(0);
+  });
+
   it('reads the app module from package.json "rondo.app" when --app is absent', () => {
     const { code, stdout } = rondo(['check']);
     expect(code).to.equal(0);
@@ -99,7 +122,7 @@ describe('rondo CLI', () => {
   });
 
   it('prints help for every command with --help (and `rondo help <command>`), exit 0', () => {
-    for (const command of ['new', 'generate', 'routes', 'check', 'makemigrations', 'migrate', 'showmigrations', 'runserver', 'serve']) {
+    for (const command of ['new', 'generate', 'routes', 'check', 'makemigrations', 'migrate', 'showmigrations', 'runserver', 'shell', 'serve']) {
       const help = rondo([command, '--help']);
       expect(help.code, command).to.equal(0);
       expect(help.stdout, command).to.match(new RegExp(`^Usage: rondo ${command}`));

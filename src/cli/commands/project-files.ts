@@ -301,6 +301,11 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     'README.md': readme(options),
     ...home(options),
   };
+  if (options.rondoSpec.startsWith('file:')) {
+    // Install the linked checkout like a registry package, so that npm keeps one copy of
+    // class-validator, typeorm and reflect-metadata (a symlink would bring the checkout's own).
+    files['.npmrc'] = 'install-links=true\n';
+  }
   if (!options.minimal) {
     Object.assign(files, GENERATORS.resource!.files(namesOf('Article'), ''), GENERATORS.middleware!.files(namesOf('Timing'), ''));
   }
