@@ -14,6 +14,8 @@ import type { OrderedMiddleware } from './middleware-stack';
 
 export interface ExplainedMiddleware {
   name: string;
+  /** The class itself. */
+  cls: Function;
   order: number;
   /** The module that defines the class, when it is loaded from a file. */
   file: string | undefined;
@@ -60,6 +62,7 @@ function fileOf(cls: Function): string | undefined {
 export function explainRequest(parts: ExplainParts, method: string, path: string): Explanation {
   const middleware = parts.ordered.map(({ cls, order }, i) => ({
     name: cls.name,
+    cls,
     order,
     file: fileOf(cls),
     hooks: HOOKS.filter((hook) => typeof (parts.layers[i]!.instance as unknown as Record<string, unknown>)[hook] === 'function'),

@@ -8,7 +8,7 @@ import { start as startRepl } from 'node:repl';
 import { resolve } from 'node:path';
 import { DATABASE, RondoError, type App, type Database } from '../index';
 import { APP_OPTION, UsageError, type Command, type CommandContext } from './command';
-import { deployIssues } from './commands/deploy-check';
+import { deployIssues, systemIssues } from './commands/deploy-check';
 import { runDevServer } from './commands/dev-server';
 import { generate, GENERATORS } from './commands/generate';
 import { newProject } from './commands/new-project';
@@ -98,21 +98,25 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   check: {
-    usage: 'check [--deploy] [--app <module>]',
-    help: 'build the app and report configuration problems\n\n  --deploy  add the deployment checklist (exit 1 on issues)',
-    options: { ...APP_OPTION, deploy: { type: 'boolean' } },
+    usage: 'check [--deploy] [--fail-level ERROR|WARNING] [--app <module>]',
+    help: 'build the app and run the system checks (a configuration mistake that createApp catches is an error too)\n\n' +
+      '  --deploy      add the deployment checklist (warnings: debug, secretKey, allowedHosts, HTTPS, cookies, HSTS, framing)\n' +
+      '  --fail-level  the level that makes the exit code 1 (default ERROR)',
+    options: { ...APP_OPTION, deploy: { type: 'boolean' }, 'fail-level': { type: 'string' } },
     maxPositionals: 0,
     async run({ values, out }) {
+      const failLevel = ((values['fail-level'] as string | undefined) ?? 'ERROR').toUpperCase();
+      if (failLevel !== 'ERROR' && failLevel !== 'WARNING') throw new UsageError(`--fail-level must be ERROR or WARNING, not '${values['fail-level']}'`);
       const app = await loadApp(values.app as string | undefined);
-      const issues = values.deploy ? deployIssues(app) : [];
+      const issues = [...systemIssues(app), ...(values.deploy ? deployIssues(app) : [])];
       await app.close();
       if (issues.length === 0) {
         out(`System check identified no issues (${app.routes().length} routes).`);
         return 0;
       }
-      out(issues.map((issue) => `WARNING ${issue.id}: ${issue.message}`).join('\n'));
-      out(`System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'} for deployment.`);
-      return 1;
+      out(issues.map((issue) => `${issue.level} ${issue.id}: ${issue.message}`).join('\n'));
+      out(`System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'}${values.deploy ? ' (with the deployment checklist)' : ''}.`);
+      return issues.some((issue) => issue.level === 'ERROR' || failLevel === 'WARNING') ? 1 : 0;
     },
   },
   makemigrations: {

@@ -76,13 +76,25 @@ describe('rondo CLI', () => {
     expect(stderr).to.include('First.one').and.include('Second.two');
   });
 
-  it('lists the deployment checklist with `check --deploy` and exits 1 when issues are found', () => {
-    const { code, stdout } = rondo(['check', '--deploy', '--app', SAMPLE]);
+  it('reports middleware that need the session but run without or before it, as errors (exit 1)', () => {
+    const app = join(ROOT, 'dist/test/fixtures/cli/misordered-app.js');
+    const missing = rondo(['check', '--app', app]);
+    expect(missing.code).to.equal(1);
+    expect(missing.stdout).to.include('ERROR rondo.E001: AuthenticationMiddleware keeps the user in the session, but SessionMiddleware is not installed: add SessionMiddleware');
+    const csrf = spawnSync(process.execPath, [CLI, 'check', '--app', app], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, MISORDER: 'csrf' } });
+    expect(csrf.status).to.equal(1);
+    expect(csrf.stdout).to.include('ERROR rondo.E002: CsrfViewMiddleware keeps the CSRF secret in the session (csrfUseSessions), but SessionMiddleware is not installed');
+  });
+
+  it('lists the deployment checklist with `check --deploy` as warnings: exit 0, or 1 with --fail-level WARNING', () => {
+    expect(rondo(['check', '--deploy', '--app', SAMPLE]).code).to.equal(0);
+    expect(rondo(['check', '--deploy', '--fail-level', 'loud', '--app', SAMPLE]).code).to.equal(2);
+    const { code, stdout } = rondo(['check', '--deploy', '--fail-level', 'WARNING', '--app', SAMPLE]);
     expect(code).to.equal(1);
     expect(stdout).to.include('WARNING security.W008').and.include('secureSslRedirect');
     expect(stdout).to.include('WARNING security.W004').and.include('WARNING security.W012');
     expect(stdout).to.include('WARNING rondo.W001').and.include('logout() cannot revoke');
-    expect(stdout).to.match(/System check identified \d+ issues for deployment/);
+    expect(stdout).to.match(/System check identified \d+ issues \(with the deployment checklist\)/);
   });
 
   it('passes `check --deploy` for settings fit for deployment', () => {

@@ -1,12 +1,14 @@
 /**
- * `rondo check --deploy`: Django's deployment checklist (`check --deploy`) for an app's
- * settings, each finding with a stable id, what is wrong and how to fix it. Uses the
+ * `rondo check [--deploy]`: Django's system checks (errors in the middleware chain) and
+ * deployment checklist (`check --deploy`, warnings), each finding with a stable id, what is
+ * wrong and how to fix it. Uses the
  * public API only.
  */
-import { AuthenticationMiddleware, SecurityMiddleware, SessionMiddleware, CsrfViewMiddleware, type App } from '../../index';
+import { AuthenticationMiddleware, SecurityMiddleware, SessionMiddleware, CsrfViewMiddleware, MessageMiddleware, XFrameOptionsMiddleware, type App } from '../../index';
 
 export interface DeployIssue {
   id: string;
+  level: 'ERROR' | 'WARNING';
   message: string;
 }
 
@@ -29,6 +31,7 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
     ? 'sessionCookieSecure is off: the session cookie travels over HTTP. Turn it on' : undefined)],
   ['security.W016', (app) => (installed(app, CsrfViewMiddleware) && !app.settings.csrfCookieSecure
     ? 'csrfCookieSecure is off: the CSRF cookie travels over HTTP. Turn it on' : undefined)],
+  ['security.W002', (app) => (installed(app, XFrameOptionsMiddleware) ? undefined : 'XFrameOptionsMiddleware is not installed: pages can be framed by other sites (clickjacking). Add it to settings.middleware')],
   ['rondo.W001', (app) => (installed(app, AuthenticationMiddleware) && app.settings.sessionEngine === 'cookie'
     ? "sessionEngine 'cookie' with authentication: logout() cannot revoke a copied session cookie (it stays valid for sessionCookieAge). Use sessionEngine 'redis' or 'memory' if a logout must end every copy"
     : undefined)],
@@ -41,6 +44,29 @@ function installed(app: App, middleware: Function): boolean {
 export function deployIssues(app: App): DeployIssue[] {
   return CHECKS.flatMap(([id, check]) => {
     const message = check(app);
-    return message === undefined ? [] : [{ id, message }];
+    return message === undefined ? [] : [{ id, level: 'WARNING' as const, message }];
+  });
+}
+
+/** Where in the app's middleware chain a class (or a subclass of it) runs; -1 when absent. */
+function position(app: App, middleware: Function): number {
+  return app.explain('GET', '/').middleware.findIndex((m) => m.cls === middleware || m.cls.prototype instanceof middleware);
+}
+
+/** Middleware that need the session, and when. */
+const NEEDS_SESSION: ReadonlyArray<[string, Function, (app: App) => boolean, string]> = [
+  ['rondo.E001', AuthenticationMiddleware, () => true, 'AuthenticationMiddleware keeps the user in the session'],
+  ['rondo.E002', CsrfViewMiddleware, (app) => app.settings.csrfUseSessions, 'CsrfViewMiddleware keeps the CSRF secret in the session (csrfUseSessions)'],
+  ['rondo.E003', MessageMiddleware, (app) => app.settings.messageStorage === 'session', "MessageMiddleware keeps messages in the session (messageStorage 'session')"],
+];
+
+/** Django's system checks that apply everywhere: errors in the middleware chain. */
+export function systemIssues(app: App): DeployIssue[] {
+  const session = position(app, SessionMiddleware);
+  return NEEDS_SESSION.flatMap(([id, middleware, applies, why]): DeployIssue[] => {
+    const at = position(app, middleware);
+    if (at < 0 || !applies(app) || (session >= 0 && session < at)) return [];
+    const fix = session < 0 ? 'add SessionMiddleware to settings.middleware' : `give SessionMiddleware a lower @Middleware order than ${middleware.name}`;
+    return [{ id, level: 'ERROR', message: `${why}, but ${session < 0 ? 'SessionMiddleware is not installed' : 'SessionMiddleware runs after it'}: ${fix}` }];
   });
 }
