@@ -92,4 +92,5 @@ export { Type } from './validation/type-decorator';
 export { OmitType, PartialType, PickType } from './validation/mapped-types';
 export { ValidationFailed, type FieldErrors } from './validation/validation-failed';
 export { validateForm, Form } from './validation/validate-form';
+export { DEFAULT_VALIDATION_MESSAGES, type MessageContext, type ValidationMessage, type ValidationMessages } from './validation/messages';
 export type { ServerHandle, ServerHandle as RunningServer, ListenOptions } from './server/node-server';

@@ -31,7 +31,7 @@ const RONDO_EXPORTS = [
   'ERROR_CODES', 'JsonErrors', 'Accepts', 'Unauthorized', 'Conflict', 'UnprocessableContent',
   // models
   'InjectRepository', 'DATA_SOURCE', 'ENTITY_MANAGER', 'DATABASE', 'Atomic', 'NonAtomic', 'getObjectOr404', 'getListOr404', 'paginate',
-  'atomic', 'captureQueries', 'PickType', 'OmitType', 'PartialType',
+  'atomic', 'captureQueries', 'PickType', 'OmitType', 'PartialType', 'DEFAULT_VALIDATION_MESSAGES',
 ];
 
 describe('the public API', () => {

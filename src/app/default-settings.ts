@@ -87,6 +87,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   corsPreflightMaxAge: 86_400,
   validationForbidUnknown: false,
   validationMaxDepth: 32,
+  validationMessages: {},
   jsonErrors: false,
   templates: DEFAULT_TEMPLATE_SETTINGS,
 });

@@ -12,6 +12,7 @@ import type { RouteTable } from '../routing/route-table';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { TEMPLATES, type Templates } from '../templates/templates';
 import { VALIDATION } from '../validation/dto-arguments';
+import { DEFAULT_VALIDATION_MESSAGES } from '../validation/messages';
 import type { Settings } from './settings';
 
 export class RequestFactory {
@@ -51,6 +52,7 @@ export class RequestFactory {
     this.provide(VALIDATION, {
       forbidUnknown: settings.validationForbidUnknown,
       maxDepth: settings.validationMaxDepth,
+      messages: { ...DEFAULT_VALIDATION_MESSAGES, ...settings.validationMessages },
       resolve: (cls) => (container.container.isBound(cls as never) ? container.get(cls as never) : undefined),
     });
   }

@@ -158,6 +158,8 @@ export interface Settings {
   validationForbidUnknown: boolean;
   /** DTO validation: deepest JSON nesting accepted (400 beyond). Default 32. */
   validationMaxDepth: number;
+  /** Replaces or translates error messages of forms and DTOs, by rule name (see DEFAULT_VALIDATION_MESSAGES). */
+  validationMessages: Readonly<Record<string, (context: { property: string; value: unknown; constraints: readonly unknown[] }) => string>>;
   /**
    * API mode: every error is problem+json whatever the Accept header (routing 404/405
    * included). Per controller: `@JsonErrors()`. Default false (JSON for clients that

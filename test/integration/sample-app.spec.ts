@@ -38,7 +38,7 @@ describe('the sample blog', () => {
   it('re-renders the form with errors and the input kept', async () => {
     const response = await (await client()).post('/posts/new', { data: { title: 'x<', body: '' } });
     expect(response.status).to.equal(400);
-    expect(response.text).to.include('value="x&lt;"').and.include('title must be longer than or equal to 3 characters');
+    expect(response.text).to.include('value="x&lt;"').and.include('Ensure this value has at least 3 characters (it has 2).');
   });
 
   it('refuses a form without the CSRF token', async () => {
@@ -58,7 +58,7 @@ describe('the sample blog', () => {
     const response = await (await client()).post('/api/posts/', { json: { body: 'no title' } });
     expect(response.status).to.equal(400);
     expect(response.headers.get('content-type')).to.equal('application/problem+json');
-    expect(response.json().errors.title).to.include('title must be a string');
+    expect(response.json().errors.title).to.deep.equal(['This field is required.']);
   });
 
   it('answers 404 for a missing post and 204 after a delete', async () => {
