@@ -35,6 +35,8 @@ export interface Explanation {
   viewOptions?: Record<string, unknown>;
   allowed?: readonly string[];
   middleware: ExplainedMiddleware[];
+  /** The middleware whose processView runs before this view (appliesToView said yes). */
+  processView?: string[];
   controllerScope?: string;
   dependencies?: Array<{ token: string; scope: string }>;
 }
@@ -89,6 +91,9 @@ export function explainRequest(parts: ExplainParts, method: string, path: string
     name: match.route.name,
     view: match.route.source,
     viewOptions: { ...info.options },
+    processView: parts.layers
+      .filter((layer) => typeof layer.instance.processView === 'function' && (layer.instance.appliesToView?.(info) ?? true))
+      .map((layer) => layer.label),
     controllerScope: info.source === 'StaticFiles.serve' ? undefined : scoped(controller),
     dependencies: parts.container.dependencies(controller).map((token) => ({ token: tokenName(token), scope: scoped(token) })),
   };

@@ -29,7 +29,7 @@ describe('rondo CLI', () => {
     expect(stdout).to.include('view        PostApiController.detail   options: csrfExempt');
     expect(stdout).to.match(/ 100 {2}SecurityMiddleware +processRequest +dist\/src\/middleware\/security\.js/);
     expect(stdout).to.match(/ 150 {2}TimingMiddleware +handle +dist\/sample-app\/src\/middleware\/timing\.middleware\.js/);
-    expect(stdout).to.include('processView hooks, before the view: CsrfViewMiddleware, AuthenticationMiddleware');
+    expect(stdout).to.include('processView hooks, before the view: (none) (not for this view: CsrfViewMiddleware, AuthenticationMiddleware)'); // csrfExempt; no login rule
     expect(stdout).to.match(/injects PostService +singleton/);
     expect(stdout.indexOf('Response, out:')).to.be.lessThan(stdout.lastIndexOf('SecurityMiddleware'));
     const wrongMethod = rondo(['routes', '--explain', 'POST', '/api/posts/42', '--app', SAMPLE]);

@@ -42,9 +42,9 @@ export function formatExplanation(e: Explanation): string {
     const hooks = m.hooks.filter((h) => h === 'handle' || h === 'processRequest');
     lines.push(`  ${String(m.order).padStart(4)}  ${m.name.padEnd(28)} ${hooks.join(', ').padEnd(16)} ${where(m.file)}`);
   }
-  const views = e.middleware.filter((m) => m.hooks.includes('processView'));
   if (e.outcome === 'route') {
-    lines.push('', `processView hooks, before the view: ${views.map((m) => m.name).join(', ') || '(none)'}`);
+    const skipped = e.middleware.filter((m) => m.hooks.includes('processView') && !e.processView!.includes(m.name)).map((m) => m.name);
+    lines.push('', `processView hooks, before the view: ${e.processView!.join(', ') || '(none)'}${skipped.length ? ` (not for this view: ${skipped.join(', ')})` : ''}`);
     lines.push('', `View ${e.view}: controller ${e.controllerScope ?? '(built in)'}-scoped`);
     for (const d of e.dependencies ?? []) lines.push(`  injects ${d.token.padEnd(30)} ${d.scope}`);
   }
