@@ -15,7 +15,7 @@ export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractErr
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export type { ExceptionHandler } from './kernel/exception-response';
 export {
-  HttpError, Http404, PermissionDenied, BadRequest, Unauthorized, Conflict, UnprocessableContent, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
+  HttpError, Http404, PermissionDenied, BadRequest, Unauthorized, Conflict, UnprocessableContent, TooManyRequests, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
   MethodNotAllowed, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnsupportedMediaType, ServiceUnavailable,
 } from './http/errors';
 export { HttpRequest, type RequestInit } from './http/request';
@@ -75,6 +75,7 @@ export { InjectRepository, DATA_SOURCE, ENTITY_MANAGER } from './db/repository-t
 export { DATABASE } from './db/database-token';
 export type { Database } from './db/database';
 export { Atomic, NonAtomic } from './db/atomic';
+export { RateLimit, type RateLimitOptions } from './ratelimit/rate-limit';
 export { atomic } from './db/database';
 export { captureQueries, type RecordedQuery } from './db/query-log';
 export { getObjectOr404, getListOr404, paginate, type Page } from './db/shortcuts';

@@ -31,6 +31,7 @@ import { buildRouteTable, jsonErrorPrefixes } from './route-compiler';
 import type { Settings } from './settings';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { addStaticRoute } from './static-route';
+import { RateLimits } from '../ratelimit/rate-limit';
 
 export type { AppParts };
 
@@ -53,6 +54,7 @@ export class App {
   private readonly signing: CookieSigning;
   private readonly serving: Serving;
   private readonly hooks = new LifecycleHooks();
+  private readonly rateLimits: RateLimits;
   /** The models' database; undefined for an app without entities. */
   private readonly database: Database | undefined;
   /** Debug on and models declared: each request records its SQL. */
@@ -79,6 +81,7 @@ export class App {
     this.database = databaseFor(settings, parts.entities);
     this.values = databaseValues(this.database, parts.entities);
     this.debugSql = settings.debug && this.database !== undefined;
+    this.rateLimits = new RateLimits(settings, logger);
     this.serving = new Serving({ app: this, limits: settings, logger, afterDrain: () => this.shutdown() });
     this.build();
   }
@@ -170,6 +173,7 @@ export class App {
       clean = false;
       this.logger.error('Closing the database failed', error);
     }
+    await this.rateLimits.close();
     this.unregister();
     return clean;
   }
@@ -181,6 +185,7 @@ export class App {
     const routes = buildRouteTable(parts.controllers, container);
     addStaticRoute(routes, settings);
     if (this.database !== undefined) wrapAtomicViews(routes, this.database, settings.atomicRequests);
+    this.rateLimits.wrap(routes); // outside the transaction: a refused request opens none
     const middleware = instantiateMiddleware(ordered, container);
     this.hooks.collect(container);
     this.requests.provideAppServices({ settings, templates, routes, container });

@@ -87,6 +87,8 @@ export const ERROR_CODES = {
   CLI_APP_NOT_FOUND: { what: 'the CLI found no app module', fix: 'pass --app dist/app.js or set "rondo": { "app" } in package.json' },
   CLI_APP_EXPORT: { what: 'the app module exports neither an App nor a function returning one', fix: 'export default createApp(...) or a function returning it' },
   ALLOWED_HOSTS_EMPTY: { what: 'app.listen() with debug off and settings.allowedHosts empty (every request would be a 400)', fix: 'list the site host names in allowedHosts (RONDO_ALLOWED_HOSTS), or turn debug on locally' },
+  RATE_LIMIT_STORE_UNKNOWN: { what: "settings.rateLimitStore is neither 'memory' nor 'redis'", fix: "use 'memory' for one process or 'redis' (settings.redisUrl) to share counters" },
+  RATE_LIMIT_INVALID: { what: '@RateLimit with points or duration not above 0 (the view is named)', fix: 'give points > 0 and duration > 0 seconds' },
   CLI_NOT_A_PROJECT: { what: 'rondo generate ran outside a project (no package.json in the working folder)', fix: 'cd into a project made by rondo new' },
   CLI_GENERATE_NAME: { what: 'the name given to rondo generate is not an identifier, or would shadow a decorator the generated files import', fix: 'use letters and digits, e.g. Article or BlogPost' },
   CLI_GENERATE_EXISTS: { what: 'rondo generate would overwrite files that exist (it never does; nothing was written)', fix: 'choose another name, or remove the files it lists' },

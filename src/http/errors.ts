@@ -60,6 +60,13 @@ export class UnprocessableContent extends HttpError {
   }
 }
 
+/** 429: over a rate limit; answered with `Retry-After` (seconds). */
+export class TooManyRequests extends HttpError {
+  constructor(readonly retryAfter: number, message = `Too many requests; try again in ${retryAfter} s`) {
+    super(429, message);
+  }
+}
+
 /** 400 for a request that looks like an attack (Django's SuspiciousOperation). */
 export class SuspiciousOperation extends HttpError {
   constructor(message = 'Suspicious operation') {

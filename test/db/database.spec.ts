@@ -183,13 +183,13 @@ describe('the models database at start-up', () => {
     }
   });
 
-  it('loads no ORM for an app without entities', () => {
+  it('loads no ORM (and no rate limiter) for an app without entities or limits', () => {
     const index = join(__dirname, '../../src/index.js');
     const script = `const r = require(${JSON.stringify(index)});
       class C { home() { return 'hi'; } }
       Reflect.decorate([r.Get('/')], C.prototype, 'home', Object.getOwnPropertyDescriptor(C.prototype, 'home'));
       r.createApp({ controllers: [Reflect.decorate([r.Route('')], C)], settings: { secretKey: 'k'.repeat(50) }, logger: r.silentLogger, env: {} }).then(async (app) => {
-        const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](typeorm|better-sqlite3|pg)[\\\\/]/.test(k));
+        const loaded = Object.keys(require.cache).filter((k) => /node_modules[\\\\/](typeorm|better-sqlite3|pg|rate-limiter-flexible)[\\\\/]/.test(k));
         console.log(JSON.stringify(loaded.length)); await app.close();
       });`;
     const result = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
