@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as rondo from 'rondo';
 import * as testing from 'rondo/testing';
+import * as auth from 'rondo/auth';
 
 // The public surface. A change here is a change to the contract: update the README too.
 const RONDO_EXPORTS = [
@@ -41,5 +42,9 @@ describe('the public API', () => {
 
   it("exports TestClient, TestResponse and the test-database helpers from 'rondo/testing'", () => {
     expect(Object.keys(testing).sort()).to.deep.equal(['TestClient', 'TestResponse', 'loadFixtures', 'testDatabase', 'useTestDatabase']);
+  });
+
+  it("exports the accounts API from 'rondo/auth'", () => {
+    expect(Object.keys(auth).sort()).to.deep.equal(['AUTH_ENTITIES', 'Accounts', 'Group', 'User', 'authApp']);
   });
 });

@@ -32,6 +32,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   atomicRequests: false,
   redisUrl: 'redis://127.0.0.1:6379',
   rateLimitStore: 'memory',
+  authLoginField: 'username',
   headersTimeout: 20_000,
   requestTimeout: 60_000,
   responseTimeout: 30_000,

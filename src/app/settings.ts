@@ -55,6 +55,8 @@ export interface Settings {
   atomicRequests: boolean;
   /** Redis URL for shared stores (sessions, cache). Env: REDIS_URL. */
   redisUrl: string;
+  /** rondo/auth: what users log in with, 'username' (default) or 'email'. */
+  authLoginField: 'username' | 'email';
   /** Where @RateLimit counts: 'memory' (this process) or 'redis' (redisUrl, shared by every process). */
   rateLimitStore: 'memory' | 'redis';
   /** node:http: ms to receive the complete headers. */

@@ -35,6 +35,16 @@ async function withDatabase(context: CommandContext, use: (database: Database, a
   }
 }
 
+/** The first line of a stream (standard input), without its newline. */
+async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  let text = '';
+  for await (const chunk of stream) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  return text.split(/\r?\n/)[0] ?? '';
+}
+
 /** What `rondo shell` puts in the REPL's scope. */
 function shellContext(app: App): Record<string, unknown> {
   const context: Record<string, unknown> = { app, container: app.container, settings: app.settings, reverse: app.reverse.bind(app), rondo: require('../index') };
@@ -173,6 +183,32 @@ export const COMMANDS: Record<string, Command> = {
       if (process.connected) process.once('disconnect', () => void app.close().finally(() => process.exit(0)));
       out(`Rondo serving on ${server.url} (Ctrl-C to stop)`);
       return -1;
+    },
+  },
+  createsuperuser: {
+    usage: 'createsuperuser --username <name> [--email <address>] [--app <module>]',
+    help: 'create a superuser (rondo/auth); the password comes from RONDO_SUPERUSER_PASSWORD, else the first line of standard input',
+    options: { ...APP_OPTION, username: { type: 'string' }, email: { type: 'string' } },
+    maxPositionals: 0,
+    async run({ values, out }) {
+      const username = values.username as string | undefined;
+      if (!username) throw new UsageError('rondo createsuperuser needs --username');
+      const password = process.env.RONDO_SUPERUSER_PASSWORD ?? (await firstLine(process.stdin));
+      if (password.length < 8) throw new UsageError('the password must have at least 8 characters (RONDO_SUPERUSER_PASSWORD, or one line on standard input)');
+      const app = await loadApp(values.app as string | undefined);
+      try {
+        const { Accounts } = require('../accounts/accounts') as typeof import('../accounts/accounts');
+        if (!app.container.isBound(Accounts)) {
+          throw new RondoError('CLI_NO_ACCOUNTS', "This app does not use rondo/auth: add authApp()'s entities and providers to createApp");
+        }
+        const accounts = app.container.get(Accounts);
+        if (await accounts.exists(username)) throw new RondoError('CLI_USER_EXISTS', `A user named '${username}' exists already; choose another --username`);
+        const user = await accounts.createSuperuser({ username, password, email: (values.email as string | undefined) ?? null });
+        out(`Superuser ${user.username} created (id ${user.id}).`);
+        return 0;
+      } finally {
+        await app.close();
+      }
     },
   },
   shell: {

@@ -63,6 +63,29 @@ describe('rondo CLI', () => {
     expect(code).to.equal(0);
   });
 
+  it('creates a superuser with `createsuperuser`, the password from the environment or standard input', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rondo-su-'));
+    const app = join(ROOT, 'dist/test/fixtures/cli/auth-app.js');
+    const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` };
+    const run = (args: string[], input?: string, extra: Record<string, string> = {}) =>
+      spawnSync(process.execPath, [CLI, 'createsuperuser', ...args, '--app', app], { cwd: ROOT, encoding: 'utf8', input, env: { ...env, ...extra }, timeout: 20_000 });
+    const fromEnv = run(['--username', 'admin', '--email', 'admin@example.com'], undefined, { RONDO_SUPERUSER_PASSWORD: 'a long password' });
+    expect(fromEnv.status, fromEnv.stderr).to.equal(0);
+    expect(fromEnv.stdout).to.match(/Superuser admin created \(id 1\)/);
+    const fromStdin = run(['--username', 'root'], 'another password\n');
+    expect(fromStdin.stdout).to.match(/Superuser root created \(id 2\)/);
+    const short = run(['--username', 'x'], 'short\n');
+    expect(short.status).to.equal(2);
+    expect(short.stdout).to.include('at least 8 characters');
+    expect(run([], 'whatever-long\n').stdout).to.include('needs --username');
+    const again = run(['--username', 'admin'], 'a long password\n');
+    expect(again.status).to.equal(1);
+    expect(again.stderr).to.include("CLI_USER_EXISTS").and.include("'admin' exists already");
+    const noAuth = spawnSync(process.execPath, [CLI, 'createsuperuser', '--username', 'a', '--app', SAMPLE], { cwd: ROOT, encoding: 'utf8', input: 'long enough\n' });
+    expect(noAuth.stderr).to.include('CLI_NO_ACCOUNTS');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('reads the app module from package.json "rondo.app" when --app is absent', () => {
     const { code, stdout } = rondo(['check']);
     expect(code).to.equal(0);
@@ -134,7 +157,7 @@ describe('rondo CLI', () => {
   });
 
   it('prints help for every command with --help (and `rondo help <command>`), exit 0', () => {
-    for (const command of ['new', 'generate', 'routes', 'check', 'makemigrations', 'migrate', 'showmigrations', 'runserver', 'shell', 'serve']) {
+    for (const command of ['new', 'generate', 'routes', 'check', 'makemigrations', 'migrate', 'showmigrations', 'createsuperuser', 'runserver', 'shell', 'serve']) {
       const help = rondo([command, '--help']);
       expect(help.code, command).to.equal(0);
       expect(help.stdout, command).to.match(new RegExp(`^Usage: rondo ${command}`));

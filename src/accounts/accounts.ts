@@ -1,0 +1,70 @@
+/**
+ * Accounts over the User entity: create users and superusers, authenticate by the login
+ * field (`settings.authLoginField`: username or e-mail) with a rehash when the hashing
+ * parameters got stronger, and the UserLoader that AuthenticationMiddleware uses.
+ */
+import type { Repository } from 'typeorm';
+import { ImproperlyConfigured, Inject, Injectable, InjectRepository, SETTINGS, makePassword, needsRehash, verifyPassword, type Settings, type UserLoader } from '../index';
+import { User } from './entities';
+
+export interface NewUser {
+  username: string;
+  password: string;
+  email?: string | null;
+  isStaff?: boolean;
+  isSuperuser?: boolean;
+  permissions?: string[];
+}
+
+/** A password verification for unknown users, so that the time taken does not say whether a login exists. */
+let dummyHash: Promise<string> | undefined;
+
+@Injectable()
+export class Accounts implements UserLoader {
+  constructor(@InjectRepository(User) private readonly users: Repository<User>, @Inject(SETTINGS) private readonly settings: Settings) {
+    if (settings.authLoginField !== 'username' && settings.authLoginField !== 'email') {
+      throw new ImproperlyConfigured('AUTH_LOGIN_FIELD', `settings.authLoginField is '${String(settings.authLoginField)}'; use 'username' or 'email'`);
+    }
+  }
+
+  /** USER_LOADER: the active user with this id (groups loaded), else undefined. */
+  async loadUser(id: string): Promise<User | undefined> {
+    const key = Number(id);
+    if (!Number.isSafeInteger(key)) return undefined;
+    return (await this.users.findOneBy({ id: key, isActive: true })) ?? undefined;
+  }
+
+  async createUser(fields: NewUser): Promise<User> {
+    const user = this.users.create({ ...fields, email: fields.email ?? null, password: await makePassword(fields.password) });
+    return this.users.save(user);
+  }
+
+  /** True when a user has this username. */
+  async exists(username: string): Promise<boolean> {
+    return (await this.users.countBy({ username })) > 0;
+  }
+
+  createSuperuser(fields: NewUser): Promise<User> {
+    return this.createUser({ ...fields, isStaff: true, isSuperuser: true });
+  }
+
+  /** The active user whose login field and password match, else undefined (the same time either way). */
+  async authenticate(login: string, password: string): Promise<User | undefined> {
+    const field = this.settings.authLoginField;
+    const user = await this.users.findOneBy(field === 'email' ? { email: login } : { username: login });
+    if (user === null) {
+      dummyHash ??= makePassword('not a password of anyone');
+      await verifyPassword(password, await dummyHash);
+      return undefined;
+    }
+    if (!(await verifyPassword(password, user.password)) || !user.isActive) return undefined;
+    if (needsRehash(user.password)) user.password = await makePassword(password);
+    user.lastLogin = new Date();
+    return this.users.save(user);
+  }
+
+  async setPassword(user: User, password: string): Promise<void> {
+    user.password = await makePassword(password);
+    await this.users.save(user);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Django's contrib.auth models for Rondo: `User` (login by username or e-mail, a password
+ * hash, active / staff / superuser flags, last login, date joined) and `Group`, with
+ * permissions as `app.codename` strings on both. `user.hasPerm()` counts the user's own
+ * permissions, its groups' and superuser status, as Django's ModelBackend does.
+ */
+import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity({ name: 'rondo_group' })
+export class Group {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar', length: 150, unique: true }) name!: string;
+  /** `app.codename` strings, e.g. 'blog.delete_post'. */
+  @Column({ type: 'simple-json' }) permissions: string[] = [];
+}
+
+@Entity({ name: 'rondo_user' })
+export class User {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar', length: 150, unique: true }) username!: string;
+  @Column({ type: 'varchar', length: 254, unique: true, nullable: true }) email: string | null = null;
+  /** makePassword()'s encoding (scrypt by default); never the password. */
+  @Column({ type: 'varchar', length: 255 }) password!: string;
+  @Column({ type: 'boolean', default: true }) isActive = true;
+  @Column({ type: 'boolean', default: false }) isStaff = false;
+  @Column({ type: 'boolean', default: false }) isSuperuser = false;
+  @Column({ type: Date, nullable: true }) lastLogin: Date | null = null;
+  @CreateDateColumn() dateJoined!: Date;
+  @Column({ type: 'simple-json' }) permissions: string[] = [];
+  @ManyToMany(() => Group, { eager: true }) @JoinTable({ name: 'rondo_user_groups' }) groups!: Group[];
+
+  /** Always true for a stored user (AnonymousUser says false). */
+  get isAuthenticated(): boolean {
+    return true;
+  }
+
+  /** The user's permissions and its groups'. */
+  allPermissions(): Set<string> {
+    return new Set([...(this.permissions ?? []), ...(this.groups ?? []).flatMap((group) => group.permissions ?? [])]);
+  }
+
+  /** Django's rule: an inactive user has none; an active superuser has every one. */
+  hasPerm(permission: string): boolean {
+    if (!this.isActive) return false;
+    return this.isSuperuser || this.allPermissions().has(permission);
+  }
+
+  hasPerms(permissions: readonly string[]): boolean {
+    return permissions.every((permission) => this.hasPerm(permission));
+  }
+
+  /** The fields a JSON answer may show (never the password hash). */
+  toJSON(): Record<string, unknown> {
+    return { id: this.id, username: this.username, email: this.email, isActive: this.isActive, isStaff: this.isStaff, isSuperuser: this.isSuperuser, lastLogin: this.lastLogin, dateJoined: this.dateJoined };
+  }
+}
