@@ -4,7 +4,7 @@
  * permissions as `app.codename` strings on both. `user.hasPerm()` counts the user's own
  * permissions, its groups' and superuser status, as Django's ModelBackend does.
  */
-import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 
 @Entity({ name: 'rondo_group' })
 export class Group {
@@ -53,4 +53,13 @@ export class User {
   toJSON(): Record<string, unknown> {
     return { id: this.id, username: this.username, email: this.email, isActive: this.isActive, isStaff: this.isStaff, isSuperuser: this.isSuperuser, lastLogin: this.lastLogin, dateJoined: this.dateJoined };
   }
+}
+
+/** A revocable API token (DRF's TokenAuthentication): only its SHA-256 is stored. */
+@Entity({ name: 'rondo_api_token' })
+export class ApiToken {
+  @PrimaryGeneratedColumn() id!: number;
+  @Column({ type: 'varchar', length: 64, unique: true }) keyHash!: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE', eager: true }) user!: User;
+  @CreateDateColumn() created!: Date;
 }

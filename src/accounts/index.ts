@@ -10,15 +10,24 @@
  */
 import { USER_LOADER, type CreateAppOptions } from '../index';
 import { Accounts } from './accounts';
-import { Group, User } from './entities';
+import { ApiToken, Group, User } from './entities';
+import { ApiTokens, TokenAuthMiddleware } from './tokens';
 
 export { Accounts, type NewUser } from './accounts';
-export { Group, User } from './entities';
+export { ApiToken, Group, User } from './entities';
+export { ApiTokens, TokenAuthMiddleware } from './tokens';
 
 /** The entities of accounts, for createApp({ entities }). */
-export const AUTH_ENTITIES: readonly Function[] = [User, Group];
+export const AUTH_ENTITIES: readonly Function[] = [User, Group, ApiToken];
 
-/** What createApp needs for accounts: the entities, Accounts, and Accounts as the USER_LOADER. */
-export function authApp(): { entities: Function[]; providers: NonNullable<CreateAppOptions['providers']> } {
-  return { entities: [...AUTH_ENTITIES], providers: [Accounts, { provide: USER_LOADER, useFactory: (accounts: Accounts) => accounts, inject: [Accounts] }] };
+/**
+ * What createApp needs for accounts: the entities, Accounts (also the USER_LOADER) and
+ * ApiTokens; with `{ tokens: true }` also TokenAuthMiddleware for `Authorization: Token/Bearer`.
+ */
+export function authApp(options: { tokens?: boolean } = {}): Required<Pick<CreateAppOptions, 'entities' | 'providers' | 'middleware'>> {
+  return {
+    entities: [...AUTH_ENTITIES],
+    providers: [Accounts, ApiTokens, { provide: USER_LOADER, useFactory: (accounts: Accounts) => accounts, inject: [Accounts] }],
+    middleware: options.tokens ? [TokenAuthMiddleware] : [],
+  };
 }

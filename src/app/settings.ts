@@ -57,6 +57,10 @@ export interface Settings {
   redisUrl: string;
   /** rondo/auth: what users log in with, 'username' (default) or 'email'. */
   authLoginField: 'username' | 'email';
+  /** rondo/auth TokenAuthMiddleware: the Authorization schemes it reads. */
+  authTokenSchemes: string[];
+  /** rondo/auth: seconds a JWT from ApiTokens.issueJwt stays valid. */
+  authJwtLifetime: number;
   /** Where @RateLimit counts: 'memory' (this process) or 'redis' (redisUrl, shared by every process). */
   rateLimitStore: 'memory' | 'redis';
   /** node:http: ms to receive the complete headers. */

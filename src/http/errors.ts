@@ -39,10 +39,14 @@ export class BadRequest extends HttpError {
   }
 }
 
-/** 401: the request needs credentials it did not bring, or they were not valid (with `WWW-Authenticate` set by the caller). */
+/** 401: the request needs credentials it did not bring, or they were not valid; `challenge` becomes `WWW-Authenticate`. */
 export class Unauthorized extends HttpError {
-  constructor(message = 'Authentication credentials were not provided or are not valid', extra?: Record<string, unknown>) {
+  /** Sent as `WWW-Authenticate` (e.g. `Token realm="api"`). */
+  readonly challenge: string | undefined;
+
+  constructor(message = 'Authentication credentials were not provided or are not valid', extra?: Record<string, unknown>, challenge?: string) {
     super(401, message, extra);
+    this.challenge = challenge;
   }
 }
 

@@ -8,7 +8,7 @@
  * The converter never throws, so outer middleware always receive a response.
  */
 import { isJsonType, prefersJson } from '../http/content-negotiation';
-import { HttpError, MethodNotAllowed, SuspiciousOperation, TooManyRequests } from '../http/errors';
+import { HttpError, MethodNotAllowed, SuspiciousOperation, TooManyRequests, Unauthorized } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
 import type { Logger } from '../observability/logger';
@@ -82,6 +82,7 @@ export function exceptionToResponse(request: HttpRequest, error: unknown, contex
     if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));
     if (http?.status === 503) response.headers.set('Retry-After', '1');
     if (error instanceof TooManyRequests) response.headers.set('Retry-After', String(error.retryAfter));
+    if (error instanceof Unauthorized && error.challenge !== undefined) response.headers.set('WWW-Authenticate', error.challenge);
     return response;
   } catch (failure) {
     context.logger.error(`Rondo failed while rendering an error page for ${requestLine(request)}`, failure);

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import { CsrfExempt, DATA_SOURCE, Get, ImproperlyConfigured, LoginRequired, PermissionRequired, Post, Req, Route, User as CurrentUser, login, type App, type HttpRequest } from 'rondo';
-import { Accounts, AUTH_ENTITIES, Group, User, authApp } from 'rondo/auth';
+import { Accounts, ApiToken, AUTH_ENTITIES, Group, User, authApp } from 'rondo/auth';
 import { TestClient, useTestDatabase } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 
@@ -83,7 +83,7 @@ describe('rondo/auth: users, groups and permissions', () => {
   });
 
   it('lists its entities for apps that wire them by hand', () => {
-    expect(AUTH_ENTITIES).to.deep.equal([User, Group]);
+    expect(AUTH_ENTITIES).to.deep.equal([User, Group, ApiToken]);
   });
 });
 
