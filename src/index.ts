@@ -58,7 +58,7 @@ export { CookieSessionStore } from './sessions/cookie-store';
 export { MemorySessionStore } from './sessions/memory-store';
 export { RedisSessionStore } from './sessions/redis-store';
 export { AnonymousUser, USER_LOADER, isAuthenticated, type AuthUser, type UserLoader } from './auth/user';
-export { login, logout, isSafeRedirect } from './auth/login';
+export { login, logout, isSafeRedirect, updateSessionAuthHash } from './auth/login';
 export { LoginRequired, PermissionRequired } from './auth/decorators';
 export { makePassword, verifyPassword, needsRehash, type PasswordHashOptions } from './auth/password';
 export { MessageBag, MESSAGE_LEVELS, type Message, type MessageLevel } from './messages/message-bag';

@@ -20,7 +20,7 @@ const RONDO_EXPORTS = [
   'GZipMiddleware', 'ConditionalGetMiddleware', 'CorsMiddleware', 'RequestSession', 'SessionStoreUnavailable', 'SessionInterrupted',
   'CookieSessionStore', 'MemorySessionStore', 'RedisSessionStore', 'AnonymousUser', 'USER_LOADER', 'isAuthenticated',
   'login', 'logout', 'isSafeRedirect', 'LoginRequired', 'PermissionRequired', 'makePassword', 'verifyPassword',
-  'needsRehash', 'MessageBag', 'MESSAGE_LEVELS',
+  'needsRehash', 'MessageBag', 'MESSAGE_LEVELS', 'updateSessionAuthHash',
   // templates
   'render', 'TemplateResponse', 'Templates', 'TEMPLATES', 'TemplateError', 'TemplateDoesNotExist', 'TemplateNameInvalid',
   'safe', 'SafeString', 'escapeHtml', 'escapeCsv', 'csvResponse',

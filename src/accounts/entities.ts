@@ -49,6 +49,11 @@ export class User {
     return permissions.every((permission) => this.hasPerm(permission));
   }
 
+  /** The session auth hash's source: a password change ends the user's other sessions. */
+  getSessionAuthSource(): string {
+    return this.password;
+  }
+
   /** The fields a JSON answer may show (never the password hash). */
   toJSON(): Record<string, unknown> {
     return { id: this.id, username: this.username, email: this.email, isActive: this.isActive, isStaff: this.isStaff, isSuperuser: this.isSuperuser, lastLogin: this.lastLogin, dateJoined: this.dateJoined };

@@ -9,6 +9,14 @@ import { AnonymousUser, type AuthUser } from './user';
 
 /** Session key holding the logged-in user's id. */
 export const SESSION_USER_KEY = '_auth_user_id';
+/** Session key holding the HMAC of the user's password hash (see AuthUser.getSessionAuthSource). */
+export const SESSION_HASH_KEY = '_auth_user_hash';
+
+/** The session auth hash of `user`, or undefined when it has no source (or the app no secret). */
+export function sessionAuthHash(request: HttpRequest, user: AuthUser): string | undefined {
+  const source = typeof user.getSessionAuthSource === 'function' ? user.getSessionAuthSource() : undefined;
+  return source === undefined ? undefined : request.saltedHmac('rondo.auth.session-hash', source);
+}
 
 function sessionOf(request: HttpRequest, caller: string) {
   if (request.session === undefined) {
@@ -24,12 +32,25 @@ export async function login(request: HttpRequest, user: AuthUser): Promise<void>
   if (previous !== undefined && previous !== String(user.id)) await session.flush();
   else await session.cycleKey();
   await session.set(SESSION_USER_KEY, String(user.id));
+  const hash = sessionAuthHash(request, user);
+  if (hash !== undefined) await session.set(SESSION_HASH_KEY, hash);
   request.user = user;
   const csrf = request.state.csrf as { secret: string | undefined; rotate: boolean } | undefined;
   if (csrf !== undefined) {
     csrf.secret = undefined; // a new secret is made (and its cookie set) at the next csrfToken()
     request.csrfToken?.();
   }
+}
+
+/**
+ * After `user` changed its password in this request: keeps this session logged in (its
+ * hash is updated) while every other session of the user ends at its next request.
+ */
+export async function updateSessionAuthHash(request: HttpRequest, user: AuthUser): Promise<void> {
+  const session = sessionOf(request, 'updateSessionAuthHash');
+  await session.cycleKey();
+  const hash = sessionAuthHash(request, user);
+  if (hash !== undefined) await session.set(SESSION_HASH_KEY, hash);
 }
 
 /** Logs the user out: the session is emptied and its cookie deleted. */

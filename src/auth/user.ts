@@ -10,6 +10,12 @@ export interface AuthUser {
   /** Permission names; used when the user has no hasPerm method. */
   permissions?: readonly string[];
   hasPerm?(permission: string): boolean;
+  /**
+   * Django's session auth hash source (the password hash): when the user has it, login
+   * stores an HMAC of it in the session and every load compares, so a password change
+   * ends the user's other sessions (signed-cookie sessions included).
+   */
+  getSessionAuthSource?(): string;
 }
 
 /** Loads a user by the id stored in the session at login; undefined or null for none. */

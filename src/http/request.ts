@@ -153,6 +153,16 @@ export class HttpRequest {
     }
   }
 
+  /**
+   * An HMAC of `value` keyed by the app's secretKey and `salt` (Django's salted_hmac), or
+   * undefined without a secretKey. The session auth hash is one.
+   */
+  saltedHmac(salt: string, value: string): string | undefined {
+    if (this.options.cookieSigner === undefined) return undefined;
+    const signed = this.options.cookieSigner('', salt).sign(value);
+    return signed.slice(signed.lastIndexOf(':') + 1);
+  }
+
   /** The percent-decoded path (decoded once). Invalid encodings or NUL bytes are a 400. */
   get path(): string {
     if (this.decodedPath === undefined) this.decodedPath = decodePath(this.rawPath);

@@ -4,9 +4,10 @@
  * and only when asked; AnonymousUser otherwise. Enforces @LoginRequired (redirect to
  * `loginUrl?next=...`, or 401 for clients that prefer JSON) and @PermissionRequired (403).
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { Settings } from '../app/settings';
 import { LOGIN_REQUIRED, PERMISSION_REQUIRED } from '../auth/decorators';
-import { SESSION_USER_KEY } from '../auth/login';
+import { SESSION_HASH_KEY, SESSION_USER_KEY, sessionAuthHash } from '../auth/login';
 import { AnonymousUser, isAuthenticated, userHasPerm, USER_LOADER, type UserLoader } from '../auth/user';
 import { Inject, Optional, SETTINGS } from '../di/injectable';
 import { isJsonType, prefersJson } from '../http/content-negotiation';
@@ -20,6 +21,10 @@ export class NotAuthenticated extends HttpError {
   constructor() {
     super(401, 'Authentication credentials were not provided');
   }
+}
+
+function sameText(expected: string, given: unknown): boolean {
+  return typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
 }
 
 @Middleware(500)
@@ -60,6 +65,13 @@ export class AuthenticationMiddleware {
     if (request.session === undefined || this.loader === undefined) return new AnonymousUser();
     const id = await request.session.get(SESSION_USER_KEY);
     if (typeof id !== 'string') return new AnonymousUser();
-    return (await this.loader.loadUser(id)) ?? new AnonymousUser();
+    const user = await this.loader.loadUser(id);
+    if (user === null || user === undefined) return new AnonymousUser();
+    const expected = sessionAuthHash(request, user);
+    if (expected !== undefined && !sameText(expected, await request.session.get(SESSION_HASH_KEY))) {
+      await request.session.flush(); // the password changed since this session logged in (Django's session auth hash)
+      return new AnonymousUser();
+    }
+    return user;
   }
 }
