@@ -45,6 +45,6 @@ describe('the public API', () => {
   });
 
   it("exports the accounts API from 'rondo/auth'", () => {
-    expect(Object.keys(auth).sort()).to.deep.equal(['AUTH_ENTITIES', 'Accounts', 'ApiToken', 'ApiTokens', 'Group', 'TokenAuthMiddleware', 'User', 'authApp']);
+    expect(Object.keys(auth).sort()).to.deep.equal(['AUTH_ENTITIES', 'Accounts', 'ApiToken', 'ApiTokens', 'DEFAULT_PASSWORD_RULES', 'Group', 'TokenAuthMiddleware', 'User', 'authApp', 'validatePassword']);
   });
 });

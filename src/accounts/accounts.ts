@@ -6,6 +6,7 @@
 import type { Repository } from 'typeorm';
 import { ImproperlyConfigured, Inject, Injectable, InjectRepository, SETTINGS, makePassword, needsRehash, verifyPassword, type Settings, type UserLoader } from '../index';
 import { User } from './entities';
+import { DEFAULT_PASSWORD_RULES, validatePassword } from './password-validation';
 
 export interface NewUser {
   username: string;
@@ -61,6 +62,11 @@ export class Accounts implements UserLoader {
     if (needsRehash(user.password)) user.password = await makePassword(password);
     user.lastLogin = new Date();
     return this.users.save(user);
+  }
+
+  /** The rules of settings.passwordRules the password breaks for `user` (empty when acceptable). */
+  validatePassword(password: string, user: Partial<Pick<User, 'username' | 'email'>> = {}): string[] {
+    return validatePassword(password, user as Record<string, unknown>, { ...DEFAULT_PASSWORD_RULES, ...this.settings.passwordRules });
   }
 
   async setPassword(user: User, password: string): Promise<void> {

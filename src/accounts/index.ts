@@ -16,6 +16,7 @@ import { ApiTokens, TokenAuthMiddleware } from './tokens';
 export { Accounts, type NewUser } from './accounts';
 export { ApiToken, Group, User } from './entities';
 export { ApiTokens, TokenAuthMiddleware } from './tokens';
+export { DEFAULT_PASSWORD_RULES, validatePassword, type PasswordRules } from './password-validation';
 
 /** The entities of accounts, for createApp({ entities }). */
 export const AUTH_ENTITIES: readonly Function[] = [User, Group, ApiToken];

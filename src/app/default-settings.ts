@@ -33,6 +33,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   redisUrl: 'redis://127.0.0.1:6379',
   rateLimitStore: 'memory',
   authLoginField: 'username',
+  passwordRules: {},
   authTokenSchemes: ['Token', 'Bearer'],
   authJwtLifetime: 7 * 24 * 3600,
   headersTimeout: 20_000,

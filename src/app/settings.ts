@@ -57,6 +57,8 @@ export interface Settings {
   redisUrl: string;
   /** rondo/auth: what users log in with, 'username' (default) or 'email'. */
   authLoginField: 'username' | 'email';
+  /** rondo/auth: password validators (minLength, similarTo, common, numeric) over DEFAULT_PASSWORD_RULES. */
+  passwordRules: Readonly<{ minLength?: number; similarTo?: readonly string[]; common?: boolean | string; numeric?: boolean }>;
   /** rondo/auth TokenAuthMiddleware: the Authorization schemes it reads. */
   authTokenSchemes: string[];
   /** rondo/auth: seconds a JWT from ApiTokens.issueJwt stays valid. */
