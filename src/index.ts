@@ -76,6 +76,7 @@ export { DATABASE } from './db/database-token';
 export type { Database } from './db/database';
 export { Atomic, NonAtomic } from './db/atomic';
 export { RateLimit, type RateLimitOptions } from './ratelimit/rate-limit';
+export { Mailer, type MailMessage, type TemplateMail } from './mail/mailer';
 export { atomic } from './db/database';
 export { captureQueries, type RecordedQuery } from './db/query-log';
 export { getObjectOr404, getListOr404, paginate, type Page } from './db/shortcuts';

@@ -29,7 +29,7 @@ const RONDO_EXPORTS = [
   // complete HTTP
   'UploadedFile', 'UploadDestinationExists', 'UploadGone', 'FileDict', 'TooManyFilesSent', 'FileResponse',
   // the error catalogue and API-mode errors
-  'ERROR_CODES', 'JsonErrors', 'Accepts', 'Unauthorized', 'Conflict', 'UnprocessableContent', 'TooManyRequests', 'RateLimit',
+  'ERROR_CODES', 'JsonErrors', 'Accepts', 'Unauthorized', 'Conflict', 'UnprocessableContent', 'TooManyRequests', 'RateLimit', 'Mailer',
   // models
   'InjectRepository', 'DATA_SOURCE', 'ENTITY_MANAGER', 'DATABASE', 'Atomic', 'NonAtomic', 'getObjectOr404', 'getListOr404', 'paginate',
   'atomic', 'captureQueries', 'PickType', 'OmitType', 'PartialType', 'DEFAULT_VALIDATION_MESSAGES',

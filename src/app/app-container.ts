@@ -10,6 +10,7 @@ import type { ExceptionHandler } from '../kernel/exception-response';
 import type { Class, Token } from '../metadata/keys';
 import type { Logger } from '../observability/logger';
 import { TEMPLATES, type Templates } from '../templates/templates';
+import { Mailer } from '../mail/mailer';
 import type { Settings } from './settings';
 
 /** What an app is made of, after discovery. */
@@ -47,6 +48,7 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     value(LOGGER, 'LOGGER', inputs.logger),
     value(TEMPLATES, 'TEMPLATES', inputs.templates),
     ...inputs.values.map(([token, label, of]) => value(token, label, of)),
+    classPlan(Mailer, 'singleton'), // built when first injected; an app's own provider for Mailer replaces it
     ...parts.providers.map(normaliseProvider),
     ...parts.controllers.map((c) => classPlan(c, 'singleton')),
     ...inputs.middleware.map((m) => classPlan(m, 'singleton')),

@@ -3,6 +3,7 @@
  * settings, overlaid with the environment (`RONDO_<SETTING_NAME>`, e.g. RONDO_DEBUG=true,
  * RONDO_ALLOWED_HOSTS=a.com,b.com; plus DATABASE_URL and REDIS_URL).
  */
+import type { ErrorCode } from '../errors/error-codes';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { DEFAULT_MIDDLEWARE } from '../middleware/defaults';
 import { DEFAULT_TEMPLATE_SETTINGS } from '../templates/template-settings';
@@ -32,6 +33,14 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   atomicRequests: false,
   redisUrl: 'redis://127.0.0.1:6379',
   rateLimitStore: 'memory',
+  emailBackend: 'console',
+  emailFilePath: 'sent-emails',
+  emailHost: '127.0.0.1',
+  emailPort: 25,
+  emailHostUser: '',
+  emailHostPassword: '',
+  emailUseTls: false,
+  defaultFromEmail: 'webmaster@localhost',
   authLoginField: 'username',
   passwordRules: {},
   authTokenSchemes: ['Token', 'Bearer'],
@@ -143,8 +152,20 @@ export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEn
   }
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) checkType(key, settings[key], fallback);
   for (const [key, header] of Object.entries(HEADER_SETTINGS)) checkHeaderValue(key, header, settings[key]);
+  for (const [key, [code, choices]] of Object.entries(CHOICES)) {
+    if (!choices.includes(settings[key] as string)) {
+      throw new ImproperlyConfigured(code, `settings.${key} is ${JSON.stringify(settings[key])}; use one of ${choices.map((c) => `'${c}'`).join(', ')} (environment: ${envName(key)})`);
+    }
+  }
   return settings as unknown as Settings;
 }
+
+/** Settings that take one of a few words, checked at start-up. */
+const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
+  emailBackend: ['EMAIL_BACKEND_UNKNOWN', ['console', 'file', 'smtp', 'memory']],
+  rateLimitStore: ['RATE_LIMIT_STORE_UNKNOWN', ['memory', 'redis']],
+  authLoginField: ['AUTH_LOGIN_FIELD', ['username', 'email']],
+};
 
 /** Settings sent as response headers, by the header they become. */
 const HEADER_SETTINGS: Record<string, string> = {

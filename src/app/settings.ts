@@ -63,6 +63,16 @@ export interface Settings {
   authTokenSchemes: string[];
   /** rondo/auth: seconds a JWT from ApiTokens.issueJwt stays valid. */
   authJwtLifetime: number;
+  /** Mailer: 'console' (log), 'file' (emailFilePath), 'smtp' (emailHost...) or 'memory' (mailer.outbox, tests). */
+  emailBackend: 'console' | 'file' | 'smtp' | 'memory';
+  emailFilePath: string;
+  emailHost: string;
+  emailPort: number;
+  emailHostUser: string;
+  emailHostPassword: string;
+  /** Implicit TLS (port 465); STARTTLS is used when the server offers it. */
+  emailUseTls: boolean;
+  defaultFromEmail: string;
   /** Where @RateLimit counts: 'memory' (this process) or 'redis' (redisUrl, shared by every process). */
   rateLimitStore: 'memory' | 'redis';
   /** node:http: ms to receive the complete headers. */

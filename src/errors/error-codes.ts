@@ -91,6 +91,8 @@ export const ERROR_CODES = {
   RATE_LIMIT_INVALID: { what: '@RateLimit with points or duration not above 0 (the view is named)', fix: 'give points > 0 and duration > 0 seconds' },
   AUTH_LOGIN_FIELD: { what: "settings.authLoginField is neither 'username' nor 'email'", fix: "set it to 'username' or 'email'" },
   PASSWORD_LIST_UNREADABLE: { what: 'settings.passwordRules.common names a file that cannot be read', fix: 'give a file of one password per line, or true for the built-in list' },
+  EMAIL_BACKEND_UNKNOWN: { what: "settings.emailBackend is not 'console', 'file', 'smtp' or 'memory'", fix: 'pick one of them' },
+  EMAIL_HEADER_INVALID: { what: 'an e-mail address or subject holds a line break (header injection), or there is no recipient', fix: 'strip line breaks from what users typed; give a recipient' },
   CLI_NOT_A_PROJECT: { what: 'rondo generate ran outside a project (no package.json in the working folder)', fix: 'cd into a project made by rondo new' },
   CLI_GENERATE_NAME: { what: 'the name given to rondo generate is not an identifier, or would shadow a decorator the generated files import', fix: 'use letters and digits, e.g. Article or BlogPost' },
   CLI_GENERATE_EXISTS: { what: 'rondo generate would overwrite files that exist (it never does; nothing was written)', fix: 'choose another name, or remove the files it lists' },
