@@ -4,7 +4,7 @@
  * parameters got stronger, and the UserLoader that AuthenticationMiddleware uses.
  */
 import type { Repository } from 'typeorm';
-import { ImproperlyConfigured, Inject, Injectable, InjectRepository, SETTINGS, makePassword, needsRehash, verifyPassword, type Settings, type UserLoader } from '../index';
+import { Inject, Injectable, InjectRepository, SETTINGS, makePassword, needsRehash, verifyPassword, type Settings, type UserLoader } from '../index';
 import { User } from './entities';
 import { DEFAULT_PASSWORD_RULES, validatePassword } from './password-validation';
 
@@ -22,11 +22,8 @@ let dummyHash: Promise<string> | undefined;
 
 @Injectable()
 export class Accounts implements UserLoader {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>, @Inject(SETTINGS) private readonly settings: Settings) {
-    if (settings.authLoginField !== 'username' && settings.authLoginField !== 'email') {
-      throw new ImproperlyConfigured('AUTH_LOGIN_FIELD', `settings.authLoginField is '${String(settings.authLoginField)}'; use 'username' or 'email'`);
-    }
-  }
+  // settings.authLoginField is 'username' or 'email': resolveSettings checks it at start-up.
+  constructor(@InjectRepository(User) private readonly users: Repository<User>, @Inject(SETTINGS) private readonly settings: Settings) {}
 
   /** USER_LOADER: the active user with this id (groups loaded), else undefined. */
   async loadUser(id: string): Promise<User | undefined> {

@@ -70,20 +70,27 @@ export class ApiTokens {
 @Middleware(550)
 export class TokenAuthMiddleware {
   private readonly schemes: ReadonlySet<string>;
+  /** `WWW-Authenticate` of a refusal, computed once. */
+  private readonly challenge: string;
 
   constructor(private readonly tokens: ApiTokens, @Inject(SETTINGS) settings: Settings) {
     this.schemes = new Set(settings.authTokenSchemes.map((s) => s.toLowerCase()));
+    this.challenge = `${settings.authTokenSchemes[0] ?? 'Token'} realm="api"`;
   }
 
-  async processRequest(request: HttpRequest): Promise<undefined> {
+  /** Synchronous for requests without our scheme: they pay no promise for this layer. */
+  processRequest(request: HttpRequest): Promise<undefined> | undefined {
     const header = request.headers.get('authorization');
     if (header === undefined) return undefined;
     const [scheme = '', token = '', ...rest] = header.trim().split(/\s+/);
     if (!this.schemes.has(scheme.toLowerCase())) return undefined; // another scheme: not ours (Basic, ...)
-    const challenge = `${[...this.schemes][0] === 'bearer' ? 'Bearer' : 'Token'} realm="api"`;
-    if (token === '' || rest.length > 0) throw new Unauthorized('The Authorization header must be "<scheme> <token>" with no spaces in the token', undefined, challenge);
+    if (token === '' || rest.length > 0) throw new Unauthorized('The Authorization header must be "<scheme> <token>" with no spaces in the token', undefined, this.challenge);
+    return this.authenticate(request, token);
+  }
+
+  private async authenticate(request: HttpRequest, token: string): Promise<undefined> {
     const user = await this.tokens.userOf(token);
-    if (typeof user === 'string') throw new Unauthorized(user, undefined, challenge);
+    if (typeof user === 'string') throw new Unauthorized(user, undefined, this.challenge);
     request.user = user;
     request.state.dontEnforceCsrfChecks = true; // token clients are not browsers: CSRF does not apply
     return undefined;

@@ -52,11 +52,8 @@ function isLimitAnswer(value: unknown): value is RateLimiterRes {
 export class RateLimits {
   private redis: Redis | undefined;
 
-  constructor(private readonly settings: RateLimitSettings, private readonly logger: Logger) {
-    if (settings.rateLimitStore !== 'memory' && settings.rateLimitStore !== 'redis') {
-      throw new ImproperlyConfigured('RATE_LIMIT_STORE_UNKNOWN', `settings.rateLimitStore is '${settings.rateLimitStore}'; use 'memory' (one process) or 'redis' (shared, settings.redisUrl)`);
-    }
-  }
+  // settings.rateLimitStore is 'memory' or 'redis': resolveSettings checks it at start-up.
+  constructor(private readonly settings: RateLimitSettings, private readonly logger: Logger) {}
 
   /** Wraps every view that declares @RateLimit (views without one are left as they are). */
   wrap(routes: RouteTable<CompiledView>): void {

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, linkPackages } from '../fixtures/projects';
 import { freePort } from '../fixtures/ports';
 
-const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 /** Resolves when the output so far, after `from`, matches `pattern`. */
@@ -37,9 +37,7 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     dir = mkdtempSync(join(tmpdir(), 'rondo-dev-'));
     expect(spawnSync(process.execPath, [CLI, 'new', 'live', '--minimal'], { cwd: dir }).status).to.equal(0);
     const project = join(dir, 'live');
-    mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
-    symlinkSync(ROOT, join(project, 'node_modules/rondo'));
-    for (const name of ['reflect-metadata', 'typescript', 'mocha', 'chai', '@types/node', '@types/mocha', '@types/chai']) symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
+    linkPackages(project, ['rondo', 'reflect-metadata', 'typescript', 'mocha', 'chai', '@types/node', '@types/mocha', '@types/chai']);
     const port = await freePort();
     let output = '';
     const env = { ...process.env };

@@ -1,28 +1,15 @@
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, linkDependencies, linkPackages } from '../fixtures/projects';
 
-const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
 function rondo(args: string[], cwd: string) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/**
- * What `npm install` gives a project whose rondo is a `file:` link to this checkout: the
- * packages of package.json, here linked from this repository's node_modules (same versions,
- * no network), and rondo itself linked to the checkout.
- */
-function linkDependencies(project: string): void {
-  const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
-  mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
-  for (const name of Object.keys({ ...pkg.dependencies, ...pkg.devDependencies })) {
-    symlinkSync(name === 'rondo' ? ROOT : join(ROOT, 'node_modules', name), join(project, 'node_modules', name));
-  }
 }
 
 /** `npm test` of the project: tsc with its tsconfig, then mocha with its .mocharc.json. */
@@ -94,7 +81,7 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     expect(again.code).to.equal(1);
     expect(again.stderr).to.include('CLI_GENERATE_EXISTS').and.include('src/controllers/report.controller.ts');
     // The minimal project had no models: generate said what to install; install (link) it.
-    for (const name of ['typeorm', 'better-sqlite3', 'class-validator']) symlinkSync(join(ROOT, 'node_modules', name), join(project, 'node_modules', name), 'dir');
+    linkPackages(project, ['typeorm', 'better-sqlite3', 'class-validator']);
     const { code, output } = npmTest(project);
     expect(code, output).to.equal(0);
     for (const suite of ['ReportController', 'ClockService', 'RequestIdMiddleware', 'SignupDto', 'BlogPostController (pages)', 'BlogPost']) expect(output).to.include(suite);

@@ -1,12 +1,12 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { ROOT, linkPackages } from '../fixtures/projects';
 import { createApp, ImproperlyConfigured, silentLogger } from 'rondo';
 import { freePort } from '../fixtures/ports';
 
-const ROOT = resolve(__dirname, '../../..');
 
 /** The code block of the README's quick start that starts with `start`. */
 function readmeBlock(language: string, start: string): string {
@@ -27,10 +27,7 @@ describe("the README's quick start, copied into a fresh project", function () {
     writeFileSync(join(dir, 'tsconfig.json'), readmeBlock('json', '{ "compilerOptions"'));
     mkdirSync(join(dir, 'src'));
     writeFileSync(join(dir, 'src/main.ts'), readmeBlock('ts', '// src/main.ts'));
-    mkdirSync(join(dir, 'node_modules/@types'), { recursive: true });
-    symlinkSync(ROOT, join(dir, 'node_modules/rondo'));
-    symlinkSync(join(ROOT, 'node_modules/reflect-metadata'), join(dir, 'node_modules/reflect-metadata'));
-    symlinkSync(join(ROOT, 'node_modules/@types/node'), join(dir, 'node_modules/@types/node'));
+    linkPackages(dir, ['rondo', 'reflect-metadata', '@types/node']);
 
     const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc')], { cwd: dir, encoding: 'utf8' });
     expect(build.status, build.stdout + build.stderr).to.equal(0);

@@ -48,9 +48,9 @@ export function deployIssues(app: App): DeployIssue[] {
   });
 }
 
-/** Where in the app's middleware chain a class (or a subclass of it) runs; -1 when absent. */
-function position(app: App, middleware: Function): number {
-  return app.explain('GET', '/').middleware.findIndex((m) => m.cls === middleware || m.cls.prototype instanceof middleware);
+/** Where in the chain a class (or a subclass of it) runs; -1 when absent. */
+function position(chain: ReadonlyArray<{ cls: Function }>, middleware: Function): number {
+  return chain.findIndex((m) => m.cls === middleware || m.cls.prototype instanceof middleware);
 }
 
 /** Middleware that need the session, and when. */
@@ -62,9 +62,10 @@ const NEEDS_SESSION: ReadonlyArray<[string, Function, (app: App) => boolean, str
 
 /** Django's system checks that apply everywhere: errors in the middleware chain. */
 export function systemIssues(app: App): DeployIssue[] {
-  const session = position(app, SessionMiddleware);
+  const chain = app.explain('GET', '/').middleware;
+  const session = position(chain, SessionMiddleware);
   return NEEDS_SESSION.flatMap(([id, middleware, applies, why]): DeployIssue[] => {
-    const at = position(app, middleware);
+    const at = position(chain, middleware);
     if (at < 0 || !applies(app) || (session >= 0 && session < at)) return [];
     const fix = session < 0 ? 'add SessionMiddleware to settings.middleware' : `give SessionMiddleware a lower @Middleware order than ${middleware.name}`;
     return [{ id, level: 'ERROR', message: `${why}, but ${session < 0 ? 'SessionMiddleware is not installed' : 'SessionMiddleware runs after it'}: ${fix}` }];
