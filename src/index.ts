@@ -5,7 +5,7 @@
  */
 import 'reflect-metadata';
 
-export { createApp, type CreateAppOptions } from './app/create-app';
+export { createApp, type AppModule, type CreateAppOptions } from './app/create-app';
 export { App, type RouteInfo } from './app/app';
 export type { Explanation, ExplainedMiddleware } from './app/explain';
 export { DEFAULT_SETTINGS } from './app/default-settings';

@@ -17,11 +17,11 @@ export interface NewUser {
   permissions?: string[];
 }
 
-/** A password verification for unknown users, so that the time taken does not say whether a login exists. */
-let dummyHash: Promise<string> | undefined;
-
 @Injectable()
 export class Accounts implements UserLoader {
+  /** Verified for unknown users, so that the time taken does not say whether a login exists. */
+  private dummyHash: Promise<string> | undefined;
+
   // settings.authLoginField is 'username' or 'email': resolveSettings checks it at start-up.
   constructor(@InjectRepository(User) private readonly users: Repository<User>, @Inject(SETTINGS) private readonly settings: Settings) {}
 
@@ -33,7 +33,7 @@ export class Accounts implements UserLoader {
   }
 
   async createUser(fields: NewUser): Promise<User> {
-    const user = this.users.create({ ...fields, email: fields.email ?? null, password: await makePassword(fields.password) });
+    const user = this.users.create({ ...fields, email: fields.email ?? null, password: await this.hash(fields.password) });
     return this.users.save(user);
   }
 
@@ -51,12 +51,12 @@ export class Accounts implements UserLoader {
     const field = this.settings.authLoginField;
     const user = await this.users.findOneBy(field === 'email' ? { email: login } : { username: login });
     if (user === null) {
-      dummyHash ??= makePassword('not a password of anyone');
-      await verifyPassword(password, await dummyHash);
+      this.dummyHash ??= this.hash('not a password of anyone');
+      await verifyPassword(password, await this.dummyHash);
       return undefined;
     }
     if (!(await verifyPassword(password, user.password)) || !user.isActive) return undefined;
-    if (needsRehash(user.password)) user.password = await makePassword(password);
+    if (needsRehash(user.password, { algorithm: this.settings.passwordHasher })) user.password = await this.hash(password);
     user.lastLogin = new Date();
     return this.users.save(user);
   }
@@ -66,8 +66,30 @@ export class Accounts implements UserLoader {
     return validatePassword(password, user as Record<string, unknown>, { ...DEFAULT_PASSWORD_RULES, ...this.settings.passwordRules });
   }
 
+  /** True when `password` is the user's (Django's user.check_password). */
+  checkPassword(user: User, password: string): Promise<boolean> {
+    return verifyPassword(password, user.password);
+  }
+
   async setPassword(user: User, password: string): Promise<void> {
-    user.password = await makePassword(password);
+    user.password = await this.hash(password);
     await this.users.save(user);
+  }
+
+  /** The active user with this e-mail address (case-insensitive), else undefined. */
+  async findByEmail(email: string): Promise<User | undefined> {
+    const wanted = email.trim().toLowerCase();
+    if (wanted === '') return undefined;
+    const found = await this.users.createQueryBuilder('user').where('LOWER(user.email) = :wanted', { wanted }).andWhere('user.isActive = :active', { active: true }).getOne();
+    return found ?? undefined;
+  }
+
+  /** Saves changes made to `user` (its profile fields). */
+  save(user: User): Promise<User> {
+    return this.users.save(user);
+  }
+
+  private hash(password: string): Promise<string> {
+    return makePassword(password, { algorithm: this.settings.passwordHasher });
   }
 }

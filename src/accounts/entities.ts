@@ -60,11 +60,23 @@ export class User {
   }
 }
 
+/**
+ * The user entity of the app being built (Django's AUTH_USER_MODEL): User, or the
+ * subclass given to authApp({ user }). TypeORM reads it when a database starts, so
+ * ApiToken points at whichever table holds the users.
+ */
+let userEntity: typeof User = User;
+
+/** authApp({ user }) sets it; an app in the same process built later with another entity sets it again. */
+export function setUserEntity(entity: typeof User): void {
+  userEntity = entity;
+}
+
 /** A revocable API token (DRF's TokenAuthentication): only its SHA-256 is stored. */
 @Entity({ name: 'rondo_api_token' })
 export class ApiToken {
   @PrimaryGeneratedColumn() id!: number;
   @Column({ type: 'varchar', length: 64, unique: true }) keyHash!: string;
-  @ManyToOne(() => User, { onDelete: 'CASCADE', eager: true }) user!: User;
+  @ManyToOne(() => userEntity, { onDelete: 'CASCADE', eager: true }) user!: User;
   @CreateDateColumn() created!: Date;
 }

@@ -1,34 +1,70 @@
 /**
- * `rondo/auth`: users, groups and permissions for apps with models (Django's
- * contrib.auth). An app that does not import this loads none of it.
+ * `rondo/auth`: users, groups and permissions, account pages, API tokens and login
+ * throttling for apps with models (Django's contrib.auth). An app that does not import
+ * this loads none of it.
  *
  * ```ts
- * import { AUTH_ENTITIES, authApp } from 'rondo/auth';
- * const auth = authApp();
- * createApp({ entities: [...auth.entities, Article], providers: [...auth.providers, ArticleService] });
+ * import { authApp } from 'rondo/auth';
+ * createApp({ apps: [authApp({ views: true, tokens: true })], entities: [Article], controllers: [ArticleController] });
  * ```
  */
-import { USER_LOADER, type CreateAppOptions } from '../index';
+import { join } from 'node:path';
+import { ImproperlyConfigured, Route, SETTINGS, USER_LOADER, type AppModule } from '../index';
+import { repositoryToken } from '../db/repository-token';
 import { Accounts } from './accounts';
-import { ApiToken, Group, User } from './entities';
+import { ApiToken, Group, User, setUserEntity } from './entities';
+import { LoginThrottle } from './login-throttle';
+import { PasswordResetTokens } from './reset-tokens';
 import { ApiTokens, TokenAuthMiddleware } from './tokens';
+import { AccountViews, NAMESPACE } from './views';
 
 export { Accounts, type NewUser } from './accounts';
 export { ApiToken, Group, User } from './entities';
 export { ApiTokens, TokenAuthMiddleware } from './tokens';
+export { AccountViews } from './views';
+export { LoginThrottle } from './login-throttle';
+export { PasswordResetTokens } from './reset-tokens';
+export { ACCOUNT_MESSAGES, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
 export { DEFAULT_PASSWORD_RULES, validatePassword, type PasswordRules } from './password-validation';
 
-/** The entities of accounts, for createApp({ entities }). */
+/** The entities of accounts with the default User, for createApp({ entities }). */
 export const AUTH_ENTITIES: readonly Function[] = [User, Group, ApiToken];
 
-/**
- * What createApp needs for accounts: the entities, Accounts (also the USER_LOADER) and
- * ApiTokens; with `{ tokens: true }` also TokenAuthMiddleware for `Authorization: Token/Bearer`.
- */
-export function authApp(options: { tokens?: boolean } = {}): Required<Pick<CreateAppOptions, 'entities' | 'providers' | 'middleware'>> {
+/** The default templates of the account pages (`registration/*.ejs`); the app's own override them by name. */
+export const AUTH_TEMPLATES_DIR = join(__dirname, '..', '..', '..', 'src', 'accounts', 'templates');
+
+export interface AuthAppOptions {
+  /** Adds TokenAuthMiddleware: `Authorization: Token <t>` / `Bearer <t>` for API clients. */
+  tokens?: boolean;
+  /** Mounts the account pages (sign-up, login, logout, password change and reset). */
+  views?: boolean;
+  /** Where the pages live. Default '/accounts' (settings.loginUrl's default points there). */
+  prefix?: string;
+  /** A subclass of User (an @Entity with more columns, or its own table) to use instead (Django's AUTH_USER_MODEL). */
+  user?: typeof User;
+}
+
+/** What an app with accounts needs, as one part for `createApp({ apps: [authApp()] })`. */
+export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
+  const user = options.user ?? User;
+  if (user !== User && !(user.prototype instanceof User)) {
+    throw new ImproperlyConfigured('AUTH_USER_ENTITY', `authApp({ user: ${String((user as { name?: string })?.name)} }): the user entity must extend rondo/auth's User (class Member extends User, decorated with @Entity)`);
+  }
+  setUserEntity(user);
+  const controllers: NonNullable<AppModule['controllers']> = [];
+  if (options.views) {
+    @Route(options.prefix ?? '/accounts', { name: NAMESPACE })
+    class MountedAccountViews extends AccountViews {}
+    controllers.push(MountedAccountViews);
+  }
+  const accounts = user === User
+    ? Accounts
+    : { provide: Accounts, useFactory: (users: never, settings: never) => new Accounts(users, settings), inject: [repositoryToken(user), SETTINGS] };
   return {
-    entities: [...AUTH_ENTITIES],
-    providers: [Accounts, ApiTokens, { provide: USER_LOADER, useFactory: (accounts: Accounts) => accounts, inject: [Accounts] }],
+    entities: [user, Group, ApiToken],
+    providers: [accounts, ApiTokens, LoginThrottle, PasswordResetTokens, { provide: USER_LOADER, useFactory: (found: Accounts) => found, inject: [Accounts] }],
     middleware: options.tokens ? [TokenAuthMiddleware] : [],
+    controllers,
+    templateDirs: options.views ? [AUTH_TEMPLATES_DIR] : [],
   };
 }

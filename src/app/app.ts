@@ -25,7 +25,7 @@ import { captureQueries, capturedQueries } from '../db/query-log';
 import { buildAppContainer, type AppParts } from './app-container';
 import { explainRequest, type ExplainParts, type Explanation } from './explain';
 import { LifecycleHooks } from './lifecycle-hooks';
-import { instantiateMiddleware, orderMiddleware } from './middleware-stack';
+import { checkViewNeeds, instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { RequestFactory } from './request-factory';
 import { buildRouteTable, jsonErrorPrefixes } from './route-compiler';
 import type { Settings } from './settings';
@@ -79,9 +79,9 @@ export class App {
       reverse: (name, params) => this.reverse(name, params),
     });
     this.database = databaseFor(settings, parts.entities);
-    this.values = databaseValues(this.database, parts.entities);
-    this.debugSql = settings.debug && this.database !== undefined;
     this.rateLimits = new RateLimits(settings, logger);
+    this.values = [...databaseValues(this.database, parts.entities), [RateLimits, 'RateLimits', this.rateLimits]];
+    this.debugSql = settings.debug && this.database !== undefined;
     this.serving = new Serving({ app: this, limits: settings, logger, afterDrain: () => this.shutdown() });
     this.build();
   }
@@ -183,6 +183,7 @@ export class App {
     const { settings, logger, templates, parts } = this;
     const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates, values: this.values });
     const routes = buildRouteTable(parts.controllers, container);
+    checkViewNeeds(routes, ordered);
     addStaticRoute(routes, settings);
     if (this.database !== undefined) wrapAtomicViews(routes, this.database, settings.atomicRequests);
     this.rateLimits.wrap(routes); // outside the transaction: a refused request opens none

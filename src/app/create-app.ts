@@ -12,7 +12,22 @@ import { resolveSettings } from './default-settings';
 import { randomBytes } from 'node:crypto';
 import type { SettingsInput } from './settings';
 
+/**
+ * A reusable part of an app (Django's installed app, NestJS's module): its controllers,
+ * models, services, middleware and template folders. rondo/auth's `authApp()` is one.
+ */
+export interface AppModule {
+  controllers?: Class[];
+  entities?: Function[];
+  providers?: Provider[];
+  middleware?: Class[];
+  /** Template folders searched after settings.templates.dirs (the app's own templates override them by name). */
+  templateDirs?: string[];
+}
+
 export interface CreateAppOptions {
+  /** Parts merged into the app, in order: `apps: [authApp({ views: true })]`. */
+  apps?: AppModule[];
   /** Overrides of the defaults (see the README's settings table). */
   settings?: SettingsInput;
   /** Folders, files or globs of compiled modules to import (relative to `baseDir`). */
@@ -53,15 +68,19 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   }
   const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
   const unique = <T>(items: T[]) => [...new Set(items)];
+  const apps = options.apps ?? [];
+  const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware'>(key: K): NonNullable<AppModule[K]> =>
+    apps.flatMap((part) => (part[key] ?? []) as unknown[]) as NonNullable<AppModule[K]>;
+  settings.templates = { ...settings.templates, dirs: [...settings.templates.dirs, ...apps.flatMap((part) => part.templateDirs ?? [])] };
   const app = new App(
     settings,
     {
-      controllers: unique([...(options.controllers ?? []), ...found.controllers]),
-      middleware: unique([...settings.middleware, ...(options.middleware ?? []), ...found.middleware]),
-      providers: [...found.injectables, ...(options.providers ?? [])],
+      controllers: unique([...fromApps('controllers'), ...(options.controllers ?? []), ...found.controllers]),
+      middleware: unique([...settings.middleware, ...fromApps('middleware'), ...(options.middleware ?? []), ...found.middleware]),
+      providers: [...found.injectables, ...fromApps('providers'), ...(options.providers ?? [])],
       overrides: new Map(options.overrides ?? []),
       exceptionHandler: options.exceptionHandler,
-      entities: unique([...(options.entities ?? []), ...found.entities]),
+      entities: unique([...fromApps('entities'), ...(options.entities ?? []), ...found.entities]),
     },
     logger,
   );

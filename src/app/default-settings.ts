@@ -45,6 +45,11 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   passwordRules: {},
   authTokenSchemes: ['Token', 'Bearer'],
   authJwtLifetime: 7 * 24 * 3600,
+  loginRedirectUrl: '/',
+  logoutRedirectUrl: '/',
+  passwordResetTimeout: 3 * 24 * 3600,
+  authLoginRateLimit: { points: 10, duration: 900 },
+  passwordHasher: 'scrypt',
   headersTimeout: 20_000,
   requestTimeout: 60_000,
   responseTimeout: 30_000,
@@ -165,6 +170,7 @@ const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
   emailBackend: ['EMAIL_BACKEND_UNKNOWN', ['console', 'file', 'smtp', 'memory']],
   rateLimitStore: ['RATE_LIMIT_STORE_UNKNOWN', ['memory', 'redis']],
   authLoginField: ['AUTH_LOGIN_FIELD', ['username', 'email']],
+  passwordHasher: ['PASSWORD_HASHER_UNKNOWN', ['scrypt', 'argon2']],
 };
 
 /** Settings sent as response headers, by the header they become. */

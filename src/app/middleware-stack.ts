@@ -8,6 +8,9 @@ import type { ChainLayer } from '../kernel/chain';
 import { instantiate } from '../kernel/view-compiler';
 import { MIDDLEWARE_KEY, type Class, type MiddlewareMeta } from '../metadata/keys';
 import type { MiddlewareHandler } from '../middleware/middleware-decorator';
+import type { RouteTable } from '../routing/route-table';
+import { unmetViewNeed } from '../views/view-options';
+import type { CompiledView } from '../kernel/view-compiler';
 
 export interface OrderedMiddleware {
   cls: Class;
@@ -55,4 +58,22 @@ export function instantiateMiddleware(ordered: readonly OrderedMiddleware[], con
     }
     return { instance, label: cls.name };
   });
+}
+
+/**
+ * Fails when a view carries a decorator whose middleware is not in the chain (e.g.
+ * @LoginRequired() without AuthenticationMiddleware would let everyone in).
+ */
+export function checkViewNeeds(routes: RouteTable<CompiledView>, ordered: readonly OrderedMiddleware[]): void {
+  const present = new Set<string>();
+  for (const { cls } of ordered) {
+    for (let c: Function | null = cls; c !== null && c !== Function.prototype; c = Object.getPrototypeOf(c) as Function | null) present.add(c.name);
+  }
+  for (const { handler: view } of routes.list()) {
+    const unmet = unmetViewNeed(view.info.options, present);
+    if (unmet !== undefined) {
+      throw new ImproperlyConfigured('VIEW_MIDDLEWARE_MISSING',
+        `${view.info.source} is marked ${unmet[0]}, but the app's middleware has no ${unmet[1]}, so the check would never run and every request would get through. Add ${unmet[1]} to settings.middleware (it is in DEFAULT_MIDDLEWARE), or remove the decorator`);
+    }
+  }
 }

@@ -48,7 +48,7 @@ export class RequestFactory {
   provideAppServices(app: { settings: Readonly<Settings>; templates: Templates; routes: RouteTable<unknown>; container: AppContainer }): void {
     const { settings, routes, container } = app;
     this.provide(TEMPLATES, app.templates);
-    this.provide(URL_RESOLVER, { resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none' });
+    this.provide(URL_RESOLVER, { resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none', reverse: (name, params) => routes.reverse(name, params) });
     this.provide(VALIDATION, {
       forbidUnknown: settings.validationForbidUnknown,
       maxDepth: settings.validationMaxDepth,

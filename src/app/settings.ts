@@ -63,6 +63,16 @@ export interface Settings {
   authTokenSchemes: string[];
   /** rondo/auth: seconds a JWT from ApiTokens.issueJwt stays valid. */
   authJwtLifetime: number;
+  /** rondo/auth views: where login goes without a safe `next`. Default '/'. */
+  loginRedirectUrl: string;
+  /** rondo/auth views: where logout goes without a safe `next`. Default '/'. */
+  logoutRedirectUrl: string;
+  /** rondo/auth: seconds a password reset link stays valid (Django's PASSWORD_RESET_TIMEOUT). Default 3 days. */
+  passwordResetTimeout: number;
+  /** rondo/auth LoginThrottle: failed logins allowed per `duration` seconds, per client address and per login name; null turns it off. */
+  authLoginRateLimit: Readonly<{ points: number; duration: number }> | null;
+  /** makePassword's algorithm for new hashes: 'scrypt' (default) or 'argon2' (the argon2 package, installed by the app). */
+  passwordHasher: 'scrypt' | 'argon2';
   /** Mailer: 'console' (log), 'file' (emailFilePath), 'smtp' (emailHost...) or 'memory' (mailer.outbox, tests). */
   emailBackend: 'console' | 'file' | 'smtp' | 'memory';
   emailFilePath: string;

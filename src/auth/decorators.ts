@@ -3,10 +3,12 @@
  * enforces in processView (redirect to loginUrl, 401 for JSON clients, 403 without the
  * permission).
  */
-import { ViewOption } from '../views/view-options';
+import { ViewOption, viewOptionNeeds } from '../views/view-options';
 
 export const LOGIN_REQUIRED = 'loginRequired';
 export const PERMISSION_REQUIRED = 'permissionRequired';
+viewOptionNeeds(LOGIN_REQUIRED, '@LoginRequired()', 'AuthenticationMiddleware');
+viewOptionNeeds(PERMISSION_REQUIRED, '@PermissionRequired()', 'AuthenticationMiddleware');
 
 /** Only logged-in users reach this view (or every view of the controller). */
 export const LoginRequired = (): ClassDecorator & MethodDecorator => ViewOption(LOGIN_REQUIRED, true);

@@ -9,7 +9,7 @@ export type { Container };
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { OPTIONAL_KEY, type Class, type Scope, type Token } from '../metadata/keys';
 import { REQUEST } from './injectable';
-import { classPlan, injectableScope, tokenName, type ProviderPlan } from './providers';
+import { classPlan, constructorOwner, injectableScope, tokenName, type ProviderPlan } from './providers';
 import { RequestScopeCompiler, type RequestScope } from './request-scope';
 
 export interface ContainerSpec {
@@ -25,7 +25,7 @@ export interface ContainerSpec {
 const ABSENT = Symbol('rondo:absent');
 
 function optionalParams(cls: Class): ReadonlySet<number> {
-  return (Reflect.getOwnMetadata(OPTIONAL_KEY, cls) as Set<number> | undefined) ?? new Set();
+  return (Reflect.getOwnMetadata(OPTIONAL_KEY, constructorOwner(cls)) as Set<number> | undefined) ?? new Set();
 }
 
 const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Symbol, Promise]);

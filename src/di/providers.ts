@@ -32,10 +32,25 @@ export function tokenName(token: Token | undefined): string {
   return typeof token === 'symbol' ? token.toString() : `'${token}'`;
 }
 
+/**
+ * The class whose constructor `cls` runs: itself, or for a subclass without a constructor
+ * of its own the nearest ancestor with one, so its @Inject and @Optional marks apply.
+ */
+export function constructorOwner(cls: Class): Class {
+  let owner = cls;
+  while (!Reflect.hasOwnMetadata('design:paramtypes', owner) && !Reflect.hasOwnMetadata(INJECT_KEY, owner)) {
+    const parent = Object.getPrototypeOf(owner) as Class | null;
+    if (typeof parent !== 'function' || parent === Function.prototype) return cls;
+    owner = parent;
+  }
+  return owner;
+}
+
 /** Constructor dependency tokens: @Inject overrides, else the parameter's emitted type. */
 export function constructorDeps(cls: Class): Array<Token | undefined> {
-  const types = (Reflect.getMetadata('design:paramtypes', cls) as Array<Token | undefined> | undefined) ?? [];
-  const injected = (Reflect.getOwnMetadata(INJECT_KEY, cls) as Map<number, Token> | undefined) ?? new Map();
+  const owner = constructorOwner(cls);
+  const types = (Reflect.getOwnMetadata('design:paramtypes', owner) as Array<Token | undefined> | undefined) ?? [];
+  const injected = (Reflect.getOwnMetadata(INJECT_KEY, owner) as Map<number, Token> | undefined) ?? new Map();
   const count = Math.max(types.length, cls.length, injected.size ? Math.max(...injected.keys()) + 1 : 0);
   const deps: Array<Token | undefined> = [];
   for (let i = 0; i < count; i++) deps.push(injected.get(i) ?? types[i]);

@@ -52,7 +52,9 @@ export class AuthenticationMiddleware {
     if (view.options[LOGIN_REQUIRED] !== true && permissions === undefined) return undefined;
     const user = await request.auser();
     if (!isAuthenticated(user)) {
-      if (prefersJson(request.headers.get('accept')) || isJsonType(request.contentType)) throw new NotAuthenticated();
+      if (view.options.jsonErrors === true || this.settings.jsonErrors === true || prefersJson(request.headers.get('accept')) || isJsonType(request.contentType)) {
+        throw new NotAuthenticated(); // an API view answers 401 whatever the Accept header
+      }
       const next = encodeURIComponent(request.getFullPath());
       return new HttpResponseRedirect(`${this.settings.loginUrl}${this.settings.loginUrl.includes('?') ? '&' : '?'}next=${next}`);
     }

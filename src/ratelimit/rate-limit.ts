@@ -63,7 +63,7 @@ export class RateLimits {
       if (!(options.points > 0) || !(options.duration > 0)) {
         throw new ImproperlyConfigured('RATE_LIMIT_INVALID', `@RateLimit on ${view.info.source} needs points > 0 and duration > 0 (seconds); got ${JSON.stringify({ points: options.points, duration: options.duration })}`);
       }
-      const limiter = this.limiter(options, view.info.source);
+      const limiter = this.limiter(view.info.source, options);
       const call = view.call;
       view.call = async (request, params) => {
         try {
@@ -82,9 +82,13 @@ export class RateLimits {
     this.redis = undefined;
   }
 
-  private limiter(options: RateLimitOptions, source: string): RateLimiterAbstract {
+  /**
+   * A limiter in the app's store, for code that counts by itself (rondo/auth's login
+   * throttle counts failures only). `name` keeps its counters apart from every other's.
+   */
+  limiter(name: string, options: Pick<RateLimitOptions, 'points' | 'duration' | 'blockDuration'>): RateLimiterAbstract {
     const flexible = require('rate-limiter-flexible') as typeof import('rate-limiter-flexible');
-    const common = { points: options.points, duration: options.duration, blockDuration: options.blockDuration ?? 0, keyPrefix: `rondo:rl:${source}` };
+    const common = { points: options.points, duration: options.duration, blockDuration: options.blockDuration ?? 0, keyPrefix: `rondo:rl:${name}` };
     if (this.settings.rateLimitStore === 'memory') return new flexible.RateLimiterMemory(common);
     return new flexible.RateLimiterRedis({ ...common, storeClient: this.client(), insuranceLimiter: new flexible.RateLimiterMemory(common) });
   }

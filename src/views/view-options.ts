@@ -35,3 +35,23 @@ export function viewOptions(ctor: object, methodName: string): Record<string, un
  * @example @Route('/api', { name: 'api' }) @JsonErrors() export class ApiController {}
  */
 export const JsonErrors = (): ClassDecorator & MethodDecorator => ViewOption('jsonErrors', true);
+
+/** View options that only work with a middleware in the chain: key → [decorator, middleware class name]. */
+const NEEDS = new Map<string, readonly [string, string]>();
+
+/**
+ * Declares that views carrying option `key` need the middleware named `middleware` (or a
+ * subclass of it); createApp refuses an app where such a view has none, instead of the
+ * protection silently not running.
+ */
+export function viewOptionNeeds(key: string, decorator: string, middleware: string): void {
+  NEEDS.set(key, [decorator, middleware]);
+}
+
+/** The first option of `options` whose middleware is not among `present`, as [decorator, middleware]. */
+export function unmetViewNeed(options: Readonly<Record<string, unknown>>, present: ReadonlySet<string>): readonly [string, string] | undefined {
+  for (const [key, need] of NEEDS) {
+    if (options[key] !== undefined && options[key] !== false && !present.has(need[1])) return need;
+  }
+  return undefined;
+}

@@ -26,8 +26,7 @@ for (const engine of ['cookie', 'memory'] as const) {
   describe(`the session auth hash (${engine} sessions)`, () => {
     let app: App;
     before(async () => {
-      const auth = authApp();
-      app = await makeFullApp({ controllers: [SessionPages], ...auth, settings: { database: 'sqlite::memory:', sessionEngine: engine } });
+      app = await makeFullApp({ apps: [authApp()], controllers: [SessionPages], settings: { database: 'sqlite::memory:', sessionEngine: engine } });
       await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
     });
     after(() => app.close());

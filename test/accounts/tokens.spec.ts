@@ -66,7 +66,7 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
   });
 
   it('says a token has expired when it has (signed with the app key)', async () => {
-    const short = await makeFullApp({ controllers: [Api], ...authApp({ tokens: true }), settings: { database: 'sqlite::memory:', authJwtLifetime: 1 } });
+    const short = await makeFullApp({ apps: [authApp({ tokens: true })], controllers: [Api], settings: { database: 'sqlite::memory:', authJwtLifetime: 1 } });
     await (short.container.get(DATA_SOURCE) as DataSource).synchronize();
     const user = await short.container.get(Accounts).createUser({ username: 'bo', password: 'pw-pw-pw-pw' });
     const jwt = await short.container.get(ApiTokens).issueJwt(user);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  AnonymousUser, Body, Get, HttpRequest, Injectable, Req, isSafeRedirect, login, LoginRequired, logout, PermissionRequired,
+  AnonymousUser, Body, DEFAULT_MIDDLEWARE, Get, ImproperlyConfigured, JsonErrors, HttpRequest, Injectable, Req, isSafeRedirect, login, LoginRequired, logout, PermissionRequired,
   Post, Route, User, USER_LOADER, type AuthUser, type UserLoader,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
@@ -96,6 +96,24 @@ describe('AuthenticationMiddleware', () => {
   it('works without a UserLoader (everyone is anonymous)', async () => {
     const c = new TestClient(await makeFullApp({ controllers: [AccountController] }));
     expect((await c.get('/accounts/me')).json()).to.deep.equal({ name: null });
+  });
+
+  it('answers 401 (not a redirect) from a @JsonErrors API view whatever the Accept header', async () => {
+    @Route('/api') @JsonErrors()
+    class Api { @Get('/me') @LoginRequired() me() { return { secret: true }; } }
+    const c = new TestClient(await makeFullApp({ controllers: [Api], providers: [{ provide: USER_LOADER, useClass: Accounts }] }));
+    for (const accept of [undefined, 'text/html', '*/*']) {
+      const answer = await c.get('/api/me', { headers: accept === undefined ? {} : { accept } });
+      expect(answer.status, String(accept)).to.equal(401);
+      expect(answer.headers.get('content-type')).to.include('application/problem+json');
+    }
+  });
+
+  it('fails createApp when a view is @LoginRequired or @PermissionRequired but AuthenticationMiddleware is missing', async () => {
+    const stack = DEFAULT_MIDDLEWARE.filter((m) => m.name !== 'AuthenticationMiddleware');
+    const failure = await makeFullApp({ controllers: [AccountController], settings: { middleware: stack } }).then(() => undefined, (error: unknown) => error);
+    expect(failure).to.be.instanceOf(ImproperlyConfigured).and.include({ code: 'VIEW_MIDDLEWARE_MISSING' });
+    expect(String((failure as Error).message)).to.include('AccountController.secret').and.include('@LoginRequired()').and.include('AuthenticationMiddleware');
   });
 });
 
