@@ -45,6 +45,29 @@ async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
   return text.split(/\r?\n/)[0] ?? '';
 }
 
+/** Asks one question at the terminal; `hidden` does not echo what is typed (passwords). */
+function prompter(): (question: string, hidden?: boolean) => Promise<string> {
+  return (question, hidden = false) => new Promise((resolve, reject) => {
+    const { stdin, stdout } = process;
+    stdout.write(question);
+    let answer = '';
+    stdin.setRawMode?.(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === '\u0003') { finish(); reject(new UsageError('interrupted')); return; }
+        if (char === '\r' || char === '\n') { stdout.write('\n'); finish(); resolve(answer); return; }
+        if (char === '\u007f') { answer = answer.slice(0, -1); if (!hidden) stdout.write('\b \b'); continue; }
+        answer += char;
+        if (!hidden) stdout.write(char);
+      }
+    };
+    const finish = () => { stdin.off('data', onData); stdin.setRawMode?.(false); stdin.pause(); };
+    stdin.on('data', onData);
+  });
+}
+
 /** What `rondo shell` puts in the REPL's scope. */
 function shellContext(app: App): Record<string, unknown> {
   const context: Record<string, unknown> = { app, container: app.container, settings: app.settings, reverse: app.reverse.bind(app), rondo: require('../index') };
@@ -186,24 +209,34 @@ export const COMMANDS: Record<string, Command> = {
     },
   },
   createsuperuser: {
-    usage: 'createsuperuser --username <name> [--email <address>] [--app <module>]',
-    help: 'create a superuser (rondo/auth); the password comes from RONDO_SUPERUSER_PASSWORD, else the first line of standard input',
-    options: { ...APP_OPTION, username: { type: 'string' }, email: { type: 'string' } },
+    usage: 'createsuperuser [--username <name>] [--email <address>] [--noinput] [--app <module>]',
+    help: 'create a superuser (rondo/auth). At a terminal it asks for what is missing (the password twice, hidden); with --noinput (or no terminal) it takes RONDO_SUPERUSER_USERNAME, RONDO_SUPERUSER_EMAIL and RONDO_SUPERUSER_PASSWORD (else the first line of standard input)',
+    options: { ...APP_OPTION, username: { type: 'string' }, email: { type: 'string' }, noinput: { type: 'boolean' } },
     maxPositionals: 0,
     async run({ values, out }) {
-      const username = values.username as string | undefined;
-      if (!username) throw new UsageError('rondo createsuperuser needs --username');
-      const password = process.env.RONDO_SUPERUSER_PASSWORD ?? (await firstLine(process.stdin));
-      if (password.length < 8) throw new UsageError('the password must have at least 8 characters (RONDO_SUPERUSER_PASSWORD, or one line on standard input)');
+      const env = process.env;
+      const interactive = !values.noinput && process.stdin.isTTY === true;
+      const ask = interactive ? prompter() : undefined;
+      const username = (values.username as string | undefined) ?? env.RONDO_SUPERUSER_USERNAME ?? (await ask?.('Username: '));
+      if (!username) throw new UsageError('rondo createsuperuser needs a username: --username, or RONDO_SUPERUSER_USERNAME with --noinput');
+      const email = (values.email as string | undefined) ?? env.RONDO_SUPERUSER_EMAIL ?? ((await ask?.('Email address (optional): ')) || null);
+      let password = env.RONDO_SUPERUSER_PASSWORD;
+      if (password === undefined && ask !== undefined) {
+        password = await ask('Password: ', true);
+        if ((await ask('Password (again): ', true)) !== password) throw new UsageError("the two passwords didn't match; run it again");
+      }
+      password ??= await firstLine(process.stdin);
       const app = await loadApp(values.app as string | undefined);
       try {
         const { Accounts } = require('../accounts/accounts') as typeof import('../accounts/accounts');
         if (!app.container.isBound(Accounts)) {
-          throw new RondoError('CLI_NO_ACCOUNTS', "This app does not use rondo/auth: add authApp()'s entities and providers to createApp");
+          throw new RondoError('CLI_NO_ACCOUNTS', 'This app does not use rondo/auth: add authApp() to createApp({ apps })');
         }
         const accounts = app.container.get(Accounts);
+        const weak = accounts.validatePassword(password, { username, email });
+        if (weak.length > 0) throw new UsageError(`the password is refused by settings.passwordRules: ${weak.join(' ')}`);
         if (await accounts.exists(username)) throw new RondoError('CLI_USER_EXISTS', `A user named '${username}' exists already; choose another --username`);
-        const user = await accounts.createSuperuser({ username, password, email: (values.email as string | undefined) ?? null });
+        const user = await accounts.createSuperuser({ username, password, email });
         out(`Superuser ${user.username} created (id ${user.id}).`);
         return 0;
       } finally {

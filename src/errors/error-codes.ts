@@ -101,7 +101,7 @@ export const ERROR_CODES = {
   CLI_GENERATE_NAME: { what: 'the name given to rondo generate is not an identifier, or would shadow a decorator the generated files import', fix: 'use letters and digits, e.g. Article or BlogPost' },
   CLI_GENERATE_EXISTS: { what: 'rondo generate would overwrite files that exist (it never does; nothing was written)', fix: 'choose another name, or remove the files it lists' },
   CLI_NO_TYPESCRIPT: { what: 'rondo runserver found no TypeScript in the project to rebuild it with', fix: 'npm install --save-dev typescript, or pass --noreload' },
-  CLI_NO_ACCOUNTS: { what: 'rondo createsuperuser for an app that does not use rondo/auth', fix: "add authApp()'s entities and providers to createApp" },
+  CLI_NO_ACCOUNTS: { what: 'rondo createsuperuser for an app that does not use rondo/auth', fix: 'add authApp() to createApp({ apps })' },
   CLI_USER_EXISTS: { what: 'rondo createsuperuser with a username that is taken', fix: 'choose another --username' },
   CLI_NO_MODELS: { what: 'a migration command for an app without entities', fix: 'add @Entity() classes to the app (discover a models folder, or createApp({ entities }))' },
   CLI_PROJECT_EXISTS: { what: 'rondo new into a folder that is not empty', fix: 'pick a new folder name' },

@@ -63,7 +63,7 @@ describe('rondo CLI', () => {
     expect(code).to.equal(0);
   });
 
-  it('creates a superuser with `createsuperuser`, the password from the environment or standard input', () => {
+  it('creates a superuser with `createsuperuser`: --noinput from the environment, or the password on standard input', () => {
     const dir = mkdtempSync(join(tmpdir(), 'rondo-su-'));
     const app = join(ROOT, 'dist/test/fixtures/cli/auth-app.js');
     const env = { ...process.env, DATABASE_URL: `sqlite:${join(dir, 'db.sqlite3')}` };
@@ -76,8 +76,10 @@ describe('rondo CLI', () => {
     expect(fromStdin.stdout).to.match(/Superuser root created \(id 2\)/);
     const short = run(['--username', 'x'], 'short\n');
     expect(short.status).to.equal(2);
-    expect(short.stdout).to.include('at least 8 characters');
-    expect(run([], 'whatever-long\n').stdout).to.include('needs --username');
+    expect(short.stdout).to.include('settings.passwordRules').and.include('at least 8 characters');
+    expect(run(['--noinput'], 'whatever-long\n').stdout).to.include('needs a username');
+    const noinput = run(['--noinput'], undefined, { RONDO_SUPERUSER_USERNAME: 'ops', RONDO_SUPERUSER_EMAIL: 'ops@example.com', RONDO_SUPERUSER_PASSWORD: 'quiet harbour 8' });
+    expect(noinput.stdout, noinput.stderr).to.match(/Superuser ops created \(id 3\)/);
     const again = run(['--username', 'admin'], 'a long password\n');
     expect(again.status).to.equal(1);
     expect(again.stderr).to.include("CLI_USER_EXISTS").and.include("'admin' exists already");
