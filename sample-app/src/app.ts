@@ -1,25 +1,44 @@
 /**
- * The sample blog's app: discovers its controllers, services and middleware from the
- * compiled folders next to this file.
+ * The sample blog: HTML pages and the RealWorld "Conduit" API under /api, on models
+ * (SQLite by default, PostgreSQL by DATABASE_URL) with rondo/auth's accounts.
  */
 import { join } from 'node:path';
 import { createApp, type App, type CreateAppOptions } from 'rondo';
+import { authApp } from 'rondo/auth';
+import { ConduitErrors } from './controllers/api-support';
+import { ArticlesController } from './controllers/articles.controller';
+import { PagesController } from './controllers/pages.controller';
+import { UsersController } from './controllers/users.controller';
+import { TimingMiddleware } from './middleware/timing.middleware';
+import { BLOG_ENTITIES } from './models/article';
+import { Member } from './models/member';
 import { secretKey } from './secret-key';
+import { BlogService } from './services/blog-service';
+
+const ROOT = join(__dirname, '../../../sample-app');
 
 /** Builds the blog app; tests pass their own settings and logger. */
-export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'baseDir'> = {}): Promise<App> {
+export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): Promise<App> {
   return createApp({
     ...options,
+    apps: [authApp({ views: true, tokens: true, user: Member })],
+    entities: [...BLOG_ENTITIES, ...(options.entities ?? [])],
+    controllers: [PagesController, UsersController, ArticlesController, ...(options.controllers ?? [])],
+    providers: [BlogService, ...(options.providers ?? [])],
+    middleware: [TimingMiddleware, ...(options.middleware ?? [])],
+    exceptionHandler: options.exceptionHandler ?? ConduitErrors,
     settings: {
       // RONDO_SECRET_KEY in production; else a generated, git-ignored development key.
       secretKey: secretKey(),
       allowedHosts: ['127.0.0.1', 'localhost'],
-      templates: { dirs: [join(__dirname, '../../../sample-app/templates')] },
-      staticDirs: [join(__dirname, '../../../sample-app/static')],
+      database: `sqlite:${join(ROOT, 'db.sqlite3')}`,
+      migrations: [join(__dirname, 'migrations/*.js')],
+      migrationsSourceDir: join(ROOT, 'src/migrations'),
+      authLoginField: 'email',
+      templates: { dirs: [join(ROOT, 'templates')] },
+      staticDirs: [join(ROOT, 'static')],
       serveStatic: true,
       ...options.settings,
     },
-    baseDir: __dirname,
-    discover: ['controllers', 'services', 'middleware'],
   });
 }

@@ -92,6 +92,7 @@ export class TokenAuthMiddleware {
     const user = await this.tokens.userOf(token);
     if (typeof user === 'string') throw new Unauthorized(user, undefined, this.challenge);
     request.user = user;
+    request.state.authenticatedBy = 'token'; // an API that ignores cookie sessions checks this
     request.state.dontEnforceCsrfChecks = true; // token clients are not browsers: CSRF does not apply
     return undefined;
   }

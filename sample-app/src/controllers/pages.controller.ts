@@ -1,0 +1,90 @@
+/**
+ * The blog's HTML pages: the article list (paginated), one article with its comments, and
+ * the forms to write, edit and delete one (only its author may) and to comment. Accounts
+ * (sign-up, login, logout, password change and reset) come from rondo/auth's pages.
+ */
+import { Get, HttpRequest, LoginRequired, Param, PermissionDenied, Post, Query, Req, Route, User, redirect, render, reverse, validateForm } from 'rondo';
+import { ArticleForm } from '../dtos/article-form';
+import type { Member } from '../models/member';
+import { BlogService } from '../services/blog-service';
+
+const PAGE_SIZE = 10;
+const blank = () => ({ values: {}, errors: {}, nonFieldErrors: [] });
+const tagsOf = (text = '') => text.split(/[\s,]+/).filter(Boolean);
+
+@Route('', { name: 'blog' })
+export class PagesController {
+  constructor(private readonly blog: BlogService) {}
+
+  @Get('/', { name: 'home' })
+  async home(@Req() request: HttpRequest, @Query('page') pageText?: string) {
+    const page = Math.max(1, Number.parseInt(pageText ?? '1', 10) || 1);
+    const { articles, articlesCount } = await this.blog.list({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
+    return render(request, 'articles/list.ejs', { articles, page, pages: Math.max(1, Math.ceil(articlesCount / PAGE_SIZE)) });
+  }
+
+  @Get('/articles/new', { name: 'new' }) @LoginRequired()
+  newForm(@Req() request: HttpRequest) {
+    return render(request, 'articles/form.ejs', { form: blank(), article: undefined });
+  }
+
+  @Post('/articles/new') @LoginRequired()
+  async create(@Req() request: HttpRequest, @User() me: Member) {
+    const form = await validateForm(request, ArticleForm);
+    if (!form.isValid) return render(request, 'articles/form.ejs', { form, article: undefined }, { status: 400 });
+    const article = await this.blog.create(me, { ...form.data, tagList: tagsOf(form.data.tags) });
+    request.messages.success(`Published “${article.title}”`);
+    return redirect(reverse('blog:article', { slug: article.slug }));
+  }
+
+  @Get('/articles/<slug:slug>/', { name: 'article' })
+  async detail(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
+    const article = await this.blog.find(slug);
+    const viewer = me.isAuthenticated ? me : undefined;
+    return render(request, 'articles/detail.ejs', {
+      article: await this.blog.view(article, viewer), comments: await this.blog.commentsOf(slug, viewer),
+      mine: viewer?.id === article.author.id, form: blank(),
+    });
+  }
+
+  @Get('/articles/<slug:slug>/edit', { name: 'edit' }) @LoginRequired()
+  async editForm(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
+    const article = await this.own(slug, me);
+    const values = { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') };
+    return render(request, 'articles/form.ejs', { form: { ...blank(), values }, article });
+  }
+
+  @Post('/articles/<slug:slug>/edit') @LoginRequired()
+  async edit(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
+    const article = await this.own(slug, me);
+    const form = await validateForm(request, ArticleForm);
+    if (!form.isValid) return render(request, 'articles/form.ejs', { form, article }, { status: 400 });
+    const saved = await this.blog.update(me, article.slug, { ...form.data, tagList: tagsOf(form.data.tags) });
+    request.messages.success('Saved');
+    return redirect(reverse('blog:article', { slug: saved.slug }));
+  }
+
+  @Post('/articles/<slug:slug>/delete', { name: 'delete' }) @LoginRequired()
+  async remove(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
+    const article = await this.own(slug, me);
+    await this.blog.remove(me, article.slug);
+    request.messages.success(`Deleted “${article.title}”`);
+    return redirect(reverse('blog:home'));
+  }
+
+  @Post('/articles/<slug:slug>/comments', { name: 'comment' }) @LoginRequired()
+  async comment(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
+    await request.load();
+    const body = (request.POST.get('body') ?? '').trim();
+    if (body === '') request.messages.error('A comment needs some text.');
+    else await this.blog.addComment(me, slug, body.slice(0, 10_000));
+    return redirect(reverse('blog:article', { slug }));
+  }
+
+  /** The article as the viewer's own, else 404 (unknown) or 403 (someone else's). */
+  private async own(slug: string, me: Member) {
+    const article = await this.blog.view(await this.blog.find(slug), me);
+    if (article.author.username !== me.username) throw new PermissionDenied('Only the author may change or delete this article');
+    return article;
+  }
+}
