@@ -1,0 +1,9 @@
+/** The sample app on a fresh in-memory SQLite database, migrated as `npm start` migrates. */
+import { DATABASE, silentLogger, type App, type Database } from 'rondo';
+import buildApp from '../../sample-app/src/app';
+
+export async function sampleApp(): Promise<App> {
+  const app = await buildApp({ logger: silentLogger, settings: { database: 'sqlite::memory:', authLoginRateLimit: null } });
+  await app.container.get<Database>(DATABASE).migrate();
+  return app;
+}
