@@ -18,24 +18,24 @@ describe('rondo CLI', () => {
     const { code, stdout } = rondo(['routes', '--app', SAMPLE]);
     expect(code).to.equal(0);
     expect(stdout).to.match(/^PATH\s+METHODS\s+NAME\s+VIEW/);
-    expect(stdout).to.match(/\/api\/posts\/<int:id>\s+GET\s+api:detail\s+PostApiController\.detail/);
+    expect(stdout).to.match(/\/api\/articles\/<str:slug>\s+GET\s+conduit:article\s+ArticlesController\.detail/);
     expect(stdout).to.include('Middleware on every route, in order (responses go back in reverse): SecurityMiddleware(100) → TimingMiddleware(150)');
   });
 
   it('explains one request with `routes --explain METHOD PATH`: pattern, params, middleware in and out, hooks, view, DI scopes', () => {
-    const { code, stdout } = rondo(['routes', '--explain', 'GET', '/api/posts/42', '--app', SAMPLE]);
+    const { code, stdout } = rondo(['routes', '--explain', 'GET', '/api/articles/hello', '--app', SAMPLE]);
     expect(code).to.equal(0);
-    expect(stdout).to.include('pattern     /api/posts/<int:id>   (name api:detail)').and.include('params      {"id":42}');
-    expect(stdout).to.include('view        PostApiController.detail   options: csrfExempt');
+    expect(stdout).to.include('pattern     /api/articles/<str:slug>   (name conduit:article)').and.include('params      {"slug":"hello"}');
+    expect(stdout).to.include('view        ArticlesController.detail   options: csrfExempt, jsonErrors');
     expect(stdout).to.match(/ 100 {2}SecurityMiddleware +processRequest +dist\/src\/middleware\/security\.js/);
     expect(stdout).to.match(/ 150 {2}TimingMiddleware +handle +dist\/sample-app\/src\/middleware\/timing\.middleware\.js/);
     expect(stdout).to.include('processView hooks, before the view: (none) (not for this view: CsrfViewMiddleware, AuthenticationMiddleware)'); // csrfExempt; no login rule
-    expect(stdout).to.match(/injects PostService +singleton/);
+    expect(stdout).to.match(/injects BlogService +singleton/);
     expect(stdout.indexOf('Response, out:')).to.be.lessThan(stdout.lastIndexOf('SecurityMiddleware'));
-    const wrongMethod = rondo(['routes', '--explain', 'POST', '/api/posts/42', '--app', SAMPLE]);
-    expect(wrongMethod.stdout).to.include('405, Allow: GET, DELETE, HEAD, OPTIONS');
+    const wrongMethod = rondo(['routes', '--explain', 'POST', '/api/tags', '--app', SAMPLE]);
+    expect(wrongMethod.stdout).to.include('405, Allow: GET, HEAD, OPTIONS');
     expect(rondo(['routes', '--explain', 'GET', '/nowhere', '--app', SAMPLE]).stdout).to.include('No route matches: 404');
-    const usage = rondo(['routes', '--explain', '/api/posts/42', '--app', SAMPLE]);
+    const usage = rondo(['routes', '--explain', '/api/tags', '--app', SAMPLE]);
     expect(usage.code).to.equal(2);
     expect(usage.stdout).to.include('--explain needs a method and a path');
   });
@@ -43,9 +43,9 @@ describe('rondo CLI', () => {
   it('opens a REPL with `shell`: the app, reverse, top-level await, and a repository per entity', () => {
     const session = (app: string, input: string, env: Record<string, string> = {}) =>
       spawnSync(process.execPath, [CLI, 'shell', '--app', app], { cwd: ROOT, encoding: 'utf8', input, timeout: 20_000, env: { ...process.env, ...env } });
-    const sample = session(SAMPLE, 'app.routes().length > 3\nreverse("api:detail", { id: 3 })\n.exit\n');
+    const sample = session(SAMPLE, 'app.routes().length > 3\nreverse("conduit:article", { slug: "hi" })\n.exit\n');
     expect(sample.status).to.equal(0);
-    expect(sample.stdout).to.include('Rondo shell: app, container, settings, reverse, rondo').and.include('true').and.include("'/api/posts/3'");
+    expect(sample.stdout).to.include('Rondo shell: app, container, settings, reverse, rondo').and.include('true').and.include("'/api/articles/hi'");
   });
 
   it('gives `shell` a repository per entity, and waits for an awaited line before the next', async () => {
@@ -83,7 +83,7 @@ describe('rondo CLI', () => {
     const again = run(['--username', 'admin'], 'a long password\n');
     expect(again.status).to.equal(1);
     expect(again.stderr).to.include("CLI_USER_EXISTS").and.include("'admin' exists already");
-    const noAuth = spawnSync(process.execPath, [CLI, 'createsuperuser', '--username', 'a', '--app', SAMPLE], { cwd: ROOT, encoding: 'utf8', input: 'long enough\n' });
+    const noAuth = spawnSync(process.execPath, [CLI, 'createsuperuser', '--username', 'a', '--app', join(ROOT, 'dist/test/fixtures/cli/models-app.js')], { cwd: ROOT, encoding: 'utf8', input: 'long enough\n', env: { ...env } });
     expect(noAuth.stderr).to.include('CLI_NO_ACCOUNTS');
     rmSync(dir, { recursive: true, force: true });
   });
@@ -177,7 +177,7 @@ describe('rondo CLI', () => {
       child.stdout!.on('data', (c) => { out += c; const m = /serving on (http:\/\/\S+) with 2 workers/.exec(out); if (m) resolve(m[1]); });
       child.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
-    expect((await fetch(`${url}/api/posts/1`)).status).to.equal(200);
+    expect((await fetch(`${url}/accounts/login/`)).status).to.equal(200);
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     expect(await exited).to.equal(0);

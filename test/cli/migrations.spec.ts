@@ -100,7 +100,7 @@ describe('rondo makemigrations / migrate / showmigrations', function () {
   });
 
   it('fails with exit 1 and the code when the app has no models', () => {
-    const result = spawnSync(process.execPath, [CLI, 'migrate', '--app', join(ROOT, 'dist/sample-app/src/app.js')], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [CLI, 'migrate', '--app', join(ROOT, 'dist/test/fixtures/cli/misordered-app.js')], { cwd: ROOT, encoding: 'utf8' });
     expect(result.status).to.equal(1);
     expect(result.stderr).to.include('CLI_NO_MODELS').and.include('@Entity()');
   });
