@@ -1,5 +1,4 @@
 import { expect } from 'chai';
-import { SMTPServer } from 'smtp-server';
 import type { DataSource } from 'typeorm';
 import { Column, Entity } from 'typeorm';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { Accounts, ApiTokens, PasswordResetTokens, User, authApp } from 'rondo/a
 import { TestClient, useTestDatabase, type TestResponse } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 import { REDIS_URL, requireService } from '../fixtures/services';
+import { startSmtp } from '../fixtures/smtp';
 
 @Route('/who')
 class WhoAmI {
@@ -169,14 +169,9 @@ describe('rondo/auth account pages (authApp({ views: true }))', () => {
 
 describe('rondo/auth password reset through a real SMTP server', () => {
   it('signs up, changes the password, logs out, resets it through the mailed link (single use), and logs in with the new one', async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) { let data = ''; stream.on('data', (c) => { data += c; }); stream.on('end', () => { received.push(data); callback(); }); },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as { port: number }).port;
-    const app = await accountsApp({ emailBackend: 'smtp', emailHost: '127.0.0.1', emailPort: port, defaultFromEmail: 'site@example.com' });
+    const smtp = await startSmtp();
+    const received = smtp.received;
+    const app = await accountsApp({ emailBackend: 'smtp', emailHost: '127.0.0.1', emailPort: smtp.port, defaultFromEmail: 'site@example.com' });
     try {
       const client = new TestClient(app, { enforceCsrfChecks: true });
       await submit(client, '/accounts/signup/', { username: 'hal', email: 'hal@example.com', password1: 'violet sunset 42', password2: 'violet sunset 42' });
@@ -201,7 +196,7 @@ describe('rondo/auth password reset through a real SMTP server', () => {
       expect(await who(client)).to.equal('hal');
     } finally {
       await app.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.close();
     }
   });
 });

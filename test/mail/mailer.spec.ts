@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SMTPServer } from 'smtp-server';
+import { startSmtp } from '../fixtures/smtp';
 import { ImproperlyConfigured, Mailer, type App } from 'rondo';
 import { capturingLogger, makeApp } from '../fixtures/apps';
 
@@ -15,15 +15,10 @@ async function mailerOf(settings: Record<string, unknown>, logger = capturingLog
 
 describe('Mailer', () => {
   it('sends through a real SMTP server (smtp-server in process), text and HTML parts from templates', async () => {
-    const received: string[] = [];
-    const server = new SMTPServer({
-      authOptional: true, disabledCommands: ['STARTTLS'],
-      onData(stream, _session, callback) { let data = ''; stream.on('data', (c) => { data += c; }); stream.on('end', () => { received.push(data); callback(); }); },
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.server.address() as { port: number }).port;
-    const { app, mailer } = await mailerOf({ emailBackend: 'smtp', emailHost: '127.0.0.1', emailPort: port, defaultFromEmail: 'site@example.com' })
-      .catch(async (error: unknown) => { await new Promise<void>((resolve) => server.close(() => resolve())); throw error; });
+    const smtp = await startSmtp();
+    const received = smtp.received;
+    const { app, mailer } = await mailerOf({ emailBackend: 'smtp', emailHost: '127.0.0.1', emailPort: smtp.port, defaultFromEmail: 'site@example.com' })
+      .catch(async (error: unknown) => { await smtp.close(); throw error; });
     try {
       await mailer.sendTemplate({ to: 'ann@example.com', subject: 'Welcome', template: 'mail/welcome', context: { name: 'Ann', site: 'Rondo' } });
       expect(received).to.have.length(1);
@@ -31,7 +26,7 @@ describe('Mailer', () => {
       expect(received[0]).to.include('Hello Ann, welcome to Rondo.').and.include('<strong>Ann</strong>');
     } finally {
       await app.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await smtp.close();
     }
   });
 
