@@ -19,7 +19,7 @@ describe('rondo CLI', () => {
     expect(code).to.equal(0);
     expect(stdout).to.match(/^PATH\s+METHODS\s+NAME\s+VIEW/);
     expect(stdout).to.match(/\/api\/articles\/<str:slug>\s+GET\s+conduit:article\s+ArticlesController\.detail/);
-    expect(stdout).to.include('Middleware on every route, in order (responses go back in reverse): SecurityMiddleware(100) → TimingMiddleware(150)');
+    expect(stdout).to.include('Middleware on every route, in order (responses go back in reverse): SecurityMiddleware(100) → CorsMiddleware(150) → TimingMiddleware(160)');
   });
 
   it('explains one request with `routes --explain METHOD PATH`: pattern, params, middleware in and out, hooks, view, DI scopes', () => {
@@ -28,7 +28,7 @@ describe('rondo CLI', () => {
     expect(stdout).to.include('pattern     /api/articles/<str:slug>   (name conduit:article)').and.include('params      {"slug":"hello"}');
     expect(stdout).to.include('view        ArticlesController.detail   options: csrfExempt, jsonErrors');
     expect(stdout).to.match(/ 100 {2}SecurityMiddleware +processRequest +dist\/src\/middleware\/security\.js/);
-    expect(stdout).to.match(/ 150 {2}TimingMiddleware +handle +dist\/sample-app\/src\/middleware\/timing\.middleware\.js/);
+    expect(stdout).to.match(/ 160 {2}TimingMiddleware +handle +dist\/sample-app\/src\/middleware\/timing\.middleware\.js/);
     expect(stdout).to.include('processView hooks, before the view: (none) (not for this view: CsrfViewMiddleware, AuthenticationMiddleware)'); // csrfExempt; no login rule
     expect(stdout).to.match(/injects BlogService +singleton/);
     expect(stdout.indexOf('Response, out:')).to.be.lessThan(stdout.lastIndexOf('SecurityMiddleware'));

@@ -97,6 +97,13 @@ describe('the sample app: the Conduit API under /api', () => {
     expect(gone.json()).to.have.property('errors');
   });
 
+  it('answers CORS preflights for browser front-ends on other origins (any origin, Authorization allowed)', async () => {
+    const preflight = await api.options('/api/articles', { headers: { origin: 'https://conduit.example', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization, content-type' } });
+    expect(preflight.headers.get('access-control-allow-origin')).to.equal('*');
+    expect(preflight.headers.get('access-control-allow-headers')).to.include('authorization').and.include('content-type');
+    expect((await api.get('/api/tags', { headers: { origin: 'https://conduit.example' } })).headers.get('access-control-allow-origin')).to.equal('*');
+  });
+
   it('follows and unfollows profiles, and the feed shows only followed authors', async () => {
     const eve = await register('eve');
     const fay = await register('fay');

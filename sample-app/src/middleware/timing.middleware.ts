@@ -3,7 +3,7 @@
  */
 import { HttpRequest, Middleware, type Next } from 'rondo';
 
-@Middleware(150)
+@Middleware(160)
 export class TimingMiddleware {
   async handle(request: HttpRequest, next: Next) {
     const started = performance.now();
