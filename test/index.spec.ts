@@ -45,6 +45,6 @@ describe('the public API', () => {
   });
 
   it("exports the accounts API from 'rondo/auth'", () => {
-    expect(Object.keys(auth).sort()).to.deep.equal(['ACCOUNT_MESSAGES', 'AUTH_ENTITIES', 'AUTH_TEMPLATES_DIR', 'AccountViews', 'Accounts', 'ApiToken', 'ApiTokens', 'DEFAULT_PASSWORD_RULES', 'Group', 'LoginForm', 'LoginThrottle', 'PasswordChangeForm', 'PasswordResetForm', 'PasswordResetTokens', 'SetPasswordForm', 'SignupForm', 'TokenAuthMiddleware', 'User', 'authApp', 'validatePassword']);
+    expect(Object.keys(auth).sort()).to.deep.equal(['ACCOUNT_MESSAGES', 'AUTH_ENTITIES', 'AUTH_MIGRATIONS', 'AUTH_TEMPLATES_DIR', 'AccountViews', 'Accounts', 'ApiToken', 'ApiTokens', 'DEFAULT_PASSWORD_RULES', 'Group', 'LoginForm', 'LoginThrottle', 'PasswordChangeForm', 'PasswordResetForm', 'PasswordResetTokens', 'SetPasswordForm', 'SignupForm', 'TokenAuthMiddleware', 'User', 'authApp', 'validatePassword']);
   });
 });

@@ -14,6 +14,7 @@ import { repositoryToken } from '../db/repository-token';
 import { Accounts } from './accounts';
 import { ApiToken, Group, User, setUserEntity } from './entities';
 import { LoginThrottle } from './login-throttle';
+import { AUTH_MIGRATIONS } from './migrations';
 import { PasswordResetTokens } from './reset-tokens';
 import { ApiTokens, TokenAuthMiddleware } from './tokens';
 import { AccountViews, NAMESPACE } from './views';
@@ -23,6 +24,7 @@ export { ApiToken, Group, User } from './entities';
 export { ApiTokens, TokenAuthMiddleware } from './tokens';
 export { AccountViews } from './views';
 export { LoginThrottle } from './login-throttle';
+export { AUTH_MIGRATIONS } from './migrations';
 export { PasswordResetTokens } from './reset-tokens';
 export { ACCOUNT_MESSAGES, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
 export { DEFAULT_PASSWORD_RULES, validatePassword, type PasswordRules } from './password-validation';
@@ -66,5 +68,7 @@ export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
     middleware: options.tokens ? [TokenAuthMiddleware] : [],
     controllers,
     templateDirs: options.views ? [AUTH_TEMPLATES_DIR] : [],
+    // The default tables come with a migration (Django's auth migrations); a swapped user's app writes its own.
+    migrations: user === User ? [...AUTH_MIGRATIONS] : [],
   };
 }

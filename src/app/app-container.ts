@@ -23,6 +23,8 @@ export interface AppParts {
   exceptionHandler?: Class<ExceptionHandler>;
   /** TypeORM entities (models); none means no ORM is loaded. */
   entities?: Function[];
+  /** Migration classes from the app's parts (`authApp()`'s), besides settings.migrations. */
+  migrations?: Function[];
 }
 
 export interface ContainerInputs {

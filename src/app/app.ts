@@ -78,7 +78,7 @@ export class App {
       staticUrl: settings.staticUrl,
       reverse: (name, params) => this.reverse(name, params),
     });
-    this.database = databaseFor(settings, parts.entities);
+    this.database = databaseFor(settings, parts.entities, parts.migrations);
     this.rateLimits = new RateLimits(settings, logger);
     this.values = [...databaseValues(this.database, parts.entities), [RateLimits, 'RateLimits', this.rateLimits]];
     this.debugSql = settings.debug && this.database !== undefined;

@@ -23,6 +23,8 @@ export interface AppModule {
   middleware?: Class[];
   /** Template folders searched after settings.templates.dirs (the app's own templates override them by name). */
   templateDirs?: string[];
+  /** Migration classes the part brings (applied by `rondo migrate` with the app's own, in timestamp order). */
+  migrations?: Function[];
 }
 
 export interface CreateAppOptions {
@@ -81,6 +83,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       overrides: new Map(options.overrides ?? []),
       exceptionHandler: options.exceptionHandler,
       entities: unique([...fromApps('entities'), ...(options.entities ?? []), ...found.entities]),
+      migrations: apps.flatMap((part) => part.migrations ?? []),
     },
     logger,
   );

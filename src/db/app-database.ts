@@ -16,10 +16,10 @@ export interface DatabaseSettings {
 }
 
 /** The app's database, or undefined for an app without entities (no ORM loaded). */
-export function databaseFor(settings: DatabaseSettings, entities: readonly Function[] | undefined): Database | undefined {
+export function databaseFor(settings: DatabaseSettings, entities: readonly Function[] | undefined, classes: readonly Function[] = []): Database | undefined {
   if (entities === undefined || entities.length === 0) return undefined;
   const baseDir = process.cwd();
-  const migrations = settings.migrations.map((glob) => (isAbsolute(glob) ? glob : join(baseDir, glob)));
+  const migrations = [...classes, ...settings.migrations.map((glob) => (isAbsolute(glob) ? glob : join(baseDir, glob)))];
   return new Database({ url: settings.database, baseDir, entities, poolSize: settings.databasePoolSize, migrations });
 }
 

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, linkDependencies, linkPackages } from '../fixtures/projects';
+import { ROOT, linkDependencies, linkPackages, startNode } from '../fixtures/projects';
+import { freePort } from '../fixtures/ports';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 
@@ -26,12 +27,12 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
   beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rondo-gen-')); });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('creates a full project: home page, an Article resource on SQLite, a JSON endpoint, middleware, templates, static files, and passing tests', () => {
+  it('creates a full project: home page, an Article resource on SQLite, accounts, a JSON endpoint, middleware, templates, static files, and passing tests; it starts migrated', async () => {
     const made = rondo(['new', 'shop'], dir);
     expect(made.code, made.stderr).to.equal(0);
     const project = join(dir, 'shop');
     for (const file of ['src/settings.ts', 'src/models/article.ts', 'src/dtos/article.dto.ts', 'src/controllers/article.controller.ts', 'src/middleware/timing.middleware.ts',
-      'templates/layouts/base.ejs', 'templates/articles/form.ejs', 'static/css/site.css', 'test/helpers.ts', '.gitignore', 'README.md']) {
+      'templates/layouts/base.ejs', 'templates/registration/base.ejs', 'templates/articles/form.ejs', 'static/css/site.css', 'test/helpers.ts', 'test/controllers/accounts.spec.ts', '.gitignore', 'README.md']) {
       expect(existsSync(join(project, file)), file).to.equal(true);
     }
     expect(readdirSync(join(project, 'src/migrations'))).to.have.length(1);
@@ -39,7 +40,35 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     const { code, output } = npmTest(project);
     expect(code, output).to.equal(0);
     expect(output).to.match(/(1[0-9]|[2-9][0-9]) passing/).and.not.include('failing');
-    expect(output).to.include('creates one from a valid form, redirects to it and lists it');
+    expect(output).to.include('creates one from a valid form, redirects to it and lists it').and.include('signs up through the form');
+
+    // npm start's second half (the build is done): the embedded database is migrated on the first run.
+    const port = await freePort();
+    const server = await startNode(['dist/src/main.js'], project, { HOST: '127.0.0.1', PORT: String(port) });
+    try {
+      expect(server.output()).to.match(/Applied migration CreateAccounts1700000000000/).and.match(/Applied migration CreateArticle\d+/);
+      expect(server.output()).to.include(`Listening on http://127.0.0.1:${port}`);
+      const home = await fetch(`http://127.0.0.1:${port}/`);
+      expect(home.status).to.equal(200);
+      expect(await home.text()).to.include('<title>shop</title>').and.include('Sign up');
+      expect((await fetch(`http://127.0.0.1:${port}/accounts/login/`)).status).to.equal(200);
+      expect(await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()).to.deep.equal({ message: 'Hello, world!', articles: 0 });
+    } finally {
+      server.stop();
+    }
+
+    // generate resource → build → migrate applies its migration → makemigrations finds the model and table agree.
+    expect(rondo(['generate', 'resource', 'Recipe'], project).code).to.equal(0);
+    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+    expect(build.status, build.stdout).to.equal(0);
+    const pending = rondo(['showmigrations'], project);
+    expect(pending.stdout).to.match(/\[X\] CreateArticle\d+/).and.match(/\[ \] CreateRecipe\d+/);
+    const migrated = rondo(['migrate'], project);
+    expect(migrated.code, migrated.stderr).to.equal(0);
+    expect(migrated.stdout).to.match(/Applied CreateRecipe\d+/);
+    const check = rondo(['makemigrations', 'Check'], project);
+    expect(check.code, check.stderr).to.equal(0);
+    expect(check.stdout).to.include('No changes detected.');
   });
 
   it('creates a minimal project (--minimal): no models, and its test passes', () => {

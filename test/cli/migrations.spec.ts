@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { DataSource } from 'typeorm';
 import { join, resolve } from 'node:path';
+import { DATABASE_URL, freshPostgres } from '../fixtures/services';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -20,29 +20,6 @@ function compile(sourceDir: string, outDir: string): void {
   const files = readdirSync(sourceDir).map((f) => join(sourceDir, f));
   const result = spawnSync(TSC, ['--ignoreConfig', '--outDir', outDir, '--module', 'commonjs', '--target', 'es2022', '--skipLibCheck', '--types', 'node', ...files], { cwd: ROOT, encoding: 'utf8' });
   expect(result.status, result.stdout + result.stderr).to.equal(0);
-}
-
-const POSTGRES = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-
-/** A fresh PostgreSQL database for one test (dropped afterwards), or undefined when the server is down. */
-async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> } | undefined> {
-  const admin = new DataSource({ type: 'postgres', url: POSTGRES });
-  try {
-    await admin.initialize();
-  } catch {
-    return undefined;
-  }
-  const name = `rondo_migrations_${process.pid}_${Date.now()}`;
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(POSTGRES);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.destroy();
-    },
-  };
 }
 
 /** makemigrations → compile → showmigrations → migrate → showmigrations → nothing left, on one database. */
@@ -79,8 +56,8 @@ describe('rondo makemigrations / migrate / showmigrations', function () {
   it('on PostgreSQL: the same, in a database of its own', async function () {
     const database = await freshPostgres();
     if (database === undefined) {
-      if (process.env.CI) throw new Error(`PostgreSQL at ${POSTGRES} is not reachable; .ci/run starts it, so this is a failure in CI`);
-      console.log(`      (skipped: PostgreSQL at ${POSTGRES} is not reachable; set DATABASE_URL or start it)`);
+      if (process.env.CI) throw new Error(`PostgreSQL at ${DATABASE_URL} is not reachable; .ci/run starts it, so this is a failure in CI`);
+      console.log(`      (skipped: PostgreSQL at ${DATABASE_URL} is not reachable; set DATABASE_URL or start it)`);
       this.skip();
     }
     try {

@@ -1,9 +1,9 @@
 import { expect } from 'chai';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, linkPackages } from '../fixtures/projects';
+import { ROOT, linkPackages, startNode } from '../fixtures/projects';
 import { createApp, ImproperlyConfigured, silentLogger } from 'rondo';
 import { freePort } from '../fixtures/ports';
 
@@ -33,14 +33,8 @@ describe("the README's quick start, copied into a fresh project", function () {
     expect(build.status, build.stdout + build.stderr).to.equal(0);
 
     const port = await freePort();
-    const child = spawn(process.execPath, ['dist/main.js'], { cwd: dir, env: { ...process.env, PORT: String(port) } });
+    const server = await startNode(['dist/main.js'], dir, { PORT: String(port) });
     try {
-      let output = '';
-      await new Promise<void>((done, fail) => {
-        child.stdout.on('data', (c) => { output += c; if (output.includes('Listening on')) done(); });
-        child.stderr.on('data', (c) => { output += c; });
-        child.once('exit', (code) => fail(new Error(`exited ${code}: ${output}`)));
-      });
       const created = await fetch(`http://127.0.0.1:${port}/posts/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"Hi"}' });
       expect(created.status).to.equal(201);
       expect(await created.json()).to.deep.equal({ id: 1, title: 'Hi' });
@@ -48,7 +42,7 @@ describe("the README's quick start, copied into a fresh project", function () {
       expect(await read.json()).to.deep.equal({ id: 1, title: 'Hi' });
       expect((await fetch(`http://127.0.0.1:${port}/posts/2`)).status).to.equal(404);
     } finally {
-      child.kill('SIGKILL');
+      server.stop();
     }
   });
 });

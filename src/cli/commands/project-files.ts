@@ -62,21 +62,23 @@ export const settings: Partial<Settings> = {
 `;
 }
 
-function app(): string {
+function app(options: ProjectOptions): string {
   return `/**
  * The app: discovers the controllers, services, middleware and models compiled next to
- * this file (the folders that exist). Tests and the CLI build it with this function too.
+ * this file (the folders that exist)${options.minimal ? '' : ', with rondo/auth\'s accounts (sign-up, login,\n * logout, password change and reset under /accounts/, their tables migrated by rondo migrate)'}.
+ * Tests and the CLI build it with this function too.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, type App, type CreateAppOptions } from 'rondo';
+import { createApp, type App, type CreateAppOptions } from 'rondo';${options.minimal ? '' : "\nimport { authApp } from 'rondo/auth';"}
 import { settings } from './settings';
 
 const ROOT = join(__dirname, '../..');
 
 export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'baseDir'> = {}): Promise<App> {
   return createApp({
-    ...options,
+    ...options,${options.minimal ? '' : `
+    apps: [authApp({ views: true }), ...(options.apps ?? [])],`}
     settings: {
       ...settings,
       templates: { dirs: [join(ROOT, 'templates')] },
@@ -239,7 +241,20 @@ describe('HomeController', () => {
   <link rel="stylesheet" href="<%= static('css/site.css') %>">
 </head>
 <body>
-  <header><a href="<%= url('home:index') %>">${options.name}</a> · <a href="<%= url('articles:list') %>">Articles</a></header>
+  <header>
+    <a href="<%= url('home:index') %>">${options.name}</a> · <a href="<%= url('articles:list') %>">Articles</a>
+    <span class="account">
+    <% if (user.isAuthenticated) { %>
+      Signed in as <strong><%= user.username %></strong>
+      <form class="inline" method="post" action="<%= url('accounts:logout') %>">
+        <input type="hidden" name="csrfmiddlewaretoken" value="<%= csrfToken() %>">
+        <button>Log out</button>
+      </form>
+    <% } else { %>
+      <a href="<%= url('accounts:login') %>">Log in</a> · <a href="<%= url('accounts:signup') %>">Sign up</a>
+    <% } %>
+    </span>
+  </header>
   <% messages.forEach(function (m) { %><p class="message <%= m.tag %>"><%= m.text %></p><% }) %>
   <main><%= block('content') %></main>
 </body>
@@ -254,8 +269,16 @@ describe('HomeController', () => {
 <% }) %></ul>
 <p><a href="<%= url('articles:new') %>">Write an article</a></p>
 `,
+    // The account pages (rondo/auth's templates) inside the site's layout.
+    'templates/registration/base.ejs': `<% layout('layouts/base.ejs') %>
+<%= block('content') %>
+`,
+    'test/controllers/accounts.spec.ts': ACCOUNTS_TEST,
     'static/css/site.css': `body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-header { margin-bottom: 1.5rem; }
+header { margin-bottom: 1.5rem; display: flex; gap: .5rem; align-items: baseline; }
+header .account { margin-left: auto; }
+form.inline { display: inline; }
+.errorlist { color: #b00020; list-style: none; padding: 0; }
 label { display: block; margin: .75rem 0; }
 input, textarea { display: block; width: 100%; font: inherit; }
 .error { color: #b00020; }
@@ -263,6 +286,62 @@ input, textarea { display: block; width: 100%; font: inherit; }
 `,
   };
 }
+
+const ACCOUNTS_TEST = `import { expect } from 'chai';
+import type { App } from 'rondo';
+import { TestClient, useTestDatabase, type TestResponse } from 'rondo/testing';
+import { testApp } from '../helpers';
+
+/** The CSRF token of a page's form (the client below checks CSRF as a browser meets it). */
+const csrfOf = (page: TestResponse) => /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page.text)![1]!;
+
+describe('accounts (rondo/auth): sign up, log out, log in', () => {
+  let app: App;
+  let client: TestClient;
+  before(async () => { app = await testApp(); });
+  after(() => app.close());
+  useTestDatabase(() => app);
+  beforeEach(() => { client = new TestClient(app, { enforceCsrfChecks: true }); });
+
+  async function signUp(username: string, password = 'violet sunset 42'): Promise<TestResponse> {
+    const page = await client.get('/accounts/signup/');
+    return client.post('/accounts/signup/', { data: { csrfmiddlewaretoken: csrfOf(page), username, email: \`\${username}@example.com\`, password1: password, password2: password }, followRedirects: true });
+  }
+
+  it('signs up through the form, lands logged in on the home page with a welcome message', async () => {
+    const home = await signUp('ada');
+    expect(home.redirectChain[0]!.status).to.equal(302);
+    expect(home.text).to.include('Signed in as <strong>ada</strong>').and.include('Welcome, ada!');
+  });
+
+  it('logs out (POST with the CSRF token) and logs in again', async () => {
+    const home = await signUp('ada');
+    const out = await client.post('/accounts/logout/', { data: { csrfmiddlewaretoken: csrfOf(home) }, followRedirects: true });
+    expect(out.text).to.include('Log in').and.not.include('Signed in as');
+    const page = await client.get('/accounts/login/');
+    const back = await client.post('/accounts/login/', { data: { csrfmiddlewaretoken: csrfOf(page), username: 'ada', password: 'violet sunset 42' }, followRedirects: true });
+    expect(back.text).to.include('Signed in as <strong>ada</strong>');
+  });
+
+  it('refuses a wrong password and a form without its CSRF token', async () => {
+    await signUp('ada');
+    const fresh = new TestClient(app, { enforceCsrfChecks: true });
+    const page = await fresh.get('/accounts/login/');
+    const wrong = await fresh.post('/accounts/login/', { data: { csrfmiddlewaretoken: csrfOf(page), username: 'ada', password: 'not it' } });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.text).to.include('Please enter a correct username and password');
+    expect((await fresh.post('/accounts/login/', { data: { username: 'ada', password: 'violet sunset 42' } })).status).to.equal(403);
+  });
+
+  it('shows the sign-up errors next to the fields: a taken name, a short password', async () => {
+    await signUp('ada');
+    client = new TestClient(app, { enforceCsrfChecks: true });
+    const again = await signUp('ada', 'short');
+    expect(again.status).to.equal(400);
+    expect(again.text).to.include('A user with that username already exists.').and.include('This password is too short.');
+  });
+});
+`;
 
 function readme(options: ProjectOptions): string {
   return `# ${options.name}
@@ -275,7 +354,12 @@ A [Rondo](https://github.com/) app${options.minimal ? '' : ` with a database (${
     npm start          # compile and serve (debug off)${options.minimal ? '' : `
     npm run makemigrations -- AddSomething   # after changing a model (then npm run migrate)`}
 
-Generate more: \`npx rondo generate controller|service|middleware|dto|model|resource Name\`.
+${options.minimal ? '' : `Accounts come from rondo/auth: /accounts/signup/, /accounts/login/, logout (a POST from the
+layout's button), password change and reset; \`npx rondo createsuperuser\` makes an administrator.
+The Article resource (src/models/article.ts, its controller, templates and tests) is the
+one \`rondo generate resource\` writes: copy its shape for your own.
+
+`}Generate more: \`npx rondo generate controller|service|middleware|dto|model|resource Name\`.
 \`npm run routes\` prints the URL table; \`npm run check\` the deployment checklist.
 `;
 }
@@ -295,7 +379,7 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     '.mocharc.json': json({ spec: 'dist/test/**/*.spec.js', timeout: 10000, exit: true }),
     '.gitignore': 'node_modules/\ndist/\ndb.sqlite3\n',
     'src/settings.ts': settings(options),
-    'src/app.ts': app(),
+    'src/app.ts': app(options),
     'src/main.ts': main(options),
     'test/helpers.ts': TEST_HELPERS,
     'README.md': readme(options),
