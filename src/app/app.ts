@@ -41,6 +41,9 @@ export interface RouteInfo {
   methods: readonly string[];
   name: string | undefined;
   view: string;
+  /** The controller class and method behind `view` (for tools such as `rondo check`). */
+  controller: Function;
+  methodName: string;
 }
 
 export class App {
@@ -93,7 +96,7 @@ export class App {
 
   /** Every route, in declaration order. */
   routes(): RouteInfo[] {
-    return this.routeTable.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source }));
+    return this.routeTable.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source, controller: r.handler.info.controller, methodName: r.handler.info.methodName }));
   }
 
   /** The effective pipeline of one request (`rondo routes --explain GET /posts/42`). */

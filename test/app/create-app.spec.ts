@@ -13,7 +13,10 @@ describe('createApp', () => {
       const response = await new TestClient(app).get('/time/');
       expect(response.json()).to.deep.equal({ now: 'fixed-time' });
       expect(response.headers.get('x-stamp')).to.equal('discovered');
-      expect(app.routes()).to.deep.equal([{ path: '/time/', methods: ['GET'], name: 'time:now', view: 'TimeController.now' }]);
+      const [route, ...others] = app.routes();
+      expect(others).to.deep.equal([]);
+      expect(route).to.deep.include({ path: '/time/', methods: ['GET'], name: 'time:now', view: 'TimeController.now', methodName: 'now' });
+      expect(route!.controller.name).to.equal('TimeController');
     });
 
     it('accepts files and globs', async () => {

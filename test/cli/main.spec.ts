@@ -111,6 +111,15 @@ describe('rondo CLI', () => {
     expect(csrf.stdout).to.include('ERROR rondo.E002: CsrfViewMiddleware keeps the CSRF secret in the session (csrfUseSessions), but SessionMiddleware is not installed');
   });
 
+  it('reports templates named in views and templates that no template folder holds (templates.E001), not computed names', () => {
+    const result = rondo(['check', '--app', join(ROOT, 'dist/test/fixtures/cli/missing-template-app.js')]);
+    expect(result.code).to.equal(1);
+    expect(result.stdout).to.include("ERROR templates.E001: Pages.gone renders template 'pages/gone.ejs', which none of settings.templates.dirs holds");
+    expect(result.stdout).to.match(/ERROR templates\.E001: Template test\/fixtures\/cli\/missing-templates\/pages\/home\.ejs renders template 'layouts\/nowhere\.ejs'/);
+    expect(result.stdout).to.include('System check identified 2 issues');
+    expect(result.stdout).not.to.include('pages/home.ejs\' which');
+  });
+
   it('lists the deployment checklist with `check --deploy` as warnings: exit 0, or 1 with --fail-level WARNING', () => {
     expect(rondo(['check', '--deploy', '--app', SAMPLE]).code).to.equal(0);
     expect(rondo(['check', '--deploy', '--fail-level', 'loud', '--app', SAMPLE]).code).to.equal(2);

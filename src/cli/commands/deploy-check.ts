@@ -1,10 +1,14 @@
 /**
  * `rondo check [--deploy]`: Django's system checks (errors in the middleware chain) and
  * deployment checklist (`check --deploy`, warnings), each finding with a stable id, what is
- * wrong and how to fix it. Uses the
- * public API only.
+ * wrong and how to fix it. Templates are checked where their names are knowable: literal
+ * names in views (`render(request, 'posts/list.ejs', ...)`) and in templates
+ * (`layout('...')`, `partial('...')`, `include('...')`).
  */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { AuthenticationMiddleware, SecurityMiddleware, SessionMiddleware, CsrfViewMiddleware, MessageMiddleware, XFrameOptionsMiddleware, type App } from '../../index';
+import { TemplateLoader } from '../../templates/template-loader';
 
 export interface DeployIssue {
   id: string;
@@ -60,8 +64,12 @@ const NEEDS_SESSION: ReadonlyArray<[string, Function, (app: App) => boolean, str
   ['rondo.E003', MessageMiddleware, (app) => app.settings.messageStorage === 'session', "MessageMiddleware keeps messages in the session (messageStorage 'session')"],
 ];
 
-/** Django's system checks that apply everywhere: errors in the middleware chain. */
+/** Django's system checks that apply everywhere: errors in the middleware chain, templates that do not exist. */
 export function systemIssues(app: App): DeployIssue[] {
+  return [...middlewareIssues(app), ...templateIssues(app)];
+}
+
+function middlewareIssues(app: App): DeployIssue[] {
   const chain = app.explain('GET', '/').middleware;
   const session = position(chain, SessionMiddleware);
   return NEEDS_SESSION.flatMap(([id, middleware, applies, why]): DeployIssue[] => {
@@ -70,4 +78,53 @@ export function systemIssues(app: App): DeployIssue[] {
     const fix = session < 0 ? 'add SessionMiddleware to settings.middleware' : `give SessionMiddleware a lower @Middleware order than ${middleware.name}`;
     return [{ id, level: 'ERROR', message: `${why}, but ${session < 0 ? 'SessionMiddleware is not installed' : 'SessionMiddleware runs after it'}: ${fix}` }];
   });
+}
+
+/** A literal template name given to render() or new TemplateResponse() in compiled view code. */
+const VIEW_TEMPLATE = /\b(?:render|TemplateResponse)\)?\(\s*[\w.$]+\s*,\s*(['"`])([^'"`$\n]+\.ejs)\1/g;
+/** A literal name given to layout(), partial() or include() inside a template. */
+const TEMPLATE_TEMPLATE = /\b(?:layout|partial|include)\(\s*(['"])([^'"\n]+)\1/g;
+
+function templateFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return [];
+  }
+  return entries.flatMap((entry) => {
+    const path = join(dir, entry);
+    return statSync(path).isDirectory() ? templateFiles(path) : entry.endsWith('.ejs') ? [path] : [];
+  });
+}
+
+/** templates.E001: a literal template name (in a view or a template) that no template folder holds. */
+function templateIssues(app: App): DeployIssue[] {
+  const dirs = app.settings.templates.dirs;
+  const loader = new TemplateLoader(dirs);
+  const missing = (name: string) => {
+    try {
+      loader.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  };
+  const issues = new Map<string, DeployIssue>();
+  const report = (name: string, where: string) => {
+    if (!issues.has(`${name} ${where}`) && missing(name)) {
+      issues.set(`${name} ${where}`, { id: 'templates.E001', level: 'ERROR', message: `${where} renders template '${name}', which none of settings.templates.dirs holds (${dirs.join(', ') || 'none set'}): create it, or fix the name` });
+    }
+  };
+  for (const route of app.routes()) {
+    const method = (route.controller.prototype as Record<string, unknown>)[route.methodName];
+    if (typeof method !== 'function') continue;
+    for (const match of String(method).matchAll(VIEW_TEMPLATE)) report(match[2]!, route.view);
+  }
+  for (const dir of dirs) {
+    for (const file of templateFiles(dir)) {
+      for (const match of readFileSync(file, 'utf8').matchAll(TEMPLATE_TEMPLATE)) report(match[2]!, `Template ${relative(process.cwd(), file) || file}`);
+    }
+  }
+  return [...issues.values()];
 }
