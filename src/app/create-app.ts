@@ -10,6 +10,7 @@ import { App } from './app';
 import { discover } from './discovery';
 import { resolveSettings } from './default-settings';
 import { randomBytes } from 'node:crypto';
+import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { SettingsInput } from './settings';
 
 /**
@@ -61,6 +62,11 @@ export interface CreateAppOptions {
  * const server = await app.listen({ port: 8000 });
  */
 export async function createApp(options: CreateAppOptions = {}): Promise<App> {
+  const spread = (['templateDirs', 'migrations'] as const).filter((key) => key in options);
+  if (spread.length > 0) {
+    // `createApp({ ...authApp() })` would drop the part's templates and migrations without a word.
+    throw new ImproperlyConfigured('APP_MODULE_SPREAD', `createApp() got ${spread.join(' and ')}, which only an app part carries: pass the part as createApp({ apps: [authApp()] }) instead of spreading it into the options`);
+  }
   const settings = resolveSettings(options.settings, options.env ?? process.env);
   const logger = options.logger ?? consoleLogger({ verbose: settings.debug });
   if (settings.debug && settings.secretKey === '') {

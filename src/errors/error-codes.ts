@@ -92,6 +92,7 @@ export const ERROR_CODES = {
   AUTH_LOGIN_FIELD: { what: "settings.authLoginField is neither 'username' nor 'email'", fix: "set it to 'username' or 'email'" },
   VIEW_MIDDLEWARE_MISSING: { what: 'a view is marked @LoginRequired() or @PermissionRequired() but AuthenticationMiddleware is not in the middleware (the view is named)', fix: 'add AuthenticationMiddleware to settings.middleware, or remove the decorator' },
   AUTH_USER_ENTITY: { what: "authApp({ user }) names a class that does not extend rondo/auth's User", fix: 'declare it as class Member extends User with @Entity(), or leave user out' },
+  APP_MODULE_SPREAD: { what: 'createApp() options hold templateDirs or migrations: an app part (authApp()) was spread into them, which would drop those', fix: 'pass the part in apps: createApp({ apps: [authApp()] })' },
   AUTH_MIGRATION_DRIVER: { what: "rondo/auth's CreateAccounts migration ran on a database that is neither SQLite nor PostgreSQL", fix: 'use SQLite or PostgreSQL, or write the accounts tables with rondo makemigrations' },
   PASSWORD_HASHER_UNKNOWN: { what: "settings.passwordHasher is neither 'scrypt' nor 'argon2'", fix: "use 'scrypt' (built in) or 'argon2' (npm install argon2)" },
   ARGON2_MISSING: { what: "settings.passwordHasher is 'argon2' (or a stored hash is argon2) but the argon2 package is not installed", fix: 'npm install argon2, or keep the default scrypt' },

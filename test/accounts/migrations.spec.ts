@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { DATABASE, silentLogger, type App, type Database } from 'rondo';
+import { DATABASE, ImproperlyConfigured, silentLogger, type App, type Database } from 'rondo';
 import { Accounts, User, authApp } from 'rondo/auth';
 import { Entity } from 'typeorm';
 import { makeFullApp } from '../fixtures/apps';
@@ -47,6 +47,12 @@ describe("rondo/auth's migration (the default User, Group and ApiToken tables)",
       await app.close();
       await database.drop();
     }
+  });
+
+  it('is not lost by spreading authApp() into createApp: that is refused at start-up, pointing to apps', async () => {
+    const error = await makeFullApp({ ...authApp({ views: true }), settings: { database: 'sqlite::memory:' } }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(ImproperlyConfigured).and.have.property('code', 'APP_MODULE_SPREAD');
+    expect((error as Error).message).to.include('templateDirs and migrations').and.include('createApp({ apps: [authApp()] })');
   });
 
   it('is left out for a swapped user entity, whose app writes its own (rondo makemigrations)', async () => {

@@ -24,6 +24,26 @@ function waitFor(output: () => string, pattern: RegExp, from: number, ms = 20_00
   });
 }
 
+/**
+ * GETs `url` until `accept` takes the answer (a save can start two builds, so the restart
+ * that printed "serving" may be followed by one more); fails after `ms`.
+ */
+async function eventually<T>(url: string, read: (response: Response) => Promise<T>, accept: (value: T) => boolean, ms = 10_000): Promise<T> {
+  const until = Date.now() + ms;
+  let last: unknown;
+  while (Date.now() < until) {
+    try {
+      const value = await read(await fetch(url));
+      if (accept(value)) return value;
+      last = value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`GET ${url} did not give the expected answer within ${ms} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
 describe('rondo runserver in a TypeScript project (rebuild and restart on change)', function () {
   this.timeout(90_000);
   let dir: string;
@@ -57,7 +77,7 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     let mark = output.length;
     writeFileSync(service, readFileSync(service, 'utf8').replace('Hello, ', 'Welcome, '));
     await waitFor(() => output, /Rondo serving on/, mark);
-    expect(await (await fetch(`${url}/?name=Ada`)).json()).to.deep.equal({ message: 'Welcome, Ada!' });
+    await eventually(`${url}/?name=Ada`, (r) => r.json(), (body) => (body as { message: string }).message === 'Welcome, Ada!', 5000);
 
     mark = output.length;
     const good = readFileSync(service, 'utf8');
@@ -71,7 +91,7 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     mark = output.length;
     writeFileSync(service, good);
     await waitFor(() => output, /Rondo serving on/, mark);
-    expect((await fetch(`${url}/`)).status).to.equal(200);
+    await eventually(`${url}/`, async (r) => r.status, (status) => status === 200, 5000);
 
     const exited = new Promise<number | null>((done) => server!.once('exit', done));
     server.kill('SIGKILL'); // even killed outright, the app child stops with it and frees the port

@@ -39,6 +39,10 @@ describe('the sample app: HTML pages', () => {
     expect((await ann.get('/articles/first-light/')).text).not.to.include('Published');
     const commented = await ann.post('/articles/first-light/comments', { data: { csrfmiddlewaretoken: csrfOf(created), body: 'Lovely.' }, followRedirects: true });
     expect(commented.text).to.include('Lovely.');
+    const empty = await ann.post('/articles/first-light/comments', { data: { csrfmiddlewaretoken: csrfOf(created), body: '' }, followRedirects: true });
+    expect(empty.text).to.include('Your comment was not saved: This field is required.');
+    const long = await ann.post('/articles/first-light/comments', { data: { csrfmiddlewaretoken: csrfOf(created), body: 'x'.repeat(10_001) }, followRedirects: true });
+    expect(long.text).to.include('Your comment was not saved: Ensure this value has at most 10000 characters (it has 10001).');
     expect((await new TestClient(app).get('/')).text).to.include('First light').and.include('by ann');
   });
 

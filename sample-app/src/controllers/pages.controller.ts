@@ -4,7 +4,7 @@
  * (sign-up, login, logout, password change and reset) come from rondo/auth's pages.
  */
 import { Get, HttpRequest, LoginRequired, Param, PermissionDenied, Post, Query, Req, Route, User, redirect, render, reverse, validateForm } from 'rondo';
-import { ArticleForm } from '../dtos/article-form';
+import { ArticleForm, CommentForm } from '../dtos/article-form';
 import type { Member } from '../models/member';
 import { BlogService } from '../services/blog-service';
 
@@ -74,10 +74,9 @@ export class PagesController {
 
   @Post('/articles/<slug:slug>/comments', { name: 'comment' }) @LoginRequired()
   async comment(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
-    await request.load();
-    const body = (request.POST.get('body') ?? '').trim();
-    if (body === '') request.messages.error('A comment needs some text.');
-    else await this.blog.addComment(me, slug, body.slice(0, 10_000));
+    const form = await validateForm(request, CommentForm);
+    if (form.isValid) await this.blog.addComment(me, slug, form.data.body.trim());
+    else request.messages.error(`Your comment was not saved: ${form.errors.body?.[0] ?? 'check it and try again.'}`);
     return redirect(reverse('blog:article', { slug }));
   }
 

@@ -8,3 +8,8 @@ export class ArticleForm {
   /** Tags separated by commas or spaces. */
   @IsOptional() @IsString() @MaxLength(1000) tags?: string;
 }
+
+/** The comment form under an article. */
+export class CommentForm {
+  @IsString() @IsNotEmpty() @MaxLength(10_000) body!: string;
+}
