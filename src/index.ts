@@ -52,6 +52,11 @@ export { XFrameOptionsMiddleware, XFrameOptionsExempt } from './middleware/x-fra
 export { GZipMiddleware } from './middleware/gzip';
 export { ConditionalGetMiddleware } from './middleware/conditional-get';
 export { CorsMiddleware } from './middleware/cors';
+export { RequestIdMiddleware } from './middleware/request-id';
+export { HealthMiddleware } from './observability/health';
+export { MetricsMiddleware } from './observability/metrics';
+export { jsonLogger, type JsonLoggerOptions } from './observability/json-logger';
+export { AppStatus } from './server/app-status';
 export { Session as RequestSession } from './sessions/session';
 export { SessionStoreUnavailable, SessionInterrupted, type SessionStore, type SessionData } from './sessions/session-store';
 export { CookieSessionStore } from './sessions/cookie-store';
@@ -68,7 +73,7 @@ export { ViewOption, JsonErrors } from './views/view-options';
 export { Accepts } from './views/accepted-media';
 export { redirect } from './views/shortcuts';
 
-export { consoleLogger, silentLogger, type Logger } from './observability/logger';
+export { consoleLogger, silentLogger, type Logger, type LogFields } from './observability/logger';
 
 // Models (TypeORM, loaded only by an app that declares an entity).
 export { InjectRepository, DATA_SOURCE, ENTITY_MANAGER } from './db/repository-token';

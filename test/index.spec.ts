@@ -33,6 +33,8 @@ const RONDO_EXPORTS = [
   // models
   'InjectRepository', 'DATA_SOURCE', 'ENTITY_MANAGER', 'DATABASE', 'Atomic', 'NonAtomic', 'getObjectOr404', 'getListOr404', 'paginate',
   'atomic', 'captureQueries', 'PickType', 'OmitType', 'PartialType', 'DEFAULT_VALIDATION_MESSAGES',
+  // observability
+  'RequestIdMiddleware', 'HealthMiddleware', 'MetricsMiddleware', 'AppStatus', 'jsonLogger',
 ];
 
 describe('the public API', () => {

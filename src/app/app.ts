@@ -19,6 +19,7 @@ import { requestListener, type ListenOptions, type ServerHandle } from '../serve
 import { Serving } from '../server/serving';
 import { Templates } from '../templates/templates';
 import { databaseFor, databaseValues } from '../db/app-database';
+import { AppStatus } from '../server/app-status';
 import { wrapAtomicViews } from '../db/atomic';
 import type { Database } from '../db/database';
 import { captureQueries, capturedQueries } from '../db/query-log';
@@ -83,9 +84,10 @@ export class App {
     });
     this.database = databaseFor(settings, parts.entities, parts.migrations);
     this.rateLimits = new RateLimits(settings, logger);
-    this.values = [...databaseValues(this.database, parts.entities), [RateLimits, 'RateLimits', this.rateLimits]];
+    const status = new AppStatus();
+    this.values = [...databaseValues(this.database, parts.entities), [RateLimits, 'RateLimits', this.rateLimits], [AppStatus, 'AppStatus', status]];
     this.debugSql = settings.debug && this.database !== undefined;
-    this.serving = new Serving({ app: this, limits: settings, logger, afterDrain: () => this.shutdown() });
+    this.serving = new Serving({ app: this, limits: settings, logger, status, afterDrain: () => this.shutdown() });
     this.build();
   }
 

@@ -4,6 +4,7 @@
  */
 import type { Provider } from '../di/providers';
 import type { ExceptionHandler } from '../kernel/exception-response';
+import { jsonLogger } from '../observability/json-logger';
 import { consoleLogger, type Logger } from '../observability/logger';
 import type { Class, Token } from '../metadata/keys';
 import { App } from './app';
@@ -68,7 +69,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
     throw new ImproperlyConfigured('APP_MODULE_SPREAD', `createApp() got ${spread.join(' and ')}, which only an app part carries: pass the part as createApp({ apps: [authApp()] }) instead of spreading it into the options`);
   }
   const settings = resolveSettings(options.settings, options.env ?? process.env);
-  const logger = options.logger ?? consoleLogger({ verbose: settings.debug });
+  const logger = options.logger ?? (settings.logFormat === 'json' ? jsonLogger({ verbose: settings.debug }) : consoleLogger({ verbose: settings.debug }));
   if (settings.debug && settings.secretKey === '') {
     // Development without a key: one per process, so the first run works (sessions end at each restart).
     settings.secretKey = randomBytes(48).toString('base64url');

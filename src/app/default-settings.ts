@@ -57,6 +57,12 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   maxHeaderSize: 16 * 1024,
   maxRequestsPerSocket: 0,
   shutdownTimeout: 10_000,
+  logFormat: 'text',
+  accessLog: false,
+  requestIdHeader: 'X-Request-Id',
+  healthLiveUrl: '/healthz',
+  healthReadyUrl: '/readyz',
+  metricsUrl: '/metrics',
   staticUrl: '/static/',
   staticDirs: [],
   serveStatic: null,
@@ -171,6 +177,7 @@ const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
   rateLimitStore: ['RATE_LIMIT_STORE_UNKNOWN', ['memory', 'redis']],
   authLoginField: ['AUTH_LOGIN_FIELD', ['username', 'email']],
   passwordHasher: ['PASSWORD_HASHER_UNKNOWN', ['scrypt', 'argon2']],
+  logFormat: ['LOG_FORMAT_UNKNOWN', ['text', 'json']],
 };
 
 /** Settings sent as response headers, by the header they become. */

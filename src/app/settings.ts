@@ -103,6 +103,21 @@ export interface Settings {
   maxRequestsPerSocket: number;
   /** ms a graceful shutdown waits for in-flight requests before forcing. */
   shutdownTimeout: number;
+  /** 'text' (default: `[rondo] time LEVEL message` on stderr) or 'json' (one pino JSON line per entry on stdout). */
+  logFormat: 'text' | 'json';
+  /** One log line per request (method, path, route, status, duration, bytes, request id, user id). Default false. */
+  accessLog: boolean;
+  /**
+   * RequestIdMiddleware: the header a trusted proxy (settings.trustedProxies) may send the
+   * request id in, and the response header it is returned in. Default 'X-Request-Id'.
+   */
+  requestIdHeader: string;
+  /** HealthMiddleware: liveness URL (200 while the process runs). Default '/healthz'. */
+  healthLiveUrl: string;
+  /** HealthMiddleware: readiness URL (database and Redis reachable, not shutting down). Default '/readyz'. */
+  healthReadyUrl: string;
+  /** MetricsMiddleware: where the Prometheus text is served. Default '/metrics'. */
+  metricsUrl: string;
   /** URL prefix of static files (templates' `static(path)`). Default '/static/'. */
   staticUrl: string;
   /** Folders static files are served from in development, searched in order. Default []. */

@@ -97,6 +97,7 @@ export const ERROR_CODES = {
   PASSWORD_HASHER_UNKNOWN: { what: "settings.passwordHasher is neither 'scrypt' nor 'argon2'", fix: "use 'scrypt' (built in) or 'argon2' (npm install argon2)" },
   ARGON2_MISSING: { what: "settings.passwordHasher is 'argon2' (or a stored hash is argon2) but the argon2 package is not installed", fix: 'npm install argon2, or keep the default scrypt' },
   PASSWORD_LIST_UNREADABLE: { what: 'settings.passwordRules.common names a file that cannot be read', fix: 'give a file of one password per line, or true for the built-in list' },
+  LOG_FORMAT_UNKNOWN: { what: "settings.logFormat is neither 'text' nor 'json'", fix: "use 'text' (readable lines on stderr) or 'json' (pino lines on stdout)" },
   EMAIL_BACKEND_UNKNOWN: { what: "settings.emailBackend is not 'console', 'file', 'smtp' or 'memory'", fix: 'pick one of them' },
   EMAIL_HEADER_INVALID: { what: 'an e-mail address or subject holds a line break (header injection), or there is no recipient', fix: 'strip line breaks from what users typed; give a recipient' },
   CLI_NOT_A_PROJECT: { what: 'rondo generate ran outside a project (no package.json in the working folder)', fix: 'cd into a project made by rondo new' },

@@ -60,9 +60,14 @@ function page(status: number, body: string): string {
     `</head><body><h1>${title}</h1>${body}</body></html>\n`;
 }
 
-/** The page a user sees with debug off: status and, for 4xx, the client-facing message. */
-export function plainPage(status: number, detail: string | undefined): HttpResponse {
-  return new HttpResponse(page(status, detail ? `<p>${escapeHtml(detail)}</p>` : ''), { status });
+/** The request id line of a page, for a user to quote to support (RequestIdMiddleware sets it). */
+function requestIdLine(request: HttpRequest): string {
+  return request.id === undefined ? '' : `<p><small>Request ID: <code>${escapeHtml(request.id)}</code></small></p>`;
+}
+
+/** The page a user sees with debug off: status, for 4xx the client-facing message, and the request id. */
+export function plainPage(request: HttpRequest, status: number, detail: string | undefined): HttpResponse {
+  return new HttpResponse(page(status, (detail ? `<p>${escapeHtml(detail)}</p>` : '') + requestIdLine(request)), { status });
 }
 
 /** RFC 9457 problem details. */
@@ -70,6 +75,7 @@ export function problemResponse(request: HttpRequest, status: number, detail: st
   const body: Record<string, unknown> = { type: 'about:blank', title: statusTitle(status), status };
   if (detail) body.detail = detail;
   body.instance = request.rawPath;
+  if (request.id !== undefined) body.requestId = request.id;
   if (extra) Object.assign(body, extra);
   return new JsonResponse(body, { status, contentType: 'application/problem+json' });
 }
@@ -117,7 +123,7 @@ export function technical500(request: HttpRequest, error: unknown, settings: Rea
   const err = thrown(error);
   const body =
     `<h2>${escapeHtml(err.name)}: ${escapeHtml(err.message)}</h2>` +
-    `<p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
+    `<p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>${requestIdLine(request)}` +
     `<h3>Traceback</h3><pre>${escapeHtml(err.stack ?? String(err))}</pre>` +
     sqlSection() +
     `<h3>Query</h3>${table(request.GET.entries())}` +

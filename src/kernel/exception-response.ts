@@ -97,17 +97,17 @@ function httpErrorResponse(request: HttpRequest, error: HttpError, context: Exce
   const detail = suspicious && !context.debug ? undefined : error.message;
   if (wantsJson(request, context)) return problemResponse(request, error.status, detail, error.extra);
   if (error.status === 404 && context.debug) return technical404(request, error.message, context.patterns());
-  return plainPage(error.status, detail);
+  return plainPage(request, error.status, detail);
 }
 
 function serverError(request: HttpRequest, error: unknown, context: ExceptionContext): HttpResponse {
   context.logger.error(`Internal Server Error: ${requestLine(request)}`, error);
   const json = wantsJson(request, context);
   if (context.debug) return json ? technical500Json(request, error) : technical500(request, error, context.settings);
-  return json ? problemResponse(request, 500, undefined) : plainPage(500, undefined);
+  return json ? problemResponse(request, 500, undefined) : plainPage(request, 500, undefined);
 }
 
 /** `GET /path` with the raw (encoded) path, capped: never headers or bodies. */
 export function requestLine(request: HttpRequest): string {
-  return `${request.method} ${request.rawPath.slice(0, 500)}`;
+  return `${request.method} ${request.rawPath.slice(0, 500)}${request.id === undefined ? '' : ` (request ${request.id})`}`;
 }

@@ -3,9 +3,13 @@
  * callers log request lines, never headers, cookies or bodies.
  */
 
+/** Structured fields of a log line (the access log's method, path, status...). Never secrets. */
+export type LogFields = Readonly<Record<string, string | number | boolean | null | undefined>>;
+
 export interface Logger {
   debug(message: string): void;
-  info(message: string): void;
+  /** `fields`, when given, go on the line: `key=value` pairs as text, members in JSON. */
+  info(message: string, fields?: LogFields): void;
   warn(message: string, error?: unknown): void;
   error(message: string, error?: unknown): void;
 }
@@ -13,6 +17,18 @@ export interface Logger {
 function describe(error: unknown): string {
   if (error instanceof Error) return `\n${error.stack ?? `${error.name}: ${error.message}`}`;
   return error === undefined ? '' : `\n${String(error)}`;
+}
+
+/** ` key=value` for each field set; values with spaces or quotes are JSON strings. */
+export function formatFields(fields: LogFields | undefined): string {
+  if (fields === undefined) return '';
+  let text = '';
+  for (const key in fields) {
+    const value = fields[key];
+    if (value === undefined) continue;
+    text += ` ${key}=${typeof value === 'string' && /[\s"=]/.test(value) ? JSON.stringify(value) : String(value)}`;
+  }
+  return text;
 }
 
 /** Writes `[rondo] LEVEL message` lines to stderr; debug lines only when `verbose`. */
@@ -23,7 +39,7 @@ export function consoleLogger(options: { verbose?: boolean } = {}): Logger {
     debug: (message) => {
       if (options.verbose) write('DEBUG', message);
     },
-    info: (message) => write('INFO', message),
+    info: (message, fields) => write('INFO', message + formatFields(fields)),
     warn: (message, error) => write('WARN', message, error),
     error: (message, error) => write('ERROR', message, error),
   };

@@ -8,6 +8,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import type { HttpRequest, RequestInit } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import { isPromise, type MaybePromise } from '../kernel/chain';
+import { accessLogTo } from './access-log';
 import type { Logger } from '../observability/logger';
 import { writeResponse } from './response-writer';
 
@@ -17,6 +18,7 @@ export interface ServedApp {
   /** The whole cycle; never rejects. */
   handle(request: HttpRequest): MaybePromise<HttpResponse>;
   readonly logger: Logger;
+  readonly settings: Readonly<{ accessLog: boolean }>;
 }
 
 const WRITE_FAILED = 'Server Error (500)';
@@ -124,10 +126,13 @@ function cleanupAfter(request: HttpRequest, res: ServerResponse): void {
 
 /** A `(req, res)` listener for `http.createServer(app.handler)`. */
 export function requestListener(app: ServedApp): (req: IncomingMessage, res: ServerResponse) => void {
+  const log = app.settings.accessLog ? accessLogTo(app.logger) : undefined;
   return (req, res) => {
+    const startedAt = log === undefined ? 0 : performance.now();
     const request = app.createRequest(toInit(req));
     const isHead = request.method === 'HEAD';
     const result = app.handle(request);
+    log?.(request, res, startedAt);
     if (isPromise<HttpResponse>(result)) {
       const socket = req.socket as TrackedSocket;
       socket.pendingResponse = res; // a field, not a map: no per-request allocation

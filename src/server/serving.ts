@@ -4,6 +4,7 @@
  * before the app's own shutdown hooks run. App delegates `listen()` and `close()` here.
  */
 import type { Logger } from '../observability/logger';
+import type { AppStatus } from './app-status';
 import { isRondoWorker, isWorker, superviseWorkers, type ClusterHandle } from './cluster';
 import { startServer, type ListenOptions, type RunningServer, type ServedApp, type ServerHandle, type ServerLimits } from './node-server';
 import { onShutdownSignal } from './signals';
@@ -12,6 +13,8 @@ export interface ServingOptions {
   app: ServedApp;
   limits: ServerLimits;
   logger: Logger;
+  /** Marked shutting down when a stop begins (readiness answers 503 from then on). */
+  status: AppStatus;
   /** The app's onShutdown hooks, run after every server drained; false when one failed. */
   afterDrain(): Promise<boolean>;
 }
@@ -61,6 +64,7 @@ export class Serving {
    * and every hook succeeded. The signal handlers stay (they exit the process).
    */
   private async stop(): Promise<boolean> {
+    this.options.status.shuttingDown = true;
     const servers = [...this.servers];
     const drained = await Promise.all([...this.clusters].map((c) => c.stop()));
     await Promise.all(servers.map((s) => s.close()));

@@ -1,0 +1,38 @@
+/**
+ * RequestIdMiddleware (order 30, outside the others): every request gets an id, returned in
+ * `X-Request-Id` (settings.requestIdHeader) and shown on error pages, in problem+json and
+ * in the access log. A proxy listed in settings.trustedProxies may send one in that
+ * header (nginx's `$request_id`), so one id follows the request across the services; from
+ * anyone else, or when it is not a short token, the header is ignored and a UUID is made.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Settings } from '../app/settings';
+import { Inject, SETTINGS } from '../di/injectable';
+import type { HttpRequest } from '../http/request';
+import type { HttpResponse } from '../http/response';
+import { Middleware } from './middleware-decorator';
+
+/** What an id taken from a proxy may look like: a UUID, nginx's hex, a trace id. */
+const ACCEPTABLE = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+@Middleware(30)
+export class RequestIdMiddleware {
+  private readonly header: string;
+  private readonly trusted: ReadonlySet<string>;
+
+  constructor(@Inject(SETTINGS) settings: Settings) {
+    this.header = settings.requestIdHeader;
+    this.trusted = new Set(settings.trustedProxies);
+  }
+
+  processRequest(request: HttpRequest): undefined {
+    const given = this.trusted.size > 0 && this.trusted.has(request.remoteAddress) ? request.headers.get(this.header) : undefined;
+    request.id = given !== undefined && ACCEPTABLE.test(given) ? given : randomUUID();
+    return undefined;
+  }
+
+  processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
+    response.headers.set(this.header, request.id!);
+    return response;
+  }
+}
