@@ -3,7 +3,7 @@
  * (SQLite by default, PostgreSQL by DATABASE_URL) with rondo/auth's accounts.
  */
 import { join } from 'node:path';
-import { CorsMiddleware, createApp, type App, type CreateAppOptions } from 'rondo';
+import { CorsMiddleware, HealthMiddleware, createApp, type App, type CreateAppOptions } from 'rondo';
 import { authApp } from 'rondo/auth';
 import { ConduitErrors } from './controllers/api-support';
 import { ArticlesController } from './controllers/articles.controller';
@@ -25,7 +25,7 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
     entities: [...BLOG_ENTITIES, ...(options.entities ?? [])],
     controllers: [PagesController, UsersController, ArticlesController, ...(options.controllers ?? [])],
     providers: [BlogService, ...(options.providers ?? [])],
-    middleware: [CorsMiddleware, TimingMiddleware, ...(options.middleware ?? [])],
+    middleware: [HealthMiddleware, CorsMiddleware, TimingMiddleware, ...(options.middleware ?? [])],
     exceptionHandler: options.exceptionHandler ?? ConduitErrors,
     settings: {
       // RONDO_SECRET_KEY in production; else a generated, git-ignored development key.
@@ -35,6 +35,7 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
       migrations: [join(__dirname, 'migrations/*.js')],
       migrationsSourceDir: join(ROOT, 'src/migrations'),
       authLoginField: 'email',
+      accessLog: true, // one line per request on stderr (RONDO_ACCESS_LOG=false to silence)
       // Conduit front-ends call the API from other origins with a token (no cookies: credentials stay off).
       corsAllowedOrigins: ['*'],
       templates: { dirs: [join(ROOT, 'templates')] },

@@ -19,7 +19,7 @@ describe('rondo CLI', () => {
     expect(code).to.equal(0);
     expect(stdout).to.match(/^PATH\s+METHODS\s+NAME\s+VIEW/);
     expect(stdout).to.match(/\/api\/articles\/<str:slug>\s+GET\s+conduit:article\s+ArticlesController\.detail/);
-    expect(stdout).to.include('Middleware on every route, in order (responses go back in reverse): RequestIdMiddleware(30) → SecurityMiddleware(100) → CorsMiddleware(150) → TimingMiddleware(160)');
+    expect(stdout).to.include('Middleware on every route, in order (responses go back in reverse): HealthMiddleware(20) → RequestIdMiddleware(30) → SecurityMiddleware(100) → CorsMiddleware(150) → TimingMiddleware(160)');
   });
 
   it('explains one request with `routes --explain METHOD PATH`: pattern, params, middleware in and out, hooks, view, DI scopes', () => {

@@ -27,6 +27,7 @@ describe('the sample app: HTML pages', () => {
     expect(home.headers.get('x-frame-options')).to.equal('DENY');
     expect(home.headers.get('server-timing')).to.match(/^app;dur=/);
     expect((await new TestClient(app).get('/static/css/site.css')).headers.get('content-type')).to.equal('text/css; charset=utf-8');
+    expect((await new TestClient(app).get('/readyz')).json()).to.deep.equal({ status: 'ok', checks: { database: 'ok' } });
   });
 
   it('signs up, writes an article through the form (PRG, flash once), comments, and shows who is logged in', async () => {
