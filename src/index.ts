@@ -57,6 +57,8 @@ export { HealthMiddleware } from './observability/health';
 export { MetricsMiddleware } from './observability/metrics';
 export { jsonLogger, type JsonLoggerOptions } from './observability/json-logger';
 export { AppStatus } from './server/app-status';
+export { Cache, CacheKeyInvalid, CacheKeyMissing, CacheUnavailable, type CacheTimeout, type CacheKeyOptions } from './cache/cache';
+export { CacheMiddleware, CachePage } from './cache/cache-middleware';
 export { Session as RequestSession } from './sessions/session';
 export { SessionStoreUnavailable, SessionInterrupted, type SessionStore, type SessionData } from './sessions/session-store';
 export { CookieSessionStore } from './sessions/cookie-store';

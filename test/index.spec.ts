@@ -35,6 +35,8 @@ const RONDO_EXPORTS = [
   'atomic', 'captureQueries', 'PickType', 'OmitType', 'PartialType', 'DEFAULT_VALIDATION_MESSAGES',
   // observability
   'RequestIdMiddleware', 'HealthMiddleware', 'MetricsMiddleware', 'AppStatus', 'jsonLogger',
+  // cache
+  'Cache', 'CacheKeyInvalid', 'CacheKeyMissing', 'CacheUnavailable', 'CacheMiddleware', 'CachePage',
 ];
 
 describe('the public API', () => {

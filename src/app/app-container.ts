@@ -10,6 +10,7 @@ import type { ExceptionHandler } from '../kernel/exception-response';
 import type { Class, Token } from '../metadata/keys';
 import type { Logger } from '../observability/logger';
 import { TEMPLATES, type Templates } from '../templates/templates';
+import { Cache } from '../cache/cache';
 import { Mailer } from '../mail/mailer';
 import type { Settings } from './settings';
 
@@ -51,6 +52,7 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     value(TEMPLATES, 'TEMPLATES', inputs.templates),
     ...inputs.values.map(([token, label, of]) => value(token, label, of)),
     classPlan(Mailer, 'singleton'), // built when first injected; an app's own provider for Mailer replaces it
+    classPlan(Cache, 'singleton'), // the backend is made at first use
     ...parts.providers.map(normaliseProvider),
     ...parts.controllers.map((c) => classPlan(c, 'singleton')),
     ...inputs.middleware.map((m) => classPlan(m, 'singleton')),

@@ -33,6 +33,13 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   atomicRequests: false,
   redisUrl: 'redis://127.0.0.1:6379',
   rateLimitStore: 'memory',
+  cacheBackend: 'memory',
+  cacheTimeout: 300,
+  cacheKeyPrefix: 'rondo',
+  cacheVersion: 1,
+  cacheMaxEntries: 10_000,
+  cacheMaxBytes: 64 * 1024 * 1024,
+  cacheMiddlewareSeconds: 0,
   emailBackend: 'console',
   emailFilePath: 'sent-emails',
   emailHost: '127.0.0.1',
@@ -178,6 +185,7 @@ const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
   authLoginField: ['AUTH_LOGIN_FIELD', ['username', 'email']],
   passwordHasher: ['PASSWORD_HASHER_UNKNOWN', ['scrypt', 'argon2']],
   logFormat: ['LOG_FORMAT_UNKNOWN', ['text', 'json']],
+  cacheBackend: ['CACHE_BACKEND_UNKNOWN', ['memory', 'redis']],
 };
 
 /** Settings sent as response headers, by the header they become. */

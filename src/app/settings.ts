@@ -85,6 +85,19 @@ export interface Settings {
   defaultFromEmail: string;
   /** Where @RateLimit counts: 'memory' (this process) or 'redis' (redisUrl, shared by every process). */
   rateLimitStore: 'memory' | 'redis';
+  /** Cache: 'memory' (an LRU per process) or 'redis' (redisUrl, shared). Default 'memory'. */
+  cacheBackend: 'memory' | 'redis';
+  /** Seconds an entry lives when set without a timeout; null = forever. Default 300. */
+  cacheTimeout: number | null;
+  /** Put before every key (`prefix:version:key`), so apps can share a Redis. Default 'rondo'. */
+  cacheKeyPrefix: string;
+  /** The key version; bump it to leave every entry unread. Default 1. */
+  cacheVersion: number;
+  /** Memory backend bounds: entries, and bytes of keys and JSON values. Defaults 10000 and 64 MiB. */
+  cacheMaxEntries: number;
+  cacheMaxBytes: number;
+  /** CacheMiddleware: seconds every GET page is cached (Django's per-site cache); 0 = only @CachePage views. Default 0. */
+  cacheMiddlewareSeconds: number;
   /** node:http: ms to receive the complete headers. */
   headersTimeout: number;
   /** node:http: ms to receive the complete request. */

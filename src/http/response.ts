@@ -35,6 +35,11 @@ export class HttpResponse {
 
   private cookieMap: Map<string, string> | undefined = undefined;
 
+  /** True when the response sets or deletes a cookie (signed ones included). */
+  hasCookies(): boolean {
+    return (this.cookieMap !== undefined && this.cookieMap.size > 0) || (this.unsignedCookies !== undefined && this.unsignedCookies.length > 0);
+  }
+
   /** Pushes `'Set-Cookie', value` pairs onto `out` (the flat form `writeHead` takes). */
   flattenCookiesInto(out: string[]): void {
     if (this.cookieMap === undefined) return;
