@@ -46,6 +46,7 @@ const SERVERS = {
   'routing-controllers': { file: 'routing-controllers.js' },
   'rondo (bare)': { file: 'rondo.js' },
   'rondo (full stack)': { file: 'rondo.js', env: { FULL: '1' } },
+  'rondo (cached page)': { file: 'rondo.js', env: { CACHE: '1' } },
   'node:http + TypeORM': { file: 'orm-node-http.js' },
   'fastify + TypeORM': { file: 'orm-fastify.js' },
   'nest-fastify + TypeORM': { file: 'orm-nest.js' },
@@ -63,6 +64,7 @@ const SCENARIOS = [
   { name: 'singleton service', path: '/singleton', servers: ['node:http', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
   { name: 'request-scoped service', path: '/scoped', servers: ['node:http', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
   { name: 'EJS page (layout, partial, 50 rows)', path: '/page', servers: ['node:http', 'fastify', 'express', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
+  { name: 'EJS page, cached (CacheMiddleware)', path: '/page', servers: ['node:http', 'rondo (bare)', 'rondo (cached page)'] },
   { name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
   ...ormScenarios(),
 ].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())));

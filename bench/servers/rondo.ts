@@ -75,6 +75,8 @@ createApp({
     allowedHosts: ['127.0.0.1'],
     templates: { dirs: [join(VIEWS, 'rondo')] },
     ...(full ? {} : { middleware: [] }),
+    // CACHE=1: the per-site page cache (CacheMiddleware, memory backend) in front of the bare app.
+    ...(process.env.CACHE === '1' ? { middleware: [rondo.CacheMiddleware], cacheMiddlewareSeconds: 600 } : {}),
     // MW=SecurityMiddleware,SessionMiddleware picks a subset of the default stack (profiling).
     ...(process.env.MW !== undefined ? { middleware: rondo.DEFAULT_MIDDLEWARE.filter((m) => process.env.MW!.split(',').includes(m.name)) } : {}),
   },

@@ -113,6 +113,12 @@ export class ResponseHeaders {
     return this;
   }
 
+  /** Sets a header whose name was checked once (`presetHeader(name, '')`) to a value the caller vouches for (no CR/LF/NUL). */
+  setChecked(header: PresetHeader, value: string): this {
+    this.put(header.key, header.name, value);
+    return this;
+  }
+
   /** Sets the header only when it is not set yet. */
   setDefault(name: string, value: string | number): this {
     const key = lower(name);

@@ -96,7 +96,7 @@ export class HttpRequest {
   csrfToken: (() => string) | undefined;
   /** How deep the middleware chain went for this request (its next()-twice guard). */
   chainDepth = 0;
-  /** Set by RequestIdMiddleware: a trusted proxy's X-Request-Id, or a new UUID (logs, error pages). */
+  /** Set by RequestIdMiddleware: a trusted proxy's X-Request-Id, or a new id (logs, error pages). */
   id: string | undefined;
   /** Free space for middleware and views to share per-request data. */
   readonly state: Record<string, unknown> = {};
