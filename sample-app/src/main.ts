@@ -1,6 +1,7 @@
 /**
  * Starts the sample blog on HOST (default 127.0.0.1) and PORT (default 8000). The embedded
- * SQLite database is migrated at start; for PostgreSQL run `rondo migrate` first.
+ * SQLite database is migrated at start; for PostgreSQL run `rondo migrate` first (or set
+ * RONDO_MIGRATE_ON_START=1). The migration holds the SQL of both databases.
  */
 import { DATABASE, type Database } from 'rondo';
 import buildApp from './app';

@@ -1,129 +1,213 @@
+/**
+ * The sample blog's tables, as `rondo makemigrations` wrote them for each database the
+ * sample runs on: SQLite (the default) and PostgreSQL (DATABASE_URL). TypeORM's SQL
+ * differs between the two, so the migration picks the set of its driver.
+ */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+
+const SQL: Record<'sqlite' | 'postgres', { up: string[]; down: string[] }> = {
+  sqlite: {
+    up: [
+    `CREATE TABLE "rondo_group" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(150) NOT NULL, "permissions" text NOT NULL, CONSTRAINT "UQ_522c43d385d7c116c24afc1621d" UNIQUE ("name"))`,
+    `CREATE TABLE "rondo_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "keyHash" varchar(64) NOT NULL, "created" datetime NOT NULL DEFAULT (datetime('now')), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"))`,
+    `CREATE TABLE "member" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "username" varchar(150) NOT NULL, "email" varchar(254), "password" varchar(255) NOT NULL, "isActive" boolean NOT NULL DEFAULT (1), "isStaff" boolean NOT NULL DEFAULT (0), "isSuperuser" boolean NOT NULL DEFAULT (0), "lastLogin" datetime, "dateJoined" datetime NOT NULL DEFAULT (datetime('now')), "permissions" text NOT NULL, "bio" text, "image" varchar(1000), CONSTRAINT "UQ_1945f9202fcfbce1b439b47b77a" UNIQUE ("username"), CONSTRAINT "UQ_4678079964ab375b2b31849456c" UNIQUE ("email"))`,
+    `CREATE TABLE "tag" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(100) NOT NULL, CONSTRAINT "UQ_6a9775008add570dc3e5a0bab7b" UNIQUE ("name"))`,
+    `CREATE TABLE "article" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "slug" varchar(300) NOT NULL, "title" varchar(255) NOT NULL, "description" varchar(1000) NOT NULL DEFAULT (''), "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"))`,
+    `CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article" ("createdAt") `,
+    `CREATE TABLE "comment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "articleId" integer, "authorId" integer)`,
+    `CREATE TABLE "favorite" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "articleId" integer, "memberId" integer)`,
+    `CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite" ("articleId", "memberId") `,
+    `CREATE TABLE "follow" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "followerId" integer, "followedId" integer)`,
+    `CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow" ("followerId", "followedId") `,
+    `CREATE TABLE "rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, PRIMARY KEY ("memberId", "rondoGroupId"))`,
+    `CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups" ("memberId") `,
+    `CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups" ("rondoGroupId") `,
+    `CREATE TABLE "article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, PRIMARY KEY ("articleId", "tagId"))`,
+    `CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags" ("articleId") `,
+    `CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags" ("tagId") `,
+    `CREATE TABLE "temporary_rondo_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "keyHash" varchar(64) NOT NULL, "created" datetime NOT NULL DEFAULT (datetime('now')), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"), CONSTRAINT "FK_febaafa5074d3eba41681048457" FOREIGN KEY ("userId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,
+    `INSERT INTO "temporary_rondo_api_token"("id", "keyHash", "created", "userId") SELECT "id", "keyHash", "created", "userId" FROM "rondo_api_token"`,
+    `DROP TABLE "rondo_api_token"`,
+    `ALTER TABLE "temporary_rondo_api_token" RENAME TO "rondo_api_token"`,
+    `DROP INDEX "IDX_8b69c034798885f5761cc54a9c"`,
+    `CREATE TABLE "temporary_article" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "slug" varchar(300) NOT NULL, "title" varchar(255) NOT NULL, "description" varchar(1000) NOT NULL DEFAULT (''), "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"), CONSTRAINT "FK_a9c5f4ec6cceb1604b4a3c84c87" FOREIGN KEY ("authorId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,
+    `INSERT INTO "temporary_article"("id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId") SELECT "id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId" FROM "article"`,
+    `DROP TABLE "article"`,
+    `ALTER TABLE "temporary_article" RENAME TO "article"`,
+    `CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article" ("createdAt") `,
+    `CREATE TABLE "temporary_comment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "articleId" integer, "authorId" integer, CONSTRAINT "FK_c20404221e5c125a581a0d90c0e" FOREIGN KEY ("articleId") REFERENCES "article" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_276779da446413a0d79598d4fbd" FOREIGN KEY ("authorId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,
+    `INSERT INTO "temporary_comment"("id", "body", "createdAt", "updatedAt", "articleId", "authorId") SELECT "id", "body", "createdAt", "updatedAt", "articleId", "authorId" FROM "comment"`,
+    `DROP TABLE "comment"`,
+    `ALTER TABLE "temporary_comment" RENAME TO "comment"`,
+    `DROP INDEX "IDX_9e2e30572094f5fbce5dd8a020"`,
+    `CREATE TABLE "temporary_favorite" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "articleId" integer, "memberId" integer, CONSTRAINT "FK_c0d2a3aa86fa8415db7349ede26" FOREIGN KEY ("articleId") REFERENCES "article" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_8650e84ae1f1e9b4648ad46d252" FOREIGN KEY ("memberId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,
+    `INSERT INTO "temporary_favorite"("id", "articleId", "memberId") SELECT "id", "articleId", "memberId" FROM "favorite"`,
+    `DROP TABLE "favorite"`,
+    `ALTER TABLE "temporary_favorite" RENAME TO "favorite"`,
+    `CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite" ("articleId", "memberId") `,
+    `DROP INDEX "IDX_e746877023d5b76b9550ba0ea3"`,
+    `CREATE TABLE "temporary_follow" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "followerId" integer, "followedId" integer, CONSTRAINT "FK_550dce89df9570f251b6af2665a" FOREIGN KEY ("followerId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_f4a9d59861c87ba252ead40d84d" FOREIGN KEY ("followedId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`,
+    `INSERT INTO "temporary_follow"("id", "followerId", "followedId") SELECT "id", "followerId", "followedId" FROM "follow"`,
+    `DROP TABLE "follow"`,
+    `ALTER TABLE "temporary_follow" RENAME TO "follow"`,
+    `CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow" ("followerId", "followedId") `,
+    `DROP INDEX "IDX_256c392c9146588cdea3e6f8a1"`,
+    `DROP INDEX "IDX_58590f9b15cb6bc05f146b7ce1"`,
+    `CREATE TABLE "temporary_rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, CONSTRAINT "FK_256c392c9146588cdea3e6f8a19" FOREIGN KEY ("memberId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "FK_58590f9b15cb6bc05f146b7ce15" FOREIGN KEY ("rondoGroupId") REFERENCES "rondo_group" ("id") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("memberId", "rondoGroupId"))`,
+    `INSERT INTO "temporary_rondo_user_groups"("memberId", "rondoGroupId") SELECT "memberId", "rondoGroupId" FROM "rondo_user_groups"`,
+    `DROP TABLE "rondo_user_groups"`,
+    `ALTER TABLE "temporary_rondo_user_groups" RENAME TO "rondo_user_groups"`,
+    `CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups" ("memberId") `,
+    `CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups" ("rondoGroupId") `,
+    `DROP INDEX "IDX_acbc7f775fb5e3fe2627477b5f"`,
+    `DROP INDEX "IDX_83a0534713c9e7f6bb2110c7bc"`,
+    `CREATE TABLE "temporary_article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, CONSTRAINT "FK_acbc7f775fb5e3fe2627477b5f7" FOREIGN KEY ("articleId") REFERENCES "article" ("id") ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "FK_83a0534713c9e7f6bb2110c7bcc" FOREIGN KEY ("tagId") REFERENCES "tag" ("id") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("articleId", "tagId"))`,
+    `INSERT INTO "temporary_article_tags"("articleId", "tagId") SELECT "articleId", "tagId" FROM "article_tags"`,
+    `DROP TABLE "article_tags"`,
+    `ALTER TABLE "temporary_article_tags" RENAME TO "article_tags"`,
+    `CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags" ("articleId") `,
+    `CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags" ("tagId") `,
+    ],
+    down: [
+    `DROP INDEX "IDX_83a0534713c9e7f6bb2110c7bc"`,
+    `DROP INDEX "IDX_acbc7f775fb5e3fe2627477b5f"`,
+    `ALTER TABLE "article_tags" RENAME TO "temporary_article_tags"`,
+    `CREATE TABLE "article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, PRIMARY KEY ("articleId", "tagId"))`,
+    `INSERT INTO "article_tags"("articleId", "tagId") SELECT "articleId", "tagId" FROM "temporary_article_tags"`,
+    `DROP TABLE "temporary_article_tags"`,
+    `CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags" ("tagId") `,
+    `CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags" ("articleId") `,
+    `DROP INDEX "IDX_58590f9b15cb6bc05f146b7ce1"`,
+    `DROP INDEX "IDX_256c392c9146588cdea3e6f8a1"`,
+    `ALTER TABLE "rondo_user_groups" RENAME TO "temporary_rondo_user_groups"`,
+    `CREATE TABLE "rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, PRIMARY KEY ("memberId", "rondoGroupId"))`,
+    `INSERT INTO "rondo_user_groups"("memberId", "rondoGroupId") SELECT "memberId", "rondoGroupId" FROM "temporary_rondo_user_groups"`,
+    `DROP TABLE "temporary_rondo_user_groups"`,
+    `CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups" ("rondoGroupId") `,
+    `CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups" ("memberId") `,
+    `DROP INDEX "IDX_e746877023d5b76b9550ba0ea3"`,
+    `ALTER TABLE "follow" RENAME TO "temporary_follow"`,
+    `CREATE TABLE "follow" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "followerId" integer, "followedId" integer)`,
+    `INSERT INTO "follow"("id", "followerId", "followedId") SELECT "id", "followerId", "followedId" FROM "temporary_follow"`,
+    `DROP TABLE "temporary_follow"`,
+    `CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow" ("followerId", "followedId") `,
+    `DROP INDEX "IDX_9e2e30572094f5fbce5dd8a020"`,
+    `ALTER TABLE "favorite" RENAME TO "temporary_favorite"`,
+    `CREATE TABLE "favorite" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "articleId" integer, "memberId" integer)`,
+    `INSERT INTO "favorite"("id", "articleId", "memberId") SELECT "id", "articleId", "memberId" FROM "temporary_favorite"`,
+    `DROP TABLE "temporary_favorite"`,
+    `CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite" ("articleId", "memberId") `,
+    `ALTER TABLE "comment" RENAME TO "temporary_comment"`,
+    `CREATE TABLE "comment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "articleId" integer, "authorId" integer)`,
+    `INSERT INTO "comment"("id", "body", "createdAt", "updatedAt", "articleId", "authorId") SELECT "id", "body", "createdAt", "updatedAt", "articleId", "authorId" FROM "temporary_comment"`,
+    `DROP TABLE "temporary_comment"`,
+    `DROP INDEX "IDX_8b69c034798885f5761cc54a9c"`,
+    `ALTER TABLE "article" RENAME TO "temporary_article"`,
+    `CREATE TABLE "article" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "slug" varchar(300) NOT NULL, "title" varchar(255) NOT NULL, "description" varchar(1000) NOT NULL DEFAULT (''), "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"))`,
+    `INSERT INTO "article"("id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId") SELECT "id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId" FROM "temporary_article"`,
+    `DROP TABLE "temporary_article"`,
+    `CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article" ("createdAt") `,
+    `ALTER TABLE "rondo_api_token" RENAME TO "temporary_rondo_api_token"`,
+    `CREATE TABLE "rondo_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "keyHash" varchar(64) NOT NULL, "created" datetime NOT NULL DEFAULT (datetime('now')), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"))`,
+    `INSERT INTO "rondo_api_token"("id", "keyHash", "created", "userId") SELECT "id", "keyHash", "created", "userId" FROM "temporary_rondo_api_token"`,
+    `DROP TABLE "temporary_rondo_api_token"`,
+    `DROP INDEX "IDX_83a0534713c9e7f6bb2110c7bc"`,
+    `DROP INDEX "IDX_acbc7f775fb5e3fe2627477b5f"`,
+    `DROP TABLE "article_tags"`,
+    `DROP INDEX "IDX_58590f9b15cb6bc05f146b7ce1"`,
+    `DROP INDEX "IDX_256c392c9146588cdea3e6f8a1"`,
+    `DROP TABLE "rondo_user_groups"`,
+    `DROP INDEX "IDX_e746877023d5b76b9550ba0ea3"`,
+    `DROP TABLE "follow"`,
+    `DROP INDEX "IDX_9e2e30572094f5fbce5dd8a020"`,
+    `DROP TABLE "favorite"`,
+    `DROP TABLE "comment"`,
+    `DROP INDEX "IDX_8b69c034798885f5761cc54a9c"`,
+    `DROP TABLE "article"`,
+    `DROP TABLE "tag"`,
+    `DROP TABLE "member"`,
+    `DROP TABLE "rondo_api_token"`,
+    `DROP TABLE "rondo_group"`,
+    ],
+  },
+  postgres: {
+    up: [
+    `CREATE TABLE "rondo_group" ("id" SERIAL NOT NULL, "name" character varying(150) NOT NULL, "permissions" text NOT NULL, CONSTRAINT "UQ_522c43d385d7c116c24afc1621d" UNIQUE ("name"), CONSTRAINT "PK_e9c49668ea6e8a356f2e5609e48" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "rondo_api_token" ("id" SERIAL NOT NULL, "keyHash" character varying(64) NOT NULL, "created" TIMESTAMP NOT NULL DEFAULT now(), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"), CONSTRAINT "PK_7a5fe1ef47aad64018b03a3086d" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "member" ("id" SERIAL NOT NULL, "username" character varying(150) NOT NULL, "email" character varying(254), "password" character varying(255) NOT NULL, "isActive" boolean NOT NULL DEFAULT true, "isStaff" boolean NOT NULL DEFAULT false, "isSuperuser" boolean NOT NULL DEFAULT false, "lastLogin" TIMESTAMP, "dateJoined" TIMESTAMP NOT NULL DEFAULT now(), "permissions" text NOT NULL, "bio" text, "image" character varying(1000), CONSTRAINT "UQ_1945f9202fcfbce1b439b47b77a" UNIQUE ("username"), CONSTRAINT "UQ_4678079964ab375b2b31849456c" UNIQUE ("email"), CONSTRAINT "PK_97cbbe986ce9d14ca5894fdc072" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "tag" ("id" SERIAL NOT NULL, "name" character varying(100) NOT NULL, CONSTRAINT "UQ_6a9775008add570dc3e5a0bab7b" UNIQUE ("name"), CONSTRAINT "PK_8e4052373c579afc1471f526760" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "article" ("id" SERIAL NOT NULL, "slug" character varying(300) NOT NULL, "title" character varying(255) NOT NULL, "description" character varying(1000) NOT NULL DEFAULT '', "body" text NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT now(), "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT now(), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"), CONSTRAINT "PK_40808690eb7b915046558c0f81b" PRIMARY KEY ("id"))`,
+    `CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article"  ("createdAt") `,
+    `CREATE TABLE "comment" ("id" SERIAL NOT NULL, "body" text NOT NULL, "createdAt" TIMESTAMP(3) NOT NULL DEFAULT now(), "updatedAt" TIMESTAMP(3) NOT NULL DEFAULT now(), "articleId" integer, "authorId" integer, CONSTRAINT "PK_0b0e4bbc8415ec426f87f3a88e2" PRIMARY KEY ("id"))`,
+    `CREATE TABLE "favorite" ("id" SERIAL NOT NULL, "articleId" integer, "memberId" integer, CONSTRAINT "PK_495675cec4fb09666704e4f610f" PRIMARY KEY ("id"))`,
+    `CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite"  ("articleId", "memberId") `,
+    `CREATE TABLE "follow" ("id" SERIAL NOT NULL, "followerId" integer, "followedId" integer, CONSTRAINT "PK_fda88bc28a84d2d6d06e19df6e5" PRIMARY KEY ("id"))`,
+    `CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow"  ("followerId", "followedId") `,
+    `CREATE TABLE "rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, CONSTRAINT "PK_7550e26505d2d12c604468a36cc" PRIMARY KEY ("memberId", "rondoGroupId"))`,
+    `CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups"  ("memberId") `,
+    `CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups"  ("rondoGroupId") `,
+    `CREATE TABLE "article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, CONSTRAINT "PK_bfcd6ae5865482ee63ece446586" PRIMARY KEY ("articleId", "tagId"))`,
+    `CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags"  ("articleId") `,
+    `CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags"  ("tagId") `,
+    `ALTER TABLE "rondo_api_token" ADD CONSTRAINT "FK_febaafa5074d3eba41681048457" FOREIGN KEY ("userId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "article" ADD CONSTRAINT "FK_a9c5f4ec6cceb1604b4a3c84c87" FOREIGN KEY ("authorId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "comment" ADD CONSTRAINT "FK_c20404221e5c125a581a0d90c0e" FOREIGN KEY ("articleId") REFERENCES "article"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "comment" ADD CONSTRAINT "FK_276779da446413a0d79598d4fbd" FOREIGN KEY ("authorId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "favorite" ADD CONSTRAINT "FK_c0d2a3aa86fa8415db7349ede26" FOREIGN KEY ("articleId") REFERENCES "article"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "favorite" ADD CONSTRAINT "FK_8650e84ae1f1e9b4648ad46d252" FOREIGN KEY ("memberId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "follow" ADD CONSTRAINT "FK_550dce89df9570f251b6af2665a" FOREIGN KEY ("followerId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "follow" ADD CONSTRAINT "FK_f4a9d59861c87ba252ead40d84d" FOREIGN KEY ("followedId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE NO ACTION`,
+    `ALTER TABLE "rondo_user_groups" ADD CONSTRAINT "FK_256c392c9146588cdea3e6f8a19" FOREIGN KEY ("memberId") REFERENCES "member"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `ALTER TABLE "rondo_user_groups" ADD CONSTRAINT "FK_58590f9b15cb6bc05f146b7ce15" FOREIGN KEY ("rondoGroupId") REFERENCES "rondo_group"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `ALTER TABLE "article_tags" ADD CONSTRAINT "FK_acbc7f775fb5e3fe2627477b5f7" FOREIGN KEY ("articleId") REFERENCES "article"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    `ALTER TABLE "article_tags" ADD CONSTRAINT "FK_83a0534713c9e7f6bb2110c7bcc" FOREIGN KEY ("tagId") REFERENCES "tag"("id") ON DELETE CASCADE ON UPDATE CASCADE`,
+    ],
+    down: [
+    `ALTER TABLE "article_tags" DROP CONSTRAINT "FK_83a0534713c9e7f6bb2110c7bcc"`,
+    `ALTER TABLE "article_tags" DROP CONSTRAINT "FK_acbc7f775fb5e3fe2627477b5f7"`,
+    `ALTER TABLE "rondo_user_groups" DROP CONSTRAINT "FK_58590f9b15cb6bc05f146b7ce15"`,
+    `ALTER TABLE "rondo_user_groups" DROP CONSTRAINT "FK_256c392c9146588cdea3e6f8a19"`,
+    `ALTER TABLE "follow" DROP CONSTRAINT "FK_f4a9d59861c87ba252ead40d84d"`,
+    `ALTER TABLE "follow" DROP CONSTRAINT "FK_550dce89df9570f251b6af2665a"`,
+    `ALTER TABLE "favorite" DROP CONSTRAINT "FK_8650e84ae1f1e9b4648ad46d252"`,
+    `ALTER TABLE "favorite" DROP CONSTRAINT "FK_c0d2a3aa86fa8415db7349ede26"`,
+    `ALTER TABLE "comment" DROP CONSTRAINT "FK_276779da446413a0d79598d4fbd"`,
+    `ALTER TABLE "comment" DROP CONSTRAINT "FK_c20404221e5c125a581a0d90c0e"`,
+    `ALTER TABLE "article" DROP CONSTRAINT "FK_a9c5f4ec6cceb1604b4a3c84c87"`,
+    `ALTER TABLE "rondo_api_token" DROP CONSTRAINT "FK_febaafa5074d3eba41681048457"`,
+    `DROP INDEX "public"."IDX_83a0534713c9e7f6bb2110c7bc"`,
+    `DROP INDEX "public"."IDX_acbc7f775fb5e3fe2627477b5f"`,
+    `DROP TABLE "article_tags"`,
+    `DROP INDEX "public"."IDX_58590f9b15cb6bc05f146b7ce1"`,
+    `DROP INDEX "public"."IDX_256c392c9146588cdea3e6f8a1"`,
+    `DROP TABLE "rondo_user_groups"`,
+    `DROP INDEX "public"."IDX_e746877023d5b76b9550ba0ea3"`,
+    `DROP TABLE "follow"`,
+    `DROP INDEX "public"."IDX_9e2e30572094f5fbce5dd8a020"`,
+    `DROP TABLE "favorite"`,
+    `DROP TABLE "comment"`,
+    `DROP INDEX "public"."IDX_8b69c034798885f5761cc54a9c"`,
+    `DROP TABLE "article"`,
+    `DROP TABLE "tag"`,
+    `DROP TABLE "member"`,
+    `DROP TABLE "rondo_api_token"`,
+    `DROP TABLE "rondo_group"`,
+    ],
+  },
+};
+
+function dialect(queryRunner: QueryRunner): 'sqlite' | 'postgres' {
+  return queryRunner.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+}
 
 export class Initial1796213283746 implements MigrationInterface {
   name = 'Initial1796213283746';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`CREATE TABLE "rondo_group" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(150) NOT NULL, "permissions" text NOT NULL, CONSTRAINT "UQ_522c43d385d7c116c24afc1621d" UNIQUE ("name"))`);
-    await queryRunner.query(`CREATE TABLE "rondo_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "keyHash" varchar(64) NOT NULL, "created" datetime NOT NULL DEFAULT (datetime('now')), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"))`);
-    await queryRunner.query(`CREATE TABLE "member" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "username" varchar(150) NOT NULL, "email" varchar(254), "password" varchar(255) NOT NULL, "isActive" boolean NOT NULL DEFAULT (1), "isStaff" boolean NOT NULL DEFAULT (0), "isSuperuser" boolean NOT NULL DEFAULT (0), "lastLogin" datetime, "dateJoined" datetime NOT NULL DEFAULT (datetime('now')), "permissions" text NOT NULL, "bio" text, "image" varchar(1000), CONSTRAINT "UQ_1945f9202fcfbce1b439b47b77a" UNIQUE ("username"), CONSTRAINT "UQ_4678079964ab375b2b31849456c" UNIQUE ("email"))`);
-    await queryRunner.query(`CREATE TABLE "tag" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar(100) NOT NULL, CONSTRAINT "UQ_6a9775008add570dc3e5a0bab7b" UNIQUE ("name"))`);
-    await queryRunner.query(`CREATE TABLE "article" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "slug" varchar(300) NOT NULL, "title" varchar(255) NOT NULL, "description" varchar(1000) NOT NULL DEFAULT (''), "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"))`);
-    await queryRunner.query(`CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article" ("createdAt") `);
-    await queryRunner.query(`CREATE TABLE "comment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "articleId" integer, "authorId" integer)`);
-    await queryRunner.query(`CREATE TABLE "favorite" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "articleId" integer, "memberId" integer)`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite" ("articleId", "memberId") `);
-    await queryRunner.query(`CREATE TABLE "follow" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "followerId" integer, "followedId" integer)`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow" ("followerId", "followedId") `);
-    await queryRunner.query(`CREATE TABLE "rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, PRIMARY KEY ("memberId", "rondoGroupId"))`);
-    await queryRunner.query(`CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups" ("memberId") `);
-    await queryRunner.query(`CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups" ("rondoGroupId") `);
-    await queryRunner.query(`CREATE TABLE "article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, PRIMARY KEY ("articleId", "tagId"))`);
-    await queryRunner.query(`CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags" ("articleId") `);
-    await queryRunner.query(`CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags" ("tagId") `);
-    await queryRunner.query(`CREATE TABLE "temporary_rondo_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "keyHash" varchar(64) NOT NULL, "created" datetime NOT NULL DEFAULT (datetime('now')), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"), CONSTRAINT "FK_febaafa5074d3eba41681048457" FOREIGN KEY ("userId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_rondo_api_token"("id", "keyHash", "created", "userId") SELECT "id", "keyHash", "created", "userId" FROM "rondo_api_token"`);
-    await queryRunner.query(`DROP TABLE "rondo_api_token"`);
-    await queryRunner.query(`ALTER TABLE "temporary_rondo_api_token" RENAME TO "rondo_api_token"`);
-    await queryRunner.query(`DROP INDEX "IDX_8b69c034798885f5761cc54a9c"`);
-    await queryRunner.query(`CREATE TABLE "temporary_article" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "slug" varchar(300) NOT NULL, "title" varchar(255) NOT NULL, "description" varchar(1000) NOT NULL DEFAULT (''), "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"), CONSTRAINT "FK_a9c5f4ec6cceb1604b4a3c84c87" FOREIGN KEY ("authorId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_article"("id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId") SELECT "id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId" FROM "article"`);
-    await queryRunner.query(`DROP TABLE "article"`);
-    await queryRunner.query(`ALTER TABLE "temporary_article" RENAME TO "article"`);
-    await queryRunner.query(`CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article" ("createdAt") `);
-    await queryRunner.query(`CREATE TABLE "temporary_comment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "articleId" integer, "authorId" integer, CONSTRAINT "FK_c20404221e5c125a581a0d90c0e" FOREIGN KEY ("articleId") REFERENCES "article" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_276779da446413a0d79598d4fbd" FOREIGN KEY ("authorId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_comment"("id", "body", "createdAt", "updatedAt", "articleId", "authorId") SELECT "id", "body", "createdAt", "updatedAt", "articleId", "authorId" FROM "comment"`);
-    await queryRunner.query(`DROP TABLE "comment"`);
-    await queryRunner.query(`ALTER TABLE "temporary_comment" RENAME TO "comment"`);
-    await queryRunner.query(`DROP INDEX "IDX_9e2e30572094f5fbce5dd8a020"`);
-    await queryRunner.query(`CREATE TABLE "temporary_favorite" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "articleId" integer, "memberId" integer, CONSTRAINT "FK_c0d2a3aa86fa8415db7349ede26" FOREIGN KEY ("articleId") REFERENCES "article" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_8650e84ae1f1e9b4648ad46d252" FOREIGN KEY ("memberId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_favorite"("id", "articleId", "memberId") SELECT "id", "articleId", "memberId" FROM "favorite"`);
-    await queryRunner.query(`DROP TABLE "favorite"`);
-    await queryRunner.query(`ALTER TABLE "temporary_favorite" RENAME TO "favorite"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite" ("articleId", "memberId") `);
-    await queryRunner.query(`DROP INDEX "IDX_e746877023d5b76b9550ba0ea3"`);
-    await queryRunner.query(`CREATE TABLE "temporary_follow" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "followerId" integer, "followedId" integer, CONSTRAINT "FK_550dce89df9570f251b6af2665a" FOREIGN KEY ("followerId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION, CONSTRAINT "FK_f4a9d59861c87ba252ead40d84d" FOREIGN KEY ("followedId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE NO ACTION)`);
-    await queryRunner.query(`INSERT INTO "temporary_follow"("id", "followerId", "followedId") SELECT "id", "followerId", "followedId" FROM "follow"`);
-    await queryRunner.query(`DROP TABLE "follow"`);
-    await queryRunner.query(`ALTER TABLE "temporary_follow" RENAME TO "follow"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow" ("followerId", "followedId") `);
-    await queryRunner.query(`DROP INDEX "IDX_256c392c9146588cdea3e6f8a1"`);
-    await queryRunner.query(`DROP INDEX "IDX_58590f9b15cb6bc05f146b7ce1"`);
-    await queryRunner.query(`CREATE TABLE "temporary_rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, CONSTRAINT "FK_256c392c9146588cdea3e6f8a19" FOREIGN KEY ("memberId") REFERENCES "member" ("id") ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "FK_58590f9b15cb6bc05f146b7ce15" FOREIGN KEY ("rondoGroupId") REFERENCES "rondo_group" ("id") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("memberId", "rondoGroupId"))`);
-    await queryRunner.query(`INSERT INTO "temporary_rondo_user_groups"("memberId", "rondoGroupId") SELECT "memberId", "rondoGroupId" FROM "rondo_user_groups"`);
-    await queryRunner.query(`DROP TABLE "rondo_user_groups"`);
-    await queryRunner.query(`ALTER TABLE "temporary_rondo_user_groups" RENAME TO "rondo_user_groups"`);
-    await queryRunner.query(`CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups" ("memberId") `);
-    await queryRunner.query(`CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups" ("rondoGroupId") `);
-    await queryRunner.query(`DROP INDEX "IDX_acbc7f775fb5e3fe2627477b5f"`);
-    await queryRunner.query(`DROP INDEX "IDX_83a0534713c9e7f6bb2110c7bc"`);
-    await queryRunner.query(`CREATE TABLE "temporary_article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, CONSTRAINT "FK_acbc7f775fb5e3fe2627477b5f7" FOREIGN KEY ("articleId") REFERENCES "article" ("id") ON DELETE CASCADE ON UPDATE CASCADE, CONSTRAINT "FK_83a0534713c9e7f6bb2110c7bcc" FOREIGN KEY ("tagId") REFERENCES "tag" ("id") ON DELETE CASCADE ON UPDATE CASCADE, PRIMARY KEY ("articleId", "tagId"))`);
-    await queryRunner.query(`INSERT INTO "temporary_article_tags"("articleId", "tagId") SELECT "articleId", "tagId" FROM "article_tags"`);
-    await queryRunner.query(`DROP TABLE "article_tags"`);
-    await queryRunner.query(`ALTER TABLE "temporary_article_tags" RENAME TO "article_tags"`);
-    await queryRunner.query(`CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags" ("articleId") `);
-    await queryRunner.query(`CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags" ("tagId") `);
+    for (const sql of SQL[dialect(queryRunner)].up) await queryRunner.query(sql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX "IDX_83a0534713c9e7f6bb2110c7bc"`);
-    await queryRunner.query(`DROP INDEX "IDX_acbc7f775fb5e3fe2627477b5f"`);
-    await queryRunner.query(`ALTER TABLE "article_tags" RENAME TO "temporary_article_tags"`);
-    await queryRunner.query(`CREATE TABLE "article_tags" ("articleId" integer NOT NULL, "tagId" integer NOT NULL, PRIMARY KEY ("articleId", "tagId"))`);
-    await queryRunner.query(`INSERT INTO "article_tags"("articleId", "tagId") SELECT "articleId", "tagId" FROM "temporary_article_tags"`);
-    await queryRunner.query(`DROP TABLE "temporary_article_tags"`);
-    await queryRunner.query(`CREATE INDEX "IDX_83a0534713c9e7f6bb2110c7bc" ON "article_tags" ("tagId") `);
-    await queryRunner.query(`CREATE INDEX "IDX_acbc7f775fb5e3fe2627477b5f" ON "article_tags" ("articleId") `);
-    await queryRunner.query(`DROP INDEX "IDX_58590f9b15cb6bc05f146b7ce1"`);
-    await queryRunner.query(`DROP INDEX "IDX_256c392c9146588cdea3e6f8a1"`);
-    await queryRunner.query(`ALTER TABLE "rondo_user_groups" RENAME TO "temporary_rondo_user_groups"`);
-    await queryRunner.query(`CREATE TABLE "rondo_user_groups" ("memberId" integer NOT NULL, "rondoGroupId" integer NOT NULL, PRIMARY KEY ("memberId", "rondoGroupId"))`);
-    await queryRunner.query(`INSERT INTO "rondo_user_groups"("memberId", "rondoGroupId") SELECT "memberId", "rondoGroupId" FROM "temporary_rondo_user_groups"`);
-    await queryRunner.query(`DROP TABLE "temporary_rondo_user_groups"`);
-    await queryRunner.query(`CREATE INDEX "IDX_58590f9b15cb6bc05f146b7ce1" ON "rondo_user_groups" ("rondoGroupId") `);
-    await queryRunner.query(`CREATE INDEX "IDX_256c392c9146588cdea3e6f8a1" ON "rondo_user_groups" ("memberId") `);
-    await queryRunner.query(`DROP INDEX "IDX_e746877023d5b76b9550ba0ea3"`);
-    await queryRunner.query(`ALTER TABLE "follow" RENAME TO "temporary_follow"`);
-    await queryRunner.query(`CREATE TABLE "follow" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "followerId" integer, "followedId" integer)`);
-    await queryRunner.query(`INSERT INTO "follow"("id", "followerId", "followedId") SELECT "id", "followerId", "followedId" FROM "temporary_follow"`);
-    await queryRunner.query(`DROP TABLE "temporary_follow"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_e746877023d5b76b9550ba0ea3" ON "follow" ("followerId", "followedId") `);
-    await queryRunner.query(`DROP INDEX "IDX_9e2e30572094f5fbce5dd8a020"`);
-    await queryRunner.query(`ALTER TABLE "favorite" RENAME TO "temporary_favorite"`);
-    await queryRunner.query(`CREATE TABLE "favorite" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "articleId" integer, "memberId" integer)`);
-    await queryRunner.query(`INSERT INTO "favorite"("id", "articleId", "memberId") SELECT "id", "articleId", "memberId" FROM "temporary_favorite"`);
-    await queryRunner.query(`DROP TABLE "temporary_favorite"`);
-    await queryRunner.query(`CREATE UNIQUE INDEX "IDX_9e2e30572094f5fbce5dd8a020" ON "favorite" ("articleId", "memberId") `);
-    await queryRunner.query(`ALTER TABLE "comment" RENAME TO "temporary_comment"`);
-    await queryRunner.query(`CREATE TABLE "comment" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "articleId" integer, "authorId" integer)`);
-    await queryRunner.query(`INSERT INTO "comment"("id", "body", "createdAt", "updatedAt", "articleId", "authorId") SELECT "id", "body", "createdAt", "updatedAt", "articleId", "authorId" FROM "temporary_comment"`);
-    await queryRunner.query(`DROP TABLE "temporary_comment"`);
-    await queryRunner.query(`DROP INDEX "IDX_8b69c034798885f5761cc54a9c"`);
-    await queryRunner.query(`ALTER TABLE "article" RENAME TO "temporary_article"`);
-    await queryRunner.query(`CREATE TABLE "article" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "slug" varchar(300) NOT NULL, "title" varchar(255) NOT NULL, "description" varchar(1000) NOT NULL DEFAULT (''), "body" text NOT NULL, "createdAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "updatedAt" datetime(3) NOT NULL DEFAULT (datetime('now')), "authorId" integer, CONSTRAINT "UQ_0ab85f4be07b22d79906671d72f" UNIQUE ("slug"))`);
-    await queryRunner.query(`INSERT INTO "article"("id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId") SELECT "id", "slug", "title", "description", "body", "createdAt", "updatedAt", "authorId" FROM "temporary_article"`);
-    await queryRunner.query(`DROP TABLE "temporary_article"`);
-    await queryRunner.query(`CREATE INDEX "IDX_8b69c034798885f5761cc54a9c" ON "article" ("createdAt") `);
-    await queryRunner.query(`ALTER TABLE "rondo_api_token" RENAME TO "temporary_rondo_api_token"`);
-    await queryRunner.query(`CREATE TABLE "rondo_api_token" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "keyHash" varchar(64) NOT NULL, "created" datetime NOT NULL DEFAULT (datetime('now')), "userId" integer, CONSTRAINT "UQ_cd4f1246f4c747416079a934603" UNIQUE ("keyHash"))`);
-    await queryRunner.query(`INSERT INTO "rondo_api_token"("id", "keyHash", "created", "userId") SELECT "id", "keyHash", "created", "userId" FROM "temporary_rondo_api_token"`);
-    await queryRunner.query(`DROP TABLE "temporary_rondo_api_token"`);
-    await queryRunner.query(`DROP INDEX "IDX_83a0534713c9e7f6bb2110c7bc"`);
-    await queryRunner.query(`DROP INDEX "IDX_acbc7f775fb5e3fe2627477b5f"`);
-    await queryRunner.query(`DROP TABLE "article_tags"`);
-    await queryRunner.query(`DROP INDEX "IDX_58590f9b15cb6bc05f146b7ce1"`);
-    await queryRunner.query(`DROP INDEX "IDX_256c392c9146588cdea3e6f8a1"`);
-    await queryRunner.query(`DROP TABLE "rondo_user_groups"`);
-    await queryRunner.query(`DROP INDEX "IDX_e746877023d5b76b9550ba0ea3"`);
-    await queryRunner.query(`DROP TABLE "follow"`);
-    await queryRunner.query(`DROP INDEX "IDX_9e2e30572094f5fbce5dd8a020"`);
-    await queryRunner.query(`DROP TABLE "favorite"`);
-    await queryRunner.query(`DROP TABLE "comment"`);
-    await queryRunner.query(`DROP INDEX "IDX_8b69c034798885f5761cc54a9c"`);
-    await queryRunner.query(`DROP TABLE "article"`);
-    await queryRunner.query(`DROP TABLE "tag"`);
-    await queryRunner.query(`DROP TABLE "member"`);
-    await queryRunner.query(`DROP TABLE "rondo_api_token"`);
-    await queryRunner.query(`DROP TABLE "rondo_group"`);
+    for (const sql of SQL[dialect(queryRunner)].down) await queryRunner.query(sql);
   }
 }
