@@ -24,6 +24,8 @@ export class RequestFactory {
       maxBodySize: settings.dataUploadMaxMemorySize,
       maxFields: settings.dataUploadMaxNumberFields,
       jsonMaxDepth: settings.jsonMaxDepth,
+      maxUrlLength: settings.maxUrlLength,
+      maxHeaderCount: settings.maxHeaderCount,
       hostPolicy: new HostPolicy(settings),
       cookieSigner: settings.secretKey ? signing.signer : undefined,
       bodyParsers: new Map([['multipart/form-data', multipartParser({
@@ -34,6 +36,7 @@ export class RequestFactory {
         maxFields: settings.dataUploadMaxNumberFields,
         maxFiles: settings.dataUploadMaxNumberFiles,
         tempDir: settings.fileUploadTempDir,
+        maxFileNameLength: settings.fileUploadMaxNameLength,
       })]]),
       services: this.services,
     };

@@ -39,6 +39,8 @@ export interface Settings {
   dataUploadMaxNumberFiles: number;
   /** Folder for temporary upload files ('' = the OS temp folder). */
   fileUploadTempDir: string;
+  /** Longest name (bytes) an uploaded file may have (400 beyond). Default 255. */
+  fileUploadMaxNameLength: number;
   /**
    * The app's database, for models (entities): `sqlite:./db.sqlite3` (relative to the
    * project), `sqlite::memory:`, or `postgres://user@host:5432/name`. Read only when the app
@@ -112,6 +114,10 @@ export interface Settings {
   keepAliveTimeout: number;
   /** node:http: largest request header block in bytes (431 beyond). */
   maxHeaderSize: number;
+  /** Most header lines a request may carry (431 beyond). Default 100. */
+  maxHeaderCount: number;
+  /** Longest request target, path and query, in characters (414 beyond; nginx's default buffer is 8 KB). Default 8192. */
+  maxUrlLength: number;
   /** Requests served on one keep-alive socket before it is closed (0 = no limit). */
   maxRequestsPerSocket: number;
   /** ms a graceful shutdown waits for in-flight requests before forcing. */

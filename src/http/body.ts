@@ -4,7 +4,8 @@
  * rejected instead of reaching any object's prototype.
  */
 import sjson from 'secure-json-parse';
-import { BadRequest, RequestDataTooBig } from './errors';
+import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib';
+import { BadRequest, RequestDataTooBig, UnsupportedMediaType } from './errors';
 
 /** Where a body comes from: Node's IncomingMessage (async iterable) or a whole Buffer (TestClient). */
 export type BodySource = AsyncIterable<Buffer | string> | Buffer | string | undefined;
@@ -135,4 +136,28 @@ export function parseJsonBody(body: Buffer, maxDepth = 64): unknown {
     // Both bad syntax and a forbidden __proto__ / constructor.prototype key arrive here.
     throw new BadRequest(`The JSON body is invalid: ${(error as Error).message}`);
   }
+}
+
+const DECODERS: Record<string, typeof gunzipSync> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
+
+/**
+ * A body sent with `Content-Encoding` (gzip, deflate or br), decoded; the size limit counts
+ * the decoded bytes, so a small bomb is a 413, not memory. Another encoding is a 415; a
+ * body that does not decode is a 400. `identity` (or none) is the body itself.
+ */
+export function decodeBody(body: Buffer, encoding: string | undefined, limit: number): Buffer {
+  if (encoding === undefined) return body;
+  const codings = encoding.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
+  let decoded = body;
+  for (const coding of codings.reverse()) {
+    const decode = DECODERS[coding];
+    if (decode === undefined) throw new UnsupportedMediaType(`Content-Encoding '${coding.slice(0, 40)}' is not supported; send the body as it is, or with gzip, deflate or br`);
+    try {
+      decoded = decode(decoded, { maxOutputLength: limit });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooBig(limit);
+      throw new BadRequest(`The request body is not valid ${coding} (Content-Encoding)`);
+    }
+  }
+  return decoded;
 }

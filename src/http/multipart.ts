@@ -34,7 +34,12 @@ export interface MultipartLimits {
   maxFiles: number;
   /** Folder for temporary files ('' = the OS temp folder). */
   tempDir: string;
+  /** Longest file name a part may give, in bytes (400 beyond). */
+  maxFileNameLength: number;
 }
+
+/** Longest field name, in bytes (busboy would cut longer ones without a word; Rondo answers 400). */
+const FIELD_NAME_LIMIT = 1000;
 
 function writeChunk(out: WriteStream, chunk: Buffer): Promise<void> {
   return new Promise((resolve, reject) => out.write(chunk, (error) => (error ? reject(error) : resolve())));
@@ -119,7 +124,7 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
       try {
         busboy = Busboy({
           headers: { 'content-type': request.headers.get('content-type') ?? '' },
-          limits: { fields: limits.maxFields, files: limits.maxFiles, fileSize: limits.fileMaxSize, fieldSize: limits.fieldBytes, headerPairs: 100 },
+          limits: { fields: limits.maxFields, files: limits.maxFiles, fileSize: limits.fileMaxSize, fieldSize: limits.fieldBytes, headerPairs: 100, fieldNameSize: FIELD_NAME_LIMIT },
         });
       } catch (error) {
         reject(new BadRequest(`Malformed multipart request: ${(error as Error).message}`));
@@ -143,13 +148,18 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
         for (const stream of inFlight) stream.destroy(error);
         void Promise.allSettled(pending).then(() => reject(error));
       };
-      busboy.on('field', (name, value, _nameTruncated, valueTruncated) => {
+      busboy.on('field', (name, value, nameTruncated, valueTruncated) => {
         fieldBytes += Buffer.byteLength(name) + Buffer.byteLength(value);
-        if (valueTruncated || fieldBytes > limits.fieldBytes) {
+        if (nameTruncated) {
+          fail(new BadRequest(`A form field's name is longer than ${FIELD_NAME_LIMIT} bytes`));
+        } else if (valueTruncated || fieldBytes > limits.fieldBytes) {
           fail(new RequestDataTooBig(`The form fields are larger than dataUploadMaxMemorySize (${limits.fieldBytes} bytes)`));
         } else pairs.push([name, value]);
       });
       busboy.on('file', (field, stream, fileName, _encoding, mime) => {
+        if (!failed && Buffer.byteLength(fileName ?? '') > limits.maxFileNameLength) {
+          fail(new BadRequest(`The file name in field '${field.slice(0, 100)}' is longer than fileUploadMaxNameLength (${limits.maxFileNameLength} bytes)`));
+        }
         if (failed) {
           stream.resume();
           return;

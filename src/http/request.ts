@@ -4,10 +4,10 @@
  * body) is parsed on first use and cached.
  */
 import { RondoError } from '../errors/rondo-error';
-import { parseJsonBody, readBody, type BodyCallback, type BodySource } from './body';
+import { decodeBody, parseJsonBody, readBody, type BodyCallback, type BodySource } from './body';
 import { isJsonType, mediaType } from './content-negotiation';
 import { findCookie, parseCookieHeader } from './cookies';
-import { BadRequest, DisallowedHost, UnsupportedMediaType } from './errors';
+import { BadRequest, DisallowedHost, HttpError, UnsupportedMediaType } from './errors';
 import type { HostPolicy } from './host-validation';
 import { RequestHeaders, type IncomingHeaders } from './headers';
 import { QueryDict } from './query-dict';
@@ -29,6 +29,8 @@ export interface RequestInit {
   encrypted?: boolean;
   /** How many Host field lines the client sent, when the adapter counts them (node keeps only the first). */
   hostLines?: number;
+  /** How many header field lines the client sent (node:http counts raw lines); else the distinct names. */
+  headerLines?: number;
   httpVersion?: string;
 }
 
@@ -50,6 +52,10 @@ export interface RequestOptions {
   maxFields: number;
   /** Deepest nesting of a JSON body (400 beyond); default 64. */
   jsonMaxDepth?: number;
+  /** Longest request target (414 beyond); undefined = no limit. */
+  maxUrlLength?: number;
+  /** Most header field lines (431 beyond); undefined = no limit. */
+  maxHeaderCount?: number;
   /** Which hosts and proxies to trust (from settings); undefined = no checks (unit tests). */
   hostPolicy?: HostPolicy;
   /** The signer of signed cookies (by cookie name and salt); undefined without a secretKey. */
@@ -223,6 +229,18 @@ export class HttpRequest {
     return chain[0] ?? this.remoteAddress;
   }
 
+  /** Throws 414 / 431 when the target or the header count passes its limit; the kernel calls it first. */
+  checkLimits(): void {
+    const { maxUrlLength, maxHeaderCount } = this.options;
+    if (maxUrlLength !== undefined && this.init.url.length > maxUrlLength) {
+      throw new HttpError(414, `The request target is ${this.init.url.length} characters long; the limit is maxUrlLength (${maxUrlLength})`);
+    }
+    if (maxHeaderCount !== undefined) {
+      const count = this.init.headerLines ?? Object.keys(this.init.headers).length;
+      if (count > maxHeaderCount) throw new HttpError(431, `The request has ${count} header lines; the limit is maxHeaderCount (${maxHeaderCount})`);
+    }
+  }
+
   /** Throws DisallowedHost (400) when the Host is not allowed; the kernel calls it first. */
   validateHost(): void {
     this.getHost();
@@ -369,7 +387,18 @@ export class HttpRequest {
     }
     this.bodyWaiters = [done];
     const declared = Number(this.init.headers['content-length'] ?? 0) || 0;
-    readBody(this.init.body, this.options.maxBodySize, declared, (error, body) => {
+    const encoding = this.init.headers['content-encoding'] as string | undefined;
+    readBody(this.init.body, this.options.maxBodySize, declared, (readError, raw) => {
+      let error = readError;
+      let body = raw;
+      if (error === undefined && encoding !== undefined) {
+        try {
+          body = decodeBody(raw!, encoding, this.options.maxBodySize);
+        } catch (decodeError) {
+          error = decodeError as Error;
+          body = undefined;
+        }
+      }
       this.bodyResult = error ?? body;
       const waiters = this.bodyWaiters!;
       this.bodyWaiters = undefined;
@@ -401,7 +430,12 @@ export class HttpRequest {
       this.form = { POST: QueryDict.parse(text, this.options.maxFields) };
     } else {
       const parser = this.options.bodyParsers?.get(type);
-      if (parser !== undefined) await parser(this);
+      if (parser === undefined) return;
+      const encoding = this.init.headers['content-encoding'] as string | undefined;
+      if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+        throw new UnsupportedMediaType(`A ${type} body with Content-Encoding '${encoding.slice(0, 40)}' is not supported; send it unencoded`);
+      }
+      await parser(this);
     }
   }
 }

@@ -84,6 +84,7 @@ export class Kernel {
    * chain's Convert.
    */
   private respond(request: HttpRequest): MaybePromise<HttpResponse> {
+    request.checkLimits(); // 414 / 431
     request.validateHost(); // DisallowedHost (400) before anything else looks at the request
     void request.path; // a malformed percent-encoding is a 400 before routing
     const match = this.routes.match(request.method, request.rawPath);

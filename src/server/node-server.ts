@@ -69,6 +69,7 @@ function toInit(req: IncomingMessage): RequestInit {
   const socket = req.socket as Socket & { encrypted?: boolean };
   return {
     hostLines: hostLines(req.rawHeaders),
+    headerLines: req.rawHeaders.length / 2,
     method: req.method ?? 'GET',
     url: req.url ?? '/',
     headers: req.headers,
