@@ -10,6 +10,7 @@ import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import http from 'node:http';
+import net from 'node:net';
 import { join } from 'node:path';
 import { freePort } from '../fixtures/ports';
 import { ROOT } from '../fixtures/projects';
@@ -107,6 +108,30 @@ describe('load and faults (bounded)', function () {
     expect(statuses.every((s) => s === 413), JSON.stringify(statuses.filter((s) => s !== 413))).to.equal(true);
     expect(growth).to.be.below(64 * 1024 * 1024);
     expect((await fetch(`${server.url}/ok`)).status).to.equal(200);
+  });
+
+  it(`keeps normal traffic's p99 within 2× of its solo baseline while ${FULL ? 500 : 300} slowloris sockets drip their headers`, async () => {
+    server = await startServer();
+    const { port } = new URL(server.url);
+    const normal = () => load({ url: `${server.url}/ok`, amount: 3000, connections: 10 });
+    await normal(); // warm-up
+    const solo = await normal();
+    const slow = Array.from({ length: FULL ? 500 : 300 }, () => {
+      const socket = net.connect(Number(port), '127.0.0.1');
+      socket.on('error', () => undefined);
+      socket.write('GET /ok HTTP/1.1\r\nHost: 127.0.0.1\r\n');
+      const drip = setInterval(() => socket.write('X-a: b\r\n'), 500);
+      return { socket, drip };
+    });
+    await new Promise((done) => setTimeout(done, 500));
+    const loaded = await normal();
+    for (const { socket, drip } of slow) {
+      clearInterval(drip);
+      socket.destroy();
+    }
+    console.log(`      p99 solo ${solo.latency.p99} ms, with ${slow.length} slowloris sockets ${loaded.latency.p99} ms; ${loaded['2xx']} × 2xx, ${loaded.errors} errors`);
+    expect(loaded['2xx']).to.equal(3000);
+    expect(loaded.latency.p99).to.be.at.most(Math.max(2 * solo.latency.p99, solo.latency.p99 + 5));
   });
 
   it('returns file descriptors to the baseline after 1,000 aborted requests', async () => {
