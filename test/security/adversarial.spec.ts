@@ -110,6 +110,12 @@ describe('the adversarial suite (real sockets)', function () {
     expect((await fetch(`${base}/adv/ok`)).status).to.equal(200);
   }
 
+  it("never turns on node's lenient HTTP parser", () => {
+    const { server: http } = server as unknown as { server: { insecureHTTPParser?: boolean } };
+    expect(http).to.have.property('insecureHTTPParser'); // node reads the option into this field
+    expect(http.insecureHTTPParser ?? false).to.equal(false);
+  });
+
   describe('request smuggling forms', () => {
     for (const { name, raw: payload } of PAYLOADS.smuggling) {
       it(`refuses ${name} (400), and no smuggled request reaches a view`, async () => {
