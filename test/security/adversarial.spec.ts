@@ -7,7 +7,8 @@
  * and at the end that no file descriptor leaked.
  */
 import { expect } from 'chai';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
@@ -84,18 +85,25 @@ describe('the adversarial suite (real sockets)', function () {
   let server: RunningServer;
   let base: string;
   let fdsBefore: number;
+  const uploads = mkdtempSync(join(tmpdir(), 'rondo-adversarial-'));
 
   before(async () => {
     app = await makeFullApp({
       controllers: [Target],
-      settings: { templates: { dirs: [join(FIXTURES, 'templates')] }, staticDirs: [join(FIXTURES, 'static')], serveStatic: true },
+      settings: {
+        templates: { dirs: [join(FIXTURES, 'templates')] }, staticDirs: [join(FIXTURES, 'static')], serveStatic: true,
+        fileUploadTempDir: uploads, fileUploadMaxMemorySize: 100, // every upload spills to a temporary file
+      },
     });
     server = await app.listen({ port: 0, handleSignals: false }) as RunningServer;
     base = `http://127.0.0.1:${server.port}`;
     await (await fetch(`${base}/adv/ok`)).text();
     fdsBefore = fds();
   });
-  after(() => app.close());
+  after(async () => {
+    await app.close();
+    rmSync(uploads, { recursive: true, force: true });
+  });
 
   async function raw(text: string, waitMs = 600) {
     const socket = openSocket(server.port);
@@ -276,8 +284,31 @@ describe('the adversarial suite (real sockets)', function () {
     });
   });
 
-  it('leaks no file descriptor over the whole suite', async () => {
+  describe('uploads that go wrong', () => {
+    const part = (name: string, size: number) => `--b\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(size)}\r\n`;
+
+    it('removes the temporary file of a completed upload after the response', async () => {
+      const answer = await fetch(`${base}/adv/form`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: `${part('doc', 5000)}--b--\r\n` });
+      expect(await answer.json()).to.deep.equal({ keys: [] });
+    });
+
+    it('removes the temporary files of uploads aborted mid-file, and of malformed ones', async () => {
+      for (let i = 0; i < 20; i++) {
+        const socket = openSocket(server.port);
+        socket.on('error', () => undefined);
+        socket.write(`POST /adv/form HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n${part('cut', 3000)}`);
+        await new Promise((done) => setTimeout(done, 10));
+        socket.destroy();
+      }
+      const malformed = await fetch(`${base}/adv/form`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: `${part('bad', 3000).slice(0, 2500)}` });
+      expect(malformed.status).to.equal(400);
+      await stillUp();
+    });
+  });
+
+  it('leaks no file descriptor and no temporary file over the whole suite', async () => {
     await new Promise((done) => setTimeout(done, 300));
     expect(fds()).to.be.at.most(fdsBefore + 2);
+    expect(readdirSync(uploads)).to.deep.equal([]);
   });
 });
