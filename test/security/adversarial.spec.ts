@@ -16,7 +16,7 @@ import {
 } from 'rondo';
 import { makeFullApp } from '../fixtures/apps';
 import { ROOT } from '../fixtures/projects';
-import { headersOf, openSocket, readReply, statusOf } from '../fixtures/sockets';
+import { openSocket, rawRequest } from '../fixtures/sockets';
 
 const FIXTURES = join(ROOT, 'test/fixtures/security');
 const PAYLOADS = JSON.parse(readFileSync(join(FIXTURES, 'payloads.json'), 'utf8')) as {
@@ -105,14 +105,7 @@ describe('the adversarial suite (real sockets)', function () {
     rmSync(uploads, { recursive: true, force: true });
   });
 
-  async function raw(text: string, waitMs = 600) {
-    const socket = openSocket(server.port);
-    const reply = readReply(socket, waitMs);
-    socket.write(text);
-    const { text: answer } = await reply;
-    socket.destroy();
-    return { status: statusOf(answer), headers: headersOf(answer), text: answer };
-  }
+  const raw = (text: string, waitMs = 600) => rawRequest(server.port, text, waitMs);
 
   async function stillUp() {
     expect((await fetch(`${base}/adv/ok`)).status).to.equal(200);

@@ -8,7 +8,7 @@ import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
 import { Accepts, CsrfExempt, Get, Param, Post, Req, Route, type App, type HttpRequest, type RunningServer } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
-import { openSocket, readReply, statusOf } from '../fixtures/sockets';
+import { rawRequest } from '../fixtures/sockets';
 
 @Route('/lim')
 class Limited {
@@ -117,14 +117,7 @@ describe('the limits table: just under, at, and just over each limit', () => {
     let server: RunningServer;
     before(async () => { server = await app.listen({ port: 0, handleSignals: false }) as RunningServer; });
 
-    async function rawStatus(request: string): Promise<number> {
-      const socket = openSocket(server.port);
-      const reply = readReply(socket, 500);
-      socket.write(request);
-      const { text } = await reply;
-      socket.destroy();
-      return statusOf(text);
-    }
+    const rawStatus = async (request: string) => (await rawRequest(server.port, request, 500)).status;
 
     it('header bytes (maxHeaderSize): 431 over, from node:http', async () => {
       const line = (n: number) => `GET /lim/query HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Pad: ${'p'.repeat(n)}\r\n\r\n`;

@@ -5,7 +5,7 @@ import {
   Accepts, Body, CommonMiddleware, CsrfExempt, Get, HttpRequest, Post, redirect, Route, SecurityMiddleware, type App, type RunningServer,
 } from 'rondo';
 import { makeApp, makeFullApp } from '../fixtures/apps';
-import { headersOf, openSocket, readReply, sleep, statusOf, waitFor } from '../fixtures/sockets';
+import { rawRequest, sleep, waitFor } from '../fixtures/sockets';
 
 // One test per hole the hostile-input probe of 2026-12 found, over real sockets (port 0).
 
@@ -26,13 +26,8 @@ class ExemptApi {
   @Post('/hooks') @Accepts('application/json', 'application/x-www-form-urlencoded') hook(@Body() body: Record<string, unknown>) { return { got: body }; }
 }
 
-async function raw(server: RunningServer, text: string, waitMs = 2000) {
-  const socket = openSocket(server.port);
-  const reply = readReply(socket, waitMs);
-  socket.write(text);
-  const { text: answer } = await reply;
-  socket.destroy();
-  return { status: statusOf(answer), headers: headersOf(answer), text: answer };
+function raw(server: RunningServer, text: string, waitMs = 2000) {
+  return rawRequest(server.port, text, waitMs);
 }
 
 function openSockets(): number {
