@@ -152,7 +152,9 @@ export class Cache {
     const full = this.makeKey(key, options);
     const ttl = this.ttl(timeout);
     try {
-      return ttl === 0 ? await this.backend.delete(full) && false : await this.backend.touch(full, ttl);
+      if (ttl !== 0) return await this.backend.touch(full, ttl);
+      await this.backend.delete(full); // a timeout of 0 or less expires it now, as Django's touch does
+      return false;
     } catch (error) {
       throw new CacheUnavailable(this.backend.label, error);
     }

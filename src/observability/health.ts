@@ -8,7 +8,7 @@
  * log says why); nothing is cached.
  */
 import type { Settings } from '../app/settings';
-import { Inject, Optional, SETTINGS } from '../di/injectable';
+import { Inject, LOGGER, Optional, SETTINGS } from '../di/injectable';
 import { DATABASE } from '../db/database-token';
 import type { Database } from '../db/database';
 import { ServiceUnavailable } from '../http/errors';
@@ -16,7 +16,6 @@ import type { HttpRequest } from '../http/request';
 import { JsonResponse, type HttpResponse } from '../http/response';
 import { Middleware } from '../middleware/middleware-decorator';
 import { AppStatus } from '../server/app-status';
-import { LOGGER } from '../di/injectable';
 import type { Logger } from './logger';
 
 const CHECK_TIMEOUT = 2000;

@@ -3,7 +3,7 @@ import { DATABASE, ImproperlyConfigured, silentLogger, type App, type Database }
 import { Accounts, User, authApp } from 'rondo/auth';
 import { Entity } from 'typeorm';
 import { makeFullApp } from '../fixtures/apps';
-import { DATABASE_URL, freshPostgres } from '../fixtures/services';
+import { freshPostgresOrSkip } from '../fixtures/services';
 
 @Entity({ name: 'migration_spec_member' })
 class MigrationSpecMember extends User {}
@@ -34,12 +34,7 @@ describe("rondo/auth's migration (the default User, Group and ApiToken tables)",
   });
 
   it('does the same on PostgreSQL', async function () {
-    const database = await freshPostgres();
-    if (database === undefined) {
-      if (process.env.CI) throw new Error(`PostgreSQL at ${DATABASE_URL} is not reachable; .ci/run starts it, so this is a failure in CI`);
-      console.log(`      (skipped: PostgreSQL at ${DATABASE_URL} is not reachable)`);
-      this.skip();
-    }
+    const database = await freshPostgresOrSkip(this);
     const app = await appOn(database.url);
     try {
       await migratesCleanly(app);

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DATABASE_URL, freshPostgres } from '../fixtures/services';
+import { freshPostgresOrSkip } from '../fixtures/services';
 
 const ROOT = resolve(__dirname, '../../..');
 const CLI = join(ROOT, 'dist/src/cli/main.js');
@@ -54,12 +54,7 @@ describe('rondo makemigrations / migrate / showmigrations', function () {
   });
 
   it('on PostgreSQL: the same, in a database of its own', async function () {
-    const database = await freshPostgres();
-    if (database === undefined) {
-      if (process.env.CI) throw new Error(`PostgreSQL at ${DATABASE_URL} is not reachable; .ci/run starts it, so this is a failure in CI`);
-      console.log(`      (skipped: PostgreSQL at ${DATABASE_URL} is not reachable; set DATABASE_URL or start it)`);
-      this.skip();
-    }
+    const database = await freshPostgresOrSkip(this);
     try {
       migrateEndToEnd(database.url, 'CREATE TABLE "rondo_test_post" ("id" SERIAL NOT NULL');
     } finally {

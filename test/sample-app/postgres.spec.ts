@@ -2,19 +2,14 @@ import { expect } from 'chai';
 import { DATABASE, silentLogger, type App, type Database } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import buildApp from '../../sample-app/src/app';
-import { DATABASE_URL, freshPostgres } from '../fixtures/services';
+import { freshPostgresOrSkip } from '../fixtures/services';
 
 describe('the sample app on PostgreSQL (DATABASE_URL)', function () {
   this.timeout(30_000);
   let app: App;
   let drop: (() => Promise<void>) | undefined;
   before(async function () {
-    const database = await freshPostgres();
-    if (database === undefined) {
-      if (process.env.CI) throw new Error(`PostgreSQL at ${DATABASE_URL} is not reachable; .ci/run starts it, so this is a failure in CI`);
-      console.log(`      (skipped: PostgreSQL at ${DATABASE_URL} is not reachable)`);
-      this.skip();
-    }
+    const database = await freshPostgresOrSkip(this);
     drop = database.drop;
     app = await buildApp({ logger: silentLogger, settings: { database: database.url, authLoginRateLimit: null } });
   });
