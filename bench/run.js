@@ -9,7 +9,9 @@
  * 500-controller Rondo app, and RSS after 10,000 vs 100,000 requests.
  *
  *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C] [--only a,b] [--out results/<dir>]
- *   (--only takes parts of scenario names, and 'startup' / 'memory' for those sections)
+ *   [--servers a,b]
+ *   (--only takes parts of scenario names, and 'startup' / 'memory' for those sections;
+ *   --servers keeps the servers whose names include one of the parts, plus node:http)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
@@ -30,6 +32,8 @@ const DURATION = Number(flag('duration', QUICK ? 1 : 2));
 const WARMUP = QUICK ? 0.5 : 0.5;
 const CONNECTIONS = Number(flag('connections', 100));
 const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
+const SERVER_FILTER = flag('servers', '') ? flag('servers', '').split(',') : undefined;
+const keepServer = (name) => !SERVER_FILTER || name === 'node:http' || SERVER_FILTER.some((part) => name.includes(part));
 
 const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && os.cpus().length >= 2;
 if (HAS_TASKSET && !process.env.RONDO_BENCH_PINNED) {
@@ -67,7 +71,8 @@ const SCENARIOS = [
   { name: 'EJS page, cached (CacheMiddleware)', path: '/page', servers: ['node:http', 'rondo (bare)', 'rondo (cached page)'] },
   { name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
   ...ormScenarios(),
-].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())));
+].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())))
+  .map((s) => ({ ...s, servers: s.servers.filter(keepServer) }));
 
 /**
  * The models scenarios: a JSON list of 20 rows from SQLite (a file) and from PostgreSQL
@@ -286,7 +291,7 @@ async function main() {
   const memTable = mem.length ? ['', '| server | RSS after 10,000 requests (MB) | RSS after N requests (MB) | N | growth |', '|---|---:|---:|---:|---:|', ...mem.map((m) => `| ${m.server} | ${fmt(m.rss10k, 1)} | ${fmt(m.rssEnd, 1)} | ${m.requests} | ${fmt(m.growth * 100, 1)} % |`)].join('\n') : '';
   const txTable = transactionCosts(rows);
   console.log(`\n${header}\n\n${table}\n${bootTable}\n${memTable}\n${txTable}`);
-  const dir = path.join(__dirname, flag('out', 'results'));
+  const dir = path.resolve(__dirname, flag('out', 'results'));
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'results.md'), `# Rondo benchmark results\n\n${header}\n\n![ratios](ratios.svg)\n\n${table}\n${bootTable}\n${memTable}\n${txTable}\n`);
   writeFileSync(path.join(dir, 'results.json'), `${JSON.stringify({ when, machine, rounds: ROUNDS, duration: DURATION, connections: CONNECTIONS, rows, startup: boot, memory: mem, samples }, null, 2)}\n`);
