@@ -18,34 +18,18 @@ import type { RouteTable } from '../routing/route-table';
 import { requestListener, type ListenOptions, type ServerHandle } from '../server/node-server';
 import { Serving } from '../server/serving';
 import { Templates } from '../templates/templates';
-import { databaseFor, databaseValues } from '../db/app-database';
-import { AppStatus } from '../server/app-status';
-import { wrapAtomicViews } from '../db/atomic';
-import type { Database } from '../db/database';
 import { captureQueries, capturedQueries } from '../db/query-log';
 import { buildAppContainer, type AppParts } from './app-container';
+import { AppResources } from './app-resources';
 import { explainRequest, type ExplainParts, type Explanation } from './explain';
 import { LifecycleHooks } from './lifecycle-hooks';
 import { checkViewNeeds, instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { RequestFactory } from './request-factory';
-import { buildRouteTable, jsonErrorPrefixes } from './route-compiler';
+import { buildRouteTable, jsonErrorPrefixes, routeInfos, type RouteInfo } from './route-compiler';
 import type { Settings } from './settings';
-import { ImproperlyConfigured } from '../errors/rondo-error';
 import { addStaticRoute } from './static-route';
-import { RateLimits } from '../ratelimit/rate-limit';
 
-export type { AppParts };
-
-/** A route as `rondo routes` and the debug 404 page show it. */
-export interface RouteInfo {
-  path: string;
-  methods: readonly string[];
-  name: string | undefined;
-  view: string;
-  /** The controller class and method behind `view` (for tools such as `rondo check`). */
-  controller: Function;
-  methodName: string;
-}
+export type { AppParts, RouteInfo };
 
 export class App {
   readonly settings: Readonly<Settings>;
@@ -58,9 +42,8 @@ export class App {
   private readonly signing: CookieSigning;
   private readonly serving: Serving;
   private readonly hooks = new LifecycleHooks();
-  private readonly rateLimits: RateLimits;
-  /** The models' database; undefined for an app without entities. */
-  private readonly database: Database | undefined;
+  /** Database, rate limits and status: kept across rebuilds. */
+  private readonly resources: AppResources;
   /** Debug on and models declared: each request records its SQL. */
   private readonly debugSql: boolean;
   private appContainer!: AppContainer;
@@ -68,7 +51,6 @@ export class App {
   private kernel!: Kernel;
   private explainParts!: ExplainParts;
   private unregister: () => void = () => undefined;
-  private readonly values: ReadonlyArray<readonly [Token, string, unknown]>;
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
     this.settings = Object.freeze(settings);
@@ -82,12 +64,9 @@ export class App {
       staticUrl: settings.staticUrl,
       reverse: (name, params) => this.reverse(name, params),
     });
-    this.database = databaseFor(settings, parts.entities, parts.migrations);
-    this.rateLimits = new RateLimits(settings, logger);
-    const status = new AppStatus();
-    this.values = [...databaseValues(this.database, parts.entities), [RateLimits, 'RateLimits', this.rateLimits], [AppStatus, 'AppStatus', status]];
-    this.debugSql = settings.debug && this.database !== undefined;
-    this.serving = new Serving({ app: this, limits: settings, logger, status, afterDrain: () => this.shutdown() });
+    this.resources = new AppResources(settings, parts.entities, parts.migrations, logger);
+    this.debugSql = settings.debug && this.resources.database !== undefined;
+    this.serving = new Serving({ app: this, limits: settings, hosts: settings, logger, status: this.resources.status, afterDrain: () => this.shutdown() });
     this.build();
   }
 
@@ -98,7 +77,7 @@ export class App {
 
   /** Every route, in declaration order. */
   routes(): RouteInfo[] {
-    return this.routeTable.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source, controller: r.handler.info.controller, methodName: r.handler.info.methodName }));
+    return routeInfos(this.routeTable);
   }
 
   /** The effective pipeline of one request (`rondo routes --explain GET /posts/42`). */
@@ -126,10 +105,6 @@ export class App {
 
   /** Starts an HTTP server. `{ port: 0 }` picks a free port (see `server.port`). */
   listen(options: ListenOptions = {}): Promise<ServerHandle> {
-    if (!this.settings.debug && this.settings.allowedHosts.length === 0) {
-      return Promise.reject(new ImproperlyConfigured('ALLOWED_HOSTS_EMPTY',
-        "settings.allowedHosts is empty and debug is off, so every request would be a 400 (DisallowedHost). List the host names the site serves (allowedHosts: ['example.com', 'localhost'], or RONDO_ALLOWED_HOSTS=example.com), or turn debug on for local development (it then allows localhost, 127.0.0.1 and [::1])"));
-    }
     return this.serving.listen(options);
   }
 
@@ -165,33 +140,26 @@ export class App {
 
   /** Runs the `onStartup()` hooks of services, middleware and controllers (createApp calls it). */
   async startup(): Promise<void> {
-    await this.database?.connect();
+    await this.resources.open();
     await this.hooks.startup();
   }
 
-  /** The onShutdown hooks, then the standalone `reverse` forgets this app. */
+  /** The onShutdown hooks, the database, then the standalone `reverse` forgets this app. */
   private async shutdown(): Promise<boolean> {
-    let clean = await this.hooks.shutdown(this.logger);
-    try {
-      await this.database?.close();
-    } catch (error) {
-      clean = false;
-      this.logger.error('Closing the database failed', error);
-    }
-    await this.rateLimits.close();
+    const hooksClean = await this.hooks.shutdown(this.logger);
+    const closed = await this.resources.close();
     this.unregister();
-    return clean;
+    return hooksClean && closed;
   }
 
   private build(): void {
     const ordered = orderMiddleware(this.parts.middleware);
     const { settings, logger, templates, parts } = this;
-    const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates, values: this.values });
+    const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates, values: this.resources.values });
     const routes = buildRouteTable(parts.controllers, container);
     checkViewNeeds(routes, ordered);
     addStaticRoute(routes, settings);
-    if (this.database !== undefined) wrapAtomicViews(routes, this.database, settings.atomicRequests);
-    this.rateLimits.wrap(routes); // outside the transaction: a refused request opens none
+    this.resources.wrapViews(routes);
     const middleware = instantiateMiddleware(ordered, container);
     this.hooks.collect(container);
     this.requests.provideAppServices({ settings, templates, routes, container });

@@ -1,6 +1,7 @@
 /**
  * Builds an app's RouteTable from its controllers' metadata: joins class prefix and method
- * path, namespaces the names, and compiles each view. Runs once per app build.
+ * path, namespaces the names, and compiles each view. Runs once per app build. Also the
+ * routes as `rondo routes` lists them (RouteInfo).
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { AppContainer } from '../di/container-builder';
@@ -43,4 +44,19 @@ export function jsonErrorPrefixes(controllers: readonly Class[]): string[] {
   return controllers
     .filter((controller) => viewOptions(controller, '').jsonErrors === true)
     .map((controller) => joinPath((Reflect.getMetadata(CONTROLLER_KEY, controller) as ControllerMeta | undefined)?.prefix ?? '', ''));
+}
+
+/** A route as `rondo routes` and the debug 404 page show it. */
+export interface RouteInfo {
+  path: string;
+  methods: readonly string[];
+  name: string | undefined;
+  view: string;
+  /** The controller class and method behind `view` (for tools such as `rondo check`). */
+  controller: Function;
+  methodName: string;
+}
+
+export function routeInfos(table: RouteTable<CompiledView>): RouteInfo[] {
+  return table.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source, controller: r.handler.info.controller, methodName: r.handler.info.methodName }));
 }

@@ -3,6 +3,7 @@
  * a primary process, the shutdown signals, and the graceful stop that drains them all
  * before the app's own shutdown hooks run. App delegates `listen()` and `close()` here.
  */
+import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { Logger } from '../observability/logger';
 import type { AppStatus } from './app-status';
 import { isRondoWorker, isWorker, superviseWorkers, type ClusterHandle } from './cluster';
@@ -12,6 +13,8 @@ import { onShutdownSignal } from './signals';
 export interface ServingOptions {
   app: ServedApp;
   limits: ServerLimits;
+  /** The host rule listen() checks: with debug off, allowedHosts must name the site. */
+  hosts: { debug: boolean; allowedHosts: readonly string[] };
   logger: Logger;
   /** Marked shutting down when a stop begins (readiness answers 503 from then on). */
   status: AppStatus;
@@ -29,7 +32,11 @@ export class Serving {
 
   /** Starts an HTTP server, or a cluster of workers with `{ workers }`. */
   async listen(options: ListenOptions = {}): Promise<ServerHandle> {
-    const { limits, logger } = this.options;
+    const { limits, logger, hosts } = this.options;
+    if (!hosts.debug && hosts.allowedHosts.length === 0) {
+      throw new ImproperlyConfigured('ALLOWED_HOSTS_EMPTY',
+        "settings.allowedHosts is empty and debug is off, so every request would be a 400 (DisallowedHost). List the host names the site serves (allowedHosts: ['example.com', 'localhost'], or RONDO_ALLOWED_HOSTS=example.com), or turn debug on for local development (it then allows localhost, 127.0.0.1 and [::1])");
+    }
     const handleSignals = options.handleSignals ?? true;
     if (options.workers !== undefined && !isWorker()) {
       const workers = await superviseWorkers({ workers: options.workers, logger, shutdownTimeout: limits.shutdownTimeout });
