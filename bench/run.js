@@ -11,7 +11,8 @@
  *   node bench/run.js [--quick] [--rounds N] [--duration S] [--connections C] [--only a,b] [--out results/<dir>]
  *   [--servers a,b]
  *   (--only takes parts of scenario names, and 'startup' / 'memory' for those sections;
- *   --servers keeps the servers whose names include one of the parts, plus node:http)
+ *   --servers keeps the servers whose names include one of the parts, plus each scenario's
+ *   base, node:http or node:http + TypeORM)
  */
 const { spawn, spawnSync } = require('node:child_process');
 const { readFileSync, writeFileSync, mkdirSync } = require('node:fs');
@@ -33,7 +34,6 @@ const WARMUP = QUICK ? 0.5 : 0.5;
 const CONNECTIONS = Number(flag('connections', 100));
 const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
 const SERVER_FILTER = flag('servers', '') ? flag('servers', '').split(',') : undefined;
-const keepServer = (name) => !SERVER_FILTER || name === 'node:http' || SERVER_FILTER.some((part) => name.includes(part));
 
 const HAS_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0 && os.cpus().length >= 2;
 if (HAS_TASKSET && !process.env.RONDO_BENCH_PINNED) {
@@ -72,7 +72,18 @@ const SCENARIOS = [
   { name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
   ...ormScenarios(),
 ].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())))
-  .map((s) => ({ ...s, servers: s.servers.filter(keepServer) }));
+  .map((s) => ({ ...s, servers: s.servers.filter((name) => keepServer(name, s.base ?? 'node:http')) }));
+
+/** --servers: a scenario keeps its base (the ratios' 1.0) and the servers a part names. */
+function keepServer(name, base) {
+  return !SERVER_FILTER || name === base || SERVER_FILTER.some((part) => name.includes(part));
+}
+for (const part of SERVER_FILTER ?? []) {
+  if (!Object.keys(SERVERS).some((name) => name.includes(part))) {
+    console.error(`--servers: "${part}" names no server; the servers are: ${Object.keys(SERVERS).join(', ')}`);
+    process.exit(2);
+  }
+}
 
 /**
  * The models scenarios: a JSON list of 20 rows from SQLite (a file) and from PostgreSQL

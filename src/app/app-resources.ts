@@ -1,7 +1,7 @@
 /**
  * What an app holds across overrides and rebuilds: its database (apps with models only),
- * its rate limits and its serving status. This module binds them into the container,
- * wraps the views that need them, and opens and closes them around the lifecycle hooks
+ * its rate limits and its serving status. It gives the container their values, wraps the
+ * views that need them at each build, and opens and closes them around the lifecycle hooks
  * (the database is connected before the onStartup hooks and closed after the onShutdown ones).
  */
 import { databaseFor, databaseValues } from '../db/app-database';
