@@ -83,10 +83,10 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     const good = readFileSync(service, 'utf8');
     writeFileSync(service, `${good}\nexport const broken: number = 'text';\n`);
     await waitFor(() => output, /TypeScript found 1 error/, mark);
-    const page = await fetch(`${url}/`);
+    // tsc may first see the file half-written (an error elsewhere), then the whole file
+    const page = await eventually(`${url}/`, async (r) => ({ status: r.status, html: await r.text() }), (p) => p.html.includes('TS2322'), 10_000);
     expect(page.status).to.equal(500);
-    const html = await page.text();
-    expect(html).to.include('TypeScript found 1 error').and.include('greeting.service.ts').and.include('TS2322');
+    expect(page.html).to.include('TypeScript found 1 error').and.include('greeting.service.ts').and.include('TS2322');
 
     mark = output.length;
     writeFileSync(service, good);
