@@ -15,39 +15,51 @@ const INDEX = new Int8Array(128).fill(-1);
 for (let i = 0; i < CHARS.length; i++) INDEX[CHARS.charCodeAt(i)] = i;
 const CODES = Uint8Array.from(CHARS, (c) => c.charCodeAt(0));
 
-// Random bytes are drawn in 4 KB batches: one getrandom call serves ~60 tokens.
-let pool = randomBytes(4096);
+/** A byte's digit (0-61), or 255 for bytes >= 248 (248 = 4 * 62), rejected to stay uniform. */
+const DIGIT = Uint8Array.from({ length: 256 }, (_, byte) => (byte < 248 ? byte % 62 : 255));
+/** The character of (a + b) mod 62 for digit sums 0-122: masking without a division. */
+const WRAPPED = Uint8Array.from({ length: 124 }, (_, sum) => CODES[sum % 62]);
+
+// Uniform random digits, drawn in 4 KB batches of random bytes (one getrandom call serves
+// ~120 tokens) and filtered once per batch, so a token takes 32 of them with no branch.
+const digits = new Uint8Array(4096);
+let available = 0;
 let used = 0;
 
-function randomByte(): number {
-  if (used === pool.length) {
-    pool = randomBytes(4096);
-    used = 0;
+function refill(): void {
+  const bytes = randomBytes(4096);
+  available = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const digit = DIGIT[bytes[i]];
+    if (digit !== 255) digits[available++] = digit;
   }
-  return pool[used++];
+  used = 0;
+}
+
+/** The offset of SECRET_LENGTH fresh random digits in `digits`. */
+function takeDigits(): number {
+  if (available - used < SECRET_LENGTH) refill();
+  used += SECRET_LENGTH;
+  return used - SECRET_LENGTH;
 }
 
 // Tokens are built byte by byte here and turned into a string once (not by 64 concatenations).
 // Its own memory (not a slice of Buffer's shared pool): it holds secrets between uses.
 const scratch = Buffer.alloc(TOKEN_LENGTH);
 
-/** Fills `length` bytes from `from` with characters drawn uniformly from CHARS (bytes >= 248 are rejected: 248 = 4 * 62). */
-function fillRandom(from: number, length: number): void {
-  for (let i = from; i < from + length;) {
-    const byte = randomByte();
-    if (byte < 248) scratch[i++] = CODES[byte % 62];
-  }
-}
-
 export function newSecret(): string {
-  fillRandom(0, SECRET_LENGTH);
+  const at = takeDigits();
+  for (let i = 0; i < SECRET_LENGTH; i++) scratch[i] = CODES[digits[at + i]];
   return scratch.toString('latin1', 0, SECRET_LENGTH);
 }
 
+/** Django's mask: 32 random characters, then each secret character shifted by its mask character. */
 export function maskSecret(secret: string): string {
-  fillRandom(0, SECRET_LENGTH);
+  const at = takeDigits();
   for (let i = 0; i < SECRET_LENGTH; i++) {
-    scratch[SECRET_LENGTH + i] = CODES[(INDEX[secret.charCodeAt(i)] + INDEX[scratch[i]]) % CHARS.length];
+    const mask = digits[at + i];
+    scratch[i] = CODES[mask];
+    scratch[SECRET_LENGTH + i] = WRAPPED[INDEX[secret.charCodeAt(i)] + mask];
   }
   return scratch.toString('latin1', 0, TOKEN_LENGTH);
 }

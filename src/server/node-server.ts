@@ -125,10 +125,23 @@ function cleanupAfter(request: HttpRequest, res: ServerResponse): void {
   else res.once('close', () => void request.cleanup());
 }
 
-/** A `(req, res)` listener for `http.createServer(app.handler)`. */
-export function requestListener(app: ServedApp): (req: IncomingMessage, res: ServerResponse) => void {
+/** How `startServer` runs the listener: the response deadline, and the server to watch closing. */
+interface Serving {
+  /** ms a pending or streaming response's socket may stay silent (0 = no deadline). */
+  responseTimeout: number;
+  server: http.Server;
+}
+
+/**
+ * A `(req, res)` listener for `http.createServer(app.handler)`. Under `startServer`, the
+ * response deadline is armed on the socket only while a response is pending or streaming
+ * (a synchronous answer costs no timer), and requests during a close end their keep-alive.
+ */
+export function requestListener(app: ServedApp, serving?: Serving): (req: IncomingMessage, res: ServerResponse) => void {
   const log = app.settings.accessLog ? accessLogTo(app.logger) : undefined;
+  const deadline = serving?.responseTimeout ?? 0;
   return (req, res) => {
+    if (serving !== undefined && !serving.server.listening) res.shouldKeepAlive = false; // closing: no keep-alive
     const startedAt = log === undefined ? 0 : performance.now();
     const request = app.createRequest(toInit(req));
     const isHead = request.method === 'HEAD';
@@ -137,6 +150,8 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
     if (isPromise<HttpResponse>(result)) {
       const socket = req.socket as TrackedSocket;
       socket.pendingResponse = res; // a field, not a map: no per-request allocation
+      // Node replaces this timeout with keepAliveTimeout once the response is finished.
+      if (deadline > 0) socket.setTimeout(deadline);
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
@@ -151,6 +166,7 @@ export function requestListener(app: ServedApp): (req: IncomingMessage, res: Ser
         },
       );
     } else {
+      if (deadline > 0 && result.stream !== undefined) req.socket.setTimeout(deadline); // a stream can stall
       write(app, res, result, isHead);
       cleanupAfter(request, res);
     }
@@ -237,24 +253,19 @@ export interface ServerHandle {
 
 /** Starts node:http with the hardened limits from settings. */
 export function startServer(app: ServedApp, limits: ServerLimits, options: ListenOptions): Promise<RunningServer> {
-  const server = http.createServer(
-    {
-      maxHeaderSize: limits.maxHeaderSize,
-      requestTimeout: limits.requestTimeout,
-      headersTimeout: limits.headersTimeout,
-      keepAliveTimeout: limits.keepAliveTimeout,
-      // node checks the two timeouts on this interval (30 s by default): check often enough
-      // that a slowloris client is cut off close to headersTimeout.
-      connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout || Infinity) / 4),
-    },
-    requestListener(app),
-  );
-  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
-  if (limits.responseTimeout > 0) server.setTimeout(limits.responseTimeout, (socket: Socket) => onSilentSocket(app, socket));
-  // During close, finished responses end their keep-alive socket instead of idling on it.
-  server.prependListener('request', (_req: IncomingMessage, res: ServerResponse) => {
-    if (!server.listening) res.shouldKeepAlive = false;
+  const server = http.createServer({
+    maxHeaderSize: limits.maxHeaderSize,
+    requestTimeout: limits.requestTimeout,
+    headersTimeout: limits.headersTimeout,
+    keepAliveTimeout: limits.keepAliveTimeout,
+    // node checks the two timeouts on this interval (30 s by default): check often enough
+    // that a slowloris client is cut off close to headersTimeout.
+    connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout || Infinity) / 4),
   });
+  server.on('request', requestListener(app, { responseTimeout: limits.responseTimeout, server }));
+  server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
+  // The deadline's timer is armed per socket by the listener; node emits 'timeout' here.
+  if (limits.responseTimeout > 0) server.on('timeout', (socket: Socket) => onSilentSocket(app, socket));
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => {

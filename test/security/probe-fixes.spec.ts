@@ -1,8 +1,10 @@
 import { expect } from 'chai';
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { PassThrough } from 'node:stream';
 import { join } from 'node:path';
 import {
-  Accepts, Body, CommonMiddleware, CsrfExempt, Get, HttpRequest, Post, redirect, Route, SecurityMiddleware, type App, type RunningServer,
+  Accepts, Body, CommonMiddleware, CsrfExempt, Get, HttpRequest, Post, redirect, Route, SecurityMiddleware, StreamingHttpResponse, type App, type RunningServer,
 } from 'rondo';
 import { makeApp, makeFullApp } from '../fixtures/apps';
 import { rawRequest, sleep, waitFor } from '../fixtures/sockets';
@@ -13,6 +15,12 @@ import { rawRequest, sleep, waitFor } from '../fixtures/sockets';
 class ProbeController {
   @Get('/ok/') ok() { return 'ok'; }
   @Get('/hang') hang() { return new Promise(() => undefined); }
+  /** One chunk, then silence: a stalled producer. */
+  @Get('/stall') stall() {
+    const source = new PassThrough();
+    source.write('first\n');
+    return new StreamingHttpResponse(source, { contentType: 'text/plain' });
+  }
   @Get('/js-redirect') jsRedirect() { return redirect('java\tscript:alert(1)'); }
   @Get('/absolute') absolute(request: HttpRequest) { return { url: request.buildAbsoluteUri('\\\\evil.com/x'), slashes: request.buildAbsoluteUri('//evil.com/y') }; }
   @Get('/crash') crash() { throw new Error('boom'); }
@@ -71,6 +79,24 @@ describe('fixes from the hostile-input probe', () => {
       expect(reply.headers.connection).to.equal('close');
     }
     expect(await waitFor(() => openSockets() <= before + 2, 3000), `descriptors ${openSockets()} vs ${before} before`).to.equal(true);
+  });
+
+  it('cuts a streamed response that stays silent for responseTimeout, and keeps a quick answer\'s socket alive until keepAliveTimeout', async function () {
+    this.timeout(10_000);
+    await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300, keepAliveTimeout: 1500 } }));
+    const closedAfter = (request: string) => new Promise<{ ms: number; text: string }>((done) => {
+      const started = Date.now();
+      let text = '';
+      const socket = connect(server.port, '127.0.0.1', () => socket.write(request));
+      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('close', () => done({ ms: Date.now() - started, text }));
+    });
+    const stalled = await closedAfter('GET /stall HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    expect(stalled.text).to.include('200 OK').and.include('first');
+    expect(stalled.ms).to.be.at.least(250).and.below(1400); // at the response deadline, not at keepAliveTimeout
+    const quick = await closedAfter('GET /ok/ HTTP/1.1\r\nHost: localhost\r\n\r\n');
+    expect(quick.text).to.include('200 OK');
+    expect(quick.ms).to.be.at.least(1400); // answered: the idle socket waits for keepAliveTimeout, not the response deadline
   });
 
   it('refuses a cross-site HTML form posted to a @CsrfExempt API (415); JSON and an explicit @Accepts pass', async () => {
