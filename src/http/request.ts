@@ -117,7 +117,8 @@ export class HttpRequest {
   private bodyResult: Buffer | Error | undefined;
   /** Who waits for the body while it is being read (undefined when no read started). */
   private bodyWaiters: BodyCallback[] | undefined;
-  private loadPromise: Promise<void> | undefined;
+  /** The body's parsing: it resolves with the JSON value for a JSON body (json() needs no then()). */
+  private loadPromise: Promise<unknown> | undefined;
   private form: ParsedForm | undefined;
   private jsonValue: unknown;
   private jsonLoaded = false;
@@ -318,13 +319,13 @@ export class HttpRequest {
         `Expected a JSON body (Content-Type: application/json) but got ${this.contentType || 'no Content-Type'}`,
       ));
     }
-    return this.load().then(() => this.jsonValue as T);
+    return this.load() as Promise<T>; // a JSON body's parsing resolves with its value
   }
 
   /** Reads and parses the body once: JSON, urlencoded forms, and registered parsers (multipart). */
   load(): Promise<void> {
     if (this.loadPromise === undefined) this.loadPromise = this.parseBody();
-    return this.loadPromise;
+    return this.loadPromise as Promise<void>;
   }
 
   /** Form fields of a urlencoded or multipart body (Django's `request.POST`); needs `load()` first. */
@@ -406,16 +407,16 @@ export class HttpRequest {
     });
   }
 
-  private parseBody(): Promise<void> {
+  private parseBody(): Promise<unknown> {
     const type = this.contentType;
-    // One promise, resolved once the body is read and parsed: JSON bodies are the hot case.
+    // One promise, resolved with the value once the body is read and parsed: JSON bodies are the hot case.
     if (isJsonType(type)) {
       return new Promise((resolve, reject) => this.withBody((error, body) => {
         if (error !== undefined) return reject(error);
         try {
           this.jsonValue = parseJsonBody(body!, this.options.jsonMaxDepth);
           this.jsonLoaded = true;
-          resolve();
+          resolve(this.jsonValue);
         } catch (parseError) {
           reject(parseError);
         }

@@ -55,7 +55,20 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
     specs.push(resolverFor(meta, types[i], source));
   }
   const resolvers = specs.map((s) => s.resolve);
-  if (specs.some((s) => s.async)) {
+  const asyncAt = specs.findIndex((s) => s.async);
+  if (asyncAt !== -1 && specs.filter((s) => s.async).length === 1) {
+    // One asynchronous argument (a @Body(), a @User()): the others first, then one then().
+    const resolveAsync = resolvers[asyncAt];
+    return (instance, request, params) => {
+      const args = new Array(count);
+      for (let i = 0; i < count; i++) if (i !== asyncAt) args[i] = resolvers[i](request, params);
+      return (resolveAsync(request, params) as Promise<unknown>).then((value) => {
+        args[asyncAt] = value;
+        return fn.apply(instance, args);
+      });
+    };
+  }
+  if (asyncAt !== -1) {
     return async (instance, request, params) => {
       const args = new Array(count);
       for (let i = 0; i < count; i++) args[i] = await resolvers[i](request, params);
@@ -96,14 +109,15 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
   }
 }
 
-/** @Body(): the JSON value, or the form fields as an object. */
-async function readBodyArgument(request: HttpRequest): Promise<unknown> {
+/** @Body(): the JSON value (no then() of its own), or the form fields as an object. */
+function readBodyArgument(request: HttpRequest): Promise<unknown> {
   const type = request.contentType;
   if (isJsonType(type)) return request.json();
-  await request.load();
-  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
-  if (!request.hasBody) return undefined;
-  throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
+  return request.load().then(() => {
+    if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
+    if (!request.hasBody) return undefined;
+    throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
+  });
 }
 
 /** `@Body('user')` without a DTO: that member of the body object (undefined when absent). */
