@@ -3,31 +3,25 @@
  * route table and kernel (nothing is shared between two apps in one process); serving
  * (servers, cluster, signals) is server/serving.ts, the request cycle is the kernel.
  */
-import type { AppContainer, Container } from '../di/container-builder';
+import type { Container } from '../di/container-builder';
 import { CookieSigning } from '../http/cookie-signing';
 import type { HttpRequest, RequestInit } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { MaybePromise } from '../kernel/chain';
-import { exceptionConverter, type ExceptionHandler } from '../kernel/exception-response';
-import { Kernel } from '../kernel/kernel';
-import type { CompiledView } from '../kernel/view-compiler';
 import type { Token } from '../metadata/keys';
 import type { Logger } from '../observability/logger';
 import { registerReverseTable } from '../routing/reverse';
-import type { RouteTable } from '../routing/route-table';
 import { requestListener, type ListenOptions, type ServerHandle } from '../server/node-server';
 import { Serving } from '../server/serving';
 import { Templates } from '../templates/templates';
-import { captureQueries, capturedQueries } from '../db/query-log';
-import { buildAppContainer, type AppParts } from './app-container';
+import { buildApp, type BuiltApp } from './app-build';
+import type { AppParts } from './app-container';
 import { AppResources } from './app-resources';
-import { explainRequest, type ExplainParts, type Explanation } from './explain';
+import { explainRequest, type Explanation } from './explain';
 import { LifecycleHooks } from './lifecycle-hooks';
-import { checkViewNeeds, instantiateMiddleware, orderMiddleware } from './middleware-stack';
 import { RequestFactory } from './request-factory';
-import { buildRouteTable, jsonErrorPrefixes, routeInfos, type RouteInfo } from './route-compiler';
+import { routeInfos, type RouteInfo } from './route-compiler';
 import type { Settings } from './settings';
-import { addStaticRoute } from './static-route';
 
 export type { AppParts, RouteInfo };
 
@@ -44,12 +38,8 @@ export class App {
   private readonly hooks = new LifecycleHooks();
   /** Database, rate limits and status: kept across rebuilds. */
   private readonly resources: AppResources;
-  /** Debug on and models declared: each request records its SQL. */
-  private readonly debugSql: boolean;
-  private appContainer!: AppContainer;
-  private routeTable!: RouteTable<CompiledView>;
-  private kernel!: Kernel;
-  private explainParts!: ExplainParts;
+  /** The current build: container, routes, the cycle (see app-build.ts). */
+  private built!: BuiltApp;
   private unregister: () => void = () => undefined;
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
@@ -65,24 +55,23 @@ export class App {
       reverse: (name, params) => this.reverse(name, params),
     });
     this.resources = new AppResources(settings, parts.entities, parts.migrations, logger);
-    this.debugSql = settings.debug && this.resources.database !== undefined;
     this.serving = new Serving({ app: this, limits: settings, hosts: settings, logger, status: this.resources.status, afterDrain: () => this.shutdown() });
     this.build();
   }
 
   /** The app's root inversify container. */
   get container(): Container {
-    return this.appContainer.container;
+    return this.built.container.container;
   }
 
   /** Every route, in declaration order. */
   routes(): RouteInfo[] {
-    return routeInfos(this.routeTable);
+    return routeInfos(this.built.routes);
   }
 
   /** The effective pipeline of one request (`rondo routes --explain GET /posts/42`). */
   explain(method: string, path: string): Explanation {
-    return explainRequest(this.explainParts, method, path);
+    return explainRequest(this.built.explain, method, path);
   }
 
   /** Builds an HttpRequest bound to this app (adapters call this). */
@@ -92,10 +81,7 @@ export class App {
 
   /** Runs one request through the whole cycle. Never rejects: errors are responses. */
   handle(request: HttpRequest): MaybePromise<HttpResponse> {
-    if (this.debugSql && capturedQueries() === undefined) {
-      return captureQueries(() => this.kernel.handle(request)).then(({ result }) => result); // the debug 500 page lists the SQL
-    }
-    return this.kernel.handle(request);
+    return this.built.handle(request);
   }
 
   /** A `(req, res)` listener for `http.createServer(app.handler)`. */
@@ -120,7 +106,7 @@ export class App {
 
   /** URL of a named route of this app. */
   reverse(name: string, params?: Record<string, unknown>): string {
-    return this.routeTable.reverse(name, params);
+    return this.built.routes.reverse(name, params);
   }
 
   /** Replaces a binding (service, controller or middleware) with `value`, rebuilding the app. */
@@ -153,24 +139,9 @@ export class App {
   }
 
   private build(): void {
-    const ordered = orderMiddleware(this.parts.middleware);
-    const { settings, logger, templates, parts } = this;
-    const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: this.overrides, settings, logger, templates, values: this.resources.values });
-    const routes = buildRouteTable(parts.controllers, container);
-    checkViewNeeds(routes, ordered);
-    addStaticRoute(routes, settings);
-    this.resources.wrapViews(routes);
-    const middleware = instantiateMiddleware(ordered, container);
-    this.hooks.collect(container);
-    this.requests.provideAppServices({ settings, templates, routes, container });
-    const handler = parts.exceptionHandler === undefined ? undefined : (container.get(parts.exceptionHandler as never) as ExceptionHandler);
-    const jsonErrors = settings.jsonErrors || jsonErrorPrefixes(parts.controllers);
-    const convert = exceptionConverter({ debug: settings.debug, settings, logger, patterns: () => this.routes(), handler, jsonErrors });
-    this.kernel = new Kernel({ routes, middleware, convert, finish: this.signing.signPending });
-    this.appContainer = container;
-    this.routeTable = routes;
-    this.explainParts = { routes, ordered, layers: middleware, container };
+    const { settings, parts, overrides, logger, templates, resources, hooks, requests, signing } = this;
+    this.built = buildApp({ settings, parts, overrides, logger, templates, resources, hooks, requests, signing });
     this.unregister();
-    this.unregister = registerReverseTable(routes);
+    this.unregister = registerReverseTable(this.built.routes);
   }
 }
