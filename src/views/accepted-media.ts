@@ -32,7 +32,7 @@ export function acceptedMediaCheck(options: Readonly<Record<string, unknown>>, s
   const why = declared === undefined ? ' (a @CsrfExempt() view takes JSON only; add @Accepts(...) to take forms)' : '';
   return (request) => {
     const type = request.contentType;
-    if (allowed.has(type) || (json && isJsonType(type))) return;
+    if ((json && isJsonType(type)) || allowed.has(type)) return; // JSON first: no hashing of the header's text
     throw new UnsupportedMediaType(`${source} accepts ${[...allowed].join(', ')} bodies; got ${type || 'no Content-Type'}${why}`);
   };
 }
