@@ -105,8 +105,9 @@ export interface Settings {
   /** node:http: ms to receive the complete request. */
   requestTimeout: number;
   /**
-   * ms a socket may stay silent while its response is pending or streaming: a view that
-   * has not answered by then gets a 503 (the socket closes after it); a stalled stream is
+   * ms a response may be pending (for a request with a body: ms its socket may stay
+   * silent) or a streamed response may stall: a view that has not answered by then (at
+   * most a quarter later) gets a 503 and the socket closes after it; a stalled stream is
    * cut. 0 = no deadline. Default 30000.
    */
   responseTimeout: number;

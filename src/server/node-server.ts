@@ -10,6 +10,7 @@ import type { HttpResponse } from '../http/response';
 import { isPromise, type MaybePromise } from '../kernel/chain';
 import { accessLogTo } from './access-log';
 import type { Logger } from '../observability/logger';
+import { ResponseDeadline, type DeadlineSocket } from './response-deadline';
 import { writeResponse } from './response-writer';
 
 /** What the server needs from an app. */
@@ -25,7 +26,7 @@ const WRITE_FAILED = 'Server Error (500)';
 const TIMED_OUT = 'Service Unavailable (503): the response took too long';
 
 /** A socket with the response its asynchronous view has not answered yet (for the deadline). */
-interface TrackedSocket extends Socket {
+interface TrackedSocket extends DeadlineSocket {
   pendingResponse?: ServerResponse;
 }
 
@@ -127,19 +128,19 @@ function cleanupAfter(request: HttpRequest, res: ServerResponse): void {
 
 /** How `startServer` runs the listener: the response deadline, and the server to watch closing. */
 interface Serving {
-  /** ms a pending or streaming response's socket may stay silent (0 = no deadline). */
-  responseTimeout: number;
+  /** Undefined when responseTimeout is 0. */
+  deadline: ResponseDeadline | undefined;
   server: http.Server;
 }
 
 /**
- * A `(req, res)` listener for `http.createServer(app.handler)`. Under `startServer`, the
- * response deadline is armed on the socket only while a response is pending or streaming
- * (a synchronous answer costs no timer), and requests during a close end their keep-alive.
+ * A `(req, res)` listener for `http.createServer(app.handler)`. Under `startServer`, a
+ * pending or streamed response is under the response deadline (a synchronous answer
+ * costs nothing for it), and requests during a close end their keep-alive.
  */
 export function requestListener(app: ServedApp, serving?: Serving): (req: IncomingMessage, res: ServerResponse) => void {
   const log = app.settings.accessLog ? accessLogTo(app.logger) : undefined;
-  const deadline = serving?.responseTimeout ?? 0;
+  const deadline = serving?.deadline;
   return (req, res) => {
     if (serving !== undefined && !serving.server.listening) res.shouldKeepAlive = false; // closing: no keep-alive
     const startedAt = log === undefined ? 0 : performance.now();
@@ -150,23 +151,25 @@ export function requestListener(app: ServedApp, serving?: Serving): (req: Incomi
     if (isPromise<HttpResponse>(result)) {
       const socket = req.socket as TrackedSocket;
       socket.pendingResponse = res; // a field, not a map: no per-request allocation
-      // Node replaces this timeout with keepAliveTimeout once the response is finished.
-      if (deadline > 0) socket.setTimeout(deadline);
+      deadline?.pending(socket, request.hasBody);
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
           socket.pendingResponse = undefined;
+          deadline?.answered(socket);
+          if (response.stream !== undefined) deadline?.streaming(socket);
           write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
           socket.pendingResponse = undefined;
+          deadline?.answered(socket);
           abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
         },
       );
     } else {
-      if (deadline > 0 && result.stream !== undefined) req.socket.setTimeout(deadline); // a stream can stall
+      if (result.stream !== undefined) deadline?.streaming(req.socket); // a stream can stall
       write(app, res, result, isHead);
       cleanupAfter(request, res);
     }
@@ -174,10 +177,10 @@ export function requestListener(app: ServedApp, serving?: Serving): (req: Incomi
 }
 
 /**
- * The response deadline (`responseTimeout`): node reports a socket silent that long. A
- * view still working gets a 503 in its place and the socket closes after it (the view's
- * late answer is dropped); a stalled stream, an idle or a half-received request is cut.
- * Either way the socket and its descriptor are freed.
+ * Past the response deadline (`responseTimeout`, see response-deadline.ts): a view still
+ * working gets a 503 in its place and the socket closes after it (the view's late answer
+ * is dropped); a stalled stream or an idle socket is cut. Either way the socket and its
+ * descriptor are freed.
  */
 function onSilentSocket(app: ServedApp, socket: TrackedSocket): void {
   const res = socket.pendingResponse;
@@ -262,10 +265,14 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
     // that a slowloris client is cut off close to headersTimeout.
     connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout || Infinity) / 4),
   });
-  server.on('request', requestListener(app, { responseTimeout: limits.responseTimeout, server }));
+  const late = (socket: Socket) => onSilentSocket(app, socket);
+  const deadline = limits.responseTimeout > 0 ? new ResponseDeadline(limits.responseTimeout, late) : undefined;
+  server.on('request', requestListener(app, { deadline, server }));
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
-  // The deadline's timer is armed per socket by the listener; node emits 'timeout' here.
-  if (limits.responseTimeout > 0) server.on('timeout', (socket: Socket) => onSilentSocket(app, socket));
+  if (deadline !== undefined) {
+    server.on('timeout', late); // sockets the deadline armed (bodies, streams), silent that long
+    server.once('close', () => deadline.stop());
+  }
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => {

@@ -15,6 +15,7 @@ import { rawRequest, sleep, waitFor } from '../fixtures/sockets';
 class ProbeController {
   @Get('/ok/') ok() { return 'ok'; }
   @Get('/hang') hang() { return new Promise(() => undefined); }
+  @Post('/hang') @CsrfExempt() hangWithBody(@Body() body: Record<string, unknown>) { return new Promise(() => body); }
   /** One chunk, then silence: a stalled producer. */
   @Get('/stall') stall() {
     const source = new PassThrough();
@@ -79,6 +80,21 @@ describe('fixes from the hostile-input probe', () => {
       expect(reply.headers.connection).to.equal('close');
     }
     expect(await waitFor(() => openSockets() <= before + 2, 3000), `descriptors ${openSockets()} vs ${before} before`).to.equal(true);
+  });
+
+  it('answers 503 at responseTimeout to a view with a body that never answers too, and forgets a client that left', async function () {
+    this.timeout(10_000);
+    await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300 } }));
+    const body = '{"a":1}';
+    const started = Date.now();
+    const reply = await raw(server, `POST /hang HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 5000);
+    expect(reply.status).to.equal(503);
+    expect(Date.now() - started).to.be.at.least(250);
+    const gone = connect(server.port, '127.0.0.1', () => gone.end('GET /hang HTTP/1.1\r\nHost: localhost\r\n\r\n'));
+    await sleep(50);
+    gone.destroy(); // the view still hangs: the deadline drops the socket without an error
+    await sleep(600);
+    expect((await raw(server, 'GET /ok/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).status).to.equal(200);
   });
 
   it('cuts a streamed response that stays silent for responseTimeout, and keeps a quick answer\'s socket alive until keepAliveTimeout', async function () {
