@@ -10,7 +10,7 @@ import type { HttpResponse } from '../http/response';
 import { isPromise, type MaybePromise } from '../kernel/chain';
 import { accessLogTo } from './access-log';
 import type { Logger } from '../observability/logger';
-import { ResponseDeadline, type DeadlineSocket } from './response-deadline';
+import { ResponseDeadline } from './response-deadline';
 import { writeResponse } from './response-writer';
 
 /** What the server needs from an app. */
@@ -26,7 +26,7 @@ const WRITE_FAILED = 'Server Error (500)';
 const TIMED_OUT = 'Service Unavailable (503): the response took too long';
 
 /** A socket with the response its asynchronous view has not answered yet (for the deadline). */
-interface TrackedSocket extends DeadlineSocket {
+interface TrackedSocket extends Socket {
   pendingResponse?: ServerResponse;
 }
 
@@ -127,7 +127,7 @@ function cleanupAfter(request: HttpRequest, res: ServerResponse): void {
 }
 
 /** How `startServer` runs the listener: the response deadline, and the server to watch closing. */
-interface Serving {
+interface ListenerOptions {
   /** Undefined when responseTimeout is 0. */
   deadline: ResponseDeadline | undefined;
   server: http.Server;
@@ -138,7 +138,7 @@ interface Serving {
  * pending or streamed response is under the response deadline (a synchronous answer
  * costs nothing for it), and requests during a close end their keep-alive.
  */
-export function requestListener(app: ServedApp, serving?: Serving): (req: IncomingMessage, res: ServerResponse) => void {
+export function requestListener(app: ServedApp, serving?: ListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const log = app.settings.accessLog ? accessLogTo(app.logger) : undefined;
   const deadline = serving?.deadline;
   return (req, res) => {
@@ -151,19 +151,19 @@ export function requestListener(app: ServedApp, serving?: Serving): (req: Incomi
     if (isPromise<HttpResponse>(result)) {
       const socket = req.socket as TrackedSocket;
       socket.pendingResponse = res; // a field, not a map: no per-request allocation
-      deadline?.pending(socket, request.hasBody);
+      deadline?.pending(res, request.hasBody);
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
           socket.pendingResponse = undefined;
-          deadline?.answered(socket);
+          deadline?.answered(res);
           if (response.stream !== undefined) deadline?.streaming(socket);
           write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
           socket.pendingResponse = undefined;
-          deadline?.answered(socket);
+          deadline?.answered(res);
           abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
         },
@@ -177,22 +177,27 @@ export function requestListener(app: ServedApp, serving?: Serving): (req: Incomi
 }
 
 /**
- * Past the response deadline (`responseTimeout`, see response-deadline.ts): a view still
- * working gets a 503 in its place and the socket closes after it (the view's late answer
- * is dropped); a stalled stream or an idle socket is cut. Either way the socket and its
- * descriptor are freed.
+ * A socket silent for the response deadline (`responseTimeout`, see response-deadline.ts):
+ * its pending response gets a 503; a stalled stream or an idle socket is cut.
  */
 function onSilentSocket(app: ServedApp, socket: TrackedSocket): void {
   const res = socket.pendingResponse;
   socket.pendingResponse = undefined;
-  if (res === undefined || res.headersSent) {
-    socket.destroy();
-    return;
-  }
+  if (res === undefined || res.headersSent) socket.destroy();
+  else answerLate(app, res);
+}
+
+/**
+ * A view still working at the deadline: a 503 in its place, and the socket closes after
+ * it (the view's late answer is dropped), freeing the socket and its descriptor.
+ */
+function answerLate(app: ServedApp, res: ServerResponse): void {
   app.logger.warn(`No response within responseTimeout for ${res.req.method} ${res.req.url?.slice(0, 500)}; answered 503`);
   res.shouldKeepAlive = false;
   res.writeHead(503, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(TIMED_OUT.length), 'Retry-After', '1']).end(TIMED_OUT);
   // A client that does not read the 503 does not keep the socket either.
+  const socket = res.socket;
+  if (socket === null) return;
   const stuck = setTimeout(() => socket.destroy(), 1000);
   stuck.unref();
   socket.once('close', () => clearTimeout(stuck));
@@ -265,12 +270,11 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
     // that a slowloris client is cut off close to headersTimeout.
     connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout || Infinity) / 4),
   });
-  const late = (socket: Socket) => onSilentSocket(app, socket);
-  const deadline = limits.responseTimeout > 0 ? new ResponseDeadline(limits.responseTimeout, late) : undefined;
+  const deadline = limits.responseTimeout > 0 ? new ResponseDeadline(limits.responseTimeout, (res) => answerLate(app, res)) : undefined;
   server.on('request', requestListener(app, { deadline, server }));
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   if (deadline !== undefined) {
-    server.on('timeout', late); // sockets the deadline armed (bodies, streams), silent that long
+    server.on('timeout', (socket: Socket) => onSilentSocket(app, socket)); // sockets the deadline armed (bodies, streams), silent that long
     server.once('close', () => deadline.stop());
   }
   return new Promise((resolve, reject) => {

@@ -1,15 +1,16 @@
 /**
- * The response deadline (`responseTimeout`) of a listening server. A request without a
- * body whose response is pending waits in one sweep (an unref'd interval over a Set, a
- * quarter of the deadline apart), so an asynchronous view costs no timer of its own; it is
- * late after the deadline (at most a quarter more). A request with a body, or a streamed
- * response, gets the socket's own timeout instead: it is late once the socket has been
- * silent that long, so a body still arriving or a stream still flowing keeps it alive.
+ * The response deadline (`responseTimeout`) of a listening server. A pending response to a
+ * request without a body waits in one sweep (an unref'd interval over a Set, a quarter of
+ * the deadline apart), so an asynchronous view costs no timer of its own; it is late after
+ * the deadline (at most a quarter more). A request with a body, or a streamed response,
+ * gets the socket's own timeout instead: it is late once the socket has been silent that
+ * long, so a body still arriving or a stream still flowing keeps it alive.
  */
+import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** A socket waiting for its response: since which sweep. */
-export interface DeadlineSocket extends Socket {
+/** A pending response: since which sweep. */
+interface Waiting extends ServerResponse {
   pendingSince?: number;
 }
 
@@ -17,37 +18,37 @@ export interface DeadlineSocket extends Socket {
 const STEPS = 4;
 
 export class ResponseDeadline {
-  private readonly waiting = new Set<DeadlineSocket>();
+  private readonly waiting = new Set<Waiting>();
   private sweeps = 0;
   private readonly timer: NodeJS.Timeout;
 
-  /** `onLate` gets each late socket once (node's 'timeout' event gets the silent ones). */
-  constructor(private readonly ms: number, private readonly onLate: (socket: Socket) => void) {
+  /** `onLate` gets each late response of the sweep once (node's 'timeout' event gets the silent sockets). */
+  constructor(private readonly ms: number, private readonly onLate: (res: ServerResponse) => void) {
     this.timer = setInterval(() => this.sweep(), Math.max(10, Math.ceil(ms / STEPS)));
     this.timer.unref();
   }
 
-  /** The response to this socket's request is pending. */
-  pending(socket: DeadlineSocket, requestHasBody: boolean): void {
+  /** `res` is pending (per response, so pipelined requests on one socket each keep theirs). */
+  pending(res: Waiting, requestHasBody: boolean): void {
     if (requestHasBody) {
-      socket.setTimeout(this.ms); // node replaces it with keepAliveTimeout once the response is finished
+      res.socket?.setTimeout(this.ms); // node replaces it with keepAliveTimeout once the response is finished
       return;
     }
-    socket.pendingSince = this.sweeps;
-    this.waiting.add(socket);
+    res.pendingSince = this.sweeps;
+    this.waiting.add(res);
   }
 
   /** The response is there (to be written). */
-  answered(socket: DeadlineSocket): void {
-    if (socket.pendingSince !== undefined) {
-      socket.pendingSince = undefined;
-      this.waiting.delete(socket);
+  answered(res: Waiting): void {
+    if (res.pendingSince !== undefined) {
+      res.pendingSince = undefined;
+      this.waiting.delete(res);
     }
   }
 
   /** A streamed response is being written: it is cut once its socket stays silent. */
-  streaming(socket: Socket): void {
-    socket.setTimeout(this.ms);
+  streaming(socket: Socket | null): void {
+    socket?.setTimeout(this.ms);
   }
 
   stop(): void {
@@ -56,11 +57,11 @@ export class ResponseDeadline {
 
   private sweep(): void {
     this.sweeps++;
-    for (const socket of this.waiting) {
-      if (socket.destroyed) this.answered(socket); // the client left; its view may still answer
-      else if (this.sweeps - socket.pendingSince! > STEPS) {
-        this.answered(socket);
-        this.onLate(socket);
+    for (const res of this.waiting) {
+      if (res.destroyed) this.answered(res); // the client left; its view may still answer
+      else if (this.sweeps - res.pendingSince! > STEPS) {
+        this.answered(res);
+        this.onLate(res);
       }
     }
   }

@@ -82,7 +82,7 @@ describe('fixes from the hostile-input probe', () => {
     expect(await waitFor(() => openSockets() <= before + 2, 3000), `descriptors ${openSockets()} vs ${before} before`).to.equal(true);
   });
 
-  it('answers 503 at responseTimeout to a view with a body that never answers too, and forgets a client that left', async function () {
+  it('answers 503 at responseTimeout to a view with a body and to pipelined requests too, and forgets a client that left', async function () {
     this.timeout(10_000);
     await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300 } }));
     const body = '{"a":1}';
@@ -90,6 +90,10 @@ describe('fixes from the hostile-input probe', () => {
     const reply = await raw(server, `POST /hang HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, 5000);
     expect(reply.status).to.equal(503);
     expect(Date.now() - started).to.be.at.least(250);
+    // Two pipelined requests on one socket: the first is answered 503 at its own deadline.
+    const pipelined = await raw(server, 'GET /hang HTTP/1.1\r\nHost: localhost\r\n\r\nGET /hang HTTP/1.1\r\nHost: localhost\r\n\r\n', 3000);
+    expect(pipelined.status).to.equal(503);
+    expect(pipelined.headers.connection).to.equal('close');
     const gone = connect(server.port, '127.0.0.1', () => gone.end('GET /hang HTTP/1.1\r\nHost: localhost\r\n\r\n'));
     await sleep(50);
     gone.destroy(); // the view still hangs: the deadline drops the socket without an error
