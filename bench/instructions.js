@@ -14,7 +14,8 @@
  * instructions: allocation-heavy code costs more time than this count says, so treat
  * this as the deterministic companion to run.js, not its replacement.
  *
- *   node bench/instructions.js [--only json,params,echo,full] [--n 5000] [--warm 15000]
+ *   node bench/instructions.js [--only json,params,echo,full] [--servers rondo] [--n 5000] [--warm 15000]
+ *   (--servers keeps the servers whose names include one of the parts, plus node:http, the base)
  */
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
 const { readFileSync, writeFileSync, mkdirSync, readdirSync, mkdtempSync, rmSync } = require('node:fs');
@@ -31,7 +32,10 @@ const flag = (name, fallback) => {
 const N = Number(flag('n', 10000));
 const WARM = Number(flag('warm', 15000));
 const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
+const SERVER_FILTER = flag('servers', '') ? flag('servers', '').split(',') : undefined;
 const CONNECTIONS = 10;
+// V8 flags for the servers under valgrind, e.g. --single-threaded (compiles on the main thread: repeatable on a busy machine).
+const NODE_FLAGS = (process.env.INSTRUCTIONS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 
 const ECHO = JSON.stringify({ hello: 'world', list: [1, 2, 3] });
 const SCENARIOS = [
@@ -39,7 +43,8 @@ const SCENARIOS = [
   { key: 'params', name: 'GET /users/<int:id>', path: '/users/42', servers: ['node:http', 'fastify', 'rondo (bare)'] },
   { key: 'echo', name: 'POST JSON echo', path: '/echo', method: 'POST', body: ECHO, servers: ['node:http', 'fastify', 'rondo (bare)'] },
   { key: 'full', name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
-].filter((s) => !ONLY || ONLY.includes(s.key));
+].filter((s) => !ONLY || ONLY.includes(s.key))
+  .map((s) => ({ ...s, servers: s.servers.filter((name) => name === 'node:http' || !SERVER_FILTER || SERVER_FILTER.some((part) => name.includes(part))) }));
 
 const SERVERS = {
   'node:http': { file: 'node-http.js' },
@@ -90,7 +95,7 @@ function readDump(file) {
 function startServer(name, scenario, outFile) {
   const server = SERVERS[name];
   const script = path.join(__dirname, 'dist/servers', server.file);
-  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, '--dump-line=no', '--dump-instr=no', process.execPath, script], {
+  const child = spawn('valgrind', ['--tool=callgrind', `--callgrind-out-file=${outFile}`, '--dump-line=no', '--dump-instr=no', process.execPath, ...NODE_FLAGS, script], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...server.env, ...scenario.env },
   });
   let errors = '';

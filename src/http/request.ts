@@ -322,6 +322,14 @@ export class HttpRequest {
     return this.load() as Promise<T>; // a JSON body's parsing resolves with its value
   }
 
+  /**
+   * The JSON body once `load()` has parsed it, else undefined: what the kernel's argument
+   * resolvers read synchronously after loading the body for the view.
+   */
+  loadedJson(): unknown {
+    return this.jsonLoaded ? this.jsonValue : undefined;
+  }
+
   /** Reads and parses the body once: JSON, urlencoded forms, and registered parsers (multipart). */
   load(): Promise<void> {
     if (this.loadPromise === undefined) this.loadPromise = this.parseBody();

@@ -78,8 +78,8 @@ export class Kernel {
 
   /**
    * Django's `_get_response`, its steps in order: resolve the URL, processView hooks, then
-   * `viewResponse`: call the view (loading its body first), result to response,
-   * processTemplateResponse hooks and render. Each step answers synchronously when it can
+   * `viewResponse`: load the body, call the view (`callView`: result to response,
+   * processTemplateResponse hooks and render; exceptions to `viewFailed`). Each step answers synchronously when it can
    * (a promise only when a hook or the view made one); anything thrown here goes to the
    * chain's Convert.
    */
@@ -99,20 +99,35 @@ export class Kernel {
   }
 
   /**
-   * The view's result as a response, rendered; its exception goes to processException
-   * hooks. An asynchronous view costs one then() for all of it.
+   * Loads the body the view reads (after the media type check), then calls it: one then()
+   * once the body is there, none without a body to read.
    */
   private viewResponse(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
-    const source = resolved.view.info.source;
+    const { view } = resolved;
+    if (!request.hasBody) return this.callView(request, resolved);
+    try {
+      view.checkBody?.(request); // 415 for a media type the view does not accept
+    } catch (error) {
+      return this.viewFailed(request, resolved, error);
+    }
+    if (!view.readsBody) return this.callView(request, resolved);
+    return request.load().then(() => this.callView(request, resolved), (error: unknown) => this.viewFailed(request, resolved, error));
+  }
+
+  /** Calls the view: its result as a response, rendered; its exception to processException. */
+  private callView(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
+    const { view, params } = resolved;
     let result: unknown;
     try {
-      result = this.callView(request, resolved);
+      result = view.call(request, params);
     } catch (error) {
-      result = Promise.reject(error);
+      return this.viewFailed(request, resolved, error);
     }
-    if (!isPromise(result)) return this.render(request, toResponse(result, source)); // no closure on this path
-    const rendered = (value: unknown) => this.render(request, toResponse(value, source));
-    return (result as Promise<unknown>).then(rendered, (error: unknown) => this.processException(request, error).then(rendered));
+    if (!isPromise(result)) return this.render(request, toResponse(result, view.info.source)); // no closure on this path
+    return result.then(
+      (value) => this.render(request, toResponse(value, view.info.source)),
+      (error: unknown) => this.viewFailed(request, resolved, error),
+    );
   }
 
   /** processView hooks from `from` on: the first response answers instead of the view. */
@@ -126,13 +141,6 @@ export class Kernel {
       if (early instanceof HttpResponse) return early;
     }
     return undefined;
-  }
-
-  /** Loads the body (after the media type check) and calls the view. */
-  private callView(request: HttpRequest, { view, params }: Resolved): unknown {
-    if (!request.hasBody) return view.call(request, params);
-    view.checkBody?.(request); // 415 for a media type the view does not accept
-    return view.readsBody ? request.load().then(() => view.call(request, params)) : view.call(request, params);
   }
 
   /** A TemplateResponse renders after the processTemplateResponse hooks (innermost first). */
@@ -150,11 +158,14 @@ export class Kernel {
     return response;
   }
 
-  /** processException hooks, innermost first: the first response wins, else the error goes on. */
-  private async processException(request: HttpRequest, error: unknown): Promise<HttpResponse> {
+  /**
+   * processException hooks, innermost first: the first response wins (as the view's
+   * result, rendered), else the error goes on to the chain's Convert.
+   */
+  private async viewFailed(request: HttpRequest, resolved: Resolved, error: unknown): Promise<HttpResponse> {
     for (const hook of this.exceptionHooks) {
       const response = await hook(request, error);
-      if (response instanceof HttpResponse) return response;
+      if (response instanceof HttpResponse) return this.render(request, toResponse(response, resolved.view.info.source));
     }
     throw error;
   }

@@ -7,13 +7,13 @@ import { AppContainer } from '../di/container-builder';
 import { RequestScope } from '../di/request-scope';
 import type { HttpRequest } from '../http/request';
 import type { ViewInfo } from '../middleware/middleware-decorator';
-import { compileInvoker, takesRequest, type Params } from '../views/argument-resolvers';
+import { compileInvoker, loadsBodyFirst, type Params } from '../views/argument-resolvers';
 import { acceptedMediaCheck } from '../views/accepted-media';
 import { viewOptions } from '../views/view-options';
 
 export interface CompiledView {
   info: ViewInfo;
-  /** True when the kernel loads a declared body before the call (see `takesRequest`). */
+  /** True when the kernel loads a declared body before the call (see `loadsBodyFirst`). */
   readsBody: boolean;
   /** Refuses a body of a media type the view does not accept (415); undefined = any. */
   checkBody?: (request: HttpRequest) => void;
@@ -43,7 +43,7 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
     options: viewOptions(spec.controller, spec.methodName),
   };
   // A GET page never reads a body a client attached: it answers as if there were none.
-  const readsBody = spec.methods.some((m) => BODY_METHODS.has(m)) && takesRequest(spec.controller, spec.methodName);
+  const readsBody = spec.methods.some((m) => BODY_METHODS.has(m)) && loadsBodyFirst(spec.controller, spec.methodName);
   const checkBody = acceptedMediaCheck(info.options, source);
   if (container.scope(spec.controller as never) === 'request') {
     const build = container.requestFactory(spec.controller as never) as (scope: RequestScope) => object;

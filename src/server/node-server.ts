@@ -25,15 +25,10 @@ export interface ServedApp {
 const WRITE_FAILED = 'Server Error (500)';
 const TIMED_OUT = 'Service Unavailable (503): the response took too long';
 
-/** A socket with the response its asynchronous view has not answered yet (for the deadline). */
-interface TrackedSocket extends Socket {
-  pendingResponse?: ServerResponse;
-}
-
 export interface ServerLimits {
   headersTimeout: number;
   requestTimeout: number;
-  /** ms a socket may stay silent while its response is pending or streaming (0 = no deadline). */
+  /** ms a socket may read nothing while its response is pending, or stay silent while it streams (0 = no deadline). */
   responseTimeout: number;
   keepAliveTimeout: number;
   maxHeaderSize: number;
@@ -149,20 +144,16 @@ export function requestListener(app: ServedApp, serving?: ListenerOptions): (req
     const result = app.handle(request);
     log?.(request, res, startedAt);
     if (isPromise<HttpResponse>(result)) {
-      const socket = req.socket as TrackedSocket;
-      socket.pendingResponse = res; // a field, not a map: no per-request allocation
-      deadline?.pending(res, request.hasBody);
+      deadline?.pending(res);
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
-          socket.pendingResponse = undefined;
           deadline?.answered(res);
-          if (response.stream !== undefined) deadline?.streaming(socket);
+          if (response.stream !== undefined) deadline?.streaming(req.socket);
           write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
-          socket.pendingResponse = undefined;
           deadline?.answered(res);
           abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
@@ -177,18 +168,7 @@ export function requestListener(app: ServedApp, serving?: ListenerOptions): (req
 }
 
 /**
- * A socket silent for the response deadline (`responseTimeout`, see response-deadline.ts):
- * its pending response gets a 503; a stalled stream or an idle socket is cut.
- */
-function onSilentSocket(app: ServedApp, socket: TrackedSocket): void {
-  const res = socket.pendingResponse;
-  socket.pendingResponse = undefined;
-  if (res === undefined || res.headersSent) socket.destroy();
-  else answerLate(app, res);
-}
-
-/**
- * A view still working at the deadline: a 503 in its place, and the socket closes after
+ * A view still working at the deadline (see response-deadline.ts): a 503 in its place, and the socket closes after
  * it (the view's late answer is dropped), freeing the socket and its descriptor.
  */
 function answerLate(app: ServedApp, res: ServerResponse): void {
@@ -274,7 +254,8 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
   server.on('request', requestListener(app, { deadline, server }));
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   if (deadline !== undefined) {
-    server.on('timeout', (socket: Socket) => onSilentSocket(app, socket)); // sockets the deadline armed (bodies, streams), silent that long
+    // A stalled stream (armed by the deadline) or an idle keep-alive socket: cut.
+    server.on('timeout', (socket: Socket) => socket.destroy());
     server.once('close', () => deadline.stop());
   }
   return new Promise((resolve, reject) => {

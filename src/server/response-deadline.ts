@@ -1,20 +1,21 @@
 /**
- * The response deadline (`responseTimeout`) of a listening server. A pending response to a
- * request without a body waits in one sweep (an unref'd interval over a Set, a quarter of
- * the deadline apart), so an asynchronous view costs no timer of its own; it is late after
- * the deadline (at most a quarter more). A request with a body, or a streamed response,
- * gets the socket's own timeout instead: it is late once the socket has been silent that
- * long, so a body still arriving or a stream still flowing keeps it alive.
+ * The response deadline (`responseTimeout`) of a listening server. Every pending response
+ * waits in one sweep (an unref'd interval over a Set, a quarter of the deadline apart), so
+ * an asynchronous view costs no timer of its own. A response is late once its socket has
+ * read nothing for the deadline (at most a quarter more): a body still arriving keeps its
+ * request alive, a view that hangs after the body came does not. A streamed response gets
+ * the socket's own timeout instead: it is cut once the socket has been silent that long.
  */
 import type { ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 
-/** A pending response: since which sweep. */
+/** A pending response: since which sweep, and how many bytes its socket had read then. */
 interface Waiting extends ServerResponse {
   pendingSince?: number;
+  bytesSeen?: number;
 }
 
-/** Sweeps in a deadline: late once more than this many have passed. */
+/** Sweeps in a deadline: late once more than this many have passed without progress. */
 const STEPS = 4;
 
 export class ResponseDeadline {
@@ -29,12 +30,9 @@ export class ResponseDeadline {
   }
 
   /** `res` is pending (per response, so pipelined requests on one socket each keep theirs). */
-  pending(res: Waiting, requestHasBody: boolean): void {
-    if (requestHasBody) {
-      res.socket?.setTimeout(this.ms); // node replaces it with keepAliveTimeout once the response is finished
-      return;
-    }
+  pending(res: Waiting): void {
     res.pendingSince = this.sweeps;
+    res.bytesSeen = undefined; // read at the first sweep, not per request
     this.waiting.add(res);
   }
 
@@ -58,8 +56,17 @@ export class ResponseDeadline {
   private sweep(): void {
     this.sweeps++;
     for (const res of this.waiting) {
-      if (res.destroyed) this.answered(res); // the client left; its view may still answer
-      else if (this.sweeps - res.pendingSince! > STEPS) {
+      if (res.destroyed) {
+        this.answered(res); // the client left; its view may still answer
+        continue;
+      }
+      const read = res.socket?.bytesRead;
+      if (read !== res.bytesSeen) {
+        // Bytes arrived since the last sweep (a body on its way): the clock starts again.
+        if (res.bytesSeen !== undefined) res.pendingSince = this.sweeps;
+        res.bytesSeen = read;
+      }
+      if (this.sweeps - res.pendingSince! > STEPS) {
         this.answered(res);
         this.onLate(res);
       }

@@ -6,6 +6,7 @@ import { ImproperlyConfigured } from '../errors/rondo-error';
 import { BadRequest, UnsupportedMediaType } from '../http/errors';
 import { isJsonType } from '../http/content-negotiation';
 import type { HttpRequest } from '../http/request';
+import { isPromise } from '../kernel/chain';
 import { VIEW_PARAMS_KEY, type ParamMeta } from '../metadata/keys';
 import { bodyDtoResolver, queryDtoResolver } from '../validation/dto-arguments';
 import { isDtoClass } from '../validation/dto-schema';
@@ -23,13 +24,14 @@ interface ResolverSpec {
 }
 
 /**
- * True when the view may read `request.POST`/`FILES` synchronously: it takes the request
- * (no parameter decorators, or `@Req()`), so the kernel loads a declared body first.
- * `@Body()` parameters load the body themselves; other views never make Rondo read one.
+ * True when the kernel loads a declared body before calling the view: the view takes the
+ * request (no parameter decorators, or `@Req()`), so it may read `request.POST`/`FILES`
+ * synchronously, or a `@Body()` argument, which then costs no promise of its own. Other
+ * views never make Rondo read a body.
  */
-export function takesRequest(ctor: Function, methodName: string): boolean {
+export function loadsBodyFirst(ctor: Function, methodName: string): boolean {
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
-  return metas === undefined || metas.length === 0 || metas.some((m) => m.kind === 'req');
+  return metas === undefined || metas.length === 0 || metas.some((m) => m.kind === 'req' || m.kind === 'body');
 }
 
 export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
@@ -57,13 +59,19 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
   const resolvers = specs.map((s) => s.resolve);
   const asyncAt = specs.findIndex((s) => s.async);
   if (asyncAt !== -1 && specs.filter((s) => s.async).length === 1) {
-    // One asynchronous argument (a @Body(), a @User()): the others first, then one then().
+    // One asynchronous argument (a @Body(), a @User()): the others first, then one then(),
+    // or none when the value is at hand (a body the kernel loaded before the call).
     const resolveAsync = resolvers[asyncAt];
     return (instance, request, params) => {
       const args = new Array(count);
       for (let i = 0; i < count; i++) if (i !== asyncAt) args[i] = resolvers[i](request, params);
-      return (resolveAsync(request, params) as Promise<unknown>).then((value) => {
+      const value = resolveAsync(request, params);
+      if (!isPromise(value)) {
         args[asyncAt] = value;
+        return fn.apply(instance, args);
+      }
+      return value.then((resolved) => {
+        args[asyncAt] = resolved;
         return fn.apply(instance, args);
       });
     };
@@ -103,21 +111,29 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
       return { resolve: (request) => request.auser(), async: true };
     case 'body':
       if (isDtoClass(type)) return { resolve: bodyDtoResolver(type, name), async: true };
-      return { resolve: name === undefined ? readBodyArgument : async (request) => bodyMember(await readBodyArgument(request), name), async: true };
+      return { resolve: name === undefined ? readBodyArgument : (request) => bodyMemberOf(readBodyArgument(request), name), async: true };
     default:
       throw new ImproperlyConfigured('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
   }
 }
 
-/** @Body(): the JSON value (no then() of its own), or the form fields as an object. */
-function readBodyArgument(request: HttpRequest): Promise<unknown> {
+/**
+ * @Body(): the JSON value (at once when the body is loaded, else with no then() of its
+ * own), or the form fields as an object.
+ */
+function readBodyArgument(request: HttpRequest): unknown {
   const type = request.contentType;
-  if (isJsonType(type)) return request.json();
+  if (isJsonType(type)) return request.loadedJson() ?? request.json();
   return request.load().then(() => {
     if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
     if (!request.hasBody) return undefined;
     throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
   });
+}
+
+/** `@Body('user')` without a DTO, once the body is there. */
+function bodyMemberOf(body: unknown, key: string): unknown {
+  return isPromise(body) ? body.then((value) => bodyMember(value, key)) : bodyMember(body, key);
 }
 
 /** `@Body('user')` without a DTO: that member of the body object (undefined when absent). */

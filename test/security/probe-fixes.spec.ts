@@ -101,6 +101,26 @@ describe('fixes from the hostile-input probe', () => {
     expect((await raw(server, 'GET /ok/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n')).status).to.equal(200);
   });
 
+  it('keeps a request alive past responseTimeout while its body is still arriving, and answers it', async function () {
+    this.timeout(10_000);
+    await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300 } }));
+    const body = '{"a":[1,2,3,4,5,6,7,8,9]}';
+    const reply = await new Promise<string>((done) => {
+      let text = '';
+      const socket = connect(server.port, '127.0.0.1', async () => {
+        socket.write(`POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
+        // 1.2 s of upload, four times the deadline, never 300 ms silent.
+        for (let i = 0; i < body.length; i += 2) {
+          socket.write(body.slice(i, i + 2));
+          await sleep(100);
+        }
+      });
+      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('close', () => done(text));
+    });
+    expect(reply).to.include('200 OK').and.include('"type":"object"');
+  });
+
   it('cuts a streamed response that stays silent for responseTimeout, and keeps a quick answer\'s socket alive until keepAliveTimeout', async function () {
     this.timeout(10_000);
     await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300, keepAliveTimeout: 1500 } }));
