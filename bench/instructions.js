@@ -14,7 +14,7 @@
  * instructions: allocation-heavy code costs more time than this count says, so treat
  * this as the deterministic companion to run.js, not its replacement.
  *
- *   node bench/instructions.js [--only json,params,echo,full] [--servers rondo] [--n 5000] [--warm 15000]
+ *   node bench/instructions.js [--only json,params,echo,full] [--servers rondo] [--n 5000] [--warm 15000] [--connections 10]
  *   (--servers keeps the servers whose names include one of the parts, plus node:http, the base)
  */
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
@@ -33,7 +33,7 @@ const N = Number(flag('n', 10000));
 const WARM = Number(flag('warm', 15000));
 const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
 const SERVER_FILTER = flag('servers', '') ? flag('servers', '').split(',') : undefined;
-const CONNECTIONS = 10;
+const CONNECTIONS = Number(flag('connections', 10));
 // V8 flags for the servers under valgrind, e.g. --single-threaded (compiles on the main thread: repeatable on a busy machine).
 const NODE_FLAGS = (process.env.INSTRUCTIONS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 

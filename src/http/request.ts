@@ -131,9 +131,10 @@ export class HttpRequest {
     this.headers = new RequestHeaders(init.headers);
     this.remoteAddress = init.remoteAddress ?? '';
     this.httpVersion = init.httpVersion ?? '1.1';
-    const { path, query } = splitTarget(init.url);
-    this.rawPath = path;
-    this.queryString = query;
+    const target = originForm(init.url);
+    const question = target.indexOf('?');
+    this.rawPath = question === -1 ? target : target.slice(0, question);
+    this.queryString = question === -1 ? '' : target.slice(question + 1);
   }
 
   /** The app's service under `key` (undefined for a request built outside an app). */
@@ -453,16 +454,11 @@ function isFormType(type: string): boolean {
   return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
 }
 
-function splitTarget(url: string): { path: string; query: string } {
-  let target = url;
-  if (target.charCodeAt(0) !== 47 /* / */) {
-    // Absolute-form (proxies send `GET http://host/path`): keep the path part only.
-    const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(target);
-    target = match ? target.slice(match[0].length) || '/' : '/' + target;
-  }
-  const question = target.indexOf('?');
-  if (question === -1) return { path: target, query: '' };
-  return { path: target.slice(0, question), query: target.slice(question + 1) };
+/** The request target as `/path?query`: absolute-form (proxies send `GET http://host/path`) keeps the path part only. */
+function originForm(url: string): string {
+  if (url.charCodeAt(0) === 47 /* / */) return url;
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url);
+  return match ? url.slice(match[0].length) || '/' : '/' + url;
 }
 
 function decodePath(raw: string): string {

@@ -41,12 +41,10 @@ export interface KernelSpec {
 type Hook<A extends unknown[]> = (request: HttpRequest, ...args: A) => unknown;
 type ViewHook = Hook<[ViewInfo, Params]>;
 
-/** The view a request resolved to, and its converted URL parameters. */
-interface Resolved {
-  view: CompiledView;
-  params: Params;
+/** The converted URL parameters of the view a request resolved to. */
+function paramsOf(request: HttpRequest): Params {
+  return request.resolverMatch!.params as Params;
 }
-
 
 function hooks<A extends unknown[]>(layers: readonly ChainLayer[], key: 'processException' | 'processTemplateResponse'): Hook<A>[] {
   return layers
@@ -91,52 +89,49 @@ export class Kernel {
     if (match.kind === 'none') throw new Http404(`No route matches ${request.method} ${request.path}`);
     if (match.kind === 'method') return optionsOrNotAllowed(request, match.allowed);
     const { handler: view, name, path: route } = match.route;
-    const resolved: Resolved = { view, params: match.params };
     request.resolverMatch = { name, route, params: match.params, options: view.info.options };
-    const early = this.processView(request, resolved, 0);
-    if (isPromise<HttpResponse | undefined>(early)) return early.then((value) => value ?? this.viewResponse(request, resolved));
-    return early ?? this.viewResponse(request, resolved);
+    const early = this.processView(request, view, 0);
+    if (isPromise<HttpResponse | undefined>(early)) return early.then((value) => value ?? this.viewResponse(request, view));
+    return early ?? this.viewResponse(request, view);
   }
 
   /**
    * Loads the body the view reads (after the media type check), then calls it: one then()
    * once the body is there, none without a body to read.
    */
-  private viewResponse(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
-    const { view } = resolved;
-    if (!request.hasBody) return this.callView(request, resolved);
+  private viewResponse(request: HttpRequest, view: CompiledView): MaybePromise<HttpResponse> {
+    if (!request.hasBody) return this.callView(request, view);
     try {
       view.checkBody?.(request); // 415 for a media type the view does not accept
     } catch (error) {
-      return this.viewFailed(request, resolved, error);
+      return this.viewFailed(request, view, error);
     }
-    if (!view.readsBody) return this.callView(request, resolved);
-    return request.load().then(() => this.callView(request, resolved), (error: unknown) => this.viewFailed(request, resolved, error));
+    if (!view.readsBody) return this.callView(request, view);
+    return request.load().then(() => this.callView(request, view), (error: unknown) => this.viewFailed(request, view, error));
   }
 
   /** Calls the view: its result as a response, rendered; its exception to processException. */
-  private callView(request: HttpRequest, resolved: Resolved): MaybePromise<HttpResponse> {
-    const { view, params } = resolved;
+  private callView(request: HttpRequest, view: CompiledView): MaybePromise<HttpResponse> {
     let result: unknown;
     try {
-      result = view.call(request, params);
+      result = view.call(request, paramsOf(request));
     } catch (error) {
-      return this.viewFailed(request, resolved, error);
+      return this.viewFailed(request, view, error);
     }
     if (!isPromise(result)) return this.render(request, toResponse(result, view.info.source)); // no closure on this path
     return result.then(
       (value) => this.render(request, toResponse(value, view.info.source)),
-      (error: unknown) => this.viewFailed(request, resolved, error),
+      (error: unknown) => this.viewFailed(request, view, error),
     );
   }
 
   /** processView hooks from `from` on: the first response answers instead of the view. */
-  private processView(request: HttpRequest, { view, params }: Resolved, from: number): MaybePromise<HttpResponse | undefined> {
+  private processView(request: HttpRequest, view: CompiledView, from: number): MaybePromise<HttpResponse | undefined> {
     const hooks = this.viewHooks.get(view)!;
     for (let i = from; i < hooks.length; i++) {
-      const early = hooks[i](request, view.info, params);
+      const early = hooks[i](request, view.info, paramsOf(request));
       if (isPromise(early)) {
-        return early.then((value) => (value instanceof HttpResponse ? value : this.processView(request, { view, params }, i + 1)));
+        return early.then((value) => (value instanceof HttpResponse ? value : this.processView(request, view, i + 1)));
       }
       if (early instanceof HttpResponse) return early;
     }
@@ -162,10 +157,10 @@ export class Kernel {
    * processException hooks, innermost first: the first response wins (as the view's
    * result, rendered), else the error goes on to the chain's Convert.
    */
-  private async viewFailed(request: HttpRequest, resolved: Resolved, error: unknown): Promise<HttpResponse> {
+  private async viewFailed(request: HttpRequest, view: CompiledView, error: unknown): Promise<HttpResponse> {
     for (const hook of this.exceptionHooks) {
       const response = await hook(request, error);
-      if (response instanceof HttpResponse) return this.render(request, toResponse(response, resolved.view.info.source));
+      if (response instanceof HttpResponse) return this.render(request, toResponse(response, view.info.source));
     }
     throw error;
   }
