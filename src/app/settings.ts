@@ -105,10 +105,10 @@ export interface Settings {
   /** node:http: ms to receive the complete request. */
   requestTimeout: number;
   /**
-   * ms a response may be pending (for a request with a body: ms its socket may stay
-   * silent) or a streamed response may stall: a view that has not answered by then (at
-   * most a quarter later) gets a 503 and the socket closes after it; a stalled stream is
-   * cut. 0 = no deadline. Default 30000.
+   * ms a response may be pending without its socket reading anything (a body still
+   * arriving restarts the clock) or a streamed response may stall: a view that has not
+   * answered by then (at most a quarter later) gets a 503 and the socket closes after it;
+   * a stalled stream is cut. 0 = no deadline. Default 30000.
    */
   responseTimeout: number;
   /** node:http: ms an idle keep-alive socket stays open. */
