@@ -26,12 +26,15 @@ interface ResolverSpec {
 /**
  * True when the kernel loads a declared body before calling the view: the view takes the
  * request (no parameter decorators, or `@Req()`), so it may read `request.POST`/`FILES`
- * synchronously, or a `@Body()` argument, which then costs no promise of its own. Other
- * views never make Rondo read a body.
+ * synchronously, or a `@Body()` without a DTO, which then costs no promise of its own (a
+ * DTO's validation is asynchronous anyway: it reads the body itself). Other views never
+ * make Rondo read a body.
  */
 export function loadsBodyFirst(ctor: Function, methodName: string): boolean {
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
-  return metas === undefined || metas.length === 0 || metas.some((m) => m.kind === 'req' || m.kind === 'body');
+  if (metas === undefined || metas.length === 0) return true;
+  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype, methodName) as unknown[] | undefined) ?? [];
+  return metas.some((m) => m.kind === 'req' || (m.kind === 'body' && !isDtoClass(types[m.index])));
 }
 
 export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
