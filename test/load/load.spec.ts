@@ -110,7 +110,7 @@ describe('load and faults (bounded)', function () {
     expect((await fetch(`${server.url}/ok`)).status).to.equal(200);
   });
 
-  it(`keeps normal traffic's p99 within 2× of its solo baseline while ${FULL ? 500 : 300} slowloris sockets drip their headers`, async () => {
+  it(`keeps normal traffic's p99 within 2× (or 20 ms) of its solo baseline while ${FULL ? 500 : 300} slowloris sockets drip their headers`, async () => {
     server = await startServer();
     const { port } = new URL(server.url);
     const normal = () => load({ url: `${server.url}/ok`, amount: 3000, connections: 10 });
@@ -131,7 +131,9 @@ describe('load and faults (bounded)', function () {
     }
     console.log(`      p99 solo ${solo.latency.p99} ms, with ${slow.length} slowloris sockets ${loaded.latency.p99} ms; ${loaded['2xx']} × 2xx, ${loaded.errors} errors`);
     expect(loaded['2xx']).to.equal(3000);
-    expect(loaded.latency.p99).to.be.at.most(Math.max(2 * solo.latency.p99, solo.latency.p99 + 5));
+    // A server the slow sockets block answers in hundreds of ms or not at all; a few ms
+    // either way is the shared machine (a 4 ms baseline measured 10 ms once under CI).
+    expect(loaded.latency.p99).to.be.at.most(Math.max(2 * solo.latency.p99, solo.latency.p99 + 20));
   });
 
   it('returns file descriptors to the baseline after 1,000 aborted requests', async () => {
