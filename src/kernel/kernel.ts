@@ -77,9 +77,9 @@ export class Kernel {
   /**
    * Django's `_get_response`, its steps in order: resolve the URL, processView hooks, then
    * `viewResponse`: load the body, call the view (`callView`: result to response,
-   * processTemplateResponse hooks and render; exceptions to `viewFailed`). Each step answers synchronously when it can
-   * (a promise only when a hook or the view made one); anything thrown here goes to the
-   * chain's Convert.
+   * processTemplateResponse hooks and render; exceptions to `viewFailed`). Each step
+   * answers synchronously when it can (a promise only when a hook or the view made one);
+   * anything thrown here goes to the chain's Convert.
    */
   private respond(request: HttpRequest): MaybePromise<HttpResponse> {
     request.checkLimits(); // 414 / 431
@@ -104,10 +104,10 @@ export class Kernel {
     try {
       view.checkBody?.(request); // 415 for a media type the view does not accept
     } catch (error) {
-      return this.viewFailed(request, view, error);
+      return this.viewFailed(request, error);
     }
     if (!view.readsBody) return this.callView(request, view);
-    return request.load().then(() => this.callView(request, view), (error: unknown) => this.viewFailed(request, view, error));
+    return request.load().then(() => this.callView(request, view), (error: unknown) => this.viewFailed(request, error));
   }
 
   /** Calls the view: its result as a response, rendered; its exception to processException. */
@@ -116,12 +116,12 @@ export class Kernel {
     try {
       result = view.call(request, paramsOf(request));
     } catch (error) {
-      return this.viewFailed(request, view, error);
+      return this.viewFailed(request, error);
     }
     if (!isPromise(result)) return this.render(request, toResponse(result, view.info.source)); // no closure on this path
     return result.then(
       (value) => this.render(request, toResponse(value, view.info.source)),
-      (error: unknown) => this.viewFailed(request, view, error),
+      (error: unknown) => this.viewFailed(request, error),
     );
   }
 
@@ -157,10 +157,10 @@ export class Kernel {
    * processException hooks, innermost first: the first response wins (as the view's
    * result, rendered), else the error goes on to the chain's Convert.
    */
-  private async viewFailed(request: HttpRequest, view: CompiledView, error: unknown): Promise<HttpResponse> {
+  private async viewFailed(request: HttpRequest, error: unknown): Promise<HttpResponse> {
     for (const hook of this.exceptionHooks) {
       const response = await hook(request, error);
-      if (response instanceof HttpResponse) return this.render(request, toResponse(response, view.info.source));
+      if (response instanceof HttpResponse) return this.render(request, response);
     }
     throw error;
   }
