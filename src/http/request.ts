@@ -122,6 +122,8 @@ export class HttpRequest {
   private form: ParsedForm | undefined;
   private jsonValue: unknown;
   private jsonLoaded = false;
+  /** A body other than JSON has been loaded (parsed, or nothing to parse). */
+  private otherLoaded = false;
   private cleanups: Array<() => Promise<unknown> | unknown> | undefined;
 
   constructor(init: RequestInit, options: RequestOptions) {
@@ -324,9 +326,15 @@ export class HttpRequest {
   }
 
   /**
-   * The JSON body once `load()` has parsed it, else undefined: what the kernel's argument
-   * resolvers read synchronously after loading the body for the view.
+   * True once `load()` has read and parsed the body (JSON, form or a registered parser's):
+   * `loadedJson()` and `POST` can then be read synchronously, as the kernel's argument
+   * resolvers do after loading the body for the view.
    */
+  get isLoaded(): boolean {
+    return this.jsonLoaded || this.otherLoaded;
+  }
+
+  /** The JSON body once `load()` has parsed it, else undefined. */
   loadedJson(): unknown {
     return this.jsonLoaded ? this.jsonValue : undefined;
   }
@@ -440,13 +448,15 @@ export class HttpRequest {
       this.form = { POST: QueryDict.parse(text, this.options.maxFields) };
     } else {
       const parser = this.options.bodyParsers?.get(type);
-      if (parser === undefined) return;
-      const encoding = this.init.headers['content-encoding'] as string | undefined;
-      if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-        throw new UnsupportedMediaType(`A ${type} body with Content-Encoding '${encoding.slice(0, 40)}' is not supported; send it unencoded`);
+      if (parser !== undefined) {
+        const encoding = this.init.headers['content-encoding'] as string | undefined;
+        if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
+          throw new UnsupportedMediaType(`A ${type} body with Content-Encoding '${encoding.slice(0, 40)}' is not supported; send it unencoded`);
+        }
+        await parser(this);
       }
-      await parser(this);
     }
+    this.otherLoaded = true;
   }
 }
 

@@ -168,8 +168,9 @@ export function requestListener(app: ServedApp, serving?: ListenerOptions): (req
 }
 
 /**
- * A view still working at the deadline (see response-deadline.ts): a 503 in its place, and the socket closes after
- * it (the view's late answer is dropped), freeing the socket and its descriptor.
+ * A view still working at the deadline (see response-deadline.ts): a 503 in its place,
+ * and the socket closes after it (the view's late answer is dropped), freeing the socket
+ * and its descriptor.
  */
 function answerLate(app: ServedApp, res: ServerResponse): void {
   app.logger.warn(`No response within responseTimeout for ${res.req.method} ${res.req.url?.slice(0, 500)}; answered 503`);

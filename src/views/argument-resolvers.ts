@@ -121,17 +121,22 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
 }
 
 /**
- * @Body(): the JSON value (at once when the body is loaded, else with no then() of its
- * own), or the form fields as an object.
+ * @Body(): the JSON value, or the form fields as an object; at once when the kernel has
+ * loaded the body, else once it is read (a JSON body's parse resolves with its value).
  */
 function readBodyArgument(request: HttpRequest): unknown {
+  if (request.isLoaded) return loadedBody(request);
+  if (isJsonType(request.contentType)) return request.json();
+  return request.load().then(() => loadedBody(request));
+}
+
+/** The loaded body as @Body() gives it; 415 for a media type that is neither JSON nor a form. */
+function loadedBody(request: HttpRequest): unknown {
   const type = request.contentType;
-  if (isJsonType(type)) return request.loadedJson() ?? request.json();
-  return request.load().then(() => {
-    if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
-    if (!request.hasBody) return undefined;
-    throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
-  });
+  if (isJsonType(type)) return request.loadedJson();
+  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
+  if (!request.hasBody) return undefined;
+  throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
 }
 
 /** `@Body('user')` without a DTO, once the body is there. */
