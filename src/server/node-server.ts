@@ -144,17 +144,17 @@ export function requestListener(app: ServedApp, serving?: ListenerOptions): (req
     const result = app.handle(request);
     log?.(request, res, startedAt);
     if (isPromise<HttpResponse>(result)) {
-      deadline?.pending(res);
+      const waiting = deadline?.pending(res);
       // One then() for an asynchronous view: finish, write, then clean up (no async frames).
       result.then(
         (response) => {
-          deadline?.answered(res);
+          if (waiting !== undefined) deadline!.answered(waiting);
           if (response.stream !== undefined) deadline?.streaming(req.socket);
           write(app, res, response, isHead);
           cleanupAfter(request, res);
         },
         (error: unknown) => {
-          deadline?.answered(res);
+          if (waiting !== undefined) deadline!.answered(waiting);
           abort(app, res, 'The kernel rejected (a Rondo bug)', error);
           cleanupAfter(request, res);
         },
