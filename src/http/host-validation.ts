@@ -41,14 +41,26 @@ export class HostPolicy {
     this.trustedProxies = new Set(init.trustedProxies);
   }
 
-  /** Host header values already found allowed (clients repeat the same few): a Set lookup per request. */
+  /**
+   * Host header values already found allowed (clients repeat the same few): a comparison
+   * with the last one (a header value is a new string each request, and a Set lookup
+   * hashes it), else a Set lookup.
+   */
   private readonly allowedSeen = new Set<string>();
+  private lastAllowed: string | undefined;
 
   /** Why `host` (a Host header value) is refused, or undefined when it is allowed. */
   problem(host: string, extraAllowed?: string): string | undefined {
-    if (this.allowedSeen.has(host)) return undefined;
+    if (host === this.lastAllowed) return undefined;
+    if (this.allowedSeen.has(host)) {
+      this.lastAllowed = host;
+      return undefined;
+    }
     const problem = this.check(host, extraAllowed);
-    if (problem === undefined && extraAllowed === undefined && this.allowedSeen.size < 1000) this.allowedSeen.add(host);
+    if (problem === undefined && extraAllowed === undefined && this.allowedSeen.size < 1000) {
+      this.allowedSeen.add(host);
+      this.lastAllowed = host;
+    }
     return problem;
   }
 

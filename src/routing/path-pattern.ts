@@ -12,6 +12,8 @@ export interface ParamPart {
   converter: PathConverter;
   /** Anchored regex the (decoded) segment must match. */
   test: RegExp;
+  /** The name find-my-way gives the segment (p0, p1... or * for the wildcard), made once. */
+  routerKey: string;
 }
 
 export interface ParsedPattern {
@@ -48,7 +50,8 @@ export function parsePattern(source: string, where: string): ParsedPattern {
       throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${source} on ${where} has two parameters with nothing between them; separate them with a literal such as '-' or '/'`);
     }
     routerPath += escapeStatic(staticText);
-    const part = makeParam(match[1] ?? 'str', match[2], source, where);
+    const converterName = match[1] ?? 'str';
+    const part = makeParam(converterName, match[2], converterName === 'path' ? '*' : `p${params.length}`, source, where);
     if (params.some((p) => p.name === part.name)) {
       throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${source} on ${where} uses the parameter name '${part.name}' twice`);
     }
@@ -57,7 +60,7 @@ export function parsePattern(source: string, where: string): ParsedPattern {
     if (isWildcard && last !== source.length) {
       throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${source} on ${where}: <path:${part.name}> must be the last part of the route`);
     }
-    routerPath += isWildcard ? '*' : `:p${params.length}`;
+    routerPath += isWildcard ? '*' : `:${part.routerKey}`;
     parts.push(part);
     params.push(part);
   }
@@ -69,7 +72,7 @@ export function parsePattern(source: string, where: string): ParsedPattern {
   return { source, parts, params, routerPath, signature };
 }
 
-function makeParam(converterName: string, name: string, source: string, where: string): ParamPart {
+function makeParam(converterName: string, name: string, routerKey: string, source: string, where: string): ParamPart {
   const converter = getConverter(converterName);
   if (converter === undefined) {
     throw new ImproperlyConfigured(
@@ -78,7 +81,7 @@ function makeParam(converterName: string, name: string, source: string, where: s
         `Known: ${converterNames().join(', ')}; register others with registerConverter('${converterName}', { regex, toValue, toUrl })`,
     );
   }
-  return { name, converterName, converter, test: new RegExp(`^(?:${converter.regex})$`) };
+  return { name, converterName, converter, test: new RegExp(`^(?:${converter.regex})$`), routerKey };
 }
 
 function checkStatic(text: string, source: string, where: string): void {

@@ -140,7 +140,7 @@ function convertParams(parts: ParamPart[], raw: Record<string, string | undefine
   const params: Record<string, unknown> = {};
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
-    const text = part.converterName === 'path' ? raw['*'] : raw[`p${i}`];
+    const text = raw[part.routerKey];
     if (text === undefined || !part.test.test(text)) return undefined;
     try {
       params[part.name] = part.converter.toValue(text);

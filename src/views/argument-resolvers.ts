@@ -86,6 +86,11 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
       return fn.apply(instance, args);
     };
   }
+  if (count === 1) {
+    // The common view (one @Param, @Query or @Req): no arguments array, no apply.
+    const only = resolvers[0];
+    return (instance, request, params) => fn.call(instance, only(request, params));
+  }
   return (instance, request, params) => {
     const args = new Array(count);
     for (let i = 0; i < count; i++) args[i] = resolvers[i](request, params);

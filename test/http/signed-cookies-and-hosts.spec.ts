@@ -59,6 +59,12 @@ describe('allowed hosts and proxies', () => {
     expect(evil.status).to.equal(400);
     expect(logger.lines.some((l) => l.level === 'warn' && l.message.includes('evil.com'))).to.equal(true);
     expect((await client.get('/where', { headers: { host: 'bad host!' } })).status).to.equal(400);
+    // Allowed hosts are remembered (the last one, then a set): a refused one stays refused between them.
+    expect((await client.get('/where', { headers: { host: 'example.com' } })).status).to.equal(200);
+    expect((await client.get('/where', { headers: { host: 'evil.com' } })).status).to.equal(400);
+    expect((await client.get('/where', { headers: { host: 'shop.example.org' } })).status).to.equal(200);
+    expect((await client.get('/where', { headers: { host: 'example.com' } })).status).to.equal(200);
+    expect((await client.get('/where', { headers: { host: 'evil.com' } })).status).to.equal(400);
   });
 
   it("allows any host with '*' and only local names with an empty list in debug", async () => {
