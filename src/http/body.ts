@@ -71,7 +71,9 @@ function isEmitter(source: unknown): source is BodyStream {
  * iterator (no iterator, end-of-stream watcher or promise per chunk).
  */
 function readStream(stream: BodyStream, limit: number, callback: BodyCallback): void {
-  const chunks: Buffer[] = [];
+  // One chunk (the usual small body) needs no array: an array's first push allocates room for 17.
+  let first: Buffer | undefined;
+  let more: Buffer[] | undefined;
   let total = 0;
   let done = false;
   stream.on('data', (chunk) => {
@@ -82,12 +84,13 @@ function readStream(stream: BodyStream, limit: number, callback: BodyCallback): 
       callback(tooBig(limit), undefined);
       return;
     }
-    chunks.push(chunk);
+    if (first === undefined) first = chunk;
+    else (more ??= [first]).push(chunk);
   });
   stream.on('end', () => {
     if (done) return;
     done = true;
-    callback(undefined, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, total));
+    callback(undefined, more !== undefined ? Buffer.concat(more, total) : (first ?? Buffer.alloc(0)));
   });
   const aborted = () => {
     if (done) return;
