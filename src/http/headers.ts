@@ -173,9 +173,13 @@ export class ResponseHeaders {
     return this.entries();
   }
 
-  /** Pushes `name, value, name, value...` onto `out`, the flat form `writeHead` takes. */
-  flattenInto(out: string[]): void {
+  /** Writes `name, value, name, value...` into `out` from index `at` (the flat form `writeHead` takes); returns the next index. */
+  flattenInto(out: string[], at: number): number {
     const list = this.list;
-    for (let i = 0; i < list.length; i += 3) out.push(list[i + 1], list[i + 2]);
+    for (let i = 0; i < list.length; i += 3) {
+      out[at++] = list[i + 1];
+      out[at++] = list[i + 2];
+    }
+    return at;
   }
 }

@@ -40,10 +40,19 @@ export class HttpResponse {
     return (this.cookieMap !== undefined && this.cookieMap.size > 0) || (this.unsignedCookies !== undefined && this.unsignedCookies.length > 0);
   }
 
-  /** Pushes `'Set-Cookie', value` pairs onto `out` (the flat form `writeHead` takes). */
-  flattenCookiesInto(out: string[]): void {
-    if (this.cookieMap === undefined) return;
-    for (const value of this.cookieMap.values()) out.push('Set-Cookie', value);
+  /** How many Set-Cookie headers `flattenCookiesInto` writes. */
+  get cookieCount(): number {
+    return this.cookieMap === undefined ? 0 : this.cookieMap.size;
+  }
+
+  /** Writes `'Set-Cookie', value` pairs into `out` from index `at` (the flat form `writeHead` takes); returns the next index. */
+  flattenCookiesInto(out: string[], at: number): number {
+    if (this.cookieMap === undefined) return at;
+    for (const value of this.cookieMap.values()) {
+      out[at++] = 'Set-Cookie';
+      out[at++] = value;
+    }
+    return at;
   }
   /** The body; `''` for none. */
   content: string | Buffer;

@@ -8,10 +8,17 @@ import type { ServerResponse } from 'node:http';
 import type { HttpResponse, StreamBody } from '../http/response';
 import type { Logger } from '../observability/logger';
 
-function headerList(response: HttpResponse): string[] {
-  const list: string[] = [];
-  response.headers.flattenInto(list);
-  response.flattenCookiesInto(list);
+/**
+ * The flat `name, value, ...` list `writeHead` takes, made at its final size (an empty
+ * array's first push reserves 17 slots), with Content-Length last when it is given.
+ */
+function headerList(response: HttpResponse, contentLength?: string): string[] {
+  const list = new Array<string>(2 * (response.headers.size + response.cookieCount) + (contentLength === undefined ? 0 : 2));
+  const at = response.flattenCookiesInto(list, response.headers.flattenInto(list, 0));
+  if (contentLength !== undefined) {
+    list[at] = 'Content-Length';
+    list[at + 1] = contentLength;
+  }
   return list;
 }
 
@@ -30,13 +37,12 @@ export function writeResponse(res: ServerResponse, response: HttpResponse, isHea
     void writeStream(res, response, isHead, logger);
     return;
   }
-  const headers = headerList(response);
   const noBody = bodyless(response.status);
   const content = response.content;
-  if (!noBody && !response.headers.has('content-length')) {
-    headers.push('Content-Length', String(typeof content === 'string' ? Buffer.byteLength(content) : content.length));
-  }
-  res.writeHead(response.status, headers);
+  const length = noBody || response.headers.has('content-length')
+    ? undefined
+    : String(typeof content === 'string' ? Buffer.byteLength(content) : content.length);
+  res.writeHead(response.status, headerList(response, length));
   if (isHead || noBody) res.end();
   else res.end(content);
 }
