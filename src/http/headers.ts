@@ -83,12 +83,19 @@ export function presetHeader(name: string, value: string | number): PresetHeader
  * of a few keys costs less than a Map's hashing, entries and growth per response.
  */
 export class ResponseHeaders {
-  private readonly list: string[] = [];
+  private readonly list: string[];
 
-  constructor(init?: Record<string, string | number> | Iterable<readonly [string, string | number]>) {
-    if (!init) return;
+  /** `first` (a response's Content-Type) is set after `init` unless `init` has it. */
+  constructor(init?: Record<string, string | number> | Iterable<readonly [string, string | number]>, first?: PresetHeader) {
+    if (!init) {
+      // The usual response: its one header in a literal (an empty array's first push reserves 17 slots).
+      this.list = first === undefined ? [] : [first.key, first.name, first.value];
+      return;
+    }
+    this.list = [];
     const pairs = Symbol.iterator in init ? init : Object.entries(init);
     for (const [name, value] of pairs as Iterable<readonly [string, string | number]>) this.set(name, value);
+    if (first !== undefined) this.setPreset(first);
   }
 
   /** Where the header's key sits in the list, or -1. */

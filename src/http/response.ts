@@ -61,11 +61,10 @@ export class HttpResponse {
 
   constructor(content: string | Buffer = '', init: ResponseInit = {}) {
     this.status = init.status ?? 200;
-    this.headers = new ResponseHeaders(init.headers);
     const type = init.contentType;
-    if (type === undefined) this.headers.setPreset(HTML_TYPE);
-    else if (type === 'application/json') this.headers.setPreset(JSON_TYPE);
-    else this.headers.setDefault('Content-Type', type);
+    const preset = type === undefined ? HTML_TYPE : type === 'application/json' ? JSON_TYPE : undefined;
+    this.headers = new ResponseHeaders(init.headers, preset);
+    if (preset === undefined) this.headers.setDefault('Content-Type', type!);
     this.content = content;
     this.stream = undefined;
   }
