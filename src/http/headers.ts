@@ -180,8 +180,8 @@ export class ResponseHeaders {
     return this.entries();
   }
 
-  /** Writes `name, value, name, value...` into `out` from index `at` (the flat form `writeHead` takes); returns the next index. */
-  flattenInto(out: string[], at: number): number {
+  /** Writes `name, value, name, value...` into `out` from index `at` (default: its end; the flat form `writeHead` takes); returns the next index. */
+  flattenInto(out: string[], at = out.length): number {
     const list = this.list;
     for (let i = 0; i < list.length; i += 3) {
       out[at++] = list[i + 1];

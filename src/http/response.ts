@@ -45,8 +45,8 @@ export class HttpResponse {
     return this.cookieMap === undefined ? 0 : this.cookieMap.size;
   }
 
-  /** Writes `'Set-Cookie', value` pairs into `out` from index `at` (the flat form `writeHead` takes); returns the next index. */
-  flattenCookiesInto(out: string[], at: number): number {
+  /** Writes `'Set-Cookie', value` pairs into `out` from index `at` (default: its end; the flat form `writeHead` takes); returns the next index. */
+  flattenCookiesInto(out: string[], at = out.length): number {
     if (this.cookieMap === undefined) return at;
     for (const value of this.cookieMap.values()) {
       out[at++] = 'Set-Cookie';

@@ -67,4 +67,18 @@ describe('HttpResponse family', () => {
     for await (const chunk of r.stream as AsyncIterable<string>) parts.push(chunk);
     expect(parts.join('')).to.equal('a,b');
   });
+
+  it('lists its headers and cookies in the flat form writeHead takes, appended or from an index', () => {
+    const r = new JsonResponse({ ok: true }, { headers: { 'X-A': '1' } });
+    r.setCookie('theme', 'dark');
+    expect(r.headers.size).to.equal(2);
+    expect(r.cookieCount).to.equal(1);
+    const appended = ['Date', 'x'];
+    expect(r.headers.flattenInto(appended)).to.equal(6);
+    expect(r.flattenCookiesInto(appended)).to.equal(8);
+    expect(appended).to.deep.equal(['Date', 'x', 'X-A', '1', 'Content-Type', 'application/json', 'Set-Cookie', 'theme=dark; Path=/; HttpOnly; SameSite=Lax']);
+    const sized = new Array<string>(6);
+    expect(r.flattenCookiesInto(sized, r.headers.flattenInto(sized, 0))).to.equal(6);
+    expect(sized).to.deep.equal(appended.slice(2));
+  });
 });
