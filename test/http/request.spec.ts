@@ -164,6 +164,22 @@ describe('HttpRequest', () => {
       expect(r.POST.getAll('tag')).to.deep.equal(['a', 'b']);
     });
 
+    it('says when the body is loaded and gives the JSON value without awaiting (isLoaded, loadedJson)', async () => {
+      const json = await request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":[1,2]}' });
+      expect(json.isLoaded).to.equal(false);
+      expect(json.loadedJson()).to.equal(undefined);
+      await json.load();
+      expect(json.isLoaded).to.equal(true);
+      expect(json.loadedJson()).to.deep.equal({ a: [1, 2] });
+      const form = await request('/', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
+      await form.load();
+      expect(form.isLoaded).to.equal(true);
+      expect(form.loadedJson()).to.equal(undefined); // not JSON
+      const broken = await request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+      expect(await rejection(broken.load())).to.be.instanceOf(BadRequest);
+      expect(broken.isLoaded).to.equal(false);
+    });
+
     it('gives an empty POST for requests without a form body', async () => {
       const r = await request('/');
       expect(r.POST.size).to.equal(0);
