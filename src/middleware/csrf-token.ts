@@ -3,7 +3,7 @@
  * for every form, a 64-character masked token (random mask + secret shifted by the mask),
  * so the token in a page changes on every request (BREACH) while the secret stays put.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomFillSync, timingSafeEqual } from 'node:crypto';
 
 const CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 export const SECRET_LENGTH = 32;
@@ -23,11 +23,13 @@ const WRAPPED = Uint8Array.from({ length: 124 }, (_, sum) => CODES[sum % 62]);
 // Uniform random digits, drawn in 4 KB batches of random bytes (one getrandom call serves
 // ~120 tokens) and filtered once per batch, so a token takes 32 of them with no branch.
 const digits = new Uint8Array(4096);
+// Refilled in place (randomBytes would allocate 4 KB outside the heap every ~120 tokens).
+const bytes = new Uint8Array(4096);
 let available = 0;
 let used = 0;
 
 function refill(): void {
-  const bytes = randomBytes(4096);
+  randomFillSync(bytes);
   available = 0;
   for (let i = 0; i < bytes.length; i++) {
     const digit = DIGIT[bytes[i]];

@@ -86,6 +86,15 @@ export function sessionStoreContract(name: string, make: () => SessionStore | Pr
         const tampered = key.replace(/^[A-Za-z0-9_-]{4}/, 'AAAA');
         expect(await store.load(tampered)).to.equal(undefined);
       });
+
+      it('rejects a tampered payload under a signature it has verified and remembered', async () => {
+        const key = await store.save(undefined, { admin: false }, 60);
+        expect(await store.load(key)).to.deep.equal({ admin: false }); // verified: now in the cache
+        const forged = (await store.save(undefined, { admin: true }, 60)).split(':')[0] + key.slice(key.indexOf(':'));
+        expect(forged.slice(-12)).to.equal(key.slice(-12)); // same cache key, other payload
+        expect(await store.load(forged)).to.equal(undefined);
+        expect(await store.load(key)).to.deep.equal({ admin: false });
+      });
     }
   });
 }
