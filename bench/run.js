@@ -51,6 +51,10 @@ const SERVERS = {
   'rondo (bare)': { file: 'rondo.js' },
   'rondo (full stack)': { file: 'rondo.js', env: { FULL: '1' } },
   'rondo (cached page)': { file: 'rondo.js', env: { CACHE: '1' } },
+  // The full stack layer by layer (what each part of the default stack costs).
+  'rondo + sessions': { file: 'rondo.js', env: { FULL: '1', MW: 'SessionMiddleware' } },
+  'rondo + sessions + CSRF': { file: 'rondo.js', env: { FULL: '1', MW: 'SessionMiddleware,CsrfViewMiddleware' } },
+  'rondo (full stack, no added headers)': { file: 'rondo.js', env: { FULL: '1', HEADERS: '0' } },
   'node:http + TypeORM': { file: 'orm-node-http.js' },
   'fastify + TypeORM': { file: 'orm-fastify.js' },
   'nest-fastify + TypeORM': { file: 'orm-nest.js' },
@@ -70,6 +74,11 @@ const SCENARIOS = [
   { name: 'EJS page (layout, partial, 50 rows)', path: '/page', servers: ['node:http', 'fastify', 'express', 'nest-express', 'nest-fastify', 'rondo (bare)'] },
   { name: 'EJS page, cached (CacheMiddleware)', path: '/page', servers: ['node:http', 'rondo (bare)', 'rondo (cached page)'] },
   { name: 'session + CSRF + security headers', path: '/json-session', seed: true, servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
+  {
+    name: 'the same, layer by layer', path: '/json-session', seed: true,
+    servers: ['node:http', 'rondo (bare)', 'rondo + sessions', 'rondo + sessions + CSRF', 'rondo (full stack, no added headers)', 'rondo (full stack)'],
+  },
+  { name: 'full stack, JSON view (no session, no token)', path: '/json', servers: ['node:http', 'rondo (bare)', 'rondo (full stack)'] },
   ...ormScenarios(),
 ].filter((s) => !ONLY || ONLY.some((o) => s.name.toLowerCase().includes(o.toLowerCase())))
   .map((s) => ({ ...s, servers: s.servers.filter((name) => keepServer(name, s.base ?? 'node:http')) }));

@@ -79,6 +79,12 @@ createApp({
     ...(process.env.CACHE === '1' ? { middleware: [rondo.CacheMiddleware], cacheMiddlewareSeconds: 600 } : {}),
     // MW=SecurityMiddleware,SessionMiddleware picks a subset of the default stack (profiling).
     ...(process.env.MW !== undefined ? { middleware: rondo.DEFAULT_MIDDLEWARE.filter((m) => process.env.MW!.split(',').includes(m.name)) } : {}),
+    // HEADERS=0: the full stack without the response headers it adds on its own (the three
+    // security headers off, RequestIdMiddleware and XFrameOptionsMiddleware left out).
+    ...(process.env.HEADERS === '0' ? {
+      secureContentTypeNosniff: false, secureReferrerPolicy: '', secureCrossOriginOpenerPolicy: '',
+      middleware: rondo.DEFAULT_MIDDLEWARE.filter((m) => m !== rondo.RequestIdMiddleware && m !== rondo.XFrameOptionsMiddleware),
+    } : {}),
   },
   logger: silentLogger,
   env: {},
