@@ -16,6 +16,11 @@ export function isJsonType(type: string): boolean {
   return type === 'application/json' || type.endsWith('+json');
 }
 
+/** True for the two form encodings (`request.POST` reads them). */
+export function isFormType(type: string): boolean {
+  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
+}
+
 /**
  * True when the Accept header ranks a JSON type above HTML (by q-value, then order).
  * A missing Accept or `*\/*` prefers HTML, like a browser.

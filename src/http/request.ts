@@ -5,7 +5,7 @@
  */
 import { RondoError } from '../errors/rondo-error';
 import { decodeBody, parseJsonBody, readBody, type BodyCallback, type BodySource } from './body';
-import { isJsonType, mediaType } from './content-negotiation';
+import { isFormType, isJsonType, mediaType } from './content-negotiation';
 import { findCookie, parseCookieHeader } from './cookies';
 import { BadRequest, DisallowedHost, HttpError, UnsupportedMediaType } from './errors';
 import type { HostPolicy } from './host-validation';
@@ -458,10 +458,6 @@ export class HttpRequest {
     }
     this.otherLoaded = true;
   }
-}
-
-function isFormType(type: string): boolean {
-  return type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data';
 }
 
 /** The request target as `/path?query`: absolute-form (proxies send `GET http://host/path`) keeps the path part only. */

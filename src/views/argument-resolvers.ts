@@ -4,7 +4,7 @@
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { BadRequest, UnsupportedMediaType } from '../http/errors';
-import { isJsonType } from '../http/content-negotiation';
+import { isFormType, isJsonType } from '../http/content-negotiation';
 import type { HttpRequest } from '../http/request';
 import { isPromise } from '../kernel/chain';
 import { VIEW_PARAMS_KEY, type ParamMeta } from '../metadata/keys';
@@ -139,7 +139,7 @@ function readBodyArgument(request: HttpRequest): unknown {
 function loadedBody(request: HttpRequest): unknown {
   const type = request.contentType;
   if (isJsonType(type)) return request.loadedJson();
-  if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') return request.POST.toObject();
+  if (isFormType(type)) return request.POST.toObject();
   if (!request.hasBody) return undefined;
   throw new UnsupportedMediaType(`The body must be JSON or a form; got ${type || 'no Content-Type'}`);
 }
