@@ -5,7 +5,7 @@
  */
 import type { Repository } from 'typeorm';
 import { Inject, Injectable, InjectRepository, SETTINGS, makePassword, needsRehash, verifyPassword, type Settings, type UserLoader } from '../index';
-import { User } from './entities';
+import { User, normalizeEmail, normalizeUsername } from './entities';
 import { DEFAULT_PASSWORD_RULES, validatePassword } from './password-validation';
 
 export interface NewUser {
@@ -37,9 +37,14 @@ export class Accounts implements UserLoader {
     return this.users.save(user);
   }
 
-  /** True when a user has this username. */
-  async exists(username: string): Promise<boolean> {
-    return (await this.users.countBy({ username })) > 0;
+  /**
+   * True when a user other than `exceptId` has this username, ignoring case and Unicode
+   * compatibility forms (Django's UserCreationForm refuses "Ann" beside "ann").
+   */
+  async exists(username: string, exceptId?: number): Promise<boolean> {
+    const query = this.users.createQueryBuilder('user').where('LOWER(user.username) = :wanted', { wanted: normalizeUsername(username).toLowerCase() });
+    if (exceptId !== undefined) query.andWhere('user.id != :exceptId', { exceptId });
+    return (await query.getCount()) > 0;
   }
 
   createSuperuser(fields: NewUser): Promise<User> {
@@ -48,9 +53,10 @@ export class Accounts implements UserLoader {
 
   /** The active user whose login field and password match, else undefined (the same time either way). */
   async authenticate(login: string, password: string): Promise<User | undefined> {
-    const field = this.settings.authLoginField;
-    const user = await this.users.findOneBy(field === 'email' ? { email: login } : { username: login });
-    if (user === null) {
+    const user = this.settings.authLoginField === 'email'
+      ? await this.findByEmail(login, { activeOnly: false })
+      : (await this.users.findOneBy({ username: normalizeUsername(login) })) ?? undefined;
+    if (user === undefined) {
       this.dummyHash ??= this.hash('not a password of anyone');
       await verifyPassword(password, await this.dummyHash);
       return undefined;
@@ -76,12 +82,13 @@ export class Accounts implements UserLoader {
     await this.users.save(user);
   }
 
-  /** The active user with this e-mail address (case-insensitive), else undefined. */
-  async findByEmail(email: string): Promise<User | undefined> {
-    const wanted = email.trim().toLowerCase();
+  /** The active user (any user with `activeOnly: false`) with this e-mail address, ignoring case; else undefined. */
+  async findByEmail(email: string, { activeOnly = true } = {}): Promise<User | undefined> {
+    const wanted = normalizeEmail(email);
     if (wanted === '') return undefined;
-    const found = await this.users.createQueryBuilder('user').where('LOWER(user.email) = :wanted', { wanted }).andWhere('user.isActive = :active', { active: true }).getOne();
-    return found ?? undefined;
+    const query = this.users.createQueryBuilder('user').where('LOWER(user.email) = :wanted', { wanted });
+    if (activeOnly) query.andWhere('user.isActive = :active', { active: true });
+    return (await query.getOne()) ?? undefined;
   }
 
   /** Saves changes made to `user` (its profile fields). */

@@ -4,7 +4,18 @@
  * permissions as `app.codename` strings on both. `user.hasPerm()` counts the user's own
  * permissions, its groups' and superuser status, as Django's ModelBackend does.
  */
-import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { BeforeInsert, BeforeUpdate, Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+
+/** A username as stored and compared: Unicode NFKC (Django's AbstractBaseUser.normalize_username), so "ｆｕｌｌ" is "full". */
+export const normalizeUsername = (username: string): string => username.normalize('NFKC');
+
+/**
+ * An e-mail address as stored and compared: trimmed and lower-cased, once, here. (Django
+ * lower-cases the domain only; nearly every mail host ignores the local part's case, and
+ * one form for both means an address typed "Ann@Example.com" at sign-up logs in as typed
+ * anywhere.)
+ */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
 @Entity({ name: 'rondo_group' })
 export class Group {
@@ -28,6 +39,13 @@ export class User {
   @CreateDateColumn() dateJoined!: Date;
   @Column({ type: 'simple-json' }) permissions: string[] = [];
   @ManyToMany(() => Group, { eager: true }) @JoinTable({ name: 'rondo_user_groups' }) groups!: Group[];
+
+  /** Keeps the stored forms normal whoever writes the row (forms, the API, createUser, a script). */
+  @BeforeInsert() @BeforeUpdate()
+  normalizeFields(): void {
+    if (typeof this.username === 'string') this.username = normalizeUsername(this.username);
+    if (typeof this.email === 'string') this.email = normalizeEmail(this.email) || null;
+  }
 
   /** Always true for a stored user (AnonymousUser says false). */
   get isAuthenticated(): boolean {

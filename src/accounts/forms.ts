@@ -1,25 +1,47 @@
 /** The forms of the account views (Django's UserCreationForm, AuthenticationForm, ...). */
 import { IsEmail, IsNotEmpty, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { MAX_PASSWORD_LENGTH } from './password-validation';
+
+/**
+ * A password field: a non-empty string of at most MAX_PASSWORD_LENGTH characters (the
+ * bound keeps hashing and the similarity rule cheap for any input) without NUL characters
+ * (Django's forms refuse them: C libraries and databases cut a string there).
+ */
+export function PasswordField(): PropertyDecorator {
+  const rules = [
+    IsString(),
+    IsNotEmpty(),
+    MaxLength(MAX_PASSWORD_LENGTH, { message: `Ensure this value has at most ${MAX_PASSWORD_LENGTH} characters.` }),
+    Matches(/^[^\0]*$/, { message: 'Null characters are not allowed.' }),
+  ];
+  return (target, key) => {
+    for (const rule of rules) rule(target, key as string);
+  };
+}
+
+/** Django's username rule: letters, digits and @/./+/-/_ (any script: `\p{L}`), at most 150. */
+export const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
+const USERNAME_MESSAGE = 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
 
 export class SignupForm {
-  @IsString() @MaxLength(150) @Matches(/^[\w.@+-]+$/, { message: 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.' })
+  @IsString() @MaxLength(150) @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username!: string;
 
   @IsOptional() @IsEmail() @MaxLength(254) email?: string;
-  @IsString() @IsNotEmpty() password1!: string;
-  @IsString() @IsNotEmpty() password2!: string;
+  @PasswordField() password1!: string;
+  @PasswordField() password2!: string;
 }
 
 export class LoginForm {
   /** The login field's value: a username or an e-mail address (settings.authLoginField). */
   @IsString() @IsNotEmpty() @MaxLength(254) username!: string;
-  @IsString() @IsNotEmpty() @MaxLength(4096) password!: string;
+  @PasswordField() password!: string;
 }
 
 export class PasswordChangeForm {
-  @IsString() @IsNotEmpty() oldPassword!: string;
-  @IsString() @IsNotEmpty() newPassword1!: string;
-  @IsString() @IsNotEmpty() newPassword2!: string;
+  @PasswordField() oldPassword!: string;
+  @PasswordField() newPassword1!: string;
+  @PasswordField() newPassword2!: string;
 }
 
 export class PasswordResetForm {
@@ -27,8 +49,8 @@ export class PasswordResetForm {
 }
 
 export class SetPasswordForm {
-  @IsString() @IsNotEmpty() newPassword1!: string;
-  @IsString() @IsNotEmpty() newPassword2!: string;
+  @PasswordField() newPassword1!: string;
+  @PasswordField() newPassword2!: string;
 }
 
 /** Django's messages, in one place. */

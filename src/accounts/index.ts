@@ -13,6 +13,7 @@ import { ImproperlyConfigured, Route, SETTINGS, USER_LOADER, type AppModule } fr
 import { repositoryToken } from '../db/repository-token';
 import { Accounts } from './accounts';
 import { ApiToken, Group, User, setUserEntity } from './entities';
+import { AccountRateLimits } from './account-limits';
 import { LoginThrottle } from './login-throttle';
 import { AUTH_MIGRATIONS } from './migrations';
 import { PasswordResetTokens } from './reset-tokens';
@@ -20,14 +21,15 @@ import { ApiTokens, TokenAuthMiddleware } from './tokens';
 import { AccountViews, NAMESPACE } from './views';
 
 export { Accounts, type NewUser } from './accounts';
-export { ApiToken, Group, User } from './entities';
+export { ApiToken, Group, User, normalizeEmail, normalizeUsername } from './entities';
 export { ApiTokens, TokenAuthMiddleware } from './tokens';
 export { AccountViews } from './views';
 export { LoginThrottle } from './login-throttle';
+export { AccountRateLimits } from './account-limits';
 export { AUTH_MIGRATIONS } from './migrations';
 export { PasswordResetTokens } from './reset-tokens';
-export { ACCOUNT_MESSAGES, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
-export { DEFAULT_PASSWORD_RULES, validatePassword, type PasswordRules } from './password-validation';
+export { ACCOUNT_MESSAGES, PasswordField, USERNAME_PATTERN, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
+export { DEFAULT_PASSWORD_RULES, MAX_PASSWORD_LENGTH, validatePassword, type PasswordRules } from './password-validation';
 
 /** The entities of accounts with the default User, for createApp({ entities }). */
 export const AUTH_ENTITIES: readonly Function[] = [User, Group, ApiToken];
@@ -64,7 +66,7 @@ export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
     : { provide: Accounts, useFactory: (users: never, settings: never) => new Accounts(users, settings), inject: [repositoryToken(user), SETTINGS] };
   return {
     entities: [user, Group, ApiToken],
-    providers: [accounts, ApiTokens, LoginThrottle, PasswordResetTokens, { provide: USER_LOADER, useFactory: (found: Accounts) => found, inject: [Accounts] }],
+    providers: [accounts, ApiTokens, LoginThrottle, AccountRateLimits, PasswordResetTokens, { provide: USER_LOADER, useFactory: (found: Accounts) => found, inject: [Accounts] }],
     middleware: options.tokens ? [TokenAuthMiddleware] : [],
     controllers,
     templateDirs: options.views ? [AUTH_TEMPLATES_DIR] : [],

@@ -1,38 +1,89 @@
 /**
- * Slows down password guessing (what django-axes adds to Django): failed logins are
- * counted per client address and per login name in the app's rate-limit store (memory,
- * or Redis with settings.rateLimitStore, shared by every process); once either count
- * reaches settings.authLoginRateLimit.points within its duration, logins from that
- * address or for that name are refused with a 429 and Retry-After until the window ends,
- * even with the right password. Successful logins count nothing.
+ * Slows down password guessing (what django-axes adds to Django). Each login attempt
+ * reserves one point in the app's rate-limit store (memory, or Redis with
+ * settings.rateLimitStore, shared by every process) *before* the password is checked, so
+ * a burst of concurrent guesses cannot all be checked before the first failure is
+ * counted; a successful login gives its point back.
+ *
+ * What is counted (settings.authLoginRateLimit, django-axes's defaults): failures per
+ * (client address, login name) pair, and per client address whatever the name
+ * (`addressPoints`, for one address trying many names). The owner of an account logs in
+ * from another address even while someone guesses at it. `lockout: 'login'` counts per
+ * login name alone instead: a distributed guess at one account is slowed too, but anyone
+ * can then keep an account locked out.
  */
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { Inject, Injectable, SETTINGS, TooManyRequests, type HttpRequest, type Settings } from '../index';
 import { RateLimits } from '../ratelimit/rate-limit';
 
+/** The login name as counted: case and Unicode compatibility forms do not make a new name. */
+export const loginKey = (login: string): string => login.normalize('NFKC').trim().toLowerCase();
+
+/** The 429 for a refusal of rate-limiter-flexible (its rejection value carries msBeforeNext). */
+export function tooManyRequests(refusal: unknown): TooManyRequests {
+  const wait = (refusal as Partial<RateLimiterRes> | undefined)?.msBeforeNext;
+  if (typeof wait !== 'number') throw refusal; // the store failed: not a refusal
+  return new TooManyRequests(Math.max(1, Math.ceil(wait / 1000)));
+}
+
+/**
+ * Takes one point from every key (in order); when one refuses, gives back what was taken
+ * and throws the 429. Resolves with a function that gives every point back.
+ */
+export async function reserve(keys: ReadonlyArray<readonly [RateLimiterAbstract, string]>): Promise<() => Promise<void>> {
+  const taken: Array<readonly [RateLimiterAbstract, string]> = [];
+  const giveBack = async () => {
+    await Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1).catch(() => undefined)));
+  };
+  for (const entry of keys) {
+    try {
+      await entry[0].consume(entry[1], 1);
+    } catch (refusal) {
+      await giveBack();
+      throw tooManyRequests(refusal);
+    }
+    taken.push(entry);
+  }
+  return giveBack;
+}
+
 @Injectable()
 export class LoginThrottle {
-  private readonly limiter: RateLimiterAbstract | undefined;
-  private readonly points: number;
+  private readonly byName: RateLimiterAbstract | undefined;
+  private readonly byAddress: RateLimiterAbstract | undefined;
+  private readonly lockout: 'address' | 'login';
 
   constructor(rateLimits: RateLimits, @Inject(SETTINGS) settings: Settings) {
     const limit = settings.authLoginRateLimit;
-    this.points = limit?.points ?? 0;
-    this.limiter = limit === null ? undefined : rateLimits.limiter('auth.login', { points: limit.points, duration: limit.duration });
+    this.lockout = limit?.lockout ?? 'address';
+    if (limit === null) return;
+    this.byName = rateLimits.limiter('auth.login', { points: limit.points, duration: limit.duration });
+    if (this.lockout === 'address') {
+      this.byAddress = rateLimits.limiter('auth.login-address', { points: limit.addressPoints ?? 5 * limit.points, duration: limit.duration });
+    }
   }
 
-  /** Throws TooManyRequests when this address or this login name has failed too often. */
-  async check(request: HttpRequest, login: string): Promise<void> {
-    if (this.limiter === undefined) return;
-    const [byAddress, byLogin] = await Promise.all([this.limiter.get(`ip:${request.clientAddress}`), this.limiter.get(`login:${login.toLowerCase()}`)]);
-    const over = [byAddress, byLogin].filter((state) => state !== null && state.consumedPoints >= this.points);
-    if (over.length > 0) throw new TooManyRequests(Math.max(1, Math.ceil(Math.max(...over.map((state) => state!.msBeforeNext)) / 1000)));
-  }
-
-  /** Counts one failed login for this address and this login name. */
-  async failed(request: HttpRequest, login: string): Promise<void> {
-    if (this.limiter === undefined) return;
-    const count = (key: string) => this.limiter!.penalty(key, 1).catch(() => undefined);
-    await Promise.all([count(`ip:${request.clientAddress}`), count(`login:${login.toLowerCase()}`)]);
+  /**
+   * Runs `check` (the password check) as one counted attempt: throws TooManyRequests
+   * (429, Retry-After) without running it when the address or name is over its limit;
+   * the attempt stays counted when `check` answers undefined (a failure) and is given back
+   * when it answers a user, or throws.
+   */
+  async attempt<T>(request: HttpRequest, login: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (this.byName === undefined) return check();
+    const name = loginKey(login);
+    const keys: Array<readonly [RateLimiterAbstract, string]> = this.lockout === 'login'
+      ? [[this.byName, `login:${name}`]]
+      : [[this.byName, `pair:${request.clientAddress}:${name}`], [this.byAddress!, `ip:${request.clientAddress}`]];
+    const giveBack = await reserve(keys);
+    let result: T | undefined;
+    try {
+      result = await check();
+    } catch (error) {
+      await giveBack();
+      throw error;
+    }
+    if (result !== undefined) await giveBack();
+    return result;
   }
 }

@@ -51,25 +51,81 @@ function commonPasswords(source: true | string): ReadonlySet<string> {
   return list;
 }
 
-/** Django's similarity: the longest common substring's share of the longer text (SequenceMatcher-like, simplified). */
-function tooSimilar(password: string, attribute: string): boolean {
-  const a = password.toLowerCase();
-  const b = attribute.toLowerCase();
-  if (b.length < 3) return false;
-  if (a.includes(b) || b.includes(a)) return true;
-  let longest = 0;
-  for (let i = 0; i < a.length; i++) {
-    for (let j = 0; j < b.length; j++) {
-      let k = 0;
-      while (i + k < a.length && j + k < b.length && a[i + k] === b[j + k]) k++;
-      if (k > longest) longest = k;
+/**
+ * The most characters a password may have (Django's forms and hashers use 4096). Every
+ * rule below is bounded by it: the similarity rule's work is at most this times an
+ * attribute's length.
+ */
+export const MAX_PASSWORD_LENGTH = 4096;
+/** Attributes are compared by their first characters only (a username is at most 150, an e-mail 254). */
+const MAX_ATTRIBUTE_LENGTH = 254;
+const MAX_SIMILARITY = 0.7;
+
+/** difflib's quick_ratio: an upper bound of ratio() from the characters alone, in linear time. */
+function quickRatio(a: string, b: string): number {
+  const counts = new Map<string, number>();
+  for (const c of b) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let matches = 0;
+  for (const c of a) {
+    const left = counts.get(c) ?? 0;
+    if (left > 0) {
+      matches += 1;
+      counts.set(c, left - 1);
     }
   }
-  return (2 * longest) / (a.length + b.length) >= 0.7;
+  return (2 * matches) / (a.length + b.length);
+}
+
+/** The longest common block of a[a0..a1) and b[b0..b1): [start in a, start in b, length]. */
+function longestMatch(a: string, b: string, [a0, a1, b0, b1]: readonly number[]): [number, number, number] {
+  let best: [number, number, number] = [a0, b0, 0];
+  let previous = new Uint16Array(b1 - b0 + 1);
+  let current = new Uint16Array(b1 - b0 + 1);
+  for (let i = a0; i < a1; i++) {
+    for (let j = b0; j < b1; j++) {
+      const k = a[i] === b[j] ? previous[j - b0] + 1 : 0;
+      current[j - b0 + 1] = k;
+      if (k > best[2]) best = [i - k + 1, j - k + 1, k];
+    }
+    [previous, current] = [current, previous];
+  }
+  return best;
+}
+
+/**
+ * difflib's SequenceMatcher.ratio() (without its junk heuristic): matched characters over
+ * both lengths, matching the longest common block and then the parts on either side. The
+ * parts never overlap, so the work is at most a.length × b.length in all.
+ */
+function ratio(a: string, b: string): number {
+  let matched = 0;
+  const ranges: number[][] = [[0, a.length, 0, b.length]];
+  while (ranges.length > 0) {
+    const range = ranges.pop()!;
+    const [i, j, k] = longestMatch(a, b, range);
+    if (k === 0) continue;
+    matched += k;
+    if (range[0] < i && range[2] < j) ranges.push([range[0], i, range[2], j]);
+    if (i + k < range[1] && j + k < range[3]) ranges.push([i + k, range[1], j + k, range[3]]);
+  }
+  return (2 * matched) / (a.length + b.length);
+}
+
+/**
+ * Django's UserAttributeSimilarityValidator for one attribute part: the cheap quick ratio
+ * first, a password ten times longer than a short part skipped, then the full ratio.
+ */
+function tooSimilar(password: string, part: string): boolean {
+  const a = password.toLowerCase();
+  const b = part.toLowerCase().slice(0, MAX_ATTRIBUTE_LENGTH);
+  if (b.length === 0 || quickRatio(a, b) < MAX_SIMILARITY) return false;
+  if (a.length >= 10 * b.length && b.length < (MAX_SIMILARITY / 2) * a.length) return false;
+  return ratio(a, b) >= MAX_SIMILARITY;
 }
 
 /** Every rule the password breaks, worded as Django's validators; `user` gives the attributes to compare. */
 export function validatePassword(password: string, user: Record<string, unknown> = {}, rules: Readonly<PasswordRules> = DEFAULT_PASSWORD_RULES): string[] {
+  if (password.length > MAX_PASSWORD_LENGTH) return [`This password is too long. It must contain at most ${MAX_PASSWORD_LENGTH} characters.`];
   const problems: string[] = [];
   if (password.length < rules.minLength) {
     problems.push(`This password is too short. It must contain at least ${rules.minLength} characters.`);
@@ -77,7 +133,7 @@ export function validatePassword(password: string, user: Record<string, unknown>
   for (const name of rules.similarTo) {
     const value = user[name];
     if (typeof value !== 'string' || value === '') continue;
-    const parts = [value, ...value.split(/\W+/)];
+    const parts = [value, ...value.split(/\W+/)].filter((part) => part !== '');
     if (parts.some((part) => tooSimilar(password, part))) {
       problems.push(`The password is too similar to the ${name}.`);
       break;

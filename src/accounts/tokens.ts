@@ -2,12 +2,14 @@
  * API authentication for JSON clients: `Authorization: Token <t>` or `Bearer <t>` (the
  * schemes are `settings.authTokenSchemes`). A token is either a signed JWT (jose, HS256,
  * a key derived from secretKey, `sub` = user id, `settings.authJwtLifetime` seconds) or a
- * revocable database token (ApiToken). A valid token makes `request.user` its user and
+ * revocable database token (ApiToken). A JWT also carries an HMAC of the user's password
+ * hash (`sah`, as Django binds sessions to it): a password change or reset revokes every
+ * JWT issued before it. A valid token makes `request.user` its user and
  * exempts the request from CSRF (a browser never sends it on its own); a bad, expired or
  * revoked one is a 401 with `WWW-Authenticate`, never a 500. No header: the request goes
  * on as before (anonymous, or the session's user).
  */
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Repository } from 'typeorm';
 import { Inject, Injectable, InjectRepository, Middleware, SETTINGS, Unauthorized, type HttpRequest, type Settings } from '../index';
 import { Accounts } from './accounts';
@@ -31,10 +33,21 @@ export class ApiTokens {
     this.key = createHmac('sha256', settings.secretKey).update('rondo.auth.jwt').digest();
   }
 
-  /** A signed token for `user`, valid for settings.authJwtLifetime seconds. */
+  /** A signed token for `user`, valid for settings.authJwtLifetime seconds or until its password changes. */
   issueJwt(user: User): Promise<string> {
-    return new (jose().SignJWT)({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setIssuedAt()
+    return new (jose().SignJWT)({ sah: this.authHash(user) }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setIssuedAt()
       .setExpirationTime(`${this.settings.authJwtLifetime}s`).sign(this.key);
+  }
+
+  /** What binds a JWT to the user's current password: an HMAC of its hash (never the hash). */
+  private authHash(user: User): string {
+    return createHmac('sha256', this.key).update(user.getSessionAuthSource()).digest('base64url').slice(0, 22);
+  }
+
+  private boundTo(user: User, claim: unknown): boolean {
+    if (typeof claim !== 'string') return false;
+    const [given, current] = [Buffer.from(claim), Buffer.from(this.authHash(user))];
+    return given.length === current.length && timingSafeEqual(given, current);
   }
 
   /** A new database token for `user`; the key is shown once (only its hash is kept). */
@@ -54,7 +67,9 @@ export class ApiTokens {
     if (token.split('.').length === 3) {
       try {
         const { payload } = await jose().jwtVerify(token, this.key, { algorithms: ['HS256'] });
-        return (await this.accounts.loadUser(String(payload.sub))) ?? 'The token\'s user does not exist or is inactive';
+        const user = await this.accounts.loadUser(String(payload.sub));
+        if (user === undefined) return 'The token\'s user does not exist or is inactive';
+        return this.boundTo(user, payload.sah) ? user : 'The token was revoked: the password changed since it was issued. Log in again';
       } catch (error) {
         return (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'The token has expired' : 'The token is not valid';
       }

@@ -12,12 +12,13 @@
  * the reset request answers the same whether or not the address belongs to anyone.
  */
 import {
-  Get, Inject, Injectable, LoginRequired, Mailer, Post, SETTINGS, isSafeRedirect, login, logout, redirect, render,
-  updateSessionAuthHash, validateForm, type Form, type HttpRequest, type HttpResponse, type Settings,
+  Get, Inject, Injectable, LOGGER, LoginRequired, Mailer, Post, SETTINGS, isSafeRedirect, login, logout, redirect, render,
+  updateSessionAuthHash, validateForm, type Form, type HttpRequest, type HttpResponse, type Logger, type Settings,
 } from '../index';
 import { URL_RESOLVER } from '../routing/url-resolver';
+import { AccountRateLimits } from './account-limits';
 import { Accounts } from './accounts';
-import type { User } from './entities';
+import { normalizeUsername, type User } from './entities';
 import { ACCOUNT_MESSAGES, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
 import { LoginThrottle } from './login-throttle';
 import { PasswordResetTokens } from './reset-tokens';
@@ -36,9 +37,11 @@ export class AccountViews {
   constructor(
     private readonly accounts: Accounts,
     private readonly throttle: LoginThrottle,
+    private readonly limits: AccountRateLimits,
     private readonly resetTokens: PasswordResetTokens,
     private readonly mailer: Mailer,
     @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   @Get('/signup/', { name: 'signup' })
@@ -49,8 +52,10 @@ export class AccountViews {
   @Post('/signup/')
   async signup(request: HttpRequest) {
     const form = await validateForm(request, SignupForm);
-    const { username, email, password1, password2 } = form.data;
+    const { email, password1, password2 } = form.data;
+    const username = form.isValid ? normalizeUsername(form.data.username) : form.data.username;
     if (form.isValid) {
+      await this.limits.signup(request);
       if (this.settings.authLoginField === 'email' && !email) form.addError('email', ACCOUNT_MESSAGES.emailRequired);
       if (await this.accounts.exists(username)) form.addError('username', ACCOUNT_MESSAGES.usernameTaken);
       if (email && (await this.accounts.findByEmail(email)) !== undefined) form.addError('email', ACCOUNT_MESSAGES.emailTaken);
@@ -73,13 +78,12 @@ export class AccountViews {
     const form = await validateForm(request, LoginForm);
     const next = this.safeNext(request);
     if (form.isValid) {
-      await this.throttle.check(request, form.data.username);
-      const user = await this.accounts.authenticate(form.data.username, form.data.password);
+      const { username, password } = form.data;
+      const user = await this.throttle.attempt(request, username, () => this.accounts.authenticate(username, password));
       if (user !== undefined) {
         await login(request, user);
         return redirect(next ?? this.settings.loginRedirectUrl);
       }
-      await this.throttle.failed(request, form.data.username);
       form.addError(null, ACCOUNT_MESSAGES.invalidLogin(this.settings.authLoginField));
     }
     return render(request, 'registration/login.ejs', { form, next: next ?? '', loginField: this.settings.authLoginField }, { status: 400 });
@@ -122,21 +126,18 @@ export class AccountViews {
     return render(request, 'registration/password_reset_form.ejs', { form: blank() });
   }
 
-  /** The same answer whether or not the address belongs to a user (no account enumeration). */
+  /**
+   * The same answer whether or not the address belongs to a user (no account enumeration),
+   * and whether or not the mail could be sent: a failed send is logged, never shown
+   * (Django's fix for CVE-2024-45231).
+   */
   @Post('/password_reset/')
   async passwordReset(request: HttpRequest) {
     const form = await validateForm(request, PasswordResetForm);
     if (!form.isValid) return render(request, 'registration/password_reset_form.ejs', { form }, { status: 400 });
+    await this.limits.passwordReset(request, form.data.email);
     const user = await this.accounts.findByEmail(form.data.email);
-    if (user !== undefined && user.email) {
-      const path = urlOf(request, `${NAMESPACE}:password_reset_confirm`, { uid: this.resetTokens.uidOf(user), token: this.resetTokens.make(user) });
-      await this.mailer.sendTemplate({
-        to: user.email,
-        subject: `Password reset on ${request.getHost()}`,
-        template: 'registration/password_reset_email',
-        context: { user, resetUrl: request.buildAbsoluteUri(path), site: request.getHost() },
-      });
-    }
+    if (user !== undefined && user.email) await this.sendResetMail(request, user, user.email);
     return redirect(urlOf(request, `${NAMESPACE}:password_reset_done`));
   }
 
@@ -167,6 +168,21 @@ export class AccountViews {
     return render(request, 'registration/password_reset_complete.ejs', {});
   }
 
+  private async sendResetMail(request: HttpRequest, user: User, to: string): Promise<void> {
+    const path = urlOf(request, `${NAMESPACE}:password_reset_confirm`, { uid: this.resetTokens.uidOf(user), token: this.resetTokens.make(user) });
+    try {
+      await this.mailer.sendTemplate({
+        to,
+        subject: `Password reset on ${request.getHost()}`,
+        template: 'registration/password_reset_email',
+        context: { user, resetUrl: request.buildAbsoluteUri(path), site: request.getHost() },
+      });
+    } catch (error) {
+      // No address, link or token in the line: the log may be read by others than the user.
+      this.logger.error(`Password reset: the mail to user ${user.id} could not be sent: ${(error as Error).message ?? String(error)}`);
+    }
+  }
+
   private async resetUser(params: { uid: string; token: string }): Promise<User | undefined> {
     const id = this.resetTokens.idFromUid(params.uid);
     const user = id === undefined ? undefined : await this.accounts.loadUser(id);
@@ -182,6 +198,6 @@ export class AccountViews {
   /** `next` from the form or the query string when it stays on this site, else undefined. */
   private safeNext(request: HttpRequest): string | undefined {
     const next = (request.method === 'POST' ? request.POST.get('next') : undefined) ?? request.GET.get('next');
-    return isSafeRedirect(next, request.getHost()) ? next : undefined;
+    return isSafeRedirect(next, request.getHost(), request.isSecure()) ? next : undefined;
   }
 }

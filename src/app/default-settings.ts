@@ -56,7 +56,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   loginRedirectUrl: '/',
   logoutRedirectUrl: '/',
   passwordResetTimeout: 3 * 24 * 3600,
-  authLoginRateLimit: { points: 10, duration: 900 },
+  authLoginRateLimit: { points: 10, duration: 900, addressPoints: 50, lockout: 'address' as const },
+  authSignupRateLimit: { points: 10, duration: 3600 },
+  authPasswordResetRateLimit: { points: 5, duration: 3600 },
   passwordHasher: 'scrypt',
   headersTimeout: 20_000,
   requestTimeout: 60_000,
@@ -173,6 +175,7 @@ export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEn
   }
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) checkType(key, settings[key], fallback);
   for (const [key, header] of Object.entries(HEADER_SETTINGS)) checkHeaderValue(key, header, settings[key]);
+  for (const key of ['authLoginRateLimit', 'authSignupRateLimit', 'authPasswordResetRateLimit']) checkRateLimit(key, settings[key]);
   for (const [key, [code, choices]] of Object.entries(CHOICES)) {
     if (!choices.includes(settings[key] as string)) {
       throw new ImproperlyConfigured(code, `settings.${key} is ${JSON.stringify(settings[key])}; use one of ${choices.map((c) => `'${c}'`).join(', ')} (environment: ${envName(key)})`);
@@ -204,6 +207,21 @@ function checkHeaderValue(key: string, header: string, value: unknown): void {
     throw new ImproperlyConfigured(
       'SETTINGS_HEADER_VALUE',
       `Setting '${key}' holds a CR, LF or NUL character; it is sent as the ${header} header, where it would split the response. Remove it (write the value on one line)`,
+    );
+  }
+}
+
+/** A rate-limit setting: null, or positive points and duration (the login one: a known lockout). */
+function checkRateLimit(key: string, value: unknown): void {
+  if (value === null) return;
+  const limit = value as { points?: unknown; duration?: unknown; addressPoints?: unknown; lockout?: unknown };
+  const positive = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n > 0;
+  const fine = positive(limit.points) && positive(limit.duration) && (limit.addressPoints === undefined || positive(limit.addressPoints))
+    && (limit.lockout === undefined || limit.lockout === 'address' || limit.lockout === 'login');
+  if (!fine) {
+    throw new ImproperlyConfigured(
+      'SETTINGS_TYPE',
+      `Setting '${key}' is ${JSON.stringify(value)}; give { points: <n > 0>, duration: <seconds > 0> }${key === 'authLoginRateLimit' ? " (optionally addressPoints > 0 and lockout: 'address' | 'login')" : ''}, or null to turn it off`,
     );
   }
 }

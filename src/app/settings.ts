@@ -6,6 +6,14 @@
 import type { Class } from '../metadata/keys';
 import type { TemplateSettings } from '../templates/template-settings';
 
+/** settings.authLoginRateLimit: see Settings. */
+export interface LoginRateLimit {
+  points: number;
+  duration: number;
+  addressPoints?: number;
+  lockout?: 'address' | 'login';
+}
+
 export interface Settings {
   /** Technical error pages and template reloading. Never on in production. Default false. */
   debug: boolean;
@@ -71,8 +79,17 @@ export interface Settings {
   logoutRedirectUrl: string;
   /** rondo/auth: seconds a password reset link stays valid (Django's PASSWORD_RESET_TIMEOUT). Default 3 days. */
   passwordResetTimeout: number;
-  /** rondo/auth LoginThrottle: failed logins allowed per `duration` seconds, per client address and per login name; null turns it off. */
-  authLoginRateLimit: Readonly<{ points: number; duration: number }> | null;
+  /**
+   * rondo/auth LoginThrottle: failed logins allowed per `duration` seconds for one (client
+   * address, login name) pair (`points`) and for one address whatever the name
+   * (`addressPoints`, default 5 × points). `lockout: 'login'` counts per login name alone
+   * instead (anyone can then lock an account out). null turns it off.
+   */
+  authLoginRateLimit: Readonly<LoginRateLimit> | null;
+  /** rondo/auth: sign-ups allowed per client address per `duration` seconds (HTML and API); null turns it off. */
+  authSignupRateLimit: Readonly<{ points: number; duration: number }> | null;
+  /** rondo/auth: password reset requests allowed per `duration` seconds, per client address and per e-mail address; null turns it off. */
+  authPasswordResetRateLimit: Readonly<{ points: number; duration: number }> | null;
   /** makePassword's algorithm for new hashes: 'scrypt' (default) or 'argon2' (the argon2 package, installed by the app). */
   passwordHasher: 'scrypt' | 'argon2';
   /** Mailer: 'console' (log), 'file' (emailFilePath), 'smtp' (emailHost...) or 'memory' (mailer.outbox, tests). */

@@ -61,16 +61,19 @@ export async function logout(request: HttpRequest): Promise<void> {
 
 /**
  * True when `url` is safe to redirect to after login: a path on this site, or an absolute
- * URL whose host is `host` (no `//evil.com`, `/\evil.com`, `javascript:`...).
+ * URL whose host is `host` (no `//evil.com`, `/\evil.com`, `javascript:`...). With
+ * `requireHttps` (pass `request.isSecure()`), an absolute URL must be https: a login over
+ * https never sends the browser on to plain http (Django's require_https).
  */
-export function isSafeRedirect(url: string | undefined, host: string): boolean {
+export function isSafeRedirect(url: string | undefined, host: string, requireHttps = false): boolean {
   if (!url) return false;
   const trimmed = url.trim();
   if (/[\u0000-\u001f\\]/.test(trimmed)) return false;
   if (trimmed.startsWith('/')) return !trimmed.startsWith('//');
   try {
     const parsed = new URL(trimmed);
-    return (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.host === host;
+    const scheme = requireHttps ? parsed.protocol === 'https:' : parsed.protocol === 'https:' || parsed.protocol === 'http:';
+    return scheme && parsed.host === host;
   } catch {
     return false;
   }

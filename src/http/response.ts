@@ -143,11 +143,24 @@ function checkRedirectTarget(url: string): string {
   return url;
 }
 
-/** 302 Found to `url` (http, https, ftp or relative; other schemes are refused). */
+/** Every character a URI keeps as it is (RFC 3986's unreserved and reserved, and `%` of an escape already made). */
+const NOT_URI = /[^A-Za-z0-9\-._~/#%[\]=:;$&()+,!?*@']/gu;
+
+/**
+ * Django's iri_to_uri: the URL with every other character percent-encoded as UTF-8, so
+ * a path like `/café/☃` can go in a header (which holds Latin-1 only) and no CR or LF
+ * can split one. A lone surrogate becomes U+FFFD.
+ */
+export function iriToUri(iri: string): string {
+  // With the u flag a surrogate pair is one match of length 2: a match of one surrogate is a lone one.
+  return iri.replace(NOT_URI, (c) => encodeURIComponent(c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '\uFFFD' : c));
+}
+
+/** 302 Found to `url` (http, https, ftp or relative; other schemes are refused), IRI-encoded. */
 export class HttpResponseRedirect extends HttpResponse {
   constructor(url: string, init: ResponseInit = {}) {
     super('', { status: 302, ...init });
-    this.headers.set('Location', checkRedirectTarget(url));
+    this.headers.set('Location', iriToUri(checkRedirectTarget(url)));
   }
 
   get url(): string {

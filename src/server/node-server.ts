@@ -11,7 +11,7 @@ import { isPromise, type MaybePromise } from '../kernel/chain';
 import { accessLogTo } from './access-log';
 import type { Logger } from '../observability/logger';
 import { ResponseDeadline } from './response-deadline';
-import { writeResponse } from './response-writer';
+import { loggedPath, writeResponse } from './response-writer';
 
 /** What the server needs from an app. */
 export interface ServedApp {
@@ -82,7 +82,7 @@ function toInit(req: IncomingMessage): RequestInit {
  * once the headers were sent. Every error page an app serves comes from the kernel.
  */
 function abort(app: ServedApp, res: ServerResponse, what: string, error: unknown): void {
-  app.logger.error(`${what} for ${res.req.method} ${res.req.url?.slice(0, 500)}`, error);
+  app.logger.error(`${what} for ${res.req.method} ${loggedPath(res.req.url)}`, error);
   if (res.headersSent) res.destroy();
   else res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(WRITE_FAILED.length)]).end(WRITE_FAILED);
 }
@@ -173,7 +173,7 @@ export function requestListener(app: ServedApp, serving?: ListenerOptions): (req
  * and its descriptor.
  */
 function answerLate(app: ServedApp, res: ServerResponse): void {
-  app.logger.warn(`No response within responseTimeout for ${res.req.method} ${res.req.url?.slice(0, 500)}; answered 503`);
+  app.logger.warn(`No response within responseTimeout for ${res.req.method} ${loggedPath(res.req.url)}; answered 503`);
   res.shouldKeepAlive = false;
   res.writeHead(503, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(TIMED_OUT.length), 'Retry-After', '1']).end(TIMED_OUT);
   // A client that does not read the 503 does not keep the socket either.

@@ -8,6 +8,13 @@ import type { ServerResponse } from 'node:http';
 import type { HttpResponse, StreamBody } from '../http/response';
 import type { Logger } from '../observability/logger';
 
+/** A request target as log lines show it: the path only (a query string may carry a token or an address), cut at 500 characters. */
+export function loggedPath(url: string | undefined): string {
+  const path = url ?? '';
+  const question = path.indexOf('?');
+  return (question === -1 ? path : path.slice(0, question)).slice(0, 500);
+}
+
 /**
  * The flat `name, value, ...` list `writeHead` takes, made at its final size (an empty
  * array's first push reserves 17 slots), with Content-Length last when it is given.
@@ -84,7 +91,7 @@ async function writeStream(res: ServerResponse, response: HttpResponse, isHead: 
     // A producer stopped because the client left may fail on its way out: not an error.
     if (!closed) {
       // Headers are gone already; all we can do is log and cut the connection.
-      logger.error(`Streaming response failed for ${res.req?.method} ${res.req?.url?.slice(0, 500)}`, error);
+      logger.error(`Streaming response failed for ${res.req?.method} ${loggedPath(res.req?.url)}`, error);
       res.destroy();
     }
     return;

@@ -22,8 +22,11 @@ const FALSE = new Set(['false', '0', 'off', 'no']);
 function fromString(text: string, kind: FieldKind): unknown {
   switch (kind) {
     case 'number': {
+      // Infinity and integers past 2^53 (1e21, 1e308) are not the number the client wrote:
+      // left as text, the validators refuse them instead of a database later.
       const n = Number(text);
-      return text.trim() === '' || Number.isNaN(n) ? text : n;
+      const exact = Number.isFinite(n) && (!Number.isInteger(n) || Number.isSafeInteger(n));
+      return text.trim() === '' || !exact ? text : n;
     }
     case 'boolean': {
       const lower = text.toLowerCase();

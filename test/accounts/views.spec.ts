@@ -15,7 +15,9 @@ class WhoAmI {
 }
 
 async function accountsApp(settings: Record<string, unknown> = {}, extra: Record<string, unknown> = {}): Promise<App> {
-  const app = await makeFullApp({ apps: [authApp({ views: true })], controllers: [WhoAmI], settings: { database: 'sqlite::memory:', emailBackend: 'memory', ...settings }, ...extra });
+  // Sign-up and reset limits are off unless a test sets them: these tests sign up and reset from one address.
+  const base: Record<string, unknown> = { database: 'sqlite::memory:', emailBackend: 'memory', authSignupRateLimit: null, authPasswordResetRateLimit: null };
+  const app = await makeFullApp({ apps: [authApp({ views: true })], controllers: [WhoAmI], settings: { ...base, ...settings }, ...extra });
   await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
   return app;
 }
@@ -202,44 +204,103 @@ describe('rondo/auth password reset through a real SMTP server', () => {
 });
 
 describe('rondo/auth login throttling (settings.authLoginRateLimit)', () => {
-  it('answers 429 with Retry-After after N failed logins from one address, even with the right password', async () => {
+  const login = (client: TestClient, username: string, password: string, remoteAddress: string) =>
+    client.post('/accounts/login/', { data: { username, password }, remoteAddress });
+
+  it('answers 429 with Retry-After after N failures for one name from one address, even with the right password, while the owner logs in from another address', async () => {
     const app = await accountsApp({ authLoginRateLimit: { points: 3, duration: 60 } });
     try {
       await app.container.get(Accounts).createUser({ username: 'ivy', password: 'violet sunset 42' });
       const client = new TestClient(app);
-      for (let i = 0; i < 3; i += 1) expect((await client.post('/accounts/login/', { data: { username: `guess${i}`, password: 'x' }, remoteAddress: '10.0.0.9' })).status).to.equal(400);
-      const refused = await client.post('/accounts/login/', { data: { username: 'ivy', password: 'violet sunset 42' }, remoteAddress: '10.0.0.9' });
+      for (let i = 0; i < 3; i += 1) expect((await login(client, 'ivy', `guess${i}`, '10.0.0.9')).status).to.equal(400);
+      const refused = await login(client, 'IVY', 'violet sunset 42', '10.0.0.9');
       expect(refused.status).to.equal(429);
       expect(Number(refused.headers.get('retry-after'))).to.be.within(1, 60);
-      expect((await client.post('/accounts/login/', { data: { username: 'ivy', password: 'violet sunset 42' }, remoteAddress: '10.0.0.10' })).status).to.equal(302);
+      expect((await login(client, 'ivy', 'violet sunset 42', '10.0.0.10')).status).to.equal(302);
     } finally {
       await app.close();
     }
   });
 
-  it('answers 429 for one username guessed from many addresses', async () => {
-    const app = await accountsApp({ authLoginRateLimit: { points: 3, duration: 60 } });
+  it('checks no more passwords than the limit allows when the guesses arrive at once (the attempt is counted before the check)', async () => {
+    const app = await accountsApp({ authLoginRateLimit: { points: 5, duration: 60 } });
     try {
-      await app.container.get(Accounts).createUser({ username: 'jo', password: 'violet sunset 42' });
+      await app.container.get(Accounts).createUser({ username: 'rush', password: 'violet sunset 42' });
       const client = new TestClient(app);
-      for (let i = 0; i < 3; i += 1) await client.post('/accounts/login/', { data: { username: 'jo', password: `guess${i}` }, remoteAddress: `10.1.0.${i}` });
-      expect((await client.post('/accounts/login/', { data: { username: 'JO', password: 'violet sunset 42' }, remoteAddress: '10.1.0.99' })).status).to.equal(429);
-      expect((await client.post('/accounts/login/', { data: { username: 'other', password: 'x' }, remoteAddress: '10.1.0.99' })).status).to.equal(400);
+      const guesses = Array.from({ length: 24 }, (_, i) => `wrong guess ${i}`).concat('violet sunset 42');
+      const answers = await Promise.all(guesses.map((password) => login(client, 'rush', password, '10.0.5.5')));
+      const statuses = answers.map((answer) => answer.status);
+      expect(statuses.filter((status) => status === 400)).to.have.length(5);
+      expect(statuses.filter((status) => status === 429)).to.have.length(20);
+      expect(statuses.at(-1)).to.equal(429); // the right password came after the limit: never checked
     } finally {
       await app.close();
     }
   });
 
-  it('shares the failure counts between two apps (processes) through Redis', async function () {
+  it('gives the point back on a successful login, so an owner who logs in often is never locked out', async () => {
+    const app = await accountsApp({ authLoginRateLimit: { points: 2, duration: 60 } });
+    try {
+      await app.container.get(Accounts).createUser({ username: 'often', password: 'violet sunset 42' });
+      const client = new TestClient(app);
+      for (let i = 0; i < 5; i += 1) expect((await login(client, 'often', 'violet sunset 42', '10.0.6.6')).status).to.equal(302);
+      expect((await login(client, 'often', 'typo', '10.0.6.6')).status).to.equal(400);
+      expect((await login(client, 'often', 'violet sunset 42', '10.0.6.6')).status).to.equal(302);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('answers 429 for one address trying many names (addressPoints), and not for the same names from elsewhere', async () => {
+    const app = await accountsApp({ authLoginRateLimit: { points: 3, duration: 60, addressPoints: 4 } });
+    try {
+      const client = new TestClient(app);
+      for (let i = 0; i < 4; i += 1) expect((await login(client, `name${i}`, 'x', '10.0.7.7')).status).to.equal(400);
+      expect((await login(client, 'name9', 'x', '10.0.7.7')).status).to.equal(429);
+      expect((await login(client, 'name9', 'x', '10.0.7.8')).status).to.equal(400);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it("by default, guesses from many addresses do not lock the owner out; lockout: 'login' counts per name instead", async () => {
+    for (const [lockout, expected] of [['address', 302], ['login', 429]] as const) {
+      const app = await accountsApp({ authLoginRateLimit: { points: 3, duration: 60, lockout } });
+      try {
+        await app.container.get(Accounts).createUser({ username: 'jo', password: 'violet sunset 42' });
+        const client = new TestClient(app);
+        for (let i = 0; i < 3; i += 1) await login(client, 'jo', `guess${i}`, `10.1.0.${i}`);
+        expect((await login(client, 'jo', 'violet sunset 42', '10.1.0.99')).status, lockout).to.equal(expected);
+        expect((await login(client, 'other', 'x', '10.1.0.99')).status, lockout).to.equal(400);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it('refuses a malformed limit at start-up', async () => {
+    for (const bad of [{ points: 0, duration: 60 }, { points: 3, duration: 60, lockout: 'nobody' }]) {
+      const failure = await accountsApp({ authLoginRateLimit: bad }).then((app) => app.close().then(() => undefined), (error: Error & { code?: string }) => error);
+      expect(failure, JSON.stringify(bad)).to.include({ code: 'SETTINGS_TYPE' });
+      expect(failure!.message).to.include('authLoginRateLimit').and.include('null to turn it off');
+    }
+  });
+
+  it('shares the attempt counts between two apps (processes) through Redis', async function () {
     await requireService(this, 'redis', REDIS_URL);
     const name = `kay${process.pid}${Date.now()}`;
     const settings = { rateLimitStore: 'redis', redisUrl: REDIS_URL, authLoginRateLimit: { points: 2, duration: 30 } };
     const [one, two] = [await accountsApp(settings), await accountsApp(settings)];
     try {
-      await new TestClient(one).post('/accounts/login/', { data: { username: name, password: 'a' }, remoteAddress: '10.2.0.1' });
-      await new TestClient(two).post('/accounts/login/', { data: { username: name, password: 'b' }, remoteAddress: '10.2.0.2' });
-      expect((await new TestClient(one).post('/accounts/login/', { data: { username: name, password: 'c' }, remoteAddress: '10.2.0.3' })).status).to.equal(429);
-      expect((await new TestClient(two).post('/accounts/login/', { data: { username: name, password: 'c' }, remoteAddress: '10.2.0.4' })).status).to.equal(429);
+      // The first attempt connects each app to Redis; until it is ready each counts in memory (the store's insurance).
+      await Promise.all([one, two].map((app) => login(new TestClient(app), `${name}-warm`, 'x', '10.2.9.9')));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await login(new TestClient(one), name, 'a', '10.2.0.1')).status).to.equal(400);
+      expect((await login(new TestClient(two), name, 'b', '10.2.0.1')).status).to.equal(400);
+      expect((await login(new TestClient(one), name, 'c', '10.2.0.1')).status).to.equal(429);
+      expect((await login(new TestClient(two), name, 'c', '10.2.0.1')).status).to.equal(429);
+      const burst = await Promise.all([one, two, one, two, one, two].map((app, i) => login(new TestClient(app), `${name}b`, `g${i}`, '10.2.0.2')));
+      expect(burst.filter((answer) => answer.status === 400)).to.have.length(2);
     } finally {
       await Promise.all([one.close(), two.close()]);
     }

@@ -11,7 +11,7 @@ describe('the sample app on PostgreSQL (DATABASE_URL)', function () {
   before(async function () {
     const database = await freshPostgresOrSkip(this);
     drop = database.drop;
-    app = await buildApp({ logger: silentLogger, settings: { database: database.url, authLoginRateLimit: null } });
+    app = await buildApp({ logger: silentLogger, settings: { database: database.url, authLoginRateLimit: null, authSignupRateLimit: null } });
   });
   after(async () => {
     await app?.close();

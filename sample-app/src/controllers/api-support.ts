@@ -3,7 +3,7 @@
  * only; the API ignores cookie sessions, so CSRF does not concern it) and the error shape
  * `{"errors": {"<field>": ["..."]}}` for every failure under /api.
  */
-import { HttpError, Injectable, JsonResponse, MethodNotAllowed, Unauthorized, ValidationFailed, type ExceptionHandler, type HttpRequest } from 'rondo';
+import { HttpError, Injectable, JsonResponse, MethodNotAllowed, TooManyRequests, Unauthorized, ValidationFailed, type ExceptionHandler, type HttpRequest } from 'rondo';
 import type { Member } from '../models/member';
 
 /** The token's user, or undefined for an anonymous call. */
@@ -22,13 +22,15 @@ export function requireCaller(request: HttpRequest): Member {
 @Injectable()
 export class ConduitErrors implements ExceptionHandler {
   handle(request: HttpRequest, error: unknown) {
-    if (!request.path.startsWith('/api/') && request.path !== '/api') return undefined;
+    // rawPath, not path: a malformed path (/%ff) is itself the error being handled, and decoding it would throw again.
+    if (!request.rawPath.startsWith('/api/') && request.rawPath !== '/api') return undefined;
     if (error instanceof ValidationFailed) return new JsonResponse({ errors: error.errors }, { status: 422 });
     if (!(error instanceof HttpError) || error.status >= 500) return undefined; // Rondo's 500 (logged, no details)
     const errors = (error.extra?.errors as Record<string, string[]> | undefined) ?? { [error.status === 401 ? 'token' : 'body']: [error.message] };
     const response = new JsonResponse({ errors }, { status: error.status });
     if (error instanceof Unauthorized && error.challenge) response.headers.set('WWW-Authenticate', error.challenge);
     if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));
+    if (error instanceof TooManyRequests) response.headers.set('Retry-After', String(error.retryAfter));
     return response;
   }
 }

@@ -9,6 +9,7 @@ import type { Member } from '../models/member';
 import { BlogService } from '../services/blog-service';
 
 const PAGE_SIZE = 10;
+const MAX_PAGE = 100_000;
 const blank = () => ({ values: {}, errors: {}, nonFieldErrors: [] });
 const tagsOf = (text = '') => text.split(/[\s,]+/).filter(Boolean);
 
@@ -18,7 +19,8 @@ export class PagesController {
 
   @Get('/', { name: 'home' })
   async home(@Req() request: HttpRequest, @Query('page') pageText?: string) {
-    const page = Math.max(1, Number.parseInt(pageText ?? '1', 10) || 1);
+    // A page that is not a whole number from 1 to MAX_PAGE is the first (no offset the database refuses).
+    const page = /^[1-9][0-9]{0,5}$/.test(pageText ?? '') ? Math.min(Number(pageText), MAX_PAGE) : 1;
     const { articles, articlesCount } = await this.blog.list({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
     return render(request, 'articles/list.ejs', { articles, page, pages: Math.max(1, Math.ceil(articlesCount / PAGE_SIZE)) });
   }
