@@ -49,6 +49,11 @@ describe('the public API', () => {
   });
 
   it("exports the accounts API from 'rondo/auth'", () => {
-    expect(Object.keys(auth).sort()).to.deep.equal(['ACCOUNT_MESSAGES', 'AUTH_ENTITIES', 'AUTH_MIGRATIONS', 'AUTH_TEMPLATES_DIR', 'AccountViews', 'Accounts', 'ApiToken', 'ApiTokens', 'DEFAULT_PASSWORD_RULES', 'Group', 'LoginForm', 'LoginThrottle', 'PasswordChangeForm', 'PasswordResetForm', 'PasswordResetTokens', 'SetPasswordForm', 'SignupForm', 'TokenAuthMiddleware', 'User', 'authApp', 'validatePassword']);
+    expect(Object.keys(auth).sort()).to.deep.equal([
+      'ACCOUNT_MESSAGES', 'AUTH_ENTITIES', 'AUTH_MIGRATIONS', 'AUTH_TEMPLATES_DIR', 'AccountRateLimits', 'AccountViews', 'Accounts', 'ApiToken',
+      'ApiTokens', 'DEFAULT_PASSWORD_RULES', 'Group', 'LoginForm', 'LoginThrottle', 'MAX_PASSWORD_LENGTH', 'PasswordChangeForm', 'PasswordField',
+      'PasswordResetForm', 'PasswordResetTokens', 'SetPasswordForm', 'SignupForm', 'TokenAuthMiddleware', 'USERNAME_PATTERN', 'User', 'authApp',
+      'normalizeEmail', 'normalizeUsername', 'validatePassword',
+    ]);
   });
 });

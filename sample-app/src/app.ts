@@ -35,6 +35,8 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
       migrations: [join(__dirname, 'migrations/*.js')],
       migrationsSourceDir: join(ROOT, 'src/migrations'),
       authLoginField: 'email',
+      // Revocable sessions (Django's default): a logout ends every copy of the session cookie.
+      sessionEngine: 'database',
       accessLog: true, // one line per request on stderr (RONDO_ACCESS_LOG=false to silence)
       // Conduit front-ends call the API from other origins with a token (no cookies: credentials stay off).
       corsAllowedOrigins: ['*'],

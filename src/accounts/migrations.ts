@@ -5,7 +5,7 @@
  * gets none: its `rondo makemigrations` writes the user table and these with it.
  */
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { ImproperlyConfigured } from '../errors/rondo-error';
+import { builtInDialect } from '../db/migrations';
 
 /** SQL TypeORM's schema builder writes for the entities, per driver (makemigrations after it finds no changes). */
 const UP: Record<'sqlite' | 'postgres', string[]> = {
@@ -32,23 +32,16 @@ const UP: Record<'sqlite' | 'postgres', string[]> = {
 
 const TABLES = ['rondo_user_groups', 'rondo_api_token', 'rondo_user', 'rondo_group'];
 
-function dialect(queryRunner: QueryRunner): 'sqlite' | 'postgres' {
-  const type = queryRunner.connection.options.type;
-  if (type === 'postgres') return 'postgres';
-  if (type === 'better-sqlite3') return 'sqlite';
-  throw new ImproperlyConfigured('AUTH_MIGRATION_DRIVER', `rondo/auth's CreateAccounts migration knows SQLite and PostgreSQL, not '${type}'; write the accounts tables with rondo makemigrations instead`);
-}
-
 /** Creates rondo_user, rondo_group, rondo_user_groups and rondo_api_token (timestamped before any app migration). */
 export class CreateAccounts1700000000000 implements MigrationInterface {
   name = 'CreateAccounts1700000000000';
 
   async up(queryRunner: QueryRunner): Promise<void> {
-    for (const sql of UP[dialect(queryRunner)]) await queryRunner.query(sql);
+    for (const sql of UP[builtInDialect(queryRunner, this.name)]) await queryRunner.query(sql);
   }
 
   async down(queryRunner: QueryRunner): Promise<void> {
-    dialect(queryRunner);
+    builtInDialect(queryRunner, this.name);
     for (const table of TABLES) await queryRunner.query(`DROP TABLE "${table}"`);
   }
 }

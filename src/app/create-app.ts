@@ -77,7 +77,11 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   }
   const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
   const unique = <T>(items: T[]) => [...new Set(items)];
-  const apps = options.apps ?? [];
+  const apps = [...(options.apps ?? [])];
+  if (settings.sessionEngine === 'database' && settings.sessionStore === null) {
+    // Django's django.contrib.sessions: the engine brings its table (entity and migration).
+    apps.push((require('../sessions/database-store') as typeof import('../sessions/database-store')).databaseSessionPart());
+  }
   const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware'>(key: K): NonNullable<AppModule[K]> =>
     apps.flatMap((part) => (part[key] ?? []) as unknown[]) as NonNullable<AppModule[K]>;
   settings.templates = { ...settings.templates, dirs: [...settings.templates.dirs, ...apps.flatMap((part) => part.templateDirs ?? [])] };

@@ -183,7 +183,11 @@ export interface Settings {
   secureSslHost: string;
   /** SecurityMiddleware: a `Content-Security-Policy` header value ('' = not sent). */
   contentSecurityPolicy: string;
-  /** SessionMiddleware: 'cookie' (signed cookie, no server state), 'memory' (one process) or 'redis'. */
+  /**
+   * SessionMiddleware: 'cookie' (signed cookie, no server state: cannot be revoked),
+   * 'database' (a rondo_session table through the app's TypeORM connection: Django's
+   * default, revocable), 'memory' (one process) or 'redis'.
+   */
   sessionEngine: string;
   /** SessionMiddleware: a custom store instance (overrides sessionEngine). Default null. */
   sessionStore: object | null;

@@ -176,6 +176,28 @@ export const COMMANDS: Record<string, Command> = {
       return applied.length === 0 ? 'No migrations to apply.' : applied.map((name) => `Applied ${name}`).join('\n');
     }),
   },
+  clearsessions: {
+    usage: 'clearsessions [--app <module>]',
+    help: "delete the expired sessions of sessionEngine 'database' (run it daily, e.g. from cron)",
+    options: APP_OPTION,
+    maxPositionals: 0,
+    run: async (context) => {
+      const app = await loadApp(context.values.app as string | undefined);
+      try {
+        const engine = app.settings.sessionEngine;
+        if (engine !== 'database' || app.settings.sessionStore !== null) {
+          context.out(`sessionEngine is '${engine}'${app.settings.sessionStore !== null ? ' with a custom sessionStore' : ''}: its sessions expire by themselves, nothing to clear.`);
+          return 0;
+        }
+        const { DatabaseSessionStore } = require('../sessions/database-store') as typeof import('../sessions/database-store');
+        const deleted = await new DatabaseSessionStore(app.container.get<Database>(DATABASE)).clearExpired();
+        context.out(`Deleted ${deleted} expired session${deleted === 1 ? '' : 's'}.`);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    },
+  },
   showmigrations: {
     usage: 'showmigrations [--app <module>]',
     help: 'list the migrations, [X] applied, [ ] pending',

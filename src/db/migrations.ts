@@ -6,7 +6,8 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DataSource } from 'typeorm';
+import type { DataSource, QueryRunner } from 'typeorm';
+import { ImproperlyConfigured } from '../errors/rondo-error';
 
 export interface MigrationState {
   name: string;
@@ -61,4 +62,15 @@ export async function migrationStates(dataSource: DataSource): Promise<Migration
     const name = migration.name ?? migration.constructor.name;
     return { name, applied: executed.has(name) };
   });
+}
+
+/**
+ * The SQL dialect of a migration Rondo ships (rondo/auth's tables, database sessions),
+ * which holds hand-checked SQL for SQLite and PostgreSQL only.
+ */
+export function builtInDialect(queryRunner: QueryRunner, migration: string): 'sqlite' | 'postgres' {
+  const type = queryRunner.connection.options.type;
+  if (type === 'postgres') return 'postgres';
+  if (type === 'better-sqlite3') return 'sqlite';
+  throw new ImproperlyConfigured('MIGRATION_DRIVER', `The ${migration} migration knows SQLite and PostgreSQL, not '${type}'; write its tables with rondo makemigrations instead`);
 }

@@ -7,7 +7,9 @@
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { Settings } from '../app/settings';
-import { Inject, LOGGER, SETTINGS } from '../di/injectable';
+import type { Database } from '../db/database';
+import { DATABASE } from '../db/database-token';
+import { Inject, LOGGER, Optional, SETTINGS } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
 import type { CookieOptions } from '../http/cookies';
@@ -19,7 +21,7 @@ import { Session } from '../sessions/session';
 import { SessionStoreUnavailable, type SessionStore } from '../sessions/session-store';
 import { Middleware } from './middleware-decorator';
 
-function createStore(settings: Settings, logger: Logger): SessionStore {
+function createStore(settings: Settings, logger: Logger, database: Database | undefined): SessionStore {
   if (settings.sessionStore !== null) {
     const store = settings.sessionStore as Partial<SessionStore>;
     if (typeof store.load !== 'function' || typeof store.save !== 'function' || typeof store.destroy !== 'function') {
@@ -32,10 +34,15 @@ function createStore(settings: Settings, logger: Logger): SessionStore {
       return new CookieSessionStore({ secretKey: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, maxAge: settings.sessionCookieAge });
     case 'memory':
       return new MemorySessionStore();
+    case 'database': {
+      // createApp adds the session entity for this engine, so an app always has a database here.
+      const { DatabaseSessionStore } = require('../sessions/database-store') as typeof import('../sessions/database-store');
+      return new DatabaseSessionStore(database!);
+    }
     case 'redis':
       return new RedisSessionStore(settings.redisUrl, logger);
     default:
-      throw new ImproperlyConfigured('SESSION_ENGINE_UNKNOWN', `settings.sessionEngine is '${settings.sessionEngine}'; use 'cookie', 'memory' or 'redis', or pass a store as settings.sessionStore`);
+      throw new ImproperlyConfigured('SESSION_ENGINE_UNKNOWN', `settings.sessionEngine is '${settings.sessionEngine}'; use 'cookie', 'database', 'memory' or 'redis', or pass a store as settings.sessionStore`);
   }
 }
 
@@ -44,8 +51,12 @@ export class SessionMiddleware {
   private readonly store: SessionStore;
   private readonly cookie: CookieOptions;
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings, @Inject(LOGGER) private readonly logger: Logger) {
-    this.store = createStore(settings, logger);
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(DATABASE) database?: Database,
+  ) {
+    this.store = createStore(settings, logger, database);
     const sameSite = settings.sessionCookieSamesite ? (settings.sessionCookieSamesite.toLowerCase() as CookieOptions['sameSite']) : undefined;
     this.cookie = {
       path: settings.sessionCookiePath,

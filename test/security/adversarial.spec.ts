@@ -159,7 +159,15 @@ describe('the adversarial suite (real sockets)', function () {
       expect(answer.text).not.to.match(/\r\nSet-Cookie: evil=1/i);
     });
 
-    for (const path of ['/adv/header', '/adv/go', '/adv/download']) {
+    it('percent-encodes a CR/LF in a redirect target (IRI to URI, as Django), so the Location splits nothing', async () => {
+      const answer = await raw('GET /adv/go?v=a%0d%0aSet-Cookie:%20evil=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      expect(answer.status).to.equal(302);
+      expect(answer.text).to.match(/\r\nLocation: \/adv\/ok\?a%0D%0ASet-Cookie:%20evil=1\r\n/i);
+      expect(answer.text).not.to.match(/\r\nSet-Cookie: evil=1/i);
+      await stillUp();
+    });
+
+    for (const path of ['/adv/header', '/adv/download']) {
       it(`refuses a CR/LF value on ${path} with an error naming it, and splits nothing`, async () => {
         const answer = await raw(`GET ${path}?v=a%0d%0aSet-Cookie:%20evil=1 HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
         expect(answer.status).to.be.within(400, 500);

@@ -37,7 +37,7 @@ const CHECKS: ReadonlyArray<[string, Check]> = [
     ? 'csrfCookieSecure is off: the CSRF cookie travels over HTTP. Turn it on' : undefined)],
   ['security.W002', (app) => (installed(app, XFrameOptionsMiddleware) ? undefined : 'XFrameOptionsMiddleware is not installed: pages can be framed by other sites (clickjacking). Add it to settings.middleware')],
   ['rondo.W001', (app) => (installed(app, AuthenticationMiddleware) && app.settings.sessionEngine === 'cookie'
-    ? "sessionEngine 'cookie' with authentication: logout() cannot revoke a copied session cookie (it stays valid for sessionCookieAge). Use sessionEngine 'redis' or 'memory' if a logout must end every copy"
+    ? "sessionEngine 'cookie' with authentication: logout() cannot revoke a copied session cookie (it stays valid for sessionCookieAge). Use sessionEngine 'database' (or 'redis') if a logout must end every copy"
     : undefined)],
 ];
 

@@ -56,6 +56,9 @@ export const settings: Partial<Settings> = {
   secretKey: process.env.RONDO_SECRET_KEY ?? '${options.name}-development-key-change-me',
   allowedHosts: ['127.0.0.1', 'localhost'],${options.minimal ? '' : `
   database: ${database},
+  // Sessions in the database (the rondo_session table, made by rondo migrate): a logout or a password
+  // change ends every copy of a session cookie. 'cookie' keeps no server state but cannot be revoked.
+  sessionEngine: 'database',
   // static/ is served by the app itself; behind nginx or a CDN, let them serve it and set this to false.
   serveStatic: true,`}
 };
