@@ -43,6 +43,8 @@ export { DEFAULT_MIDDLEWARE } from './middleware/defaults';
 
 // Built-in middleware, sessions, authentication and messages.
 export { SecurityMiddleware } from './middleware/security';
+export { CSP, Csp, CspReportOnly, type CspPolicy } from './middleware/csp';
+export { cspNonce } from './http/csp-nonce';
 export { SessionMiddleware } from './middleware/session';
 export { CommonMiddleware } from './middleware/common';
 export { CsrfViewMiddleware, CsrfExempt, CsrfFailure, getToken } from './middleware/csrf';

@@ -15,7 +15,7 @@ const RONDO_EXPORTS = [
   'TooManyFieldsSent', 'UnsupportedMediaType', 'User', 'ViewOption', 'consoleLogger', 'createApp', 'redirect',
   'registerConverter', 'reverse', 'silentLogger', 'Optional',
   // built-in middleware, sessions, auth, messages
-  'SecurityMiddleware', 'SessionMiddleware', 'CommonMiddleware', 'CsrfViewMiddleware', 'CsrfExempt', 'CsrfFailure',
+  'SecurityMiddleware', 'CSP', 'Csp', 'CspReportOnly', 'cspNonce', 'SessionMiddleware', 'CommonMiddleware', 'CsrfViewMiddleware', 'CsrfExempt', 'CsrfFailure',
   'getToken', 'AuthenticationMiddleware', 'NotAuthenticated', 'MessageMiddleware', 'XFrameOptionsMiddleware', 'XFrameOptionsExempt',
   'GZipMiddleware', 'ConditionalGetMiddleware', 'CorsMiddleware', 'RequestSession', 'SessionStoreUnavailable', 'SessionInterrupted',
   'CookieSessionStore', 'MemorySessionStore', 'RedisSessionStore', 'AnonymousUser', 'USER_LOADER', 'isAuthenticated',

@@ -3,7 +3,7 @@
  * (SQLite by default, PostgreSQL by DATABASE_URL) with rondo/auth's accounts.
  */
 import { join } from 'node:path';
-import { CorsMiddleware, HealthMiddleware, createApp, type App, type CreateAppOptions } from 'rondo';
+import { CSP, CorsMiddleware, HealthMiddleware, createApp, type App, type CreateAppOptions } from 'rondo';
 import { authApp } from 'rondo/auth';
 import { ConduitErrors } from './controllers/api-support';
 import { ArticlesController } from './controllers/articles.controller';
@@ -37,6 +37,19 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
       authLoginField: 'email',
       // Revocable sessions (Django's default): a logout ends every copy of the session cookie.
       sessionEngine: 'database',
+      // A strict Content-Security-Policy: only this site's own files, and inline scripts or
+      // styles only with the request's nonce (<style nonce="<%= cspNonce %>">). Article
+      // images may be any https URL (Conduit's `image` fields point anywhere).
+      csp: {
+        'default-src': [CSP.SELF],
+        'script-src': [CSP.SELF, CSP.NONCE],
+        'style-src': [CSP.SELF, CSP.NONCE],
+        'img-src': [CSP.SELF, 'data:', 'https:'],
+        'object-src': [CSP.NONE],
+        'base-uri': [CSP.SELF],
+        'form-action': [CSP.SELF],
+        'frame-ancestors': [CSP.NONE],
+      },
       accessLog: true, // one line per request on stderr (RONDO_ACCESS_LOG=false to silence)
       // Conduit front-ends call the API from other origins with a token (no cookies: credentials stay off).
       corsAllowedOrigins: ['*'],

@@ -89,6 +89,8 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   secureRedirectExempt: [],
   secureSslHost: '',
   contentSecurityPolicy: '',
+  csp: null,
+  cspReportOnly: null,
   sessionEngine: 'cookie',
   sessionStore: null,
   sessionCookieName: 'sessionid',

@@ -4,6 +4,7 @@
  * can read settings without importing the framework back.
  */
 import type { Class } from '../metadata/keys';
+import type { CspPolicy } from '../middleware/csp';
 import type { TemplateSettings } from '../templates/template-settings';
 
 /** settings.authLoginRateLimit: see Settings. */
@@ -181,8 +182,15 @@ export interface Settings {
   secureRedirectExempt: string[];
   /** Host to redirect to for https ('' = the request's host). */
   secureSslHost: string;
-  /** SecurityMiddleware: a `Content-Security-Policy` header value ('' = not sent). */
+  /** SecurityMiddleware: a fixed `Content-Security-Policy` header value ('' = not sent); `csp` is the structured form. */
   contentSecurityPolicy: string;
+  /**
+   * SecurityMiddleware: the Content-Security-Policy as directives, with `CSP.NONCE` for the
+   * request's nonce (templates write `<%= cspNonce %>`). Default null (none); `@Csp()` overrides per view.
+   */
+  csp: CspPolicy | null;
+  /** SecurityMiddleware: a policy sent as Content-Security-Policy-Report-Only (browsers report, block nothing). Default null. */
+  cspReportOnly: CspPolicy | null;
   /**
    * SessionMiddleware: 'cookie' (signed cookie, no server state: cannot be revoked),
    * 'database' (a rondo_session table through the app's TypeORM connection: Django's

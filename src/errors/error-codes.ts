@@ -44,6 +44,7 @@ export const ERROR_CODES = {
   DISCOVERY_NOT_FOUND: { what: 'a discover entry matches no file', fix: 'point it at compiled folders (dist/...), relative to baseDir' },
   DISCOVERY_IMPORT_FAILED: { what: 'a discovered module threw while it was imported', fix: 'see the cause; the module and its error are named' },
   DISCOVERY_TYPESCRIPT: { what: 'discover points at .ts sources', fix: 'compile with tsc (decorator metadata) and discover the .js output' },
+  CSP_INVALID: { what: 'a Content-Security-Policy setting or @Csp() policy with an unknown directive or a malformed source', fix: "write directives as the header names them, each a list of sources: { 'default-src': [CSP.SELF] }" },
   SESSION_ENGINE_UNKNOWN: { what: 'sessionEngine is not cookie, database, memory or redis', fix: 'use one of those, or pass a store' },
   SESSION_STORE_INVALID: { what: 'a session store that lacks load/save/delete', fix: 'implement the SessionStore interface' },
   MESSAGE_STORAGE_UNKNOWN: { what: 'messageStorage is not cookie or session', fix: 'use one of those' },

@@ -4,6 +4,7 @@
  * credentials in headers are masked.
  */
 import type { HttpRequest } from '../http/request';
+import { cspNonce } from '../http/csp-nonce';
 import { HttpResponse, JsonResponse } from '../http/response';
 import { capturedQueries, type RecordedQuery } from '../db/query-log';
 
@@ -52,10 +53,11 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-function page(status: number, body: string): string {
+/** A whole page; its style carries the request's CSP nonce, so a strict policy (settings.csp) allows it. */
+function page(request: HttpRequest, status: number, body: string): string {
   const title = `${statusTitle(status)} (${status})`;
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
-    '<style>body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto}' +
+    `<style nonce="${cspNonce(request)}">` + 'body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto}' +
     'table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}</style>' +
     `</head><body><h1>${title}</h1>${body}</body></html>\n`;
 }
@@ -67,7 +69,7 @@ function requestIdLine(request: HttpRequest): string {
 
 /** The page a user sees with debug off: status, for 4xx the client-facing message, and the request id. */
 export function plainPage(request: HttpRequest, status: number, detail: string | undefined): HttpResponse {
-  return new HttpResponse(page(status, (detail ? `<p>${escapeHtml(detail)}</p>` : '') + requestIdLine(request)), { status });
+  return new HttpResponse(page(request, status, (detail ? `<p>${escapeHtml(detail)}</p>` : '') + requestIdLine(request)), { status });
 }
 
 /** RFC 9457 problem details. */
@@ -89,7 +91,7 @@ export function technical404(request: HttpRequest, message: string, patterns: Re
     `<p>${escapeHtml(message)}</p><p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
     `<p>Rondo tried these URL patterns, in this order:</p><table><tr><th>Pattern</th><th>Methods</th><th>Name</th></tr>${rows}</table>` +
     "<p>You see this page because debug is on. Turn it off and Rondo shows a plain 404 page.</p>";
-  return new HttpResponse(page(404, body), { status: 404 });
+  return new HttpResponse(page(request, 404, body), { status: 404 });
 }
 
 /** What was thrown, as the debug pages show it (a thrown string or object has no stack). */
@@ -131,7 +133,7 @@ export function technical500(request: HttpRequest, error: unknown, settings: Rea
     `<h3>Headers</h3>${table(request.headers.entries())}` +
     `<h3>Settings</h3>${table(Object.entries(settings))}` +
     "<p>You see this page because debug is on. Never turn it on in production: it shows your code.</p>";
-  return new HttpResponse(page(500, body), { status: 500 });
+  return new HttpResponse(page(request, 500, body), { status: 500 });
 }
 
 /** The same for JSON clients: problem+json with the exception and stack lines. */

@@ -4,6 +4,7 @@
  * (through `request.service(TEMPLATES)`); services inject it with the TEMPLATES token (e.g. for mail).
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
+import { LazyCspNonce } from '../http/csp-nonce';
 import { serviceKey, type HttpRequest, type ServiceKey } from '../http/request';
 import { TemplateEngine } from './engine';
 import type { ContextProcessor, TemplateSettings } from './template-settings';
@@ -60,9 +61,12 @@ export class Templates {
     this.processors = settings.contextProcessors.map((p) => (typeof p === 'function' ? p : builtIn(p, host)));
   }
 
-  /** Renders `name` for a request: processors' variables first, the view's context over them. */
+  /**
+   * Renders `name` for a request: `cspNonce` (the request's Content-Security-Policy nonce,
+   * made only if the template writes it), processors' variables, the view's context over them.
+   */
   async renderForRequest(request: HttpRequest, name: string, context: Record<string, unknown>): Promise<string> {
-    const merged: Record<string, unknown> = {};
+    const merged: Record<string, unknown> = { cspNonce: new LazyCspNonce(request) };
     for (const processor of this.processors) Object.assign(merged, await processor(request));
     return this.engine.render(name, { ...merged, ...context });
   }

@@ -7,6 +7,27 @@ import { ROOT, linkDependencies, linkPackages, startNode } from '../fixtures/pro
 import { freePort } from '../fixtures/ports';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The Content-Security-Policy violations chromium reports on these pages (none where chromium is missing outside CI). */
+async function cspViolations(base: string, paths: string[]): Promise<string[]> {
+  if (!existsSync(CHROMIUM)) {
+    if (process.env.CI) throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
+    console.log(`      (browser check skipped: no chromium at ${CHROMIUM})`);
+    return [];
+  }
+  const { chromium } = await import('playwright-core');
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  try {
+    const page = await browser.newPage();
+    const violations: string[] = [];
+    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`); });
+    for (const path of paths) await page.goto(base + path);
+    return violations;
+  } finally {
+    await browser.close();
+  }
+}
 
 function rondo(args: string[], cwd: string) {
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 30_000 });
@@ -47,12 +68,15 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     const server = await startNode(['dist/src/main.js'], project, { HOST: '127.0.0.1', PORT: String(port) });
     try {
       expect(server.output()).to.match(/Applied migration CreateAccounts1700000000000/).and.match(/Applied migration CreateArticle\d+/);
+      expect(server.output()).to.match(/Applied migration CreateSessions1700000000001/); // sessionEngine 'database'
       expect(server.output()).to.include(`Listening on http://127.0.0.1:${port}`);
       const home = await fetch(`http://127.0.0.1:${port}/`);
       expect(home.status).to.equal(200);
+      expect(home.headers.get('content-security-policy')).to.include("default-src 'self'").and.include("object-src 'none'");
       expect(await home.text()).to.include('<title>shop</title>').and.include('Sign up');
       expect((await fetch(`http://127.0.0.1:${port}/accounts/login/`)).status).to.equal(200);
       expect(await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()).to.deep.equal({ message: 'Hello, world!', articles: 0 });
+      expect(await cspViolations(`http://127.0.0.1:${port}`, ['/', '/accounts/login/', '/accounts/signup/', '/articles/', '/no-such-page/'])).to.deep.equal([]);
     } finally {
       server.stop();
     }

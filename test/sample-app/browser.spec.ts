@@ -22,6 +22,7 @@ describe('the sample app in a real browser (chromium, headless)', function () {
   let browser: Browser;
   let page: Page;
   let base: string;
+  const violations: string[] = [];
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
@@ -35,6 +36,8 @@ describe('the sample app in a real browser (chromium, headless)', function () {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage();
+    // Chromium reports each Content-Security-Policy violation as a console error.
+    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`); });
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
@@ -104,5 +107,14 @@ describe('the sample app in a real browser (chromium, headless)', function () {
     await page.waitForSelector('.nav >> text=Sign up');
     expect(await page.textContent('.nav')).to.include('Log in').and.not.include('Signed in');
     await shot('4-logged-out');
+  });
+
+  it('serves every page under a strict Content-Security-Policy that none of them breaks (nonces on the inline styles)', async () => {
+    const answer = await page.goto(`${base}/accounts/login/`);
+    const policy = answer!.headers()['content-security-policy'];
+    expect(policy).to.include("default-src 'self'").and.include("object-src 'none'").and.match(/style-src 'self'( 'nonce-[A-Za-z0-9+/=]+')?/);
+    await page.goto(`${base}/accounts/password_reset/`);
+    await page.goto(`${base}/no-such-page/`); // Rondo's own error page, with its inline style
+    expect(violations).to.deep.equal([]);
   });
 });

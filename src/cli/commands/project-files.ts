@@ -49,12 +49,24 @@ function settings(options: ProjectOptions): string {
  * The settings of ${options.name}. Every one can also be set from the environment
  * (RONDO_DEBUG=true, RONDO_SECRET_KEY=..., DATABASE_URL=...); see Rondo's README.
  */
-import type { Settings } from 'rondo';
+import { CSP, type Settings } from 'rondo';
 
 export const settings: Partial<Settings> = {
   // Set RONDO_SECRET_KEY in production: \`rondo check --deploy\` refuses this development key.
   secretKey: process.env.RONDO_SECRET_KEY ?? '${options.name}-development-key-change-me',
-  allowedHosts: ['127.0.0.1', 'localhost'],${options.minimal ? '' : `
+  allowedHosts: ['127.0.0.1', 'localhost'],
+  // A strict Content-Security-Policy: this site's own files only; an inline <script> or
+  // <style> needs the request's nonce: <script nonce="<%= cspNonce %>">.
+  csp: {
+    'default-src': [CSP.SELF],
+    'script-src': [CSP.SELF, CSP.NONCE],
+    'style-src': [CSP.SELF, CSP.NONCE],
+    'img-src': [CSP.SELF, 'data:'],
+    'object-src': [CSP.NONE],
+    'base-uri': [CSP.SELF],
+    'form-action': [CSP.SELF],
+    'frame-ancestors': [CSP.NONE],
+  },${options.minimal ? '' : `
   database: ${database},
   // Sessions in the database (the rondo_session table, made by rondo migrate): a logout or a password
   // change ends every copy of a session cookie. 'cookie' keeps no server state but cannot be revoked.
