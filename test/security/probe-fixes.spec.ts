@@ -82,6 +82,15 @@ describe('fixes from the hostile-input probe', () => {
     expect(await waitFor(() => openSockets() <= before + 2, 3000), `descriptors ${openSockets()} vs ${before} before`).to.equal(true);
   });
 
+  it('logs a view that missed responseTimeout with its path only: a query string (a token, an address) stays out of the log', async function () {
+    this.timeout(10_000);
+    await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300 } }));
+    expect((await raw(server, 'GET /hang?token=s3cr3t&email=ann@example.com HTTP/1.1\r\nHost: localhost\r\n\r\n', 5000)).status).to.equal(503);
+    const lines = (app.logger as unknown as { lines: Array<{ message: string }> }).lines.map((line) => line.message);
+    expect(lines.find((line) => line.includes('responseTimeout'))).to.include('GET /hang;');
+    expect(lines.join('\n')).not.to.include('s3cr3t').and.not.include('ann@example.com');
+  });
+
   it('answers 503 at responseTimeout to a view with a body and to pipelined requests too, and forgets a client that left', async function () {
     this.timeout(10_000);
     await serve(makeApp({ controllers: [ProbeController], settings: { responseTimeout: 300 } }));
