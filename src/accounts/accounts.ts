@@ -69,7 +69,7 @@ export class Accounts implements UserLoader {
 
   /** The rules of settings.passwordRules the password breaks for `user` (empty when acceptable). */
   validatePassword(password: string, user: Partial<Pick<User, 'username' | 'email'>> = {}): string[] {
-    return validatePassword(password, user as Record<string, unknown>, { ...DEFAULT_PASSWORD_RULES, ...this.settings.passwordRules });
+    return validatePassword(password, user, { ...DEFAULT_PASSWORD_RULES, ...this.settings.passwordRules });
   }
 
   /** True when `password` is the user's (Django's user.check_password). */

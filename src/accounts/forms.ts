@@ -15,7 +15,7 @@ export function PasswordField(): PropertyDecorator {
     Matches(/^[^\0]*$/, { message: 'Null characters are not allowed.' }),
   ];
   return (target, key) => {
-    for (const rule of rules) rule(target, key as string);
+    for (const rule of rules) rule(target, key);
   };
 }
 

@@ -13,7 +13,7 @@
  */
 import {
   Get, Inject, Injectable, LOGGER, LoginRequired, Mailer, Post, SETTINGS, isSafeRedirect, login, logout, redirect, render,
-  updateSessionAuthHash, validateForm, type Form, type HttpRequest, type HttpResponse, type Logger, type Settings,
+  updateSessionAuthHash, validateForm, type Form, type HttpRequest, type Logger, type Settings,
 } from '../index';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { AccountRateLimits } from './account-limits';
@@ -59,7 +59,7 @@ export class AccountViews {
       if (this.settings.authLoginField === 'email' && !email) form.addError('email', ACCOUNT_MESSAGES.emailRequired);
       if (await this.accounts.exists(username)) form.addError('username', ACCOUNT_MESSAGES.usernameTaken);
       if (email && (await this.accounts.findByEmail(email)) !== undefined) form.addError('email', ACCOUNT_MESSAGES.emailTaken);
-      this.checkNewPassword(form as AnyForm, 'password2', password1, password2, { username, email });
+      this.checkNewPassword(form, 'password2', password1, password2, { username, email });
     }
     if (!form.isValid) return render(request, 'registration/signup.ejs', { form }, { status: 400 });
     const user = await this.accounts.createUser({ username, email: email || null, password: password1 });
@@ -108,7 +108,7 @@ export class AccountViews {
     const form = await validateForm(request, PasswordChangeForm);
     if (form.isValid) {
       if (!(await this.accounts.checkPassword(user, form.data.oldPassword))) form.addError('oldPassword', ACCOUNT_MESSAGES.oldPasswordWrong);
-      else this.checkNewPassword(form as AnyForm, 'newPassword2', form.data.newPassword1, form.data.newPassword2, user);
+      else this.checkNewPassword(form, 'newPassword2', form.data.newPassword1, form.data.newPassword2, user);
     }
     if (!form.isValid) return render(request, 'registration/password_change_form.ejs', { form }, { status: 400 });
     await this.accounts.setPassword(user, form.data.newPassword1);
@@ -157,7 +157,7 @@ export class AccountViews {
     const user = await this.resetUser(params);
     if (user === undefined) return render(request, 'registration/password_reset_confirm.ejs', { form: blank(), validLink: false }, { status: 400 });
     const form = await validateForm(request, SetPasswordForm);
-    if (form.isValid) this.checkNewPassword(form as AnyForm, 'newPassword2', form.data.newPassword1, form.data.newPassword2, user);
+    if (form.isValid) this.checkNewPassword(form, 'newPassword2', form.data.newPassword1, form.data.newPassword2, user);
     if (!form.isValid) return render(request, 'registration/password_reset_confirm.ejs', { form, validLink: true }, { status: 400 });
     await this.accounts.setPassword(user, form.data.newPassword1); // the token is spent: it was signed over the old hash
     return redirect(urlOf(request, `${NAMESPACE}:password_reset_complete`));

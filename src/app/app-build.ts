@@ -57,7 +57,7 @@ export function buildApp(inputs: BuildInputs): BuiltApp {
   const middleware = instantiateMiddleware(ordered, container);
   inputs.hooks.collect(container);
   inputs.requests.provideAppServices({ settings, templates, routes, container });
-  const handler = parts.exceptionHandler === undefined ? undefined : (container.get(parts.exceptionHandler as never) as ExceptionHandler);
+  const handler = parts.exceptionHandler === undefined ? undefined : (container.get<ExceptionHandler>(parts.exceptionHandler));
   const jsonErrors = settings.jsonErrors || jsonErrorPrefixes(parts.controllers);
   const convert = exceptionConverter({ debug: settings.debug, settings, logger, patterns: () => routeInfos(routes), handler, jsonErrors });
   const kernel = new Kernel({ routes, middleware, convert, finish: inputs.signing.signPending });

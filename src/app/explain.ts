@@ -67,7 +67,7 @@ export function explainRequest(parts: ExplainParts, method: string, path: string
     cls,
     order,
     file: fileOf(cls),
-    hooks: HOOKS.filter((hook) => typeof (parts.layers[i]!.instance as unknown as Record<string, unknown>)[hook] === 'function'),
+    hooks: HOOKS.filter((hook) => typeof (parts.layers[i].instance as unknown as Record<string, unknown>)[hook] === 'function'),
   }));
   const base = { method: method.toUpperCase(), path, middleware };
   const url = new URL(path, 'http://explain.invalid');

@@ -25,8 +25,11 @@ export interface Command {
 }
 
 /** A usage error: printed with the command's help, exit 2. */
-export class UsageError {
-  constructor(readonly message: string) {}
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
 }
 
 export const APP_OPTION: Options = { app: { type: 'string' } };
@@ -44,5 +47,5 @@ export function parseCommand(name: string, command: Command, argv: string[]): Om
   if (parsed.positionals.length > command.maxPositionals) {
     throw new UsageError(`rondo ${name}: unexpected argument '${parsed.positionals[command.maxPositionals]}'`);
   }
-  return { positionals: parsed.positionals, values: parsed.values as CommandContext['values'] };
+  return { positionals: parsed.positionals, values: parsed.values };
 }

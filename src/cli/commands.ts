@@ -108,7 +108,7 @@ export const COMMANDS: Record<string, Command> = {
       if (!kind || !name) throw new UsageError('rondo generate needs a kind and a name, e.g. rondo generate resource Article');
       if (!Object.prototype.hasOwnProperty.call(GENERATORS, kind)) throw new UsageError(`unknown kind '${kind}'; use one of ${Object.keys(GENERATORS).join(', ')}`);
       const { written, install } = generate(kind, name, process.cwd());
-      const next = [install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '', GENERATORS[kind]!.next ?? ''];
+      const next = [install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '', GENERATORS[kind].next ?? ''];
       out([...written.map((file) => `Wrote ${file}`), ...next.filter(Boolean)].join('\n'));
       return 0;
     },
@@ -122,10 +122,10 @@ export const COMMANDS: Record<string, Command> = {
     options: { ...APP_OPTION, explain: { type: 'boolean' } },
     maxPositionals: 2,
     async run({ positionals, values, out }) {
-      if (values.explain && (positionals.length !== 2 || !positionals[1]!.startsWith('/'))) throw new UsageError('--explain needs a method and a path, e.g. rondo routes --explain GET /posts/42');
+      if (values.explain && (positionals.length !== 2 || !positionals[1].startsWith('/'))) throw new UsageError('--explain needs a method and a path, e.g. rondo routes --explain GET /posts/42');
       if (!values.explain && positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (did you mean --explain ${positionals.join(' ')}?)`);
       const app = await loadApp(values.app as string | undefined);
-      out(values.explain ? formatExplanation(app.explain(positionals[0]!, positionals[1]!)) : formatRoutes(app));
+      out(values.explain ? formatExplanation(app.explain(positionals[0], positionals[1])) : formatRoutes(app));
       await app.close();
       return 0;
     },

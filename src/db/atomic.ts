@@ -18,8 +18,10 @@ export const Atomic = (): ClassDecorator & MethodDecorator => ViewOption('atomic
 export const NonAtomic = (): ClassDecorator & MethodDecorator => ViewOption('atomic', false);
 
 /** Carries a 5xx response out of the transaction so that it rolls back. */
-class RollBack {
-  constructor(readonly response: HttpResponse) {}
+class RollBack extends Error {
+  constructor(readonly response: HttpResponse) {
+    super('the view answered 5xx: its transaction is rolled back');
+  }
 }
 
 export function wrapAtomicViews(routes: RouteTable<CompiledView>, database: Database, atomicRequests: boolean): void {

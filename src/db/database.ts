@@ -114,9 +114,9 @@ export class Database {
   repository<T extends ObjectLiteral>(entity: Function): Repository<T> {
     return new Proxy({} as Repository<T>, {
       get: (_target, property) => {
-        const repository = this.manager.getRepository<T>(entity as never) as unknown as Record<string | symbol, unknown>;
+        const repository = this.manager.getRepository<T>(entity) as unknown as Record<string | symbol, unknown>;
         const value = repository[property];
-        return typeof value === 'function' ? (value as Function).bind(repository) : value;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(repository) : value;
       },
     });
   }
@@ -142,7 +142,7 @@ export class Database {
       get: (_target, property) => {
         const manager = this.manager as unknown as Record<string | symbol, unknown>;
         const value = manager[property];
-        return typeof value === 'function' ? (value as Function).bind(manager) : value;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(manager) : value;
       },
     });
   }

@@ -49,7 +49,7 @@ export class AppContainer {
     this.requestScope = new RequestScopeCompiler({
       plan: (token) => this.plans.get(token)!,
       scope: (token) => this.scopes.get(token)!,
-      get: (token) => this.container.get(token as never),
+      get: (token) => this.container.get(token),
     });
   }
 
@@ -75,7 +75,7 @@ export class AppContainer {
 
   /** Resolves a singleton or transient token from the root container. */
   get<T>(token: Token<T>): T {
-    return this.container.get(token as never) as T;
+    return this.container.get<T>(token);
   }
 
   /** A compiled builder of a request-scoped token for one request's scope. */
@@ -162,12 +162,12 @@ export class AppContainer {
         `${tokenName(token)} is request-scoped: it exists only while a request is handled. Inject it into a controller or another request-scoped service`,
       );
     };
-    this.container.bind(REQUEST as never).toDynamicValue(outsideRequest(REQUEST) as never);
+    this.container.bind(REQUEST).toDynamicValue(outsideRequest(REQUEST));
     for (const [token, plan] of this.plans) {
       const scope = this.scopes.get(token)!;
-      const binding = this.container.bind(token as never);
-      if (plan.value !== undefined) binding.toConstantValue(plan.value.value as never);
-      else if (scope === 'request') binding.toDynamicValue(outsideRequest(token) as never);
+      const binding = this.container.bind(token);
+      if (plan.value !== undefined) binding.toConstantValue(plan.value.value);
+      else if (scope === 'request') binding.toDynamicValue(outsideRequest(token));
       else {
         const syntax = binding.toResolvedValue(plan.build as never, plan.deps as never);
         if (scope === 'singleton') syntax.inSingletonScope();

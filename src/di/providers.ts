@@ -8,7 +8,7 @@ export type Provider =
   | Class
   | { provide: Token; useValue: unknown }
   | { provide: Token; useClass: Class; scope?: Scope }
-  | { provide: Token; useFactory: (...deps: any[]) => unknown; inject?: Token[]; scope?: Scope };
+  | { provide: Token; useFactory: (...deps: never[]) => unknown; inject?: Token[]; scope?: Scope };
 
 /** One binding to make: how to build `token`, from which dependencies, in which scope. */
 export interface ProviderPlan {
@@ -50,7 +50,7 @@ export function constructorOwner(cls: Class): Class {
 export function constructorDeps(cls: Class): Array<Token | undefined> {
   const owner = constructorOwner(cls);
   const types = (Reflect.getOwnMetadata('design:paramtypes', owner) as Array<Token | undefined> | undefined) ?? [];
-  const injected = (Reflect.getOwnMetadata(INJECT_KEY, owner) as Map<number, Token> | undefined) ?? new Map();
+  const injected = (Reflect.getOwnMetadata(INJECT_KEY, owner) as Map<number, Token> | undefined) ?? new Map<number, Token>();
   const count = Math.max(types.length, cls.length, injected.size ? Math.max(...injected.keys()) + 1 : 0);
   const deps: Array<Token | undefined> = [];
   for (let i = 0; i < count; i++) deps.push(injected.get(i) ?? types[i]);
@@ -67,7 +67,7 @@ export function classPlan(cls: Class, scope: Scope, token: Token = cls): Provide
     token,
     scope,
     deps: constructorDeps(cls) as Token[],
-    build: (...deps: unknown[]) => new cls(...deps),
+    build: (...deps: unknown[]) => new cls(...deps) as unknown,
     label: tokenName(cls),
     cls,
   };
@@ -85,7 +85,8 @@ export function normaliseProvider(provider: Provider): ProviderPlan {
     token: provider.provide,
     scope: provider.scope ?? 'singleton',
     deps: provider.inject ?? [],
-    build: provider.useFactory,
+    // The container checks the dependencies' tokens, not their types: the factory gets what `inject` names.
+    build: provider.useFactory as (...deps: unknown[]) => unknown,
     label: `factory for ${tokenName(provider.provide)}`,
   };
 }

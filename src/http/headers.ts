@@ -94,7 +94,7 @@ export class ResponseHeaders {
     }
     this.list = [];
     const pairs = Symbol.iterator in init ? init : Object.entries(init);
-    for (const [name, value] of pairs as Iterable<readonly [string, string | number]>) this.set(name, value);
+    for (const [name, value] of pairs) this.set(name, value);
     if (first !== undefined) this.setPreset(first);
   }
 

@@ -77,7 +77,7 @@ export class QueryDict {
 
   /** A null-prototype object: repeated keys become arrays. */
   toObject(): Record<string, string | string[]> {
-    const out: Record<string, string | string[]> = Object.create(null);
+    const out: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
     for (const [key, values] of this.map) out[key] = values.length === 1 ? values[0] : values.slice();
     return out;
   }

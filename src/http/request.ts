@@ -43,7 +43,7 @@ export type ServiceKey<T> = symbol & { readonly __service?: T };
 
 /** Makes a ServiceKey (`Symbol.for(description)`, so it doubles as a DI token). */
 export function serviceKey<T>(description: string): ServiceKey<T> {
-  return Symbol.for(description) as ServiceKey<T>;
+  return Symbol.for(description);
 }
 
 /** Per-app limits and hooks every request of that app shares (built once at start-up). */
@@ -92,7 +92,11 @@ export class HttpRequest {
   resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown>; options: Readonly<Record<string, unknown>> } | undefined;
   /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */
   session!: Session;
-  /** The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or @PermissionRequired have it). */
+  /**
+   * The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or
+   * @PermissionRequired have it). `any` as Django's request.user: each app has its own user class.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the app's own user class
   user: any;
   /** Set by AuthenticationMiddleware: loads the user from the session (once). */
   userLoader: ((request: HttpRequest) => Promise<unknown>) | undefined;
@@ -124,7 +128,8 @@ export class HttpRequest {
   private jsonLoaded = false;
   /** A body other than JSON has been loaded (parsed, or nothing to parse). */
   private otherLoaded = false;
-  private cleanups: Array<() => Promise<unknown> | unknown> | undefined;
+  /** Each may return a promise (awaited before the next). */
+  private cleanups: Array<() => unknown> | undefined;
 
   constructor(init: RequestInit, options: RequestOptions) {
     this.init = init;
@@ -145,6 +150,7 @@ export class HttpRequest {
   }
 
   /** The user of this request, loaded from the session once (Django's `request.auser()`). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the app's own user class, as `user`
   async auser(): Promise<any> {
     if (this.user === undefined && this.userLoader !== undefined) this.user = await this.userLoader(this);
     return this.user;
@@ -367,7 +373,7 @@ export class HttpRequest {
   }
 
   /** Registers work to run after the response (temporary upload files are removed this way). */
-  addCleanup(task: () => Promise<unknown> | unknown): void {
+  addCleanup(task: () => unknown): void {
     (this.cleanups ??= []).push(task);
   }
 

@@ -45,7 +45,7 @@ export function isPromise<T>(value: unknown): value is Promise<T> {
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  return typeof value === 'object' ? `a ${(value as object).constructor?.name ?? 'plain object'}` : `a ${typeof value}`;
+  return typeof value === 'object' ? `a ${(value).constructor?.name ?? 'plain object'}` : `a ${typeof value}`;
 }
 
 const HINTS = {

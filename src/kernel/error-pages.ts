@@ -25,7 +25,7 @@ const MASK = '********************';
 function shown(name: string, value: unknown): string {
   if (SENSITIVE.test(name)) return MASK;
   if (typeof value === 'function') return value.name;
-  if (Array.isArray(value)) return value.map((v) => (typeof v === 'function' ? v.name : String(v))).join(', ');
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => (typeof v === 'function' ? v.name : String(v))).join(', ');
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   return text.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, `$1${MASK}@`); // a password inside a URL
 }

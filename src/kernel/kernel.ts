@@ -20,7 +20,8 @@ import type { CompiledView } from './view-compiler';
 /** A response rendered late, after processTemplateResponse (TemplateResponse). */
 export interface DeferredResponse extends HttpResponse {
   readonly isRendered: boolean;
-  render(): Promise<unknown> | unknown;
+  /** Renders the body (may return a promise). */
+  render(): unknown;
 }
 
 function isDeferred(response: HttpResponse): response is DeferredResponse {
@@ -43,7 +44,7 @@ type ViewHook = Hook<[ViewInfo, Params]>;
 
 /** The converted URL parameters of the view a request resolved to. */
 function paramsOf(request: HttpRequest): Params {
-  return request.resolverMatch!.params as Params;
+  return request.resolverMatch!.params;
 }
 
 function hooks<A extends unknown[]>(layers: readonly ChainLayer[], key: 'processException' | 'processTemplateResponse'): Hook<A>[] {

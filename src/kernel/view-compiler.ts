@@ -18,7 +18,7 @@ export interface CompiledView {
   /** Refuses a body of a media type the view does not accept (415); undefined = any. */
   checkBody?: (request: HttpRequest) => void;
   /** Builds (if request-scoped) the controller and calls the view. */
-  call(request: HttpRequest, params: Params): unknown;
+  call: (request: HttpRequest, params: Params) => unknown;
 }
 
 export interface ViewSpec {
@@ -46,7 +46,7 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
   const readsBody = spec.methods.some((m) => BODY_METHODS.has(m)) && loadsBodyFirst(spec.controller, spec.methodName);
   const checkBody = acceptedMediaCheck(info.options, source);
   if (container.scope(spec.controller as never) === 'request') {
-    const build = container.requestFactory(spec.controller as never) as (scope: RequestScope) => object;
+    const build = container.requestFactory<object>(spec.controller as never);
     return { info, readsBody, checkBody, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
   }
   const instance = instantiate(spec.controller, container);
@@ -56,7 +56,7 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
 /** Resolves a singleton at start-up, so a throwing constructor fails createApp, not a request. */
 export function instantiate(cls: Function, container: AppContainer): object {
   try {
-    return container.get(cls as never) as object;
+    return container.get<object>(cls as never);
   } catch (error) {
     if (error instanceof ImproperlyConfigured) throw error;
     throw new ImproperlyConfigured('DI_CONSTRUCTION_FAILED', `${cls.name} could not be constructed at start-up: ${(error as Error).message}`);

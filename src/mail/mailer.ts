@@ -95,7 +95,7 @@ export class Mailer {
     if (this.transport === undefined) {
       const nodemailer = require('nodemailer') as typeof import('nodemailer');
       const { emailHost: host, emailPort: port, emailHostUser: user, emailHostPassword: pass, emailUseTls: secure } = this.settings;
-      this.transport = nodemailer.createTransport({ host, port, secure, auth: user ? { user, pass } : undefined }) as unknown as Transport;
+      this.transport = nodemailer.createTransport({ host, port, secure, auth: user ? { user, pass } : undefined });
     }
     return this.transport;
   }

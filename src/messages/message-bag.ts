@@ -56,7 +56,7 @@ export class MessageBag {
     return new Proxy(list, {
       get: (target, key, receiver) => {
         this.used = true;
-        return Reflect.get(target, key, receiver);
+        return Reflect.get(target, key, receiver) as unknown;
       },
     });
   }
@@ -78,7 +78,9 @@ export class MessageBag {
 /** Keeps only well-formed messages from stored (client-controlled, for cookies) data. */
 export function sanitizeMessages(value: unknown): Message[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((m): m is Message =>
-    m !== null && typeof m === 'object' && typeof m.text === 'string' && typeof m.tag === 'string' && m.tag in MESSAGE_LEVELS,
-  ).map((m) => ({ level: MESSAGE_LEVELS[m.tag], tag: m.tag, text: m.text }));
+  const wellFormed = (m: unknown): m is Message => {
+    const { text, tag } = (m ?? {}) as { text?: unknown; tag?: unknown };
+    return typeof m === 'object' && typeof text === 'string' && typeof tag === 'string' && tag in MESSAGE_LEVELS;
+  };
+  return value.filter(wellFormed).map((m) => ({ level: MESSAGE_LEVELS[m.tag], tag: m.tag, text: m.text }));
 }

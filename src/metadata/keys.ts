@@ -21,9 +21,10 @@ export const VIEW_PARAMS_KEY = Symbol.for('rondo:view-params');
 export const VIEW_OPTIONS_KEY = Symbol.for('rondo:view-options');
 export const DTO_TYPE_KEY = Symbol.for('rondo:dto-type');
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any class, whatever its constructor takes
 export type Class<T = any> = new (...args: any[]) => T;
 /** A binding key: a class (abstract classes too, as interface-like tokens), a symbol or a string. */
-export type Token<T = unknown> = Class<T> | (abstract new (...args: any[]) => T) | symbol | string;
+export type Token<T = unknown> = Class<T> | (abstract new (...args: never[]) => T) | symbol | string;
 
 export interface ControllerMeta {
   prefix: string;

@@ -50,7 +50,7 @@ export class AuthenticationMiddleware {
   async processView(request: HttpRequest, view: ViewInfo): Promise<HttpResponse | undefined> {
     const permissions = view.options[PERMISSION_REQUIRED] as readonly string[] | undefined;
     if (view.options[LOGIN_REQUIRED] !== true && permissions === undefined) return undefined;
-    const user = await request.auser();
+    const user: unknown = await request.auser();
     if (!isAuthenticated(user)) {
       if (view.options.jsonErrors === true || this.settings.jsonErrors === true || prefersJson(request.headers.get('accept')) || isJsonType(request.contentType)) {
         throw new NotAuthenticated(); // an API view answers 401 whatever the Accept header

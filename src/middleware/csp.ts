@@ -83,7 +83,7 @@ function cspOption(key: 'csp' | 'cspReportOnly', policy: CspPolicy | null): Clas
     const owner = propertyKey === undefined ? (target as { name?: string }).name : `${(target as { constructor: { name: string } }).constructor.name}.${String(propertyKey)}`;
     const decorator = key === 'csp' ? '@Csp' : '@CspReportOnly';
     ViewOption(key, policy === null ? null : compileCsp(policy, `${decorator}() on ${owner}`))(target as never, propertyKey as never, undefined as never);
-  }) as ClassDecorator & MethodDecorator;
+  });
 }
 
 /**

@@ -79,7 +79,7 @@ export class CsrfViewMiddleware {
       response.setCookie(this.settings.csrfCookieName, state.secret, this.cookie);
       return response;
     }
-    return (request.session.set(SESSION_KEY, state.secret) as Promise<void>).then(() => response);
+    return (request.session.set(SESSION_KEY, state.secret)).then(() => response);
   }
 
   /** @CsrfExempt() views skip the check entirely. */

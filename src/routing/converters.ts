@@ -60,7 +60,7 @@ export function registerConverter<T>(name: string, converter: PathConverter<T>):
   } catch (error) {
     throw new ImproperlyConfigured('CONVERTER_REGEX_INVALID', `Converter '${name}' has an invalid regex: ${(error as Error).message}`);
   }
-  registry.set(name, converter as PathConverter);
+  registry.set(name, converter);
 }
 
 /** The converter registered under `name`, if any. */

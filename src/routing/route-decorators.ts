@@ -41,12 +41,12 @@ function record(path: string, options: RouteOptions, defaultMethods: string[]) {
  * }
  */
 export function Route(path = '', options: RouteOptions = {}): ClassDecorator & MethodDecorator {
-  return record(path, options, ['GET']) as ClassDecorator & MethodDecorator;
+  return record(path, options, ['GET']);
 }
 
 function verb(method: string) {
   return (path = '', options: Omit<RouteOptions, 'methods'> = {}): MethodDecorator =>
-    record(path, { ...options, methods: [method] }, [method]) as MethodDecorator;
+    record(path, { ...options, methods: [method] }, [method]);
 }
 
 /** `@Get(path)` = `@Route(path, { methods: ['GET'] })`. */

@@ -25,7 +25,7 @@ export function testDatabase(app: App): Database {
   if (!app.container.isBound(DATABASE)) {
     throw new ImproperlyConfigured('DATABASE_NOT_CONNECTED', 'This app has no database: declare an entity (createApp({ entities }) or a models folder in discover) before using useTestDatabase or loadFixtures');
   }
-  return app.container.get(DATABASE) as Database;
+  return app.container.get<Database>(DATABASE);
 }
 
 /**
@@ -67,11 +67,11 @@ function readRows(source: string | readonly FixtureRow[]): { where: string; rows
 /** A row's columns, with its pk and its foreign keys (given as the related row's key) set. */
 function valuesOf(row: FixtureRow, metadata: EntityMetadata): ObjectLiteral {
   const values: ObjectLiteral = { ...row.fields };
-  if (row.pk !== undefined) values[metadata.primaryColumns[0]!.propertyName] = row.pk;
+  if (row.pk !== undefined) values[metadata.primaryColumns[0].propertyName] = row.pk;
   for (const relation of metadata.relations) {
-    const value = values[relation.propertyName];
+    const value: unknown = values[relation.propertyName];
     if ((relation.isManyToOne || relation.isOneToOneOwner) && value !== null && typeof value !== 'object' && value !== undefined) {
-      values[relation.propertyName] = { [relation.inverseEntityMetadata.primaryColumns[0]!.propertyName]: value };
+      values[relation.propertyName] = { [relation.inverseEntityMetadata.primaryColumns[0].propertyName]: value };
     }
   }
   return values;
@@ -99,7 +99,7 @@ async function insertRow(database: Database, metadata: EntityMetadata, values: O
   const placeholders = columns.map((_c, i) => `$${i + 1}`).join(', ');
   await database.manager.query(
     `INSERT INTO ${quotedTable(database, metadata)} (${names}) VALUES (${placeholders})`,
-    columns.map((c) => driver.preparePersistentValue(c.getEntityValue(entity), c)),
+    columns.map((c) => driver.preparePersistentValue(c.getEntityValue(entity), c) as unknown),
   );
 }
 

@@ -34,6 +34,7 @@ export class TestResponse {
   }
 
   /** The body parsed as JSON; throws with the body in the message when it is not JSON. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a body of any shape, as fetch's Response.json()
   json<T = any>(): T {
     try {
       return JSON.parse(this.text) as T;

@@ -57,7 +57,7 @@ export function dtoSchema(cls: new () => object, seen: Set<Function> = new Set()
   const types = declaredTypes(cls);
   for (const name of types.keys()) names.add(name);
   const fields = [...names].map((name): FieldSchema => {
-    const designType = Reflect.getMetadata('design:type', cls.prototype, name) as unknown;
+    const designType = Reflect.getMetadata('design:type', cls.prototype as object, name) as unknown;
     const declared = types.get(name)?.();
     const kind = kindOf(designType);
     if (kind === 'array') {

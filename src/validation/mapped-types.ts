@@ -24,7 +24,7 @@ function ruledProperties(parent: Function): Set<string> {
 
 function derive(parent: Function, name: string, keep: ReadonlySet<string>, optional: boolean): Class<object> {
   const { getMetadataStorage, IsOptional } = classValidator();
-  const derived = { [name]: class {} }[name]!;
+  const derived = { [name]: class {} }[name];
   const storage = getMetadataStorage();
   for (const rule of storage.getTargetValidationMetadatas(parent, '', true, false)) {
     if (keep.has(rule.propertyName)) storage.addValidationMetadata(Object.assign(Object.create(Object.getPrototypeOf(rule) as object) as typeof rule, rule, { target: derived }));
@@ -32,7 +32,7 @@ function derive(parent: Function, name: string, keep: ReadonlySet<string>, optio
   const types = new Map([...declaredTypes(parent)].filter(([property]) => keep.has(property)));
   if (types.size > 0) Reflect.defineMetadata(DTO_TYPE_KEY, types, derived);
   for (const property of keep) {
-    const designType = Reflect.getMetadata('design:type', parent.prototype, property) as unknown;
+    const designType = Reflect.getMetadata('design:type', parent.prototype as object, property) as unknown;
     if (designType !== undefined) Reflect.defineMetadata('design:type', designType, derived.prototype, property);
     if (optional) IsOptional()(derived.prototype, property);
   }
@@ -64,5 +64,5 @@ export function OmitType<T, K extends keyof T>(parent: Class<T>, keys: readonly 
 
 /** `parent` with every property optional (absent is valid; a present value still obeys its rules). */
 export function PartialType<T>(parent: Class<T>): Class<Partial<T>> {
-  return derive(parent, `Partial${parent.name}`, ruledProperties(parent), true) as Class<Partial<T>>;
+  return derive(parent, `Partial${parent.name}`, ruledProperties(parent), true);
 }

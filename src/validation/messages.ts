@@ -18,8 +18,8 @@ export type ValidationMessage = (context: MessageContext) => string;
 export type ValidationMessages = Record<string, ValidationMessage>;
 
 const length = (value: unknown) => (typeof value === 'string' || Array.isArray(value) ? value.length : 0);
-const shorter = (min: unknown, value: unknown) => `Ensure this value has at least ${min} characters (it has ${length(value)}).`;
-const longer = (max: unknown, value: unknown) => `Ensure this value has at most ${max} characters (it has ${length(value)}).`;
+const shorter = (min: unknown, value: unknown) => `Ensure this value has at least ${String(min)} characters (it has ${length(value)}).`;
+const longer = (max: unknown, value: unknown) => `Ensure this value has at most ${String(max)} characters (it has ${length(value)}).`;
 
 export const DEFAULT_VALIDATION_MESSAGES: Readonly<ValidationMessages> = Object.freeze({
   required: () => 'This field is required.',
@@ -35,8 +35,8 @@ export const DEFAULT_VALIDATION_MESSAGES: Readonly<ValidationMessages> = Object.
   isInt: () => 'Enter a whole number.',
   isNumber: () => 'Enter a number.',
   isPositive: () => 'Ensure this value is greater than 0.',
-  min: ({ constraints: [min] }) => `Ensure this value is greater than or equal to ${min}.`,
-  max: ({ constraints: [max] }) => `Ensure this value is less than or equal to ${max}.`,
+  min: ({ constraints: [min] }) => `Ensure this value is greater than or equal to ${String(min)}.`,
+  max: ({ constraints: [max] }) => `Ensure this value is less than or equal to ${String(max)}.`,
   isBoolean: () => 'Enter true or false.',
   isDate: () => 'Enter a valid date.',
   isDateString: () => 'Enter a valid date.',
@@ -44,8 +44,8 @@ export const DEFAULT_VALIDATION_MESSAGES: Readonly<ValidationMessages> = Object.
   isIn: ({ value, constraints: [choices] }) => `Select a valid choice. ${String(value)} is not one of the available choices${Array.isArray(choices) ? ` (${choices.join(', ')})` : ''}.`,
   isEnum: ({ value }) => `Select a valid choice. ${String(value)} is not one of the available choices.`,
   isArray: () => 'Enter a list of values.',
-  arrayMinSize: ({ value, constraints: [min] }) => `Ensure this list has at least ${min} items (it has ${length(value)}).`,
-  arrayMaxSize: ({ value, constraints: [max] }) => `Ensure this list has at most ${max} items (it has ${length(value)}).`,
+  arrayMinSize: ({ value, constraints: [min] }) => `Ensure this list has at least ${String(min)} items (it has ${length(value)}).`,
+  arrayMaxSize: ({ value, constraints: [max] }) => `Ensure this list has at most ${String(max)} items (it has ${length(value)}).`,
   matches: () => 'Enter a valid value.',
   unknownField: ({ property }) => `${property} is not a field of this form.`,
 });

@@ -27,7 +27,7 @@ export interface ValidateOptions {
 }
 
 const currentResolver = new AsyncLocalStorage<(cls: Function) => unknown>();
-useContainer({ get: (cls: Function) => currentResolver.getStore()?.(cls) } as never, { fallback: true, fallbackOnErrors: true });
+useContainer({ get: (cls: Function) => currentResolver.getStore()?.(cls) }, { fallback: true, fallbackOnErrors: true });
 
 /** What the messages need to know of one rule of a DTO property (read once per class, on its first error). */
 interface Rule {
@@ -61,8 +61,9 @@ const missing = (value: unknown) => value === undefined || value === null || val
 /** The messages of one property's failed rules, worded by the catalogue unless the DTO wrote its own. */
 function messagesFor(error: ValidationError, messages: Readonly<ValidationMessages>): string[] {
   const failed = Object.entries(error.constraints ?? {});
-  const rules = error.target === undefined ? undefined : rulesOf((error.target as object).constructor).get(error.property);
-  const { property, value } = error;
+  const rules = error.target === undefined ? undefined : rulesOf((error.target).constructor).get(error.property);
+  const { property } = error;
+  const value: unknown = error.value;
   const catalogued = failed.filter(([name]) => rules?.get(name)?.custom !== true && name !== 'customValidation');
   if (catalogued.length > 0 && missing(value) && messages.required) return [messages.required({ property, value, constraints: [] })];
   // A value of the wrong type gets the type's message alone ("Enter a whole number."), not also its range's.

@@ -33,20 +33,21 @@ interface ResolverSpec {
 export function loadsBodyFirst(ctor: Function, methodName: string): boolean {
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
   if (metas === undefined || metas.length === 0) return true;
-  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype, methodName) as unknown[] | undefined) ?? [];
+  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
   return metas.some((m) => m.kind === 'req' || (m.kind === 'body' && !isDtoClass(types[m.index])));
 }
 
 export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
-  const fn = (ctor.prototype as Record<string, unknown>)[methodName];
-  if (typeof fn !== 'function') {
+  const method = (ctor.prototype as Record<string, unknown>)[methodName];
+  if (typeof method !== 'function') {
     throw new ImproperlyConfigured('VIEW_NOT_A_METHOD', `${source} is decorated as a route but is not a method`);
   }
+  const fn = method as (this: object, ...args: unknown[]) => unknown;
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
   if (metas === undefined || metas.length === 0) {
     return (instance, request, params) => fn.call(instance, request, params);
   }
-  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype, methodName) as unknown[] | undefined) ?? [];
+  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
   const count = Math.max(...metas.map((m) => m.index)) + 1;
   const specs: ResolverSpec[] = [];
   for (let i = 0; i < count; i++) {
@@ -66,7 +67,7 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
     // or none when the value is at hand (a body the kernel loaded before the call).
     const resolveAsync = resolvers[asyncAt];
     return (instance, request, params) => {
-      const args = new Array(count);
+      const args: unknown[] = new Array<unknown>(count);
       for (let i = 0; i < count; i++) if (i !== asyncAt) args[i] = resolvers[i](request, params);
       const value = resolveAsync(request, params);
       if (!isPromise(value)) {
@@ -81,7 +82,7 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
   }
   if (asyncAt !== -1) {
     return async (instance, request, params) => {
-      const args = new Array(count);
+      const args: unknown[] = new Array<unknown>(count);
       for (let i = 0; i < count; i++) args[i] = await resolvers[i](request, params);
       return fn.apply(instance, args);
     };
@@ -92,7 +93,7 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
     return (instance, request, params) => fn.call(instance, only(request, params));
   }
   return (instance, request, params) => {
-    const args = new Array(count);
+    const args: unknown[] = new Array<unknown>(count);
     for (let i = 0; i < count; i++) args[i] = resolvers[i](request, params);
     return fn.apply(instance, args);
   };

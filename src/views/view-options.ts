@@ -19,7 +19,7 @@ export function ViewOption(key: string, value: unknown): ClassDecorator & Method
     );
     all.set(method, { ...all.get(method), [key]: value });
     Reflect.defineMetadata(VIEW_OPTIONS_KEY, all, ctor);
-  }) as ClassDecorator & MethodDecorator;
+  });
 }
 
 /** Class-wide options overlaid with the method's own. */

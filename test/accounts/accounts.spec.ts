@@ -9,7 +9,7 @@ import { makeFullApp } from '../fixtures/apps';
 class AccountPages {
   constructor(private readonly accounts: Accounts) {}
   @Post('/login') async signIn(@Req() request: HttpRequest) {
-    const body = (await request.json()) as { login: string; password: string };
+    const body = await request.json<{ login: string; password: string }>();
     const user = await this.accounts.authenticate(body.login, body.password);
     if (!user) return { ok: false };
     await login(request, user);
@@ -22,7 +22,7 @@ class AccountPages {
 async function appWith(settings: Record<string, unknown> = {}): Promise<App> {
   const auth = authApp();
   const app = await makeFullApp({ controllers: [AccountPages], entities: auth.entities, providers: auth.providers, settings: { database: 'sqlite::memory:', ...settings } });
-  await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
   return app;
 }
 

@@ -13,12 +13,12 @@ class WhoAmI {
 async function accountsApp(settings: Record<string, unknown> = {}, logger: CapturingLogger = capturingLogger()): Promise<App> {
   const base: Record<string, unknown> = { database: 'sqlite::memory:', emailBackend: 'memory', authLoginRateLimit: null, authSignupRateLimit: null, authPasswordResetRateLimit: null };
   const app = await makeFullApp({ apps: [authApp({ views: true, tokens: true })], controllers: [WhoAmI], logger, settings: { ...base, ...settings } });
-  await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
   return app;
 }
 
 const LONG = 'x'.repeat(48 * 1024);
-const who = async (client: TestClient) => ((await client.get('/who')).json() as { username: string | null }).username;
+const who = async (client: TestClient) => ((await client.get('/who')).json<{ username: string | null }>()).username;
 
 describe('rondo/auth under hostile input', () => {
   let app: App;

@@ -12,7 +12,7 @@ class Me {
 
 /** The cookies of a fetch answer, as `name=value` pairs. */
 function cookiesOf(response: Response): Map<string, string> {
-  return new Map(response.headers.getSetCookie().map((line) => line.split(';')[0]!.split('=') as [string, string]));
+  return new Map(response.headers.getSetCookie().map((line) => line.split(';')[0].split('=') as [string, string]));
 }
 
 for (const [engine, database] of [['SQLite', 'sqlite::memory:'], ['PostgreSQL', DATABASE_URL]] as const) {
@@ -25,7 +25,7 @@ for (const [engine, database] of [['SQLite', 'sqlite::memory:'], ['PostgreSQL', 
     before(async function () {
       if (engine === 'PostgreSQL') await requireService(this, 'PostgreSQL', database);
       app = await makeFullApp({ apps: [authApp({ views: true, tokens: true })], controllers: [Me], settings: { database } });
-      await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
       const server = await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${server.port}`;
       close = () => app.close();

@@ -32,7 +32,7 @@ describe('password validators', () => {
 
   it('are applied by Accounts.validatePassword with settings.passwordRules', async () => {
     const app = await makeApp({ apps: [authApp()], settings: { database: 'sqlite::memory:', passwordRules: { minLength: 12 } } });
-    await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+    await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
     const accounts = app.container.get(Accounts);
     expect(accounts.validatePassword('eleven chrs', { username: 'ann' })).to.deep.equal(['This password is too short. It must contain at least 12 characters.']);
     expect(accounts.validatePassword('long enough passphrase', { username: 'ann' })).to.deep.equal([]);

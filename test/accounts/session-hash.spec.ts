@@ -9,13 +9,13 @@ import { makeFullApp } from '../fixtures/apps';
 class SessionPages {
   constructor(private readonly accounts: Accounts) {}
   @Post('/login') async signIn(@Req() request: HttpRequest) {
-    const body = (await request.json()) as { password: string };
+    const body = await request.json<{ password: string }>();
     const user = await this.accounts.authenticate('ann', body.password);
     if (user) await login(request, user);
     return { ok: user !== undefined };
   }
   @Post('/password') @LoginRequired() async change(@Req() request: HttpRequest, @CurrentUser() user: User) {
-    await this.accounts.setPassword(user, ((await request.json()) as { password: string }).password);
+    await this.accounts.setPassword(user, (await request.json<{ password: string }>()).password);
     await updateSessionAuthHash(request, user); // this session stays logged in
     return { changed: true };
   }
@@ -27,7 +27,7 @@ for (const engine of ['cookie', 'memory'] as const) {
     let app: App;
     before(async () => {
       app = await makeFullApp({ apps: [authApp()], controllers: [SessionPages], settings: { database: 'sqlite::memory:', sessionEngine: engine } });
-      await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
     });
     after(() => app.close());
     useTestDatabase(() => app);

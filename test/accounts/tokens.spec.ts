@@ -20,7 +20,7 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
   before(async () => {
     const auth = authApp({ tokens: true });
     app = await makeFullApp({ controllers: [Api], entities: auth.entities, providers: auth.providers, middleware: auth.middleware, settings: { database: 'sqlite::memory:' } });
-    await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+    await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
     tokens = app.container.get(ApiTokens);
   });
   after(() => app.close());
@@ -58,7 +58,7 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
     const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(ann.id))
       .setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(new Uint8Array(32));
     for (const [header, detail] of [[`Token ${tampered}`, 'The token is not valid'], ['Token nope', 'The token is not valid'], ['Token', 'must be "<scheme> <token>"'], [`Token ${expired}`, 'The token is not valid']]) {
-      const response = await client.get('/api/maybe', { headers: { ...json, authorization: header! } });
+      const response = await client.get('/api/maybe', { headers: { ...json, authorization: header } });
       expect(response.status, header).to.equal(401);
       expect(response.headers.get('www-authenticate')).to.equal('Token realm="api"');
       expect(response.json().detail, header).to.include(detail);
@@ -67,7 +67,7 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
 
   it('says a token has expired when it has (signed with the app key)', async () => {
     const short = await makeFullApp({ apps: [authApp({ tokens: true })], controllers: [Api], settings: { database: 'sqlite::memory:', authJwtLifetime: 1 } });
-    await (short.container.get(DATA_SOURCE) as DataSource).synchronize();
+    await (short.container.get<DataSource>(DATA_SOURCE)).synchronize();
     const user = await short.container.get(Accounts).createUser({ username: 'bo', password: 'pw-pw-pw-pw' });
     const jwt = await short.container.get(ApiTokens).issueJwt(user);
     await new Promise((r) => setTimeout(r, 2100));

@@ -18,7 +18,7 @@ async function accountsApp(settings: Record<string, unknown> = {}, extra: Record
   // Sign-up and reset limits are off unless a test sets them: these tests sign up and reset from one address.
   const base: Record<string, unknown> = { database: 'sqlite::memory:', emailBackend: 'memory', authSignupRateLimit: null, authPasswordResetRateLimit: null };
   const app = await makeFullApp({ apps: [authApp({ views: true })], controllers: [WhoAmI], settings: { ...base, ...settings }, ...extra });
-  await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
   return app;
 }
 
@@ -36,7 +36,7 @@ async function submit(client: TestClient, path: string, fields: Record<string, s
   return client.post(path, { data: { csrfmiddlewaretoken: csrfOf(page), ...fields } });
 }
 
-const who = async (client: TestClient) => ((await client.get('/who')).json() as { username: string | null }).username;
+const who = async (client: TestClient) => ((await client.get('/who')).json<{ username: string | null }>()).username;
 
 describe('rondo/auth account pages (authApp({ views: true }))', () => {
   let app: App;
@@ -337,13 +337,13 @@ describe('rondo/auth with a swapped user entity and argon2', () => {
   it('uses the app\'s User subclass for sign-up, login and API tokens (Django\'s AUTH_USER_MODEL)', async () => {
     const app = await makeFullApp({ apps: [authApp({ views: true, user: Member })], controllers: [WhoAmI], settings: { database: 'sqlite::memory:' } });
     try {
-      await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
       const client = new TestClient(app);
       await client.post('/accounts/signup/', { data: { username: 'max', password1: 'violet sunset 42', password2: 'violet sunset 42' } });
       expect(await who(client)).to.equal('max');
       const user = await app.container.get(Accounts).authenticate('max', 'violet sunset 42');
       expect(user).to.be.instanceOf(Member);
-      const rows = await (app.container.get(DATA_SOURCE) as DataSource).query('SELECT username, displayName FROM member');
+      const rows = await (app.container.get<DataSource>(DATA_SOURCE)).query('SELECT username, displayName FROM member');
       expect(rows).to.deep.equal([{ username: 'max', displayName: '' }]);
       const key = await app.container.get(ApiTokens).createToken(user!);
       expect(await app.container.get(ApiTokens).userOf(key)).to.be.instanceOf(Member);
@@ -359,7 +359,7 @@ describe('rondo/auth with a swapped user entity and argon2', () => {
   it("hashes with argon2id when settings.passwordHasher is 'argon2', and upgrades scrypt hashes at login", async () => {
     const app = await makeFullApp({ apps: [authApp()], settings: { database: 'sqlite::memory:', passwordHasher: 'argon2' } });
     try {
-      await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
       const accounts = app.container.get(Accounts);
       const fresh = await accounts.createUser({ username: 'nia', password: 'violet sunset 42' });
       expect(fresh.password).to.match(/^\$argon2id\$/);

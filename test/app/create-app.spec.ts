@@ -16,7 +16,7 @@ describe('createApp', () => {
       const [route, ...others] = app.routes();
       expect(others).to.deep.equal([]);
       expect(route).to.deep.include({ path: '/time/', methods: ['GET'], name: 'time:now', view: 'TimeController.now', methodName: 'now' });
-      expect(route!.controller.name).to.equal('TimeController');
+      expect(route.controller.name).to.equal('TimeController');
     });
 
     it('accepts files and globs', async () => {

@@ -27,7 +27,7 @@ describe('app.explain(method, path)', () => {
     expect(explained).to.deep.include({ method: 'GET', outcome: 'route', pattern: '/reports/<slug:slug>', params: { slug: 'q3' }, name: 'reports:detail', view: 'ReportController.detail' });
     expect(explained.middleware).to.have.length(1);
     expect(explained.middleware[0]).to.deep.include({ name: 'Stamp', order: 900, hooks: ['processResponse', 'processView'] });
-    expect(explained.middleware[0]!.file).to.match(/test[\\/]app[\\/]explain\.spec\.js$/);
+    expect(explained.middleware[0].file).to.match(/test[\\/]app[\\/]explain\.spec\.js$/);
     expect(explained.processView).to.deep.equal(['Stamp']);
     expect(explained.controllerScope).to.equal('request'); // it depends on a request-scoped service
     expect(explained.dependencies).to.deep.equal([{ token: 'Audit', scope: 'request' }, { token: 'Clock', scope: 'singleton' }]);

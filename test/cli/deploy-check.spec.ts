@@ -17,7 +17,7 @@ describe('the system checks of the middleware chain', () => {
     class LateSession extends SessionMiddleware {}
     const issues = systemIssues(appWith([AuthenticationMiddleware, MessageMiddleware, LateSession], { messageStorage: 'session' }));
     expect(issues.map((i) => [i.id, i.level])).to.deep.equal([['rondo.E001', 'ERROR'], ['rondo.E003', 'ERROR']]);
-    expect(issues[0]!.message).to.include('SessionMiddleware runs after it: give SessionMiddleware a lower @Middleware order than AuthenticationMiddleware');
+    expect(issues[0].message).to.include('SessionMiddleware runs after it: give SessionMiddleware a lower @Middleware order than AuthenticationMiddleware');
   });
 
   it('leave messages in a cookie alone', () => {

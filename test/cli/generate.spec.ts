@@ -123,7 +123,7 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     linkDependencies(project);
     const generated = [['controller', 'Report'], ['service', 'Clock'], ['middleware', 'RequestId'], ['dto', 'Signup'], ['resource', 'BlogPost']];
     for (const [kind, name] of generated) {
-      const result = rondo(['generate', kind!, name!], project);
+      const result = rondo(['generate', kind, name], project);
       expect(result.code, `${kind}: ${result.stdout}${result.stderr}`).to.equal(0);
       expect(result.stdout).to.include('Wrote ');
       if (kind === 'dto') expect(result.stdout).to.include('npm install class-validator');

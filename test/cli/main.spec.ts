@@ -186,7 +186,7 @@ describe('rondo CLI', () => {
     const child = spawn(process.execPath, [CLI, 'serve', '127.0.0.1:0', '--workers', '2', '--app', SAMPLE], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (c) => { out += c; const m = /serving on (http:\/\/\S+) with 2 workers/.exec(out); if (m) resolve(m[1]); });
+      child.stdout.on('data', (c) => { out += c; const m = /serving on (http:\/\/\S+) with 2 workers/.exec(out); if (m) resolve(m[1]); });
       child.once('exit', (code) => reject(new Error(`exited ${code}`)));
     });
     expect((await fetch(`${url}/accounts/login/`)).status).to.equal(200);

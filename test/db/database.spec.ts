@@ -45,7 +45,7 @@ class PostController {
 
 async function appFor(database: string): Promise<App> {
   const app = await makeApp({ controllers: [PostController], providers: [PostService], entities: [Post], settings: { database, debug: process.env.DEBUG_DB === '1' } });
-  await (app.container.get(DATA_SOURCE) as DataSource).synchronize(true); // a fresh schema per test
+  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize(true); // a fresh schema per test
   return app;
 }
 
@@ -127,7 +127,7 @@ for (const [engine, url] of engines) {
       it('answers 503 with Retry-After when the connection is lost mid-request, and recovers', async () => {
         await client.post('/posts', { json: { title: 'Before' } });
         const admin = await makeApp({ entities: [Post], settings: { database: url() } });
-        const source = admin.container.get(DATA_SOURCE) as DataSource;
+        const source = admin.container.get<DataSource>(DATA_SOURCE);
         try {
           const slow = client.post('/posts/slow', { query: { ms: '400' } });
           await new Promise((r) => setTimeout(r, 150));
@@ -175,7 +175,7 @@ describe('the models database at start-up', () => {
     try {
       const app = await makeApp({ entities: [Post], settings: { database: 'sqlite:./db.sqlite3' } });
       expect(existsSync(join(dir, 'db.sqlite3'))).to.equal(true);
-      const source = app.container.get(DATA_SOURCE) as DataSource;
+      const source = app.container.get<DataSource>(DATA_SOURCE);
       await app.close();
       expect(source.isInitialized).to.equal(false);
     } finally {

@@ -15,7 +15,7 @@ class PostController {
 
 async function appWith(debug: boolean): Promise<App> {
   const app = await makeApp({ controllers: [PostController], entities: [Post, Comment], settings: { database: 'sqlite::memory:', debug } });
-  await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
   return app;
 }
 
@@ -25,7 +25,7 @@ describe('the SQL a request ran', () => {
     const response = await new TestClient(app).get('/posts');
     expect(response.json()).to.deep.equal({ count: 0 });
     expect(response.queries).to.have.length(1);
-    expect(response.queries[0]!.sql).to.match(/^SELECT COUNT\(1\) AS "cnt" FROM "rondo_test_post"/);
+    expect(response.queries[0].sql).to.match(/^SELECT COUNT\(1\) AS "cnt" FROM "rondo_test_post"/);
     await app.close();
   });
 
@@ -57,7 +57,7 @@ describe('the SQL a request ran', () => {
 
   it('is recorded by captureQueries around any block, nested captures filling the outer one too', async () => {
     const app = await appWith(false);
-    const posts = app.container.get(DATA_SOURCE) as DataSource;
+    const posts = app.container.get<DataSource>(DATA_SOURCE);
     const outer = await captureQueries(async () => {
       const inner = await captureQueries(() => posts.query('SELECT 1'));
       expect(inner.queries.map((q) => q.sql)).to.deep.equal(['SELECT 1']);
@@ -73,7 +73,7 @@ describe('the SQL a request ran', () => {
 describe('the standalone atomic()', () => {
   it("commits the block's writes in the one connected database, and rolls them back when it throws", async () => {
     const app = await appWith(false);
-    const manager = app.container.get(ENTITY_MANAGER) as EntityManager; // follows the current transaction
+    const manager = app.container.get<EntityManager>(ENTITY_MANAGER); // follows the current transaction
     await atomic(() => manager.save(Post, { title: 'Kept', slug: 'kept' }));
     const error = await atomic(async () => {
       await manager.save(Post, { title: 'Undone', slug: 'undone' });

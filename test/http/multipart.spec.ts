@@ -119,7 +119,7 @@ describe('multipart uploads', () => {
     const target = mkdtempSync(join(tmpdir(), 'rondo-target-'));
     try {
       const response = await (await client()).post('/u/move-twice', { data: { dir: target }, files: { doc: { name: 'd.bin', content: Buffer.alloc(5000, 1) } } });
-      const failures = response.json() as Array<{ name: string; code: string; message: string }>;
+      const failures = response.json<Array<{ name: string; code: string; message: string }>>();
       expect(failures.map((f) => [f.name, f.code])).to.deep.equal([['UploadGone', 'UPLOAD_GONE'], ['UploadGone', 'UPLOAD_GONE']]);
       expect(failures[0].message).to.include("Cannot move the upload 'd.bin'").and.to.include('moveTo()');
       expect(failures[1].message).to.include("Cannot read the upload 'd.bin'");

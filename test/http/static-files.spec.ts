@@ -102,7 +102,7 @@ describe('static files', () => {
       return new Promise((resolve, reject) => {
         const socket = connect(server.port, '127.0.0.1');
         let data = '';
-        socket.on('data', (c) => { data += c; });
+        socket.on('data', (c: Buffer) => { data += c.toString(); });
         socket.on('end', () => resolve(data));
         socket.on('error', reject);
         socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);

@@ -10,8 +10,8 @@ import { freePort } from '../fixtures/ports';
 
 /** The code block of the README's quick start that starts with `start`. */
 function readmeBlock(language: string, start: string): string {
-  const section = readFileSync(join(ROOT, 'README.md'), 'utf8').split('## Quick start\n')[1]!.split('\n## ')[0]!;
-  const block = [...section.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]!).find((b) => b.startsWith(start));
+  const section = readFileSync(join(ROOT, 'README.md'), 'utf8').split('## Quick start\n')[1].split('\n## ')[0];
+  const block = [...section.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]).find((b) => b.startsWith(start));
   if (block === undefined) throw new Error(`README quick start has no \`\`\`${language} block starting with ${start}`);
   return block;
 }

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { Get, HttpRequest, Post, Route, type RequestSession } from 'rondo';
+import { Get, HttpRequest, Post, Route } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { capturingLogger, makeFullApp } from '../fixtures/apps';
 import { startFixture, type Child } from '../fixtures/processes';
@@ -34,8 +34,8 @@ describe('Redis sessions across processes', function () {
 
 @Route('/r')
 class SessionController {
-  @Post('/set') async set(request: HttpRequest) { await (request.session as RequestSession).set('n', 1); return 'set'; }
-  @Get('/get') async get(request: HttpRequest) { return { n: (await (request.session as RequestSession).get('n')) ?? null }; }
+  @Post('/set') async set(request: HttpRequest) { await (request.session).set('n', 1); return 'set'; }
+  @Get('/get') async get(request: HttpRequest) { return { n: (await (request.session).get('n')) ?? null }; }
   @Get('/plain') plain() { return 'no session'; }
 }
 

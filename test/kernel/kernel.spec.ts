@@ -160,7 +160,7 @@ describe('the kernel', () => {
     describe('Django-style processRequest / processResponse layers', () => {
       function recorder(calls: string[], order: number, name: string, hooks: { early?: boolean; fail?: 'request' | 'response'; async?: boolean } = {}) {
         @Middleware(order) class Layer {
-          processRequest(request: HttpRequest) {
+          processRequest(_request: HttpRequest) {
             calls.push(`${name}:request`);
             if (hooks.fail === 'request') throw new PermissionDenied(`${name} refuses`);
             const early = hooks.early ? new HttpResponse(`${name} answered`, { status: 202 }) : undefined;

@@ -29,8 +29,8 @@ async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env, PORT: String(port) } });
   let output = '';
-  child.stdout!.on('data', (c) => { output += c; });
-  child.stderr!.on('data', (c) => { output += c; });
+  child.stdout.on('data', (c) => { output += c; });
+  child.stderr.on('data', (c) => { output += c; });
   await new Promise<void>((done, fail) => {
     const timer = setInterval(() => { if (output.includes('Listening on')) { clearInterval(timer); done(); } }, 20);
     child.once('exit', (code) => { clearInterval(timer); fail(new Error(`load server exited (${code}):\n${output}`)); });
@@ -40,7 +40,7 @@ async function startServer(env: Record<string, string> = {}): Promise<Server> {
 
 function load(options: autocannon.Options): Promise<autocannon.Result> {
   return new Promise((done, fail) => {
-    autocannon({ connections: 100, ...options }, (error, result) => (error ? fail(error) : done(result)));
+    autocannon({ connections: 100, ...options }, (error, result) => (error ? fail(error as Error) : done(result)));
   });
 }
 

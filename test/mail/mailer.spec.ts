@@ -47,7 +47,7 @@ describe('Mailer', () => {
     const file = await mailerOf({ emailBackend: 'file', emailFilePath: dir });
     await file.mailer.send({ to: 'ann@example.com', subject: 'Saved', text: 'On disk' });
     const [name] = readdirSync(dir);
-    expect(readFileSync(join(dir, name!), 'utf8')).to.include('Subject: Saved').and.include('On disk');
+    expect(readFileSync(join(dir, name), 'utf8')).to.include('Subject: Saved').and.include('On disk');
     await file.app.close();
   });
 

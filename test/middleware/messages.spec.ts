@@ -1,18 +1,18 @@
 import { expect } from 'chai';
-import { Get, HttpRequest, Post, Route, type MessageBag } from 'rondo';
+import { Get, HttpRequest, Post, Route } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 
 @Route('/m')
 class NoticeController {
   @Post('/save') save(request: HttpRequest) {
-    (request.messages as MessageBag).success('Post saved');
-    (request.messages as MessageBag).add('warning', 'Check the title');
+    (request.messages).success('Post saved');
+    (request.messages).add('warning', 'Check the title');
     return 'saved';
   }
 
   @Get('/show') async show(request: HttpRequest) {
-    return (await (request.messages as MessageBag).all()).map((m) => `${m.tag}:${m.text}`);
+    return (await (request.messages).all()).map((m) => `${m.tag}:${m.text}`);
   }
 
   @Get('/other') other() { return 'nothing read'; }

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Get, HttpRequest, MemorySessionStore, Post, Route, Signer, type RequestSession } from 'rondo';
+import { Get, HttpRequest, MemorySessionStore, Post, Route, Signer } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { capturingLogger, makeFullApp } from '../fixtures/apps';
 
@@ -7,7 +7,7 @@ import { capturingLogger, makeFullApp } from '../fixtures/apps';
 class CartController {
   @Post('/add/<str:item>')
   async add(request: HttpRequest, params: { item: string }) {
-    const session = request.session as RequestSession;
+    const session = request.session;
     const cart = (await session.get<string[]>('cart')) ?? [];
     await session.set('cart', [...cart, params.item]);
     return { cart: [...cart, params.item] };
@@ -15,12 +15,12 @@ class CartController {
 
   @Get('/cart')
   async cart(request: HttpRequest) {
-    return { cart: (await (request.session as RequestSession).get('cart')) ?? [] };
+    return { cart: (await (request.session).get('cart')) ?? [] };
   }
 
   @Post('/clear')
   async clear(request: HttpRequest) {
-    await (request.session as RequestSession).flush();
+    await (request.session).flush();
     return { cleared: true };
   }
 

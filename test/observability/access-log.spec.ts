@@ -29,10 +29,10 @@ describe('the access log (settings.accessLog)', () => {
     await answer.text();
     expect(await waitFor(() => accessLines().length === 1)).to.equal(true);
     const [line] = accessLines();
-    expect(line!.message).to.equal('GET /log/7 200');
-    expect(line!.fields).to.include({ method: 'GET', path: '/log/7', route: 'log:item', status: 200, requestId: answer.headers.get('x-request-id') });
-    expect(line!.fields!.durationMs).to.be.a('number').and.at.least(0);
-    expect(line!.fields!.bytes).to.be.greaterThan(Number(answer.headers.get('content-length')));
+    expect(line.message).to.equal('GET /log/7 200');
+    expect(line.fields).to.include({ method: 'GET', path: '/log/7', route: 'log:item', status: 200, requestId: answer.headers.get('x-request-id') });
+    expect(line.fields!.durationMs).to.be.a('number').and.at.least(0);
+    expect(line.fields!.bytes).to.be.greaterThan(Number(answer.headers.get('content-length')));
     const text = JSON.stringify(logger.lines);
     for (const secret of ['secret-in-query', 'abc123', 's3cr3t']) expect(text).not.to.include(secret);
   });
@@ -42,14 +42,14 @@ describe('the access log (settings.accessLog)', () => {
     await (await fetch(`${base}/log/echo`, { method: 'POST' })).text(); // CSRF refuses it: 403
     expect(await waitFor(() => accessLines().length >= 3)).to.equal(true);
     const [, missing, refused] = accessLines();
-    expect(missing!.fields).to.include({ path: '/nowhere', status: 404, route: undefined });
-    expect(refused!.fields).to.include({ method: 'POST', path: '/log/echo', status: 403, route: '/log/echo' });
+    expect(missing.fields).to.include({ path: '/nowhere', status: 404, route: undefined });
+    expect(refused.fields).to.include({ method: 'POST', path: '/log/echo', status: 403, route: '/log/echo' });
     const leaving = new AbortController();
     const gone = fetch(`${base}/log/slow`, { signal: leaving.signal }).catch((e: unknown) => e);
     setTimeout(() => leaving.abort(), 50);
     await gone;
     expect(await waitFor(() => accessLines().length >= 4, 3000)).to.equal(true);
-    expect(accessLines()[3]!.fields).to.include({ path: '/log/slow', aborted: true });
+    expect(accessLines()[3].fields).to.include({ path: '/log/slow', aborted: true });
   });
 
   it('is off by default', async () => {
@@ -77,9 +77,9 @@ describe('JSON logs (settings.logFormat: json, through pino)', () => {
     await waitFor(() => text.split('\n').length >= 3);
     const [first, second, ...rest] = text.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(first).to.include({ level: 30, msg: 'GET /x 200', method: 'GET', status: 200, requestId: 'r-1', pid: process.pid });
-    expect(first!.time).to.match(/^\d{4}-\d\d-\d\dT/);
+    expect(first.time).to.match(/^\d{4}-\d\d-\d\dT/);
     expect(second).to.include({ level: 50, msg: 'Internal Server Error: GET /y' });
-    expect((second!.err as { message: string; stack: string }).stack).to.include('kaput');
+    expect((second.err as { message: string; stack: string }).stack).to.include('kaput');
     expect(rest).to.deep.equal([]);
   });
 

@@ -57,7 +57,7 @@ describe('HealthMiddleware: /healthz and /readyz', () => {
   it('says which check failed with 503 when the database is gone, and logs why', async () => {
     const app = await makeFullApp({ middleware: [HealthMiddleware], entities: [HealthRow], settings: { database: 'sqlite::memory:' } });
     const { DATA_SOURCE } = await import('rondo');
-    await (app.container.get(DATA_SOURCE) as { destroy(): Promise<void> }).destroy();
+    await (app.container.get<{ destroy(): Promise<void> }>(DATA_SOURCE)).destroy();
     const answer = await new TestClient(app).get('/readyz');
     expect(answer.status).to.equal(503);
     expect(answer.json()).to.deep.equal({ status: 'unavailable', checks: { database: 'unavailable' } });

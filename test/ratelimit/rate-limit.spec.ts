@@ -67,7 +67,7 @@ describe('@RateLimit with the Redis store', function () {
     children.push(child);
     return new Promise((resolve, reject) => {
       let out = '';
-      child.stdout!.on('data', (c) => { out += c; const m = /LISTENING (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+      child.stdout.on('data', (c) => { out += c; const m = /LISTENING (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
       child.once('exit', (code) => reject(new Error(`rate-limit server exited ${code}`)));
     });
   }

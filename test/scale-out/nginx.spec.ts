@@ -32,8 +32,8 @@ function startInstance(port: number, env: Record<string, string>): Promise<Insta
       instance.output += chunk.toString();
       if (instance.output.includes('listening on')) done(instance);
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => fail(new Error(`instance on ${port} exited (${code}) before listening:\n${instance.output}`)));
   });
 }
@@ -88,15 +88,15 @@ class Browser {
     const response = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');
-      const at = pair!.indexOf('=');
-      this.jar.set(pair!.slice(0, at), pair!.slice(at + 1));
+      const at = pair.indexOf('=');
+      this.jar.set(pair.slice(0, at), pair.slice(at + 1));
     }
     return response;
   }
 
   async form(path: string, fields: Record<string, string>): Promise<Response> {
     const page = await (await this.request(path)).text();
-    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)![1]!;
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)![1];
     return this.request(path, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', origin: this.base, referer: this.base + path },
@@ -109,7 +109,7 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
   this.timeout(120_000);
   let dir: string;
   let nginx: ChildProcess | undefined;
-  let instances: Instance[] = [];
+  const instances: Instance[] = [];
   let env: Record<string, string>;
   let base: string;
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -129,7 +129,7 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
     };
     const ports = [await freePort(), await freePort(), await freePort()];
     // The first one migrates the fresh database; the others start on it.
-    instances.push(await startInstance(ports[0]!, { ...env, RONDO_MIGRATE_ON_START: '1' }));
+    instances.push(await startInstance(ports[0], { ...env, RONDO_MIGRATE_ON_START: '1' }));
     instances.push(...await Promise.all(ports.slice(1).map((port) => startInstance(port, env))));
     dir = mkdtempSync(join(tmpdir(), 'rondo-nginx-'));
     const port = await freePort();
@@ -165,12 +165,12 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
       expect(await home.text()).to.include('Signed in as <strong>ann</strong>');
       expect(home.headers.get('x-request-id')).to.match(/^[0-9a-f]{32}$/); // nginx's $request_id, trusted
     }
-    const served = instances.map((instance, i) => answered(instance, '/') - before[i]!);
+    const served = instances.map((instance, i) => answered(instance, '/') - before[i]);
     expect(served.every((n) => n >= 1), `requests per instance: ${served.join(', ')}`).to.equal(true);
   });
 
   it('loses no accepted GET when an instance is killed under load, nor the session; the restarted one rejoins', async () => {
-    const victim = instances[1]!;
+    const victim = instances[1];
     const before = instances.map((i) => answered(i, '/'));
     const started = Date.now();
     let sent = 0;
@@ -187,7 +187,7 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
     await Promise.all(Array.from({ length: 10 }, worker));
     expect(statuses.length).to.equal(300);
     expect(statuses.filter((s) => s !== 200), 'non-200 or logged-out answers').to.deep.equal([]);
-    const perInstance = instances.map((instance, i) => answered(instance, '/') - before[i]!);
+    const perInstance = instances.map((instance, i) => answered(instance, '/') - before[i]);
     console.log(`      300 GETs at 10 connections, instance 2 killed at the 60th: ${statuses.length} answered 200 logged in, 0 failed, in ${Date.now() - started} ms; per instance ${perInstance.join(' / ')}`);
 
     instances[1] = await startInstance(victim.port, env);

@@ -72,7 +72,7 @@ describe('the limits table: just under, at, and just over each limit', () => {
   it('refuses an unsupported Content-Encoding with 415, and a body that does not decode with 400', async () => {
     const answer = await client.post('/lim/raw', { body: 'abc', contentType: 'application/octet-stream', headers: { 'content-encoding': 'compress', accept: 'application/json' } });
     expect(answer.status).to.equal(415);
-    expect((answer.json() as { detail: string }).detail).to.include("Content-Encoding 'compress' is not supported");
+    expect((answer.json<{ detail: string }>()).detail).to.include("Content-Encoding 'compress' is not supported");
     expect((await client.post('/lim/raw', { body: 'not gzip', contentType: 'application/octet-stream', headers: { 'content-encoding': 'gzip' } })).status).to.equal(400);
     const { body, contentType } = multipart([{ name: 'a', content: '1' }]);
     expect((await client.post('/lim/form', { body: gzipSync(body), contentType, headers: { 'content-encoding': 'gzip' } })).status).to.equal(415);
@@ -115,7 +115,7 @@ describe('the limits table: just under, at, and just over each limit', () => {
 
   describe('over a real socket', () => {
     let server: RunningServer;
-    before(async () => { server = await app.listen({ port: 0, handleSignals: false }) as RunningServer; });
+    before(async () => { server = await app.listen({ port: 0, handleSignals: false }); });
 
     const rawStatus = async (request: string) => (await rawRequest(server.port, request, 500)).status;
 

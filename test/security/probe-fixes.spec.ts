@@ -48,7 +48,7 @@ describe('fixes from the hostile-input probe', () => {
   let server: RunningServer;
   async function serve(make: Promise<App>) {
     app = await make;
-    server = await app.listen({ port: 0, handleSignals: false }) as RunningServer;
+    server = await app.listen({ port: 0, handleSignals: false });
   }
   afterEach(() => app?.close());
 
@@ -116,15 +116,17 @@ describe('fixes from the hostile-input probe', () => {
     const body = '{"a":[1,2,3,4,5,6,7,8,9]}';
     const reply = await new Promise<string>((done) => {
       let text = '';
-      const socket = connect(server.port, '127.0.0.1', async () => {
+      const socket = connect(server.port, '127.0.0.1', () => {
         socket.write(`POST /echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`);
         // 1.2 s of upload, four times the deadline, never 300 ms silent.
-        for (let i = 0; i < body.length; i += 2) {
-          socket.write(body.slice(i, i + 2));
-          await sleep(100);
-        }
+        void (async () => {
+          for (let i = 0; i < body.length; i += 2) {
+            socket.write(body.slice(i, i + 2));
+            await sleep(100);
+          }
+        })();
       });
-      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('data', (chunk: Buffer) => { text += chunk.toString(); });
       socket.on('close', () => done(text));
     });
     expect(reply).to.include('200 OK').and.include('"type":"object"');
@@ -137,7 +139,7 @@ describe('fixes from the hostile-input probe', () => {
       const started = Date.now();
       let text = '';
       const socket = connect(server.port, '127.0.0.1', () => socket.write(request));
-      socket.on('data', (chunk) => { text += chunk; });
+      socket.on('data', (chunk: Buffer) => { text += chunk.toString(); });
       socket.on('close', () => done({ ms: Date.now() - started, text }));
     });
     const stalled = await closedAfter('GET /stall HTTP/1.1\r\nHost: localhost\r\n\r\n');

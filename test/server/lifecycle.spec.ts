@@ -37,7 +37,7 @@ describe('server hardening and lifecycle (child processes)', function () {
     const closed = new Promise<{ after: number; data: string }>((resolve) => {
       const socket = connect(server.port, '127.0.0.1');
       let data = '';
-      socket.on('data', (c) => { data += c; });
+      socket.on('data', (c: Buffer) => { data += c.toString(); });
       socket.on('close', () => resolve({ after: Date.now() - started, data }));
       socket.on('error', () => undefined);
       socket.write('GET /pid HTTP/1.1\r\nHost: localhost\r\n');

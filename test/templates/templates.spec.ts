@@ -164,13 +164,13 @@ describe('templates', () => {
     });
 
     it('rejects an unknown processor name at start-up', async () => {
-      const error = await makeApp({ settings: { templates: { dirs: DIRS, contextProcessors: ['nope'] } } as never }).catch((e: Error) => e);
+      const error = await makeApp({ settings: { templates: { dirs: DIRS, contextProcessors: ['nope'] } } }).catch((e: Error) => e);
       expect((error as Error).message).to.include("lists 'nope'");
     });
 
     it('adds variables from a custom processor', async () => {
       @Route('/h') class Custom { @Get('/') page(request: HttpRequest) { return render(request, 'posts/echo.ejs', { all: '' }); } }
-      const app = await makeApp({ controllers: [Custom], settings: { templates: { dirs: DIRS, contextProcessors: [() => ({ q: 'from processor' })] } } as never });
+      const app = await makeApp({ controllers: [Custom], settings: { templates: { dirs: DIRS, contextProcessors: [() => ({ q: 'from processor' })] } } });
       expect((await new TestClient(app).get('/h/')).text).to.include('from processor');
     });
   });
@@ -179,7 +179,7 @@ describe('templates', () => {
     @Injectable() class Mailer { constructor(readonly templates: Templates) {} }
     const { app } = await client();
     expect(app.renderToString('partials/row.ejs', { post: { title: 'Mail & co' } }).trim()).to.equal('<li>Mail &amp; co</li>');
-    const templates = app.container.get(TEMPLATES) as Templates;
+    const templates = app.container.get<Templates>(TEMPLATES);
     expect(templates.renderToString('other/override.ejs').trim()).to.equal('second folder');
     void Mailer;
   });

@@ -52,7 +52,7 @@ for (const [engine, url] of engines) {
         this.skip();
       }
       app = await makeApp({ controllers: [PostController], entities: [Post, Comment], settings: { database: url() } });
-      await (app.container.get(DATA_SOURCE) as DataSource).synchronize(true);
+      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize(true);
     });
     after(() => app?.close());
 
@@ -79,7 +79,7 @@ for (const [engine, url] of engines) {
 
       it('loads the rows of a fixture file before each test, foreign keys given as the key of the related row', async () => {
         expect((await new TestClient(app).get('/posts')).json()).to.deep.equal(['Fixture one', 'Fixture two']);
-        const comments = await (app.container.get(DATA_SOURCE) as DataSource).manager.find(Comment, { relations: { post: true } });
+        const comments = await (app.container.get<DataSource>(DATA_SOURCE)).manager.find(Comment, { relations: { post: true } });
         expect(comments.map((c) => [c.body, c.post.title])).to.deep.equal([['First!', 'Fixture one']]);
       });
 

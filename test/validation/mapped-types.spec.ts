@@ -35,7 +35,7 @@ class AuthorController {
   }
   @Post('/<int:id>/rename') @Accepts('application/x-www-form-urlencoded') async rename(@Req() request: HttpRequest) {
     const form = await validateForm(request, RenameAuthor);
-    return form.isValid ? { name: form.data!.name } : { errors: form.errors };
+    return form.isValid ? { name: form.data.name } : { errors: form.errors };
   }
   @Get('/<int:id>') detail(@Param('id') id: number) { return getObjectOr404(this.authors, { id }); }
 }
@@ -45,7 +45,7 @@ describe('DTOs from entities', () => {
   let client: TestClient;
   beforeEach(async () => {
     app = await makeApp({ controllers: [AuthorController], entities: [Author], settings: { database: 'sqlite::memory:' } });
-    await (app.container.get(DATA_SOURCE) as DataSource).synchronize();
+    await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
     client = new TestClient(app);
   });
   afterEach(() => app.close());

@@ -69,7 +69,7 @@ export class UsersController {
   }
 
   private checkPassword(password: string, user: { username?: string; email?: string | null }): void {
-    const problems = validatePassword(password, user as Record<string, unknown>, CONDUIT_PASSWORD_RULES);
+    const problems = validatePassword(password, user, CONDUIT_PASSWORD_RULES);
     if (problems.length > 0) throw new UnprocessableContent(problems.join(' '), { errors: { password: problems } });
   }
 

@@ -119,11 +119,11 @@ function templateIssues(app: App): DeployIssue[] {
   for (const route of app.routes()) {
     const method = (route.controller.prototype as Record<string, unknown>)[route.methodName];
     if (typeof method !== 'function') continue;
-    for (const match of String(method).matchAll(VIEW_TEMPLATE)) report(match[2]!, route.view);
+    for (const match of String(method).matchAll(VIEW_TEMPLATE)) report(match[2], route.view);
   }
   for (const dir of dirs) {
     for (const file of templateFiles(dir)) {
-      for (const match of readFileSync(file, 'utf8').matchAll(TEMPLATE_TEMPLATE)) report(match[2]!, `Template ${relative(process.cwd(), file) || file}`);
+      for (const match of readFileSync(file, 'utf8').matchAll(TEMPLATE_TEMPLATE)) report(match[2], `Template ${relative(process.cwd(), file) || file}`);
     }
   }
   return [...issues.values()];

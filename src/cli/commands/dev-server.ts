@@ -87,7 +87,7 @@ export function runDevServer(options: DevServerOptions): void {
 
   const tsc = spawn(process.execPath, [tscPath(project), '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'] });
   let pending = '';
-  tsc.stdout!.on('data', (chunk: Buffer) => {
+  tsc.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
     const lines = pending.split('\n');
     pending = lines.pop()!;

@@ -492,7 +492,7 @@ export function generate(kind: string, name: string, project: string): Generated
   if (TAKEN.has(names.pascal) && kind !== 'service' && kind !== 'middleware') {
     throw new ImproperlyConfigured('CLI_GENERATE_NAME', `'${names.pascal}' would shadow a decorator or class the generated files import; choose another name (e.g. Article, BlogPost)`);
   }
-  const files: Files = { ...GENERATORS[kind]!.files(names, project) };
+  const files: Files = { ...GENERATORS[kind].files(names, project) };
   if (!existsSync(join(project, 'test/helpers.ts'))) files['test/helpers.ts'] = TEST_HELPERS;
   if (kind === 'resource' && !existsSync(join(project, 'templates/layouts/base.ejs'))) files['templates/layouts/base.ejs'] = BASE_LAYOUT;
   const existing = Object.keys(files).filter((file) => existsSync(join(project, file)));
@@ -504,6 +504,6 @@ export function generate(kind: string, name: string, project: string): Generated
     writeFileSync(join(project, file), content);
   }
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  const install = (GENERATORS[kind]!.needs ?? []).filter((name) => pkg.dependencies?.[name] === undefined);
+  const install = (GENERATORS[kind].needs ?? []).filter((name) => pkg.dependencies?.[name] === undefined);
   return { written: Object.keys(files), install };
 }

@@ -25,15 +25,15 @@ export function namesOf(input: string): Names {
     throw new ImproperlyConfigured('CLI_GENERATE_NAME', `'${input}' is not a name rondo generate can use: start with a letter, then letters, digits, '-' or '_' (e.g. BlogPost)`);
   }
   const words = input.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[-_ ]+/).filter(Boolean).map((w) => w.toLowerCase());
-  const pascal = words.map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+  const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   const last = words.length - 1;
   return {
     pascal,
-    camel: pascal[0]!.toLowerCase() + pascal.slice(1),
+    camel: pascal[0].toLowerCase() + pascal.slice(1),
     kebab: words.join('-'),
     snake: words.join('_'),
-    plural: [...words.slice(0, last), pluralOf(words[last]!)].join('-'),
+    plural: [...words.slice(0, last), pluralOf(words[last])].join('-'),
     words: words.join(' '),
-    one: `${/^[aeiou]/.test(words[0]!) ? 'an' : 'a'} ${words.join(' ')}`,
+    one: `${/^[aeiou]/.test(words[0]) ? 'an' : 'a'} ${words.join(' ')}`,
   };
 }

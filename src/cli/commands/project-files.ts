@@ -406,7 +406,7 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     files['.npmrc'] = 'install-links=true\n';
   }
   if (!options.minimal) {
-    Object.assign(files, GENERATORS.resource!.files(namesOf('Article'), ''), GENERATORS.middleware!.files(namesOf('Timing'), ''));
+    Object.assign(files, GENERATORS.resource.files(namesOf('Article'), ''), GENERATORS.middleware.files(namesOf('Timing'), ''));
   }
   return files;
 }
