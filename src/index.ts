@@ -15,8 +15,23 @@ export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractErr
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export type { ExceptionHandler } from './kernel/exception-response';
 export {
-  HttpError, Http404, PermissionDenied, BadRequest, Unauthorized, Conflict, UnprocessableContent, TooManyRequests, SuspiciousOperation, DisallowedHost, DisallowedRedirect,
-  MethodNotAllowed, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent, UnsupportedMediaType, ServiceUnavailable,
+  HttpError,
+  Http404,
+  PermissionDenied,
+  BadRequest,
+  Unauthorized,
+  Conflict,
+  UnprocessableContent,
+  TooManyRequests,
+  SuspiciousOperation,
+  DisallowedHost,
+  DisallowedRedirect,
+  MethodNotAllowed,
+  RequestDataTooBig,
+  TooManyFieldsSent,
+  TooManyFilesSent,
+  UnsupportedMediaType,
+  ServiceUnavailable,
 } from './http/errors';
 export { HttpRequest, type RequestInit } from './http/request';
 export { QueryDict } from './http/query-dict';
@@ -26,9 +41,17 @@ export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './ht
 export { RequestHeaders, ResponseHeaders } from './http/headers';
 export type { CookieOptions } from './http/cookies';
 export {
-  HttpResponse, JsonResponse, HttpResponseRedirect, HttpResponsePermanentRedirect, HttpResponseNotAllowed,
-  HttpResponseNotFound, HttpResponseBadRequest, HttpResponseForbidden, StreamingHttpResponse,
-  type ResponseInit, type StreamBody,
+  HttpResponse,
+  JsonResponse,
+  HttpResponseRedirect,
+  HttpResponsePermanentRedirect,
+  HttpResponseNotAllowed,
+  HttpResponseNotFound,
+  HttpResponseBadRequest,
+  HttpResponseForbidden,
+  StreamingHttpResponse,
+  type ResponseInit,
+  type StreamBody,
 } from './http/response';
 
 export { Route, Get, Post, Put, Patch, Delete, type RouteOptions } from './routing/route-decorators';
@@ -59,10 +82,22 @@ export { HealthMiddleware } from './observability/health';
 export { MetricsMiddleware } from './observability/metrics';
 export { jsonLogger, type JsonLoggerOptions } from './observability/json-logger';
 export { AppStatus } from './server/app-status';
-export { Cache, CacheKeyInvalid, CacheKeyMissing, CacheUnavailable, type CacheTimeout, type CacheKeyOptions } from './cache/cache';
+export {
+  Cache,
+  CacheKeyInvalid,
+  CacheKeyMissing,
+  CacheUnavailable,
+  type CacheTimeout,
+  type CacheKeyOptions,
+} from './cache/cache';
 export { CacheMiddleware, CachePage } from './cache/cache-middleware';
 export { Session as RequestSession } from './sessions/session';
-export { SessionStoreUnavailable, SessionInterrupted, type SessionStore, type SessionData } from './sessions/session-store';
+export {
+  SessionStoreUnavailable,
+  SessionInterrupted,
+  type SessionStore,
+  type SessionData,
+} from './sessions/session-store';
 export { CookieSessionStore } from './sessions/cookie-store';
 export { MemorySessionStore } from './sessions/memory-store';
 export { RedisSessionStore } from './sessions/redis-store';
@@ -103,5 +138,10 @@ export { Type } from './validation/type-decorator';
 export { OmitType, PartialType, PickType } from './validation/mapped-types';
 export { ValidationFailed, type FieldErrors } from './validation/validation-failed';
 export { validateForm, Form } from './validation/validate-form';
-export { DEFAULT_VALIDATION_MESSAGES, type MessageContext, type ValidationMessage, type ValidationMessages } from './validation/messages';
+export {
+  DEFAULT_VALIDATION_MESSAGES,
+  type MessageContext,
+  type ValidationMessage,
+  type ValidationMessages,
+} from './validation/messages';
 export type { ServerHandle, ServerHandle as RunningServer, ListenOptions } from './server/node-server';

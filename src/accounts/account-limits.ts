@@ -27,9 +27,15 @@ export class AccountRateLimits {
     if (this.signups !== undefined) await reserve([[this.signups, `ip:${request.clientAddress}`]]);
   }
 
-  /** Counts one reset request from this address for `email`; throws TooManyRequests over settings.authPasswordResetRateLimit. */
+  /**
+   * Counts one reset request from this address for `email`; throws TooManyRequests over
+   * settings.authPasswordResetRateLimit.
+   */
   async passwordReset(request: HttpRequest, email: string): Promise<void> {
     if (this.resets === undefined) return;
-    await reserve([[this.resets, `ip:${request.clientAddress}`], [this.resets, `email:${email.trim().toLowerCase()}`]]);
+    await reserve([
+      [this.resets, `ip:${request.clientAddress}`],
+      [this.resets, `email:${email.trim().toLowerCase()}`],
+    ]);
   }
 }

@@ -4,7 +4,17 @@
  * parameters got stronger, and the UserLoader that AuthenticationMiddleware uses.
  */
 import type { Repository } from 'typeorm';
-import { Inject, Injectable, InjectRepository, SETTINGS, makePassword, needsRehash, verifyPassword, type Settings, type UserLoader } from '../index';
+import {
+  Inject,
+  Injectable,
+  InjectRepository,
+  SETTINGS,
+  makePassword,
+  needsRehash,
+  verifyPassword,
+  type Settings,
+  type UserLoader,
+} from '../index';
 import { User, normalizeEmail, normalizeUsername } from './entities';
 import { DEFAULT_PASSWORD_RULES, validatePassword } from './password-validation';
 
@@ -23,7 +33,10 @@ export class Accounts implements UserLoader {
   private dummyHash: Promise<string> | undefined;
 
   // settings.authLoginField is 'username' or 'email': resolveSettings checks it at start-up.
-  constructor(@InjectRepository(User) private readonly users: Repository<User>, @Inject(SETTINGS) private readonly settings: Settings) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    @Inject(SETTINGS) private readonly settings: Settings,
+  ) {}
 
   /** USER_LOADER: the active user with this id (groups loaded), else undefined. */
   async loadUser(id: string): Promise<User | undefined> {
@@ -33,7 +46,11 @@ export class Accounts implements UserLoader {
   }
 
   async createUser(fields: NewUser): Promise<User> {
-    const user = this.users.create({ ...fields, email: fields.email ?? null, password: await this.hash(fields.password) });
+    const user = this.users.create({
+      ...fields,
+      email: fields.email ?? null,
+      password: await this.hash(fields.password),
+    });
     return this.users.save(user);
   }
 
@@ -42,7 +59,9 @@ export class Accounts implements UserLoader {
    * compatibility forms (Django's UserCreationForm refuses "Ann" beside "ann").
    */
   async exists(username: string, exceptId?: number): Promise<boolean> {
-    const query = this.users.createQueryBuilder('user').where('LOWER(user.username) = :wanted', { wanted: normalizeUsername(username).toLowerCase() });
+    const query = this.users
+      .createQueryBuilder('user')
+      .where('LOWER(user.username) = :wanted', { wanted: normalizeUsername(username).toLowerCase() });
     if (exceptId !== undefined) query.andWhere('user.id != :exceptId', { exceptId });
     return (await query.getCount()) > 0;
   }
@@ -53,16 +72,18 @@ export class Accounts implements UserLoader {
 
   /** The active user whose login field and password match, else undefined (the same time either way). */
   async authenticate(login: string, password: string): Promise<User | undefined> {
-    const user = this.settings.authLoginField === 'email'
-      ? await this.findByEmail(login, { activeOnly: false })
-      : (await this.users.findOneBy({ username: normalizeUsername(login) })) ?? undefined;
+    const user =
+      this.settings.authLoginField === 'email'
+        ? await this.findByEmail(login, { activeOnly: false })
+        : ((await this.users.findOneBy({ username: normalizeUsername(login) })) ?? undefined);
     if (user === undefined) {
       this.dummyHash ??= this.hash('not a password of anyone');
       await verifyPassword(password, await this.dummyHash);
       return undefined;
     }
     if (!(await verifyPassword(password, user.password)) || !user.isActive) return undefined;
-    if (needsRehash(user.password, { algorithm: this.settings.passwordHasher })) user.password = await this.hash(password);
+    if (needsRehash(user.password, { algorithm: this.settings.passwordHasher }))
+      user.password = await this.hash(password);
     user.lastLogin = new Date();
     return this.users.save(user);
   }

@@ -4,9 +4,21 @@
  * permissions as `app.codename` strings on both. `user.hasPerm()` counts the user's own
  * permissions, its groups' and superuser status, as Django's ModelBackend does.
  */
-import { BeforeInsert, BeforeUpdate, Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  BeforeInsert,
+  BeforeUpdate,
+  Column,
+  CreateDateColumn,
+  Entity,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+} from 'typeorm';
 
-/** A username as stored and compared: Unicode NFKC (Django's AbstractBaseUser.normalize_username), so "ｆｕｌｌ" is "full". */
+/**
+ * A username as stored and compared: Unicode NFKC (Django's AbstractBaseUser.normalize_username), so "ｆｕｌｌ" is "full".
+ */
 export const normalizeUsername = (username: string): string => username.normalize('NFKC');
 
 /**
@@ -41,7 +53,8 @@ export class User {
   @ManyToMany(() => Group, { eager: true }) @JoinTable({ name: 'rondo_user_groups' }) groups!: Group[];
 
   /** Keeps the stored forms normal whoever writes the row (forms, the API, createUser, a script). */
-  @BeforeInsert() @BeforeUpdate()
+  @BeforeInsert()
+  @BeforeUpdate()
   normalizeFields(): void {
     if (typeof this.username === 'string') this.username = normalizeUsername(this.username);
     if (typeof this.email === 'string') this.email = normalizeEmail(this.email) || null;
@@ -74,7 +87,16 @@ export class User {
 
   /** The fields a JSON answer may show (never the password hash). */
   toJSON(): Record<string, unknown> {
-    return { id: this.id, username: this.username, email: this.email, isActive: this.isActive, isStaff: this.isStaff, isSuperuser: this.isSuperuser, lastLogin: this.lastLogin, dateJoined: this.dateJoined };
+    return {
+      id: this.id,
+      username: this.username,
+      email: this.email,
+      isActive: this.isActive,
+      isStaff: this.isStaff,
+      isSuperuser: this.isSuperuser,
+      lastLogin: this.lastLogin,
+      dateJoined: this.dateJoined,
+    };
   }
 }
 

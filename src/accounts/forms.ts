@@ -21,10 +21,13 @@ export function PasswordField(): PropertyDecorator {
 
 /** Django's username rule: letters, digits and @/./+/-/_ (any script: `\p{L}`), at most 150. */
 export const USERNAME_PATTERN = /^[\p{L}\p{N}_.@+-]+$/u;
-const USERNAME_MESSAGE = 'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
+const USERNAME_MESSAGE =
+  'Enter a valid username. This value may contain only letters, numbers, and @/./+/-/_ characters.';
 
 export class SignupForm {
-  @IsString() @MaxLength(150) @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
+  @IsString()
+  @MaxLength(150)
+  @Matches(USERNAME_PATTERN, { message: USERNAME_MESSAGE })
   username!: string;
 
   @IsOptional() @IsEmail() @MaxLength(254) email?: string;
@@ -59,6 +62,7 @@ export const ACCOUNT_MESSAGES = {
   usernameTaken: 'A user with that username already exists.',
   emailTaken: 'A user with that email address already exists.',
   emailRequired: 'This field is required.',
-  invalidLogin: (field: string) => `Please enter a correct ${field} and password. Note that both fields may be case-sensitive.`,
+  invalidLogin: (field: string) =>
+    `Please enter a correct ${field} and password. Note that both fields may be case-sensitive.`,
   oldPasswordWrong: 'Your old password was entered incorrectly. Please enter it again.',
 } as const;

@@ -28,8 +28,22 @@ export { LoginThrottle } from './login-throttle';
 export { AccountRateLimits } from './account-limits';
 export { AUTH_MIGRATIONS } from './migrations';
 export { PasswordResetTokens } from './reset-tokens';
-export { ACCOUNT_MESSAGES, PasswordField, USERNAME_PATTERN, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
-export { DEFAULT_PASSWORD_RULES, MAX_PASSWORD_LENGTH, validatePassword, type PasswordRules } from './password-validation';
+export {
+  ACCOUNT_MESSAGES,
+  PasswordField,
+  USERNAME_PATTERN,
+  LoginForm,
+  PasswordChangeForm,
+  PasswordResetForm,
+  SetPasswordForm,
+  SignupForm,
+} from './forms';
+export {
+  DEFAULT_PASSWORD_RULES,
+  MAX_PASSWORD_LENGTH,
+  validatePassword,
+  type PasswordRules,
+} from './password-validation';
 
 /** The entities of accounts with the default User, for createApp({ entities }). */
 export const AUTH_ENTITIES: readonly Function[] = [User, Group, ApiToken];
@@ -52,7 +66,10 @@ export interface AuthAppOptions {
 export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
   const user = options.user ?? User;
   if (user !== User && !(user.prototype instanceof User)) {
-    throw new ImproperlyConfigured('AUTH_USER_ENTITY', `authApp({ user: ${String((user as { name?: string })?.name)} }): the user entity must extend rondo/auth's User (class Member extends User, decorated with @Entity)`);
+    throw new ImproperlyConfigured(
+      'AUTH_USER_ENTITY',
+      `authApp({ user: ${String((user as { name?: string })?.name)} }): the user entity must extend rondo/auth's User (class Member extends User, decorated with @Entity)`,
+    );
   }
   setUserEntity(user);
   const controllers: NonNullable<AppModule['controllers']> = [];
@@ -61,12 +78,24 @@ export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
     class MountedAccountViews extends AccountViews {}
     controllers.push(MountedAccountViews);
   }
-  const accounts = user === User
-    ? Accounts
-    : { provide: Accounts, useFactory: (users: never, settings: never) => new Accounts(users, settings), inject: [repositoryToken(user), SETTINGS] };
+  const accounts =
+    user === User
+      ? Accounts
+      : {
+          provide: Accounts,
+          useFactory: (users: never, settings: never) => new Accounts(users, settings),
+          inject: [repositoryToken(user), SETTINGS],
+        };
   return {
     entities: [user, Group, ApiToken],
-    providers: [accounts, ApiTokens, LoginThrottle, AccountRateLimits, PasswordResetTokens, { provide: USER_LOADER, useFactory: (found: Accounts) => found, inject: [Accounts] }],
+    providers: [
+      accounts,
+      ApiTokens,
+      LoginThrottle,
+      AccountRateLimits,
+      PasswordResetTokens,
+      { provide: USER_LOADER, useFactory: (found: Accounts) => found, inject: [Accounts] },
+    ],
     middleware: options.tokens ? [TokenAuthMiddleware] : [],
     controllers,
     templateDirs: options.views ? [AUTH_TEMPLATES_DIR] : [],

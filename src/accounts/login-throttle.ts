@@ -30,7 +30,9 @@ export function tooManyRequests(refusal: unknown): TooManyRequests {
  * Takes one point from every key (in order); when one refuses, gives back what was taken
  * and throws the 429. Resolves with a function that gives every point back.
  */
-export async function reserve(keys: ReadonlyArray<readonly [RateLimiterAbstract, string]>): Promise<() => Promise<void>> {
+export async function reserve(
+  keys: ReadonlyArray<readonly [RateLimiterAbstract, string]>,
+): Promise<() => Promise<void>> {
   const taken: Array<readonly [RateLimiterAbstract, string]> = [];
   const giveBack = async () => {
     await Promise.all(taken.map(([limiter, key]) => limiter.reward(key, 1).catch(() => undefined)));
@@ -59,7 +61,10 @@ export class LoginThrottle {
     if (limit === null) return;
     this.byName = rateLimits.limiter('auth.login', { points: limit.points, duration: limit.duration });
     if (this.lockout === 'address') {
-      this.byAddress = rateLimits.limiter('auth.login-address', { points: limit.addressPoints ?? 5 * limit.points, duration: limit.duration });
+      this.byAddress = rateLimits.limiter('auth.login-address', {
+        points: limit.addressPoints ?? 5 * limit.points,
+        duration: limit.duration,
+      });
     }
   }
 
@@ -72,9 +77,13 @@ export class LoginThrottle {
   async attempt<T>(request: HttpRequest, login: string, check: () => Promise<T | undefined>): Promise<T | undefined> {
     if (this.byName === undefined) return check();
     const name = loginKey(login);
-    const keys: Array<readonly [RateLimiterAbstract, string]> = this.lockout === 'login'
-      ? [[this.byName, `login:${name}`]]
-      : [[this.byName, `pair:${request.clientAddress}:${name}`], [this.byAddress!, `ip:${request.clientAddress}`]];
+    const keys: Array<readonly [RateLimiterAbstract, string]> =
+      this.lockout === 'login'
+        ? [[this.byName, `login:${name}`]]
+        : [
+            [this.byName, `pair:${request.clientAddress}:${name}`],
+            [this.byAddress!, `ip:${request.clientAddress}`],
+          ];
     const giveBack = await reserve(keys);
     let result: T | undefined;
     try {

@@ -18,17 +18,104 @@ export interface PasswordRules {
   numeric: boolean;
 }
 
-export const DEFAULT_PASSWORD_RULES: Readonly<PasswordRules> = Object.freeze({ minLength: 8, similarTo: ['username', 'email'], common: true, numeric: true });
+export const DEFAULT_PASSWORD_RULES: Readonly<PasswordRules> = Object.freeze({
+  minLength: 8,
+  similarTo: ['username', 'email'],
+  common: true,
+  numeric: true,
+});
 
-/** The most common passwords of the public breach lists (a short built-in list; point `common` at a file for a long one). */
+/**
+ * The most common passwords of the public breach lists (a short built-in list; point `common` at a file for a long
+ * one).
+ */
 const COMMON = [
-  '123456', '123456789', '12345678', 'password', 'qwerty', '12345', 'qwerty123', '1q2w3e', '1234567', '111111', '1234567890', '123123',
-  'abc123', 'password1', 'iloveyou', 'qwertyuiop', '000000', 'dragon', 'monkey', 'letmein', 'sunshine', 'princess', 'football', 'baseball',
-  'welcome', 'admin', 'administrator', 'passw0rd', 'master', 'shadow', 'superman', 'trustno1', 'starwars', 'whatever', 'michael', 'jennifer',
-  'hello123', 'freedom', 'charlie', 'aa123456', 'donald', 'password123', 'qwerty1', 'zaq12wsx', 'computer', 'login', 'batman', 'access',
-  'flower', 'hottie', 'loveme', 'zxcvbnm', 'asdfghjkl', 'changeme', 'secret', 'internet', 'mustang', 'jordan23', 'liverpool', 'chelsea',
-  '987654321', '654321', '121212', '1qaz2wsx', 'qazwsx', 'killer', 'soccer', 'hockey', 'ranger', 'buster', 'thomas', 'robert', 'daniel',
-  'pokemon', 'pepper', 'ginger', 'summer', 'winter', 'cookie', 'cheese', 'matrix', 'jessica', 'ashley', 'nicole', 'michelle', 'amanda',
+  '123456',
+  '123456789',
+  '12345678',
+  'password',
+  'qwerty',
+  '12345',
+  'qwerty123',
+  '1q2w3e',
+  '1234567',
+  '111111',
+  '1234567890',
+  '123123',
+  'abc123',
+  'password1',
+  'iloveyou',
+  'qwertyuiop',
+  '000000',
+  'dragon',
+  'monkey',
+  'letmein',
+  'sunshine',
+  'princess',
+  'football',
+  'baseball',
+  'welcome',
+  'admin',
+  'administrator',
+  'passw0rd',
+  'master',
+  'shadow',
+  'superman',
+  'trustno1',
+  'starwars',
+  'whatever',
+  'michael',
+  'jennifer',
+  'hello123',
+  'freedom',
+  'charlie',
+  'aa123456',
+  'donald',
+  'password123',
+  'qwerty1',
+  'zaq12wsx',
+  'computer',
+  'login',
+  'batman',
+  'access',
+  'flower',
+  'hottie',
+  'loveme',
+  'zxcvbnm',
+  'asdfghjkl',
+  'changeme',
+  'secret',
+  'internet',
+  'mustang',
+  'jordan23',
+  'liverpool',
+  'chelsea',
+  '987654321',
+  '654321',
+  '121212',
+  '1qaz2wsx',
+  'qazwsx',
+  'killer',
+  'soccer',
+  'hockey',
+  'ranger',
+  'buster',
+  'thomas',
+  'robert',
+  'daniel',
+  'pokemon',
+  'pepper',
+  'ginger',
+  'summer',
+  'winter',
+  'cookie',
+  'cheese',
+  'matrix',
+  'jessica',
+  'ashley',
+  'nicole',
+  'michelle',
+  'amanda',
 ];
 
 const commonCache = new Map<string, ReadonlySet<string>>();
@@ -40,9 +127,15 @@ function commonPasswords(source: true | string): ReadonlySet<string> {
     let words = COMMON;
     if (source !== true) {
       try {
-        words = readFileSync(source, 'utf8').split(/\r?\n/).map((w) => w.trim()).filter(Boolean);
+        words = readFileSync(source, 'utf8')
+          .split(/\r?\n/)
+          .map((w) => w.trim())
+          .filter(Boolean);
       } catch (error) {
-        throw new ImproperlyConfigured('PASSWORD_LIST_UNREADABLE', `settings.passwordRules.common names ${source}, which cannot be read (${(error as Error).message}); give a file of one password per line, or true for the built-in list`);
+        throw new ImproperlyConfigured(
+          'PASSWORD_LIST_UNREADABLE',
+          `settings.passwordRules.common names ${source}, which cannot be read (${(error as Error).message}); give a file of one password per line, or true for the built-in list`,
+        );
       }
     }
     list = new Set(words.map((w) => w.toLowerCase()));
@@ -124,8 +217,13 @@ function tooSimilar(password: string, part: string): boolean {
 }
 
 /** Every rule the password breaks, worded as Django's validators; `user` gives the attributes to compare. */
-export function validatePassword(password: string, user: Record<string, unknown> = {}, rules: Readonly<PasswordRules> = DEFAULT_PASSWORD_RULES): string[] {
-  if (password.length > MAX_PASSWORD_LENGTH) return [`This password is too long. It must contain at most ${MAX_PASSWORD_LENGTH} characters.`];
+export function validatePassword(
+  password: string,
+  user: Record<string, unknown> = {},
+  rules: Readonly<PasswordRules> = DEFAULT_PASSWORD_RULES,
+): string[] {
+  if (password.length > MAX_PASSWORD_LENGTH)
+    return [`This password is too long. It must contain at most ${MAX_PASSWORD_LENGTH} characters.`];
   const problems: string[] = [];
   if (password.length < rules.minLength) {
     problems.push(`This password is too short. It must contain at least ${rules.minLength} characters.`);
@@ -139,7 +237,8 @@ export function validatePassword(password: string, user: Record<string, unknown>
       break;
     }
   }
-  if (rules.common !== false && commonPasswords(rules.common).has(password.toLowerCase().trim())) problems.push('This password is too common.');
+  if (rules.common !== false && commonPasswords(rules.common).has(password.toLowerCase().trim()))
+    problems.push('This password is too common.');
   if (rules.numeric && /^\d+$/.test(password)) problems.push('This password is entirely numeric.');
   return problems;
 }

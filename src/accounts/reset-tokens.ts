@@ -47,6 +47,8 @@ export class PasswordResetTokens {
 
   private signature(user: User, issued: number): string {
     const lastLogin = user.lastLogin === null ? '' : String(Math.floor(new Date(user.lastLogin).getTime() / 1000));
-    return createHmac('sha256', this.key).update(JSON.stringify([user.id, user.password, lastLogin, user.email ?? '', issued])).digest('hex');
+    return createHmac('sha256', this.key)
+      .update(JSON.stringify([user.id, user.password, lastLogin, user.email ?? '', issued]))
+      .digest('hex');
   }
 }

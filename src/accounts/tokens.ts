@@ -11,7 +11,16 @@
  */
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Repository } from 'typeorm';
-import { Inject, Injectable, InjectRepository, Middleware, SETTINGS, Unauthorized, type HttpRequest, type Settings } from '../index';
+import {
+  Inject,
+  Injectable,
+  InjectRepository,
+  Middleware,
+  SETTINGS,
+  Unauthorized,
+  type HttpRequest,
+  type Settings,
+} from '../index';
 import { Accounts } from './accounts';
 import { ApiToken, User } from './entities';
 
@@ -35,8 +44,12 @@ export class ApiTokens {
 
   /** A signed token for `user`, valid for settings.authJwtLifetime seconds or until its password changes. */
   issueJwt(user: User): Promise<string> {
-    return new (jose().SignJWT)({ sah: this.authHash(user) }).setProtectedHeader({ alg: 'HS256' }).setSubject(String(user.id)).setIssuedAt()
-      .setExpirationTime(`${this.settings.authJwtLifetime}s`).sign(this.key);
+    return new (jose().SignJWT)({ sah: this.authHash(user) })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(String(user.id))
+      .setIssuedAt()
+      .setExpirationTime(`${this.settings.authJwtLifetime}s`)
+      .sign(this.key);
   }
 
   /** What binds a JWT to the user's current password: an HMAC of its hash (never the hash). */
@@ -68,16 +81,20 @@ export class ApiTokens {
       try {
         const { payload } = await jose().jwtVerify(token, this.key, { algorithms: ['HS256'] });
         const user = await this.accounts.loadUser(String(payload.sub));
-        if (user === undefined) return 'The token\'s user does not exist or is inactive';
-        return this.boundTo(user, payload.sah) ? user : 'The token was revoked: the password changed since it was issued. Log in again';
+        if (user === undefined) return "The token's user does not exist or is inactive";
+        return this.boundTo(user, payload.sah)
+          ? user
+          : 'The token was revoked: the password changed since it was issued. Log in again';
       } catch (error) {
-        return (error as { code?: string }).code === 'ERR_JWT_EXPIRED' ? 'The token has expired' : 'The token is not valid';
+        return (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
+          ? 'The token has expired'
+          : 'The token is not valid';
       }
     }
     if (!/^[0-9a-f]{40}$/.test(token)) return 'The token is not valid';
     const stored = await this.tokens.findOneBy({ keyHash: sha256(token) });
     if (stored === null) return 'The token is not valid or was revoked';
-    return stored.user.isActive ? stored.user : 'The token\'s user is inactive';
+    return stored.user.isActive ? stored.user : "The token's user is inactive";
   }
 }
 
@@ -88,7 +105,10 @@ export class TokenAuthMiddleware {
   /** `WWW-Authenticate` of a refusal, computed once. */
   private readonly challenge: string;
 
-  constructor(private readonly tokens: ApiTokens, @Inject(SETTINGS) settings: Settings) {
+  constructor(
+    private readonly tokens: ApiTokens,
+    @Inject(SETTINGS) settings: Settings,
+  ) {
     this.schemes = new Set(settings.authTokenSchemes.map((s) => s.toLowerCase()));
     this.challenge = `${settings.authTokenSchemes[0] ?? 'Token'} realm="api"`;
   }
@@ -99,7 +119,12 @@ export class TokenAuthMiddleware {
     if (header === undefined) return undefined;
     const [scheme = '', token = '', ...rest] = header.trim().split(/\s+/);
     if (!this.schemes.has(scheme.toLowerCase())) return undefined; // another scheme: not ours (Basic, ...)
-    if (token === '' || rest.length > 0) throw new Unauthorized('The Authorization header must be "<scheme> <token>" with no spaces in the token', undefined, this.challenge);
+    if (token === '' || rest.length > 0)
+      throw new Unauthorized(
+        'The Authorization header must be "<scheme> <token>" with no spaces in the token',
+        undefined,
+        this.challenge,
+      );
     return this.authenticate(request, token);
   }
 

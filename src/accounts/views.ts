@@ -8,28 +8,58 @@
  * named `accounts:signup`, `accounts:login`, ... Every page renders a template under
  * `registration/` that the app overrides by giving its own file of that name; every form
  * is CSRF-protected by the default middleware. Login follows a safe `next` only, counts
- * failures in LoginThrottle, never echoes a password into a re-rendered form, and answers the same for a wrong password and an unknown user;
+ * failures in LoginThrottle, never echoes a password into a re-rendered form, and answers the same for a wrong password
+ * and an unknown user;
  * the reset request answers the same whether or not the address belongs to anyone.
  */
 import {
-  Get, Inject, Injectable, LOGGER, LoginRequired, Mailer, Post, SETTINGS, isSafeRedirect, login, logout, redirect, render,
-  updateSessionAuthHash, validateForm, type Form, type HttpRequest, type Logger, type Settings,
+  Get,
+  Inject,
+  Injectable,
+  LOGGER,
+  LoginRequired,
+  Mailer,
+  Post,
+  SETTINGS,
+  isSafeRedirect,
+  login,
+  logout,
+  redirect,
+  render,
+  updateSessionAuthHash,
+  validateForm,
+  type Form,
+  type HttpRequest,
+  type Logger,
+  type Settings,
 } from '../index';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { AccountRateLimits } from './account-limits';
 import { Accounts } from './accounts';
 import { normalizeUsername, type User } from './entities';
-import { ACCOUNT_MESSAGES, LoginForm, PasswordChangeForm, PasswordResetForm, SetPasswordForm, SignupForm } from './forms';
+import {
+  ACCOUNT_MESSAGES,
+  LoginForm,
+  PasswordChangeForm,
+  PasswordResetForm,
+  SetPasswordForm,
+  SignupForm,
+} from './forms';
 import { LoginThrottle } from './login-throttle';
 import { PasswordResetTokens } from './reset-tokens';
 
 type AnyForm = Form<object>;
 /** The route namespace of the views: `reverse('accounts:login')`. */
 export const NAMESPACE = 'accounts';
-const blank = (): { values: Record<string, string>; errors: Record<string, string[]>; nonFieldErrors: string[] } => ({ values: {}, errors: {}, nonFieldErrors: [] });
+const blank = (): { values: Record<string, string>; errors: Record<string, string[]>; nonFieldErrors: string[] } => ({
+  values: {},
+  errors: {},
+  nonFieldErrors: [],
+});
 
 /** A URL of the request's own app (several apps may live in one process). */
-const urlOf = (request: HttpRequest, name: string, params?: Record<string, unknown>): string => request.service(URL_RESOLVER)!.reverse(name, params);
+const urlOf = (request: HttpRequest, name: string, params?: Record<string, unknown>): string =>
+  request.service(URL_RESOLVER)!.reverse(name, params);
 
 /** The views; authApp() mounts a subclass of this at its prefix. */
 @Injectable()
@@ -58,7 +88,8 @@ export class AccountViews {
       await this.limits.signup(request);
       if (this.settings.authLoginField === 'email' && !email) form.addError('email', ACCOUNT_MESSAGES.emailRequired);
       if (await this.accounts.exists(username)) form.addError('username', ACCOUNT_MESSAGES.usernameTaken);
-      if (email && (await this.accounts.findByEmail(email)) !== undefined) form.addError('email', ACCOUNT_MESSAGES.emailTaken);
+      if (email && (await this.accounts.findByEmail(email)) !== undefined)
+        form.addError('email', ACCOUNT_MESSAGES.emailTaken);
       this.checkNewPassword(form, 'password2', password1, password2, { username, email });
     }
     if (!form.isValid) return render(request, 'registration/signup.ejs', { form }, { status: 400 });
@@ -70,7 +101,11 @@ export class AccountViews {
 
   @Get('/login/', { name: 'login' })
   loginPage(request: HttpRequest) {
-    return render(request, 'registration/login.ejs', { form: blank(), next: this.safeNext(request) ?? '', loginField: this.settings.authLoginField });
+    return render(request, 'registration/login.ejs', {
+      form: blank(),
+      next: this.safeNext(request) ?? '',
+      loginField: this.settings.authLoginField,
+    });
   }
 
   @Post('/login/')
@@ -86,7 +121,12 @@ export class AccountViews {
       }
       form.addError(null, ACCOUNT_MESSAGES.invalidLogin(this.settings.authLoginField));
     }
-    return render(request, 'registration/login.ejs', { form, next: next ?? '', loginField: this.settings.authLoginField }, { status: 400 });
+    return render(
+      request,
+      'registration/login.ejs',
+      { form, next: next ?? '', loginField: this.settings.authLoginField },
+      { status: 400 },
+    );
   }
 
   /** POST only (a GET that logs out is a CSRF hole): Django 5 made it so. */
@@ -97,17 +137,20 @@ export class AccountViews {
     return redirect(next ?? this.settings.logoutRedirectUrl);
   }
 
-  @Get('/password_change/', { name: 'password_change' }) @LoginRequired()
+  @Get('/password_change/', { name: 'password_change' })
+  @LoginRequired()
   passwordChangePage(request: HttpRequest) {
     return render(request, 'registration/password_change_form.ejs', { form: blank() });
   }
 
-  @Post('/password_change/') @LoginRequired()
+  @Post('/password_change/')
+  @LoginRequired()
   async passwordChange(request: HttpRequest) {
     const user = (await request.auser()) as User;
     const form = await validateForm(request, PasswordChangeForm);
     if (form.isValid) {
-      if (!(await this.accounts.checkPassword(user, form.data.oldPassword))) form.addError('oldPassword', ACCOUNT_MESSAGES.oldPasswordWrong);
+      if (!(await this.accounts.checkPassword(user, form.data.oldPassword)))
+        form.addError('oldPassword', ACCOUNT_MESSAGES.oldPasswordWrong);
       else this.checkNewPassword(form, 'newPassword2', form.data.newPassword1, form.data.newPassword2, user);
     }
     if (!form.isValid) return render(request, 'registration/password_change_form.ejs', { form }, { status: 400 });
@@ -116,7 +159,8 @@ export class AccountViews {
     return redirect(urlOf(request, `${NAMESPACE}:password_change_done`));
   }
 
-  @Get('/password_change/done/', { name: 'password_change_done' }) @LoginRequired()
+  @Get('/password_change/done/', { name: 'password_change_done' })
+  @LoginRequired()
   passwordChangeDone(request: HttpRequest) {
     return render(request, 'registration/password_change_done.ejs', {});
   }
@@ -149,16 +193,28 @@ export class AccountViews {
   @Get('/reset/<str:uid>/<str:token>/', { name: 'password_reset_confirm' })
   async resetConfirmPage(request: HttpRequest, params: { uid: string; token: string }) {
     const user = await this.resetUser(params);
-    return render(request, 'registration/password_reset_confirm.ejs', { form: blank(), validLink: user !== undefined }, { status: user === undefined ? 400 : 200 });
+    return render(
+      request,
+      'registration/password_reset_confirm.ejs',
+      { form: blank(), validLink: user !== undefined },
+      { status: user === undefined ? 400 : 200 },
+    );
   }
 
   @Post('/reset/<str:uid>/<str:token>/')
   async resetConfirm(request: HttpRequest, params: { uid: string; token: string }) {
     const user = await this.resetUser(params);
-    if (user === undefined) return render(request, 'registration/password_reset_confirm.ejs', { form: blank(), validLink: false }, { status: 400 });
+    if (user === undefined)
+      return render(
+        request,
+        'registration/password_reset_confirm.ejs',
+        { form: blank(), validLink: false },
+        { status: 400 },
+      );
     const form = await validateForm(request, SetPasswordForm);
     if (form.isValid) this.checkNewPassword(form, 'newPassword2', form.data.newPassword1, form.data.newPassword2, user);
-    if (!form.isValid) return render(request, 'registration/password_reset_confirm.ejs', { form, validLink: true }, { status: 400 });
+    if (!form.isValid)
+      return render(request, 'registration/password_reset_confirm.ejs', { form, validLink: true }, { status: 400 });
     await this.accounts.setPassword(user, form.data.newPassword1); // the token is spent: it was signed over the old hash
     return redirect(urlOf(request, `${NAMESPACE}:password_reset_complete`));
   }
@@ -169,7 +225,10 @@ export class AccountViews {
   }
 
   private async sendResetMail(request: HttpRequest, user: User, to: string): Promise<void> {
-    const path = urlOf(request, `${NAMESPACE}:password_reset_confirm`, { uid: this.resetTokens.uidOf(user), token: this.resetTokens.make(user) });
+    const path = urlOf(request, `${NAMESPACE}:password_reset_confirm`, {
+      uid: this.resetTokens.uidOf(user),
+      token: this.resetTokens.make(user),
+    });
     try {
       await this.mailer.sendTemplate({
         to,
@@ -179,7 +238,9 @@ export class AccountViews {
       });
     } catch (error) {
       // No address, link or token in the line: the log may be read by others than the user.
-      this.logger.error(`Password reset: the mail to user ${user.id} could not be sent: ${(error as Error).message ?? String(error)}`);
+      this.logger.error(
+        `Password reset: the mail to user ${user.id} could not be sent: ${(error as Error).message ?? String(error)}`,
+      );
     }
   }
 
@@ -190,7 +251,13 @@ export class AccountViews {
   }
 
   /** The two entries match and pass settings.passwordRules (errors go on `field`). */
-  private checkNewPassword(form: AnyForm, field: string, password: string, again: string, user: { username?: string; email?: string | null }): void {
+  private checkNewPassword(
+    form: AnyForm,
+    field: string,
+    password: string,
+    again: string,
+    user: { username?: string; email?: string | null },
+  ): void {
     if (password !== again) form.addError(field, ACCOUNT_MESSAGES.passwordMismatch);
     else for (const message of this.accounts.validatePassword(password, user)) form.addError(field, message);
   }

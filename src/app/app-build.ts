@@ -49,7 +49,15 @@ export interface BuiltApp {
 export function buildApp(inputs: BuildInputs): BuiltApp {
   const { settings, logger, templates, parts, resources } = inputs;
   const ordered = orderMiddleware(parts.middleware);
-  const container = buildAppContainer({ parts, middleware: ordered.map((m) => m.cls), overrides: inputs.overrides, settings, logger, templates, values: resources.values });
+  const container = buildAppContainer({
+    parts,
+    middleware: ordered.map((m) => m.cls),
+    overrides: inputs.overrides,
+    settings,
+    logger,
+    templates,
+    values: resources.values,
+  });
   const routes = buildRouteTable(parts.controllers, container);
   checkViewNeeds(routes, ordered);
   addStaticRoute(routes, settings);
@@ -57,15 +65,31 @@ export function buildApp(inputs: BuildInputs): BuiltApp {
   const middleware = instantiateMiddleware(ordered, container);
   inputs.hooks.collect(container);
   inputs.requests.provideAppServices({ settings, templates, routes, container });
-  const handler = parts.exceptionHandler === undefined ? undefined : (container.get<ExceptionHandler>(parts.exceptionHandler));
+  const handler =
+    parts.exceptionHandler === undefined ? undefined : container.get<ExceptionHandler>(parts.exceptionHandler);
   const jsonErrors = settings.jsonErrors || jsonErrorPrefixes(parts.controllers);
-  const convert = exceptionConverter({ debug: settings.debug, settings, logger, patterns: () => routeInfos(routes), handler, jsonErrors });
+  const convert = exceptionConverter({
+    debug: settings.debug,
+    settings,
+    logger,
+    patterns: () => routeInfos(routes),
+    handler,
+    jsonErrors,
+  });
   const kernel = new Kernel({ routes, middleware, convert, finish: inputs.signing.signPending });
-  return { container, routes, handle: withDebugSql(kernel.handle, settings.debug && resources.database !== undefined), explain: { routes, ordered, layers: middleware, container } };
+  return {
+    container,
+    routes,
+    handle: withDebugSql(kernel.handle, settings.debug && resources.database !== undefined),
+    explain: { routes, ordered, layers: middleware, container },
+  };
 }
 
 /** With debug on and models declared, each request records its SQL (the debug 500 page lists it). */
 function withDebugSql(handle: Handler, debugSql: boolean): Handler {
   if (!debugSql) return handle;
-  return (request) => (capturedQueries() === undefined ? captureQueries(() => handle(request)).then(({ result }) => result) : handle(request));
+  return (request) =>
+    capturedQueries() === undefined
+      ? captureQueries(() => handle(request)).then(({ result }) => result)
+      : handle(request);
 }

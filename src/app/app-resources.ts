@@ -23,10 +23,19 @@ export class AppResources {
   /** What the container binds as values: [token, label, value]. */
   readonly values: ReadonlyArray<readonly [Token, string, unknown]>;
 
-  constructor(private readonly settings: Settings, entities: readonly Function[] | undefined, migrations: readonly Function[] | undefined, private readonly logger: Logger) {
+  constructor(
+    private readonly settings: Settings,
+    entities: readonly Function[] | undefined,
+    migrations: readonly Function[] | undefined,
+    private readonly logger: Logger,
+  ) {
     this.database = databaseFor(settings, entities, migrations);
     this.rateLimits = new RateLimits(settings, logger);
-    this.values = [...databaseValues(this.database, entities), [RateLimits, 'RateLimits', this.rateLimits], [AppStatus, 'AppStatus', this.status]];
+    this.values = [
+      ...databaseValues(this.database, entities),
+      [RateLimits, 'RateLimits', this.rateLimits],
+      [AppStatus, 'AppStatus', this.status],
+    ];
   }
 
   /** Views with `@Atomic` (or every view with atomicRequests) run in a transaction; rate limits go outside it. */

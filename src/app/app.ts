@@ -55,7 +55,14 @@ export class App {
       reverse: (name, params) => this.reverse(name, params),
     });
     this.resources = new AppResources(settings, parts.entities, parts.migrations, logger);
-    this.serving = new Serving({ app: this, limits: settings, hosts: settings, logger, status: this.resources.status, afterDrain: () => this.shutdown() });
+    this.serving = new Serving({
+      app: this,
+      limits: settings,
+      hosts: settings,
+      logger,
+      status: this.resources.status,
+      afterDrain: () => this.shutdown(),
+    });
     this.build();
   }
 

@@ -66,30 +66,50 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
   const spread = (['templateDirs', 'migrations'] as const).filter((key) => key in options);
   if (spread.length > 0) {
     // `createApp({ ...authApp() })` would drop the part's templates and migrations without a word.
-    throw new ImproperlyConfigured('APP_MODULE_SPREAD', `createApp() got ${spread.join(' and ')}, which only an app part carries: pass the part as createApp({ apps: [authApp()] }) instead of spreading it into the options`);
+    throw new ImproperlyConfigured(
+      'APP_MODULE_SPREAD',
+      `createApp() got ${spread.join(' and ')}, which only an app part carries: pass the part as createApp({ apps: [authApp()] }) instead of spreading it into the options`,
+    );
   }
   const settings = resolveSettings(options.settings, options.env ?? process.env);
-  const logger = options.logger ?? (settings.logFormat === 'json' ? jsonLogger({ verbose: settings.debug }) : consoleLogger({ verbose: settings.debug }));
+  const logger =
+    options.logger ??
+    (settings.logFormat === 'json'
+      ? jsonLogger({ verbose: settings.debug })
+      : consoleLogger({ verbose: settings.debug }));
   if (settings.debug && settings.secretKey === '') {
     // Development without a key: one per process, so the first run works (sessions end at each restart).
     settings.secretKey = randomBytes(48).toString('base64url');
-    logger.warn('settings.secretKey is empty: debug is on, so a random key is used until this process ends (sessions and signed cookies do not survive a restart). Set RONDO_SECRET_KEY; with debug off an empty key is an error');
+    logger.warn(
+      'settings.secretKey is empty: debug is on, so a random key is used until this process ends (sessions and signed cookies do not survive a restart). Set RONDO_SECRET_KEY; with debug off an empty key is an error',
+    );
   }
   const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
   const unique = <T>(items: T[]) => [...new Set(items)];
   const apps = [...(options.apps ?? [])];
   if (settings.sessionEngine === 'database' && settings.sessionStore === null) {
     // Django's django.contrib.sessions: the engine brings its table (entity and migration).
-    apps.push((require('../sessions/database-store') as typeof import('../sessions/database-store')).databaseSessionPart());
+    apps.push(
+      (require('../sessions/database-store') as typeof import('../sessions/database-store')).databaseSessionPart(),
+    );
   }
-  const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware'>(key: K): NonNullable<AppModule[K]> =>
-    apps.flatMap((part) => (part[key] ?? []) as unknown[]) as NonNullable<AppModule[K]>;
-  settings.templates = { ...settings.templates, dirs: [...settings.templates.dirs, ...apps.flatMap((part) => part.templateDirs ?? [])] };
+  const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware'>(
+    key: K,
+  ): NonNullable<AppModule[K]> => apps.flatMap((part) => (part[key] ?? []) as unknown[]) as NonNullable<AppModule[K]>;
+  settings.templates = {
+    ...settings.templates,
+    dirs: [...settings.templates.dirs, ...apps.flatMap((part) => part.templateDirs ?? [])],
+  };
   const app = new App(
     settings,
     {
       controllers: unique([...fromApps('controllers'), ...(options.controllers ?? []), ...found.controllers]),
-      middleware: unique([...settings.middleware, ...fromApps('middleware'), ...(options.middleware ?? []), ...found.middleware]),
+      middleware: unique([
+        ...settings.middleware,
+        ...fromApps('middleware'),
+        ...(options.middleware ?? []),
+        ...found.middleware,
+      ]),
       providers: [...found.injectables, ...fromApps('providers'), ...(options.providers ?? [])],
       overrides: new Map(options.overrides ?? []),
       exceptionHandler: options.exceptionHandler,

@@ -147,10 +147,15 @@ function fromEnv(key: string, text: string, fallback: unknown): unknown {
   }
   if (typeof fallback === 'number') {
     const value = Number(text);
-    if (text.trim() === '' || Number.isNaN(value)) throw new ImproperlyConfigured('SETTINGS_ENV_INVALID', `${where} is not a number`);
+    if (text.trim() === '' || Number.isNaN(value))
+      throw new ImproperlyConfigured('SETTINGS_ENV_INVALID', `${where} is not a number`);
     return value;
   }
-  if (Array.isArray(fallback)) return text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (Array.isArray(fallback))
+    return text
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   return text;
 }
 
@@ -163,7 +168,10 @@ export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEn
   for (const [key, value] of Object.entries(given)) {
     if (!(key in DEFAULT_SETTINGS)) {
       const near = Object.keys(DEFAULT_SETTINGS).filter((k) => k.toLowerCase() === key.toLowerCase());
-      throw new ImproperlyConfigured('SETTINGS_UNKNOWN', `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See the README's settings table`);
+      throw new ImproperlyConfigured(
+        'SETTINGS_UNKNOWN',
+        `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See the README's settings table`,
+      );
     }
     if (value === undefined) continue;
     const fallback = (DEFAULT_SETTINGS as Record<string, unknown>)[key];
@@ -172,15 +180,21 @@ export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEn
   }
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) {
     const text = env[envName(key)];
-    const isScalar = ['boolean', 'number', 'string'].includes(typeof fallback) || (Array.isArray(fallback) && fallback.every((v) => typeof v === 'string') && key !== 'middleware');
+    const isScalar =
+      ['boolean', 'number', 'string'].includes(typeof fallback) ||
+      (Array.isArray(fallback) && fallback.every((v) => typeof v === 'string') && key !== 'middleware');
     if (text !== undefined && isScalar) settings[key] = fromEnv(key, text, fallback);
   }
   for (const [key, fallback] of Object.entries(DEFAULT_SETTINGS)) checkType(key, settings[key], fallback);
   for (const [key, header] of Object.entries(HEADER_SETTINGS)) checkHeaderValue(key, header, settings[key]);
-  for (const key of ['authLoginRateLimit', 'authSignupRateLimit', 'authPasswordResetRateLimit']) checkRateLimit(key, settings[key]);
+  for (const key of ['authLoginRateLimit', 'authSignupRateLimit', 'authPasswordResetRateLimit'])
+    checkRateLimit(key, settings[key]);
   for (const [key, [code, choices]] of Object.entries(CHOICES)) {
     if (!choices.includes(settings[key] as string)) {
-      throw new ImproperlyConfigured(code, `settings.${key} is ${JSON.stringify(settings[key])}; use one of ${choices.map((c) => `'${c}'`).join(', ')} (environment: ${envName(key)})`);
+      throw new ImproperlyConfigured(
+        code,
+        `settings.${key} is ${JSON.stringify(settings[key])}; use one of ${choices.map((c) => `'${c}'`).join(', ')} (environment: ${envName(key)})`,
+      );
     }
   }
   return settings as unknown as Settings;
@@ -218,8 +232,11 @@ function checkRateLimit(key: string, value: unknown): void {
   if (value === null) return;
   const limit = value as { points?: unknown; duration?: unknown; addressPoints?: unknown; lockout?: unknown };
   const positive = (n: unknown) => typeof n === 'number' && Number.isFinite(n) && n > 0;
-  const fine = positive(limit.points) && positive(limit.duration) && (limit.addressPoints === undefined || positive(limit.addressPoints))
-    && (limit.lockout === undefined || limit.lockout === 'address' || limit.lockout === 'login');
+  const fine =
+    positive(limit.points) &&
+    positive(limit.duration) &&
+    (limit.addressPoints === undefined || positive(limit.addressPoints)) &&
+    (limit.lockout === undefined || limit.lockout === 'address' || limit.lockout === 'login');
   if (!fine) {
     throw new ImproperlyConfigured(
       'SETTINGS_TYPE',
@@ -232,7 +249,10 @@ function checkType(key: string, value: unknown, fallback: unknown): void {
   const expected = Array.isArray(fallback) ? 'array' : fallback === null ? 'null' : typeof fallback;
   const actual = Array.isArray(value) ? 'array' : value === null ? 'null' : typeof value;
   if (expected !== 'null' && value !== null && expected !== actual) {
-    throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a ${expected}; got ${actual} (${JSON.stringify(value)})`);
+    throw new ImproperlyConfigured(
+      'SETTINGS_TYPE',
+      `Setting '${key}' must be a ${expected}; got ${actual} (${JSON.stringify(value)})`,
+    );
   }
   if (typeof value === 'number' && (Number.isNaN(value) || value < 0)) {
     throw new ImproperlyConfigured('SETTINGS_TYPE', `Setting '${key}' must be a number >= 0; got ${value}`);
@@ -240,5 +260,10 @@ function checkType(key: string, value: unknown, fallback: unknown): void {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.getPrototypeOf(value) === Object.prototype
+  );
 }

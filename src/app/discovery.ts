@@ -31,7 +31,10 @@ export async function discover(patterns: readonly string[], baseDir: string): Pr
       try {
         exports = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
       } catch (error) {
-        throw new ImproperlyConfigured('DISCOVERY_IMPORT_FAILED', `Discovery could not import ${file} (from '${pattern}'): ${(error as Error).message}`);
+        throw new ImproperlyConfigured(
+          'DISCOVERY_IMPORT_FAILED',
+          `Discovery could not import ${file} (from '${pattern}'): ${(error as Error).message}`,
+        );
       }
       for (const value of Object.values(exports)) {
         if (typeof value !== 'function' || seen.has(value)) continue;
@@ -58,12 +61,18 @@ function filesFor(pattern: string, baseDir: string): string[] {
     try {
       stats = statSync(absolute);
     } catch {
-      throw new ImproperlyConfigured('DISCOVERY_NOT_FOUND', `discover entry '${pattern}' does not exist (looked at ${absolute}). Build the app first (tsc), or fix the path`);
+      throw new ImproperlyConfigured(
+        'DISCOVERY_NOT_FOUND',
+        `discover entry '${pattern}' does not exist (looked at ${absolute}). Build the app first (tsc), or fix the path`,
+      );
     }
     if (stats.isFile()) return [absolute];
     const files = walk(absolute).filter((f) => MODULE_FILE.test(f) && !SKIPPED.test(f));
     if (files.length === 0 && walk(absolute).some((f) => f.endsWith('.ts'))) {
-      throw new ImproperlyConfigured('DISCOVERY_TYPESCRIPT', `discover entry '${pattern}' holds only TypeScript sources; compile them with tsc and point discover at the output folder (e.g. dist/...)`);
+      throw new ImproperlyConfigured(
+        'DISCOVERY_TYPESCRIPT',
+        `discover entry '${pattern}' holds only TypeScript sources; compile them with tsc and point discover at the output folder (e.g. dist/...)`,
+      );
     }
     return files;
   }

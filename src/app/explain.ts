@@ -19,7 +19,10 @@ export interface ExplainedMiddleware {
   order: number;
   /** The module that defines the class, when it is loaded from a file. */
   file: string | undefined;
-  /** Which hooks it has: handle, processRequest, processResponse, processView, processException, processTemplateResponse. */
+  /**
+   * Which hooks it has: handle, processRequest, processResponse, processView, processException,
+   * processTemplateResponse.
+   */
   hooks: string[];
 }
 
@@ -48,14 +51,26 @@ export interface ExplainParts {
   container: AppContainer;
 }
 
-const HOOKS = ['handle', 'processRequest', 'processResponse', 'processView', 'processException', 'processTemplateResponse'];
+const HOOKS = [
+  'handle',
+  'processRequest',
+  'processResponse',
+  'processView',
+  'processException',
+  'processTemplateResponse',
+];
 
 /** The loaded module whose exports hold `cls`, preferring the one that defines it over an index that re-exports it. */
 function fileOf(cls: Function): string | undefined {
   const holders = Object.values(require.cache)
     .filter((module) => {
       const exported = module?.exports as Record<string, unknown> | undefined;
-      return exported !== undefined && exported !== null && typeof exported === 'object' && Object.values(exported).includes(cls);
+      return (
+        exported !== undefined &&
+        exported !== null &&
+        typeof exported === 'object' &&
+        Object.values(exported).includes(cls)
+      );
     })
     .map((module) => module!.filename);
   return holders.find((file) => !/[\\/]index\.[cm]?js$/.test(file)) ?? holders[0];
@@ -67,7 +82,9 @@ export function explainRequest(parts: ExplainParts, method: string, path: string
     cls,
     order,
     file: fileOf(cls),
-    hooks: HOOKS.filter((hook) => typeof (parts.layers[i].instance as unknown as Record<string, unknown>)[hook] === 'function'),
+    hooks: HOOKS.filter(
+      (hook) => typeof (parts.layers[i].instance as unknown as Record<string, unknown>)[hook] === 'function',
+    ),
   }));
   const base = { method: method.toUpperCase(), path, middleware };
   const url = new URL(path, 'http://explain.invalid');
@@ -92,9 +109,13 @@ export function explainRequest(parts: ExplainParts, method: string, path: string
     view: match.route.source,
     viewOptions: { ...info.options },
     processView: parts.layers
-      .filter((layer) => typeof layer.instance.processView === 'function' && (layer.instance.appliesToView?.(info) ?? true))
+      .filter(
+        (layer) => typeof layer.instance.processView === 'function' && (layer.instance.appliesToView?.(info) ?? true),
+      )
       .map((layer) => layer.label),
     controllerScope: info.source === 'StaticFiles.serve' ? undefined : scoped(controller),
-    dependencies: parts.container.dependencies(controller).map((token) => ({ token: tokenName(token), scope: scoped(token) })),
+    dependencies: parts.container
+      .dependencies(controller)
+      .map((token) => ({ token: tokenName(token), scope: scoped(token) })),
   };
 }

@@ -38,7 +38,10 @@ export class LifecycleHooks {
         await hook.run();
       } catch (error) {
         clean = false;
-        logger.error(`${hook.name}.onShutdown() failed; the other hooks still run, and a signal-driven shutdown exits with code 1`, error);
+        logger.error(
+          `${hook.name}.onShutdown() failed; the other hooks still run, and a signal-driven shutdown exits with code 1`,
+          error,
+        );
       }
     }
     return clean;

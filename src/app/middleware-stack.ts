@@ -23,10 +23,16 @@ export function orderMiddleware(classes: readonly Class[]): OrderedMiddleware[] 
   for (const cls of new Set(classes)) {
     const meta = Reflect.getMetadata(MIDDLEWARE_KEY, cls) as MiddlewareMeta | undefined;
     if (meta === undefined) {
-      throw new ImproperlyConfigured('MIDDLEWARE_NOT_DECORATED', `${cls.name} is listed as middleware but has no @Middleware(order) decorator; add one with an order unique in the app`);
+      throw new ImproperlyConfigured(
+        'MIDDLEWARE_NOT_DECORATED',
+        `${cls.name} is listed as middleware but has no @Middleware(order) decorator; add one with an order unique in the app`,
+      );
     }
     if (!Number.isFinite(meta.order)) {
-      throw new ImproperlyConfigured('MIDDLEWARE_ORDER_INVALID', `${cls.name} has @Middleware(${meta.order}); the order must be a finite number`);
+      throw new ImproperlyConfigured(
+        'MIDDLEWARE_ORDER_INVALID',
+        `${cls.name} has @Middleware(${meta.order}); the order must be a finite number`,
+      );
     }
     const clash = byOrder.get(meta.order);
     if (clash !== undefined) {
@@ -41,14 +47,24 @@ export function orderMiddleware(classes: readonly Class[]): OrderedMiddleware[] 
   return ordered.sort((a, b) => a.order - b.order);
 }
 
-const HOOKS = ['handle', 'processRequest', 'processResponse', 'processView', 'processException', 'processTemplateResponse'];
+const HOOKS = [
+  'handle',
+  'processRequest',
+  'processResponse',
+  'processView',
+  'processException',
+  'processTemplateResponse',
+];
 
 export function instantiateMiddleware(ordered: readonly OrderedMiddleware[], container: AppContainer): ChainLayer[] {
   return ordered.map(({ cls }) => {
     const instance = instantiate(cls, container) as MiddlewareHandler;
     const has = (key: string) => typeof (instance as Record<string, unknown>)[key] === 'function';
     if (!HOOKS.some(has)) {
-      throw new ImproperlyConfigured('MIDDLEWARE_EMPTY', `${cls.name} has none of ${HOOKS.join(', ')}; implement at least one`);
+      throw new ImproperlyConfigured(
+        'MIDDLEWARE_EMPTY',
+        `${cls.name} has none of ${HOOKS.join(', ')}; implement at least one`,
+      );
     }
     if (has('handle') && (has('processRequest') || has('processResponse'))) {
       throw new ImproperlyConfigured(
@@ -67,13 +83,20 @@ export function instantiateMiddleware(ordered: readonly OrderedMiddleware[], con
 export function checkViewNeeds(routes: RouteTable<CompiledView>, ordered: readonly OrderedMiddleware[]): void {
   const present = new Set<string>();
   for (const { cls } of ordered) {
-    for (let c: Function | null = cls; c !== null && c !== Function.prototype; c = Object.getPrototypeOf(c) as Function | null) present.add(c.name);
+    for (
+      let c: Function | null = cls;
+      c !== null && c !== Function.prototype;
+      c = Object.getPrototypeOf(c) as Function | null
+    )
+      present.add(c.name);
   }
   for (const { handler: view } of routes.list()) {
     const unmet = unmetViewNeed(view.info.options, present);
     if (unmet !== undefined) {
-      throw new ImproperlyConfigured('VIEW_MIDDLEWARE_MISSING',
-        `${view.info.source} is marked ${unmet[0]}, but the app's middleware has no ${unmet[1]}, so the check would never run and every request would get through. Add ${unmet[1]} to settings.middleware (it is in DEFAULT_MIDDLEWARE), or remove the decorator`);
+      throw new ImproperlyConfigured(
+        'VIEW_MIDDLEWARE_MISSING',
+        `${view.info.source} is marked ${unmet[0]}, but the app's middleware has no ${unmet[1]}, so the check would never run and every request would get through. Add ${unmet[1]} to settings.middleware (it is in DEFAULT_MIDDLEWARE), or remove the decorator`,
+      );
     }
   }
 }

@@ -28,16 +28,21 @@ export class RequestFactory {
       maxHeaderCount: settings.maxHeaderCount,
       hostPolicy: new HostPolicy(settings),
       cookieSigner: settings.secretKey ? signing.signer : undefined,
-      bodyParsers: new Map([['multipart/form-data', multipartParser({
-        fileMemorySize: settings.fileUploadMaxMemorySize,
-        fileMaxSize: settings.fileUploadMaxSize,
-        filesMaxTotal: settings.fileUploadMaxTotalSize,
-        fieldBytes: settings.dataUploadMaxMemorySize,
-        maxFields: settings.dataUploadMaxNumberFields,
-        maxFiles: settings.dataUploadMaxNumberFiles,
-        tempDir: settings.fileUploadTempDir,
-        maxFileNameLength: settings.fileUploadMaxNameLength,
-      })]]),
+      bodyParsers: new Map([
+        [
+          'multipart/form-data',
+          multipartParser({
+            fileMemorySize: settings.fileUploadMaxMemorySize,
+            fileMaxSize: settings.fileUploadMaxSize,
+            filesMaxTotal: settings.fileUploadMaxTotalSize,
+            fieldBytes: settings.dataUploadMaxMemorySize,
+            maxFields: settings.dataUploadMaxNumberFields,
+            maxFiles: settings.dataUploadMaxNumberFiles,
+            tempDir: settings.fileUploadTempDir,
+            maxFileNameLength: settings.fileUploadMaxNameLength,
+          }),
+        ],
+      ]),
       services: this.services,
     };
   }
@@ -48,10 +53,18 @@ export class RequestFactory {
   }
 
   /** What layers reach through the request (typed keys, no casts): templates, the URL resolver, validation. */
-  provideAppServices(app: { settings: Readonly<Settings>; templates: Templates; routes: RouteTable<unknown>; container: AppContainer }): void {
+  provideAppServices(app: {
+    settings: Readonly<Settings>;
+    templates: Templates;
+    routes: RouteTable<unknown>;
+    container: AppContainer;
+  }): void {
     const { settings, routes, container } = app;
     this.provide(TEMPLATES, app.templates);
-    this.provide(URL_RESOLVER, { resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none', reverse: (name, params) => routes.reverse(name, params) });
+    this.provide(URL_RESOLVER, {
+      resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none',
+      reverse: (name, params) => routes.reverse(name, params),
+    });
     this.provide(VALIDATION, {
       forbidUnknown: settings.validationForbidUnknown,
       maxDepth: settings.validationMaxDepth,

@@ -15,7 +15,9 @@ export function joinPath(prefix: string, path: string): string {
   if (prefix === '' || prefix === '/') return path === '' ? '/' : path.startsWith('/') ? path : `/${path}`;
   const base = prefix.startsWith('/') ? prefix : `/${prefix}`;
   if (path === '') return base;
-  return base.endsWith('/') || path.startsWith('/') ? `${base.replace(/\/$/, '')}/${path.replace(/^\//, '')}` : `${base}/${path}`;
+  return base.endsWith('/') || path.startsWith('/')
+    ? `${base.replace(/\/$/, '')}/${path.replace(/^\//, '')}`
+    : `${base}/${path}`;
 }
 
 export function buildRouteTable(controllers: readonly Class[], container: AppContainer): RouteTable<CompiledView> {
@@ -31,8 +33,12 @@ export function buildRouteTable(controllers: readonly Class[], container: AppCon
     }
     for (const route of routes) {
       const path = joinPath(meta?.prefix ?? '', route.path);
-      const name = route.name === undefined ? undefined : meta?.namespace ? `${meta.namespace}:${route.name}` : route.name;
-      const handler = compileView({ controller, methodName: route.methodName, name, route: path, methods: route.methods }, container);
+      const name =
+        route.name === undefined ? undefined : meta?.namespace ? `${meta.namespace}:${route.name}` : route.name;
+      const handler = compileView(
+        { controller, methodName: route.methodName, name, route: path, methods: route.methods },
+        container,
+      );
       table.add({ path, methods: route.methods, name, handler, source: handler.info.source });
     }
   }
@@ -43,7 +49,9 @@ export function buildRouteTable(controllers: readonly Class[], container: AppCon
 export function jsonErrorPrefixes(controllers: readonly Class[]): string[] {
   return controllers
     .filter((controller) => viewOptions(controller, '').jsonErrors === true)
-    .map((controller) => joinPath((Reflect.getMetadata(CONTROLLER_KEY, controller) as ControllerMeta | undefined)?.prefix ?? '', ''));
+    .map((controller) =>
+      joinPath((Reflect.getMetadata(CONTROLLER_KEY, controller) as ControllerMeta | undefined)?.prefix ?? '', ''),
+    );
 }
 
 /** A route as `rondo routes` and the debug 404 page show it. */
@@ -58,5 +66,12 @@ export interface RouteInfo {
 }
 
 export function routeInfos(table: RouteTable<CompiledView>): RouteInfo[] {
-  return table.list().map((r) => ({ path: r.path, methods: r.methods, name: r.name, view: r.source, controller: r.handler.info.controller, methodName: r.handler.info.methodName }));
+  return table.list().map((r) => ({
+    path: r.path,
+    methods: r.methods,
+    name: r.name,
+    view: r.source,
+    controller: r.handler.info.controller,
+    methodName: r.handler.info.methodName,
+  }));
 }

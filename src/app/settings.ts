@@ -38,7 +38,10 @@ export interface Settings {
   jsonMaxDepth: number;
   /** Most fields in a query string or form (400 beyond). Default 1000. */
   dataUploadMaxNumberFields: number;
-  /** Uploads stay in memory only when the whole body is at most this many bytes; else they stream to temporary files. Default 2.5 MB. */
+  /**
+   * Uploads stay in memory only when the whole body is at most this many bytes; else they stream to temporary files.
+   * Default 2.5 MB.
+   */
   fileUploadMaxMemorySize: number;
   /** Largest uploaded file accepted (413 beyond). Default 20 MB. */
   fileUploadMaxSize: number;
@@ -69,7 +72,12 @@ export interface Settings {
   /** rondo/auth: what users log in with, 'username' (default) or 'email'. */
   authLoginField: 'username' | 'email';
   /** rondo/auth: password validators (minLength, similarTo, common, numeric) over DEFAULT_PASSWORD_RULES. */
-  passwordRules: Readonly<{ minLength?: number; similarTo?: readonly string[]; common?: boolean | string; numeric?: boolean }>;
+  passwordRules: Readonly<{
+    minLength?: number;
+    similarTo?: readonly string[];
+    common?: boolean | string;
+    numeric?: boolean;
+  }>;
   /** rondo/auth TokenAuthMiddleware: the Authorization schemes it reads. */
   authTokenSchemes: string[];
   /** rondo/auth: seconds a JWT from ApiTokens.issueJwt stays valid. */
@@ -89,9 +97,14 @@ export interface Settings {
   authLoginRateLimit: Readonly<LoginRateLimit> | null;
   /** rondo/auth: sign-ups allowed per client address per `duration` seconds (HTML and API); null turns it off. */
   authSignupRateLimit: Readonly<{ points: number; duration: number }> | null;
-  /** rondo/auth: password reset requests allowed per `duration` seconds, per client address and per e-mail address; null turns it off. */
+  /**
+   * rondo/auth: password reset requests allowed per `duration` seconds, per client address and per e-mail address; null
+   * turns it off.
+   */
   authPasswordResetRateLimit: Readonly<{ points: number; duration: number }> | null;
-  /** makePassword's algorithm for new hashes: 'scrypt' (default) or 'argon2' (the argon2 package, installed by the app). */
+  /**
+   * makePassword's algorithm for new hashes: 'scrypt' (default) or 'argon2' (the argon2 package, installed by the app).
+   */
   passwordHasher: 'scrypt' | 'argon2';
   /** Mailer: 'console' (log), 'file' (emailFilePath), 'smtp' (emailHost...) or 'memory' (mailer.outbox, tests). */
   emailBackend: 'console' | 'file' | 'smtp' | 'memory';
@@ -116,7 +129,9 @@ export interface Settings {
   /** Memory backend bounds: entries, and bytes of keys and JSON values. Defaults 10000 and 64 MiB. */
   cacheMaxEntries: number;
   cacheMaxBytes: number;
-  /** CacheMiddleware: seconds every GET page is cached (Django's per-site cache); 0 = only @CachePage views. Default 0. */
+  /**
+   * CacheMiddleware: seconds every GET page is cached (Django's per-site cache); 0 = only @CachePage views. Default 0.
+   */
   cacheMiddlewareSeconds: number;
   /** node:http: ms to receive the complete headers. */
   headersTimeout: number;
@@ -135,7 +150,9 @@ export interface Settings {
   maxHeaderSize: number;
   /** Most header lines a request may carry (431 beyond). Default 100. */
   maxHeaderCount: number;
-  /** Longest request target, path and query, in characters (414 beyond; nginx's default buffer is 8 KB). Default 8192. */
+  /**
+   * Longest request target, path and query, in characters (414 beyond; nginx's default buffer is 8 KB). Default 8192.
+   */
   maxUrlLength: number;
   /** Requests served on one keep-alive socket before it is closed (0 = no limit). */
   maxRequestsPerSocket: number;
@@ -182,14 +199,19 @@ export interface Settings {
   secureRedirectExempt: string[];
   /** Host to redirect to for https ('' = the request's host). */
   secureSslHost: string;
-  /** SecurityMiddleware: a fixed `Content-Security-Policy` header value ('' = not sent); `csp` is the structured form. */
+  /**
+   * SecurityMiddleware: a fixed `Content-Security-Policy` header value ('' = not sent); `csp` is the structured form.
+   */
   contentSecurityPolicy: string;
   /**
    * SecurityMiddleware: the Content-Security-Policy as directives, with `CSP.NONCE` for the
    * request's nonce (templates write `<%= cspNonce %>`). Default null (none); `@Csp()` overrides per view.
    */
   csp: CspPolicy | null;
-  /** SecurityMiddleware: a policy sent as Content-Security-Policy-Report-Only (browsers report, block nothing). Default null. */
+  /**
+   * SecurityMiddleware: a policy sent as Content-Security-Policy-Report-Only (browsers report, block nothing). Default
+   * null.
+   */
   cspReportOnly: CspPolicy | null;
   /**
    * SessionMiddleware: 'cookie' (signed cookie, no server state: cannot be revoked),
@@ -253,7 +275,9 @@ export interface Settings {
   /** DTO validation: deepest JSON nesting accepted (400 beyond). Default 32. */
   validationMaxDepth: number;
   /** Replaces or translates error messages of forms and DTOs, by rule name (see DEFAULT_VALIDATION_MESSAGES). */
-  validationMessages: Readonly<Record<string, (context: { property: string; value: unknown; constraints: readonly unknown[] }) => string>>;
+  validationMessages: Readonly<
+    Record<string, (context: { property: string; value: unknown; constraints: readonly unknown[] }) => string>
+  >;
   /**
    * API mode: every error is problem+json whatever the Accept header (routing 404/405
    * included). Per controller: `@JsonErrors()`. Default false (JSON for clients that

@@ -12,14 +12,24 @@ import type { Settings } from './settings';
 
 export function addStaticRoute(routes: RouteTable<CompiledView>, settings: Readonly<Settings>): void {
   if (!/^\/(.*\/)?$/.test(settings.staticUrl)) {
-    throw new ImproperlyConfigured('SETTINGS_STATIC_URL', `settings.staticUrl must start and end with '/' (like '/static/'); got '${settings.staticUrl}'`);
+    throw new ImproperlyConfigured(
+      'SETTINGS_STATIC_URL',
+      `settings.staticUrl must start and end with '/' (like '/static/'); got '${settings.staticUrl}'`,
+    );
   }
   if (!(settings.serveStatic ?? settings.debug) || settings.staticDirs.length === 0) return;
   const files = new StaticFiles(settings.staticUrl, settings.staticDirs, settings.staticServeDotfiles);
   const path = `${settings.staticUrl}<path:path>`;
   const source = 'StaticFiles.serve';
   const view: CompiledView = {
-    info: { source, controller: StaticFiles, methodName: 'serve', name: undefined, route: path, options: Object.freeze({}) },
+    info: {
+      source,
+      controller: StaticFiles,
+      methodName: 'serve',
+      name: undefined,
+      route: path,
+      options: Object.freeze({}),
+    },
     readsBody: false,
     call: (request) => files.serve(request),
   };

@@ -20,9 +20,17 @@ export function sessionAuthHash(request: HttpRequest, user: AuthUser): string | 
 
 function sessionOf(request: HttpRequest, caller: string) {
   if (request.session === undefined) {
-    throw new ImproperlyConfigured('AUTH_NO_SESSION', `${caller}() needs request.session: add SessionMiddleware to settings.middleware (it is in the default stack)`);
+    throw new ImproperlyConfigured(
+      'AUTH_NO_SESSION',
+      `${caller}() needs request.session: add SessionMiddleware to settings.middleware (it is in the default stack)`,
+    );
   }
-  return request.session as { cycleKey(): Promise<void>; flush(): Promise<void>; set(k: string, v: unknown): Promise<void>; get(k: string): Promise<unknown> };
+  return request.session as {
+    cycleKey(): Promise<void>;
+    flush(): Promise<void>;
+    set(k: string, v: unknown): Promise<void>;
+    get(k: string): Promise<unknown>;
+  };
 }
 
 /** Logs `user` in for this session. */
@@ -72,7 +80,9 @@ export function isSafeRedirect(url: string | undefined, host: string, requireHtt
   if (trimmed.startsWith('/')) return !trimmed.startsWith('//');
   try {
     const parsed = new URL(trimmed);
-    const scheme = requireHttps ? parsed.protocol === 'https:' : parsed.protocol === 'https:' || parsed.protocol === 'http:';
+    const scheme = requireHttps
+      ? parsed.protocol === 'https:'
+      : parsed.protocol === 'https:' || parsed.protocol === 'http:';
     return scheme && parsed.host === host;
   } catch {
     return false;

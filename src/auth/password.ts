@@ -24,9 +24,16 @@ const KEY_LENGTH = 64;
 const VERSION = '1';
 
 function derive(password: string, salt: Buffer, options: { N: number; r: number; p: number }): Promise<Buffer> {
-  const params: ScryptOptions = { N: options.N, r: options.r, p: options.p, maxmem: 256 * options.N * options.r + 1024 * 1024 };
+  const params: ScryptOptions = {
+    N: options.N,
+    r: options.r,
+    p: options.p,
+    maxmem: 256 * options.N * options.r + 1024 * 1024,
+  };
   return new Promise((resolve, reject) => {
-    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (error, key) => (error ? reject(error) : resolve(key)));
+    scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (error, key) =>
+      error ? reject(error) : resolve(key),
+    );
   });
 }
 
@@ -34,7 +41,10 @@ function argon2(): typeof import('argon2') {
   try {
     return require('argon2') as typeof import('argon2');
   } catch {
-    throw new ImproperlyConfigured('ARGON2_MISSING', "Password hashing with argon2 needs the argon2 package: run npm install argon2 (or set settings.passwordHasher to 'scrypt')");
+    throw new ImproperlyConfigured(
+      'ARGON2_MISSING',
+      "Password hashing with argon2 needs the argon2 package: run npm install argon2 (or set settings.passwordHasher to 'scrypt')",
+    );
   }
 }
 
@@ -57,7 +67,10 @@ function parse(encoded: string): { N: number; r: number; p: number; salt: Buffer
 
 /** True when `password` matches `encoded`; false for a wrong password or an unknown format. */
 export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
-  if (encoded.startsWith('$argon2')) return argon2().verify(encoded, password.normalize('NFKC')).catch(() => false);
+  if (encoded.startsWith('$argon2'))
+    return argon2()
+      .verify(encoded, password.normalize('NFKC'))
+      .catch(() => false);
   const parsed = parse(encoded);
   if (parsed === undefined || parsed.key.length !== KEY_LENGTH) return false;
   const key = await derive(password, parsed.salt, parsed);

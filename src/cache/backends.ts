@@ -39,7 +39,12 @@ export class MemoryCacheBackend implements CacheBackend {
 
   constructor(options: MemoryBackendOptions) {
     const { LRUCache } = require('lru-cache') as typeof import('lru-cache');
-    this.lru = new LRUCache<string, string>({ max: options.maxEntries, maxSize: options.maxBytes, sizeCalculation: (value, key) => value.length + key.length, ttlAutopurge: false });
+    this.lru = new LRUCache<string, string>({
+      max: options.maxEntries,
+      maxSize: options.maxBytes,
+      sizeCalculation: (value, key) => value.length + key.length,
+      ttlAutopurge: false,
+    });
   }
 
   async get(key: string): Promise<string | undefined> {
@@ -64,7 +69,9 @@ export class MemoryCacheBackend implements CacheBackend {
     const current = this.lru.get(key);
     if (current === undefined) return undefined;
     const next = Number(current) + delta;
-    this.lru.set(key, String(next), { ttl: this.lru.getRemainingTTL(key) === Infinity ? 0 : this.lru.getRemainingTTL(key) });
+    this.lru.set(key, String(next), {
+      ttl: this.lru.getRemainingTTL(key) === Infinity ? 0 : this.lru.getRemainingTTL(key),
+    });
     return next;
   }
 
@@ -94,7 +101,13 @@ export class RedisCacheBackend implements CacheBackend {
     this.label = `Redis cache at ${redactUrl(url)}`;
     // As the session store: commands wait for the first connection attempt only; while Redis
     // is down later they fail at once (a miss), never hang.
-    this.client = new RedisClient(url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
+    this.client = new RedisClient(url, {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2000,
+      retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+    });
     this.client.on('error', (error: Error) => onError(error));
     this.client.on('ready', () => onError(undefined));
     this.firstConnect = this.client.connect().catch(() => undefined);
@@ -110,11 +123,17 @@ export class RedisCacheBackend implements CacheBackend {
   }
 
   async set(key: string, value: string, ttl: number | undefined): Promise<void> {
-    await this.run(() => (ttl === undefined ? this.client.set(key, value) : this.client.set(key, value, 'PX', Math.max(1, Math.round(ttl)))));
+    await this.run(() =>
+      ttl === undefined ? this.client.set(key, value) : this.client.set(key, value, 'PX', Math.max(1, Math.round(ttl))),
+    );
   }
 
   async add(key: string, value: string, ttl: number | undefined): Promise<boolean> {
-    const answer = await this.run(() => (ttl === undefined ? this.client.set(key, value, 'NX') : this.client.set(key, value, 'PX', Math.max(1, Math.round(ttl)), 'NX')));
+    const answer = await this.run(() =>
+      ttl === undefined
+        ? this.client.set(key, value, 'NX')
+        : this.client.set(key, value, 'PX', Math.max(1, Math.round(ttl)), 'NX'),
+    );
     return answer === 'OK';
   }
 
@@ -124,7 +143,14 @@ export class RedisCacheBackend implements CacheBackend {
 
   async incr(key: string, delta: number): Promise<number | undefined> {
     // Only an existing key: INCRBY would create a missing one (Django's incr refuses that).
-    const result = await this.run(() => this.client.eval("if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) else return nil end", 1, key, String(delta)));
+    const result = await this.run(() =>
+      this.client.eval(
+        "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCRBY', KEYS[1], ARGV[1]) else return nil end",
+        1,
+        key,
+        String(delta),
+      ),
+    );
     return result === null ? undefined : Number(result);
   }
 
@@ -139,7 +165,13 @@ export class RedisCacheBackend implements CacheBackend {
     await this.firstConnect;
     let cursor = '0';
     do {
-      const [next, keys] = await this.client.scan(cursor, 'MATCH', `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`, 'COUNT', 500);
+      const [next, keys] = await this.client.scan(
+        cursor,
+        'MATCH',
+        `${prefix.replace(/[*?[\]\\]/g, '\\$&')}*`,
+        'COUNT',
+        500,
+      );
       if (keys.length > 0) await this.client.del(...keys);
       cursor = next;
     } while (cursor !== '0');

@@ -52,7 +52,10 @@ export class CacheMiddleware {
   private readonly siteSeconds: number;
   private readonly sessionCookie: string;
 
-  constructor(@Inject(SETTINGS) settings: Settings, private readonly cache: Cache) {
+  constructor(
+    @Inject(SETTINGS) settings: Settings,
+    private readonly cache: Cache,
+  ) {
     this.siteSeconds = settings.cacheMiddlewareSeconds;
     this.sessionCookie = settings.sessionCookieName;
   }
@@ -85,8 +88,13 @@ export class CacheMiddleware {
     const seconds = Math.min(pending.seconds, maxAge(response.headers.get('cache-control')) ?? Infinity);
     if (seconds <= 0) return response;
     if (!response.headers.has('cache-control')) response.headers.set('Cache-Control', `max-age=${seconds}`);
-    if (!response.headers.has('expires')) response.headers.set('Expires', new Date(Date.now() + seconds * 1000).toUTCString());
-    const varied = (response.headers.get('vary') ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean).sort();
+    if (!response.headers.has('expires'))
+      response.headers.set('Expires', new Date(Date.now() + seconds * 1000).toUTCString());
+    const varied = (response.headers.get('vary') ?? '')
+      .split(',')
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean)
+      .sort();
     await this.cache.set(`page.vary:${sha(pending.url)}`, varied, seconds);
     await this.cache.set(this.pageKey(request, pending.url, varied), store(response), seconds);
     return response;
@@ -126,7 +134,9 @@ function store(response: HttpResponse): StoredPage {
 }
 
 function revive(stored: StoredPage): HttpResponse {
-  const response = new HttpResponse(stored.base64 ? Buffer.from(stored.body, 'base64') : stored.body, { status: stored.status });
+  const response = new HttpResponse(stored.base64 ? Buffer.from(stored.body, 'base64') : stored.body, {
+    status: stored.status,
+  });
   for (const [name, value] of stored.headers) response.headers.set(name, value);
   return response;
 }

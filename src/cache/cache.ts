@@ -31,21 +31,30 @@ export interface CacheKeyOptions {
 /** A key no backend should take (memcached's rules, as Django warns of them). */
 export class CacheKeyInvalid extends RondoError {
   constructor(key: string, why: string) {
-    super('CACHE_KEY_INVALID', `Cache key '${key.slice(0, 100)}' is not allowed: ${why}. Use up to 250 printable characters without spaces`);
+    super(
+      'CACHE_KEY_INVALID',
+      `Cache key '${key.slice(0, 100)}' is not allowed: ${why}. Use up to 250 printable characters without spaces`,
+    );
   }
 }
 
 /** incr/decr/touch on a key that is not in the cache (Django raises ValueError). */
 export class CacheKeyMissing extends RondoError {
   constructor(key: string) {
-    super('CACHE_KEY_MISSING', `Cache key '${key.slice(0, 100)}' is not in the cache; set it first (cache.set(key, 0)) or use cache.add()`);
+    super(
+      'CACHE_KEY_MISSING',
+      `Cache key '${key.slice(0, 100)}' is not in the cache; set it first (cache.set(key, 0)) or use cache.add()`,
+    );
   }
 }
 
 /** incr or touch while the backend is unreachable. */
 export class CacheUnavailable extends RondoError {
   constructor(label: string, cause: unknown) {
-    super('CACHE_UNAVAILABLE', `The ${label} is unreachable (${(cause as Error)?.message ?? String(cause)}); get and set count as misses until it is back`);
+    super(
+      'CACHE_UNAVAILABLE',
+      `The ${label} is unreachable (${(cause as Error)?.message ?? String(cause)}); get and set count as misses until it is back`,
+    );
   }
 }
 
@@ -61,7 +70,10 @@ export class Cache {
   private readonly inFlight = new Map<string, Promise<unknown>>();
   private down = false;
 
-  constructor(@Inject(SETTINGS) private readonly settings: Settings, @Inject(LOGGER) private readonly logger: Logger) {
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
     this.prefix = settings.cacheKeyPrefix;
     this.version = settings.cacheVersion;
     this.defaultTimeout = settings.cacheTimeout;
@@ -71,9 +83,10 @@ export class Cache {
   private get backend(): CacheBackend {
     if (this.backendInstance === undefined) {
       const { settings } = this;
-      this.backendInstance = settings.cacheBackend === 'redis'
-        ? new RedisCacheBackend(settings.redisUrl, (error) => this.outage(error))
-        : new MemoryCacheBackend({ maxEntries: settings.cacheMaxEntries, maxBytes: settings.cacheMaxBytes });
+      this.backendInstance =
+        settings.cacheBackend === 'redis'
+          ? new RedisCacheBackend(settings.redisUrl, (error) => this.outage(error))
+          : new MemoryCacheBackend({ maxEntries: settings.cacheMaxEntries, maxBytes: settings.cacheMaxBytes });
     }
     return this.backendInstance;
   }
@@ -102,7 +115,10 @@ export class Cache {
     }
     const text = JSON.stringify(value);
     if (text === undefined) throw new CacheKeyInvalid(key, `its value (${typeof value}) cannot be stored as JSON`);
-    return this.soft(async () => { await this.backend.set(full, text, ttl); return true; }, false);
+    return this.soft(async () => {
+      await this.backend.set(full, text, ttl);
+      return true;
+    }, false);
   }
 
   /** Stores only when the key is absent; true when stored. */
@@ -119,7 +135,12 @@ export class Cache {
   }
 
   /** The cached value, or `compute()`'s, stored for `timeout`; one computation per key at a time. */
-  async getOrSet<T>(key: string, compute: () => T | Promise<T>, timeout?: CacheTimeout, options?: CacheKeyOptions): Promise<T> {
+  async getOrSet<T>(
+    key: string,
+    compute: () => T | Promise<T>,
+    timeout?: CacheTimeout,
+    options?: CacheKeyOptions,
+  ): Promise<T> {
     const full = this.makeKey(key, options);
     const cached = await this.soft(() => this.backend.get(full), undefined);
     if (cached !== undefined) return JSON.parse(cached) as T;
@@ -218,7 +239,10 @@ export class Cache {
       this.down = false;
       return;
     }
-    if (!this.down) this.logger.error(`The ${this.backend.label} is unreachable: ${error.message}. Cache reads are misses and writes are dropped until it is back`);
+    if (!this.down)
+      this.logger.error(
+        `The ${this.backend.label} is unreachable: ${error.message}. Cache reads are misses and writes are dropped until it is back`,
+      );
     this.down = true;
   }
 }

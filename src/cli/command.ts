@@ -38,11 +38,21 @@ export const APP_OPTION: Options = { app: { type: 'string' } };
 export function parseCommand(name: string, command: Command, argv: string[]): Omit<CommandContext, 'out'> {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: { ...command.options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (error) {
-    const known = Object.keys(command.options).map((o) => `--${o}`).concat('--help').join(', ');
+    const known = Object.keys(command.options)
+      .map((o) => `--${o}`)
+      .concat('--help')
+      .join(', ');
     const message = (error as Error).message.split('. To specify')[0];
-    throw new UsageError(`rondo ${name}: ${message.replace(/^Unknown option '(.*)'$/, 'unknown option $1')} (it takes ${known})`);
+    throw new UsageError(
+      `rondo ${name}: ${message.replace(/^Unknown option '(.*)'$/, 'unknown option $1')} (it takes ${known})`,
+    );
   }
   if (parsed.positionals.length > command.maxPositionals) {
     throw new UsageError(`rondo ${name}: unexpected argument '${parsed.positionals[command.maxPositionals]}'`);

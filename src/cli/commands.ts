@@ -18,15 +18,22 @@ import { loadApp } from './load-app';
 function hostPort(value: string | undefined): { host: string; port: number } {
   const [host, port] = (value ?? '127.0.0.1:8000').split(':');
   const number = Number(port ?? 8000);
-  if (!Number.isInteger(number) || number < 0 || number > 65535) throw new UsageError(`'${value}' is not host:port (e.g. 127.0.0.1:8000)`);
+  if (!Number.isInteger(number) || number < 0 || number > 65535)
+    throw new UsageError(`'${value}' is not host:port (e.g. 127.0.0.1:8000)`);
   return { host: host || '127.0.0.1', port: number };
 }
 
-async function withDatabase(context: CommandContext, use: (database: Database, app: App) => Promise<string>): Promise<number> {
+async function withDatabase(
+  context: CommandContext,
+  use: (database: Database, app: App) => Promise<string>,
+): Promise<number> {
   const app = await loadApp(context.values.app as string | undefined);
   try {
     if (!app.container.isBound(DATABASE)) {
-      throw new RondoError('CLI_NO_MODELS', 'This app declares no entity, so it has no database to migrate; add @Entity() classes (a models folder in discover, or createApp({ entities }))');
+      throw new RondoError(
+        'CLI_NO_MODELS',
+        'This app declares no entity, so it has no database to migrate; add @Entity() classes (a models folder in discover, or createApp({ entities }))',
+      );
     }
     context.out(await use(app.container.get<Database>(DATABASE), app));
     return 0;
@@ -47,34 +54,60 @@ async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
 
 /** Asks one question at the terminal; `hidden` does not echo what is typed (passwords). */
 function prompter(): (question: string, hidden?: boolean) => Promise<string> {
-  return (question, hidden = false) => new Promise((resolve, reject) => {
-    const { stdin, stdout } = process;
-    stdout.write(question);
-    let answer = '';
-    stdin.setRawMode?.(true);
-    stdin.resume();
-    stdin.setEncoding('utf8');
-    const onData = (chunk: string) => {
-      for (const char of chunk) {
-        if (char === '\u0003') { finish(); reject(new UsageError('interrupted')); return; }
-        if (char === '\r' || char === '\n') { stdout.write('\n'); finish(); resolve(answer); return; }
-        if (char === '\u007f') { answer = answer.slice(0, -1); if (!hidden) stdout.write('\b \b'); continue; }
-        answer += char;
-        if (!hidden) stdout.write(char);
-      }
-    };
-    const finish = () => { stdin.off('data', onData); stdin.setRawMode?.(false); stdin.pause(); };
-    stdin.on('data', onData);
-  });
+  return (question, hidden = false) =>
+    new Promise((resolve, reject) => {
+      const { stdin, stdout } = process;
+      stdout.write(question);
+      let answer = '';
+      stdin.setRawMode?.(true);
+      stdin.resume();
+      stdin.setEncoding('utf8');
+      const onData = (chunk: string) => {
+        for (const char of chunk) {
+          if (char === '\u0003') {
+            finish();
+            reject(new UsageError('interrupted'));
+            return;
+          }
+          if (char === '\r' || char === '\n') {
+            stdout.write('\n');
+            finish();
+            resolve(answer);
+            return;
+          }
+          if (char === '\u007f') {
+            answer = answer.slice(0, -1);
+            if (!hidden) stdout.write('\b \b');
+            continue;
+          }
+          answer += char;
+          if (!hidden) stdout.write(char);
+        }
+      };
+      const finish = () => {
+        stdin.off('data', onData);
+        stdin.setRawMode?.(false);
+        stdin.pause();
+      };
+      stdin.on('data', onData);
+    });
 }
 
 /** What `rondo shell` puts in the REPL's scope. */
 function shellContext(app: App): Record<string, unknown> {
-  const context: Record<string, unknown> = { app, container: app.container, settings: app.settings, reverse: app.reverse.bind(app), rondo: require('../index') };
+  const context: Record<string, unknown> = {
+    app,
+    container: app.container,
+    settings: app.settings,
+    reverse: app.reverse.bind(app),
+    rondo: require('../index'),
+  };
   if (app.container.isBound(DATABASE)) {
     const db = app.container.get<Database>(DATABASE);
     context.db = db;
-    context.repositories = Object.fromEntries(db.dataSource.entityMetadatas.map((m) => [m.name, db.repository(m.target as Function)]));
+    context.repositories = Object.fromEntries(
+      db.dataSource.entityMetadatas.map((m) => [m.name, db.repository(m.target as Function)]),
+    );
   }
   return context;
 }
@@ -82,7 +115,8 @@ function shellContext(app: App): Record<string, unknown> {
 export const COMMANDS: Record<string, Command> = {
   new: {
     usage: 'new <name> [--database sqlite|postgres] [--minimal] [--rondo <spec>]',
-    help: 'create a new project in ./<name> (refuses a folder that is not empty)\n\n' +
+    help:
+      'create a new project in ./<name> (refuses a folder that is not empty)\n\n' +
       '  --database  sqlite (default: an embedded file, migrated on first run) or postgres (DATABASE_URL)\n' +
       '  --minimal   only a JSON home page and its test: no models, templates or static files\n' +
       '  --rondo     how package.json depends on rondo (default: a file: link to this checkout)',
@@ -91,39 +125,55 @@ export const COMMANDS: Record<string, Command> = {
     async run({ positionals: [name], values, out }) {
       if (!name) throw new UsageError('rondo new needs a project name');
       const database = (values.database as string | undefined) ?? 'sqlite';
-      if (database !== 'sqlite' && database !== 'postgres') throw new UsageError(`--database must be sqlite or postgres, not '${database}'`);
+      if (database !== 'sqlite' && database !== 'postgres')
+        throw new UsageError(`--database must be sqlite or postgres, not '${database}'`);
       const spec = (values.rondo as string | undefined) ?? `file:${resolve(__dirname, '../../..')}`;
       const files = newProject(name, { rondoSpec: spec, database, minimal: values.minimal === true });
-      out(`Created ${name}/ with ${files.length} files. Next:\n  cd ${name}\n  npm install\n  npm test\n  npm run dev      # http://127.0.0.1:8000, rebuilt and restarted on change`);
+      out(
+        `Created ${name}/ with ${files.length} files. Next:\n  cd ${name}\n  npm install\n  npm test\n  npm run dev      # http://127.0.0.1:8000, rebuilt and restarted on change`,
+      );
       return 0;
     },
   },
   generate: {
     usage: `generate <${Object.keys(GENERATORS).join('|')}> <Name>`,
-    help: 'write a class in the right folder with a matching test (never overwrites)\n\n' +
-      Object.entries(GENERATORS).map(([kind, g]) => `  ${kind.padEnd(10)} ${g.summary}`).join('\n'),
+    help:
+      'write a class in the right folder with a matching test (never overwrites)\n\n' +
+      Object.entries(GENERATORS)
+        .map(([kind, g]) => `  ${kind.padEnd(10)} ${g.summary}`)
+        .join('\n'),
     options: {},
     maxPositionals: 2,
     async run({ positionals: [kind, name], out }) {
-      if (!kind || !name) throw new UsageError('rondo generate needs a kind and a name, e.g. rondo generate resource Article');
-      if (!Object.prototype.hasOwnProperty.call(GENERATORS, kind)) throw new UsageError(`unknown kind '${kind}'; use one of ${Object.keys(GENERATORS).join(', ')}`);
+      if (!kind || !name)
+        throw new UsageError('rondo generate needs a kind and a name, e.g. rondo generate resource Article');
+      if (!Object.prototype.hasOwnProperty.call(GENERATORS, kind))
+        throw new UsageError(`unknown kind '${kind}'; use one of ${Object.keys(GENERATORS).join(', ')}`);
       const { written, install } = generate(kind, name, process.cwd());
-      const next = [install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '', GENERATORS[kind].next ?? ''];
+      const next = [
+        install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '',
+        GENERATORS[kind].next ?? '',
+      ];
       out([...written.map((file) => `Wrote ${file}`), ...next.filter(Boolean)].join('\n'));
       return 0;
     },
   },
   routes: {
     usage: 'routes [--explain METHOD PATH] [--app <module>]',
-    help: 'print the URL table: path, methods, name, view, and the middleware every route passes\n\n' +
+    help:
+      'print the URL table: path, methods, name, view, and the middleware every route passes\n\n' +
       '  --explain GET /posts/42  the effective pipeline of that request: matched pattern and converted params,\n' +
       '                           the middleware in and out (order, file), the processView hooks, the view and\n' +
       "                           the DI scope of each of the controller's dependencies",
     options: { ...APP_OPTION, explain: { type: 'boolean' } },
     maxPositionals: 2,
     async run({ positionals, values, out }) {
-      if (values.explain && (positionals.length !== 2 || !positionals[1].startsWith('/'))) throw new UsageError('--explain needs a method and a path, e.g. rondo routes --explain GET /posts/42');
-      if (!values.explain && positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}' (did you mean --explain ${positionals.join(' ')}?)`);
+      if (values.explain && (positionals.length !== 2 || !positionals[1].startsWith('/')))
+        throw new UsageError('--explain needs a method and a path, e.g. rondo routes --explain GET /posts/42');
+      if (!values.explain && positionals.length > 0)
+        throw new UsageError(
+          `unexpected argument '${positionals[0]}' (did you mean --explain ${positionals.join(' ')}?)`,
+        );
       const app = await loadApp(values.app as string | undefined);
       out(values.explain ? formatExplanation(app.explain(positionals[0], positionals[1])) : formatRoutes(app));
       await app.close();
@@ -132,14 +182,16 @@ export const COMMANDS: Record<string, Command> = {
   },
   check: {
     usage: 'check [--deploy] [--fail-level ERROR|WARNING] [--app <module>]',
-    help: 'build the app and run the system checks (a configuration mistake that createApp catches is an error too)\n\n' +
+    help:
+      'build the app and run the system checks (a configuration mistake that createApp catches is an error too)\n\n' +
       '  --deploy      add the deployment checklist (warnings: debug, secretKey, allowedHosts, HTTPS, cookies, HSTS, framing)\n' +
       '  --fail-level  the level that makes the exit code 1 (default ERROR)',
     options: { ...APP_OPTION, deploy: { type: 'boolean' }, 'fail-level': { type: 'string' } },
     maxPositionals: 0,
     async run({ values, out }) {
       const failLevel = ((values['fail-level'] as string | undefined) ?? 'ERROR').toUpperCase();
-      if (failLevel !== 'ERROR' && failLevel !== 'WARNING') throw new UsageError(`--fail-level must be ERROR or WARNING, not '${values['fail-level']}'`);
+      if (failLevel !== 'ERROR' && failLevel !== 'WARNING')
+        throw new UsageError(`--fail-level must be ERROR or WARNING, not '${values['fail-level']}'`);
       const app = await loadApp(values.app as string | undefined);
       const issues = [...systemIssues(app), ...(values.deploy ? deployIssues(app) : [])];
       await app.close();
@@ -148,7 +200,9 @@ export const COMMANDS: Record<string, Command> = {
         return 0;
       }
       out(issues.map((issue) => `${issue.level} ${issue.id}: ${issue.message}`).join('\n'));
-      out(`System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'}${values.deploy ? ' (with the deployment checklist)' : ''}.`);
+      out(
+        `System check identified ${issues.length} issue${issues.length === 1 ? '' : 's'}${values.deploy ? ' (with the deployment checklist)' : ''}.`,
+      );
       return issues.some((issue) => issue.level === 'ERROR' || failLevel === 'WARNING') ? 1 : 0;
     },
   },
@@ -159,10 +213,15 @@ export const COMMANDS: Record<string, Command> = {
     maxPositionals: 1,
     run(context) {
       const name = context.positionals[0] ?? '';
-      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) throw new UsageError('rondo makemigrations needs a name of letters and digits, e.g. rondo makemigrations AddPosts');
+      if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name))
+        throw new UsageError(
+          'rondo makemigrations needs a name of letters and digits, e.g. rondo makemigrations AddPosts',
+        );
       return withDatabase(context, async (database, app) => {
         const file = await database.makeMigration(name, resolve(app.settings.migrationsSourceDir));
-        return file === undefined ? 'No changes detected.' : `Wrote ${file}\nCompile it (npm run build), then run: rondo migrate`;
+        return file === undefined
+          ? 'No changes detected.'
+          : `Wrote ${file}\nCompile it (npm run build), then run: rondo migrate`;
       });
     },
   },
@@ -171,10 +230,11 @@ export const COMMANDS: Record<string, Command> = {
     help: 'apply the pending migrations (settings.migrations)',
     options: APP_OPTION,
     maxPositionals: 0,
-    run: (context) => withDatabase(context, async (database) => {
-      const applied = await database.migrate();
-      return applied.length === 0 ? 'No migrations to apply.' : applied.map((name) => `Applied ${name}`).join('\n');
-    }),
+    run: (context) =>
+      withDatabase(context, async (database) => {
+        const applied = await database.migrate();
+        return applied.length === 0 ? 'No migrations to apply.' : applied.map((name) => `Applied ${name}`).join('\n');
+      }),
   },
   clearsessions: {
     usage: 'clearsessions [--app <module>]',
@@ -186,10 +246,13 @@ export const COMMANDS: Record<string, Command> = {
       try {
         const engine = app.settings.sessionEngine;
         if (engine !== 'database' || app.settings.sessionStore !== null) {
-          context.out(`sessionEngine is '${engine}'${app.settings.sessionStore !== null ? ' with a custom sessionStore' : ''}: its sessions expire by themselves, nothing to clear.`);
+          context.out(
+            `sessionEngine is '${engine}'${app.settings.sessionStore !== null ? ' with a custom sessionStore' : ''}: its sessions expire by themselves, nothing to clear.`,
+          );
           return 0;
         }
-        const { DatabaseSessionStore } = require('../sessions/database-store') as typeof import('../sessions/database-store');
+        const { DatabaseSessionStore } =
+          require('../sessions/database-store') as typeof import('../sessions/database-store');
         const deleted = await new DatabaseSessionStore(app.container.get<Database>(DATABASE)).clearExpired();
         context.out(`Deleted ${deleted} expired session${deleted === 1 ? '' : 's'}.`);
         return 0;
@@ -203,14 +266,18 @@ export const COMMANDS: Record<string, Command> = {
     help: 'list the migrations, [X] applied, [ ] pending',
     options: APP_OPTION,
     maxPositionals: 0,
-    run: (context) => withDatabase(context, async (database) => {
-      const states = await database.migrations();
-      return states.length === 0 ? '(no migrations)' : states.map((m) => `[${m.applied ? 'X' : ' '}] ${m.name}`).join('\n');
-    }),
+    run: (context) =>
+      withDatabase(context, async (database) => {
+        const states = await database.migrations();
+        return states.length === 0
+          ? '(no migrations)'
+          : states.map((m) => `[${m.applied ? 'X' : ' '}] ${m.name}`).join('\n');
+      }),
   },
   runserver: {
     usage: 'runserver [host:port] [--noreload] [--app <module>]',
-    help: 'serve the app for development (default 127.0.0.1:8000) with debug pages on (RONDO_DEBUG=true unless set)\n\n' +
+    help:
+      'serve the app for development (default 127.0.0.1:8000) with debug pages on (RONDO_DEBUG=true unless set)\n\n' +
       '  In a project with a tsconfig.json: tsc --watch rebuilds on every change and the app restarts on the same\n' +
       '  port after each good build; a compile error is printed and shown on every page until the next good build.\n' +
       '  --noreload  serve the compiled app once, as it is',
@@ -239,25 +306,41 @@ export const COMMANDS: Record<string, Command> = {
       const env = process.env;
       const interactive = !values.noinput && process.stdin.isTTY === true;
       const ask = interactive ? prompter() : undefined;
-      const username = (values.username as string | undefined) ?? env.RONDO_SUPERUSER_USERNAME ?? (await ask?.('Username: '));
-      if (!username) throw new UsageError('rondo createsuperuser needs a username: --username, or RONDO_SUPERUSER_USERNAME with --noinput');
-      const email = (values.email as string | undefined) ?? env.RONDO_SUPERUSER_EMAIL ?? ((await ask?.('Email address (optional): ')) || null);
+      const username =
+        (values.username as string | undefined) ?? env.RONDO_SUPERUSER_USERNAME ?? (await ask?.('Username: '));
+      if (!username)
+        throw new UsageError(
+          'rondo createsuperuser needs a username: --username, or RONDO_SUPERUSER_USERNAME with --noinput',
+        );
+      const email =
+        (values.email as string | undefined) ??
+        env.RONDO_SUPERUSER_EMAIL ??
+        ((await ask?.('Email address (optional): ')) || null);
       let password = env.RONDO_SUPERUSER_PASSWORD;
       if (password === undefined && ask !== undefined) {
         password = await ask('Password: ', true);
-        if ((await ask('Password (again): ', true)) !== password) throw new UsageError("the two passwords didn't match; run it again");
+        if ((await ask('Password (again): ', true)) !== password)
+          throw new UsageError("the two passwords didn't match; run it again");
       }
       password ??= await firstLine(process.stdin);
       const app = await loadApp(values.app as string | undefined);
       try {
         const { Accounts } = require('../accounts/accounts') as typeof import('../accounts/accounts');
         if (!app.container.isBound(Accounts)) {
-          throw new RondoError('CLI_NO_ACCOUNTS', 'This app does not use rondo/auth: add authApp() to createApp({ apps })');
+          throw new RondoError(
+            'CLI_NO_ACCOUNTS',
+            'This app does not use rondo/auth: add authApp() to createApp({ apps })',
+          );
         }
         const accounts = app.container.get(Accounts);
         const weak = accounts.validatePassword(password, { username, email });
-        if (weak.length > 0) throw new UsageError(`the password is refused by settings.passwordRules: ${weak.join(' ')}`);
-        if (await accounts.exists(username)) throw new RondoError('CLI_USER_EXISTS', `A user named '${username}' exists already; choose another --username`);
+        if (weak.length > 0)
+          throw new UsageError(`the password is refused by settings.passwordRules: ${weak.join(' ')}`);
+        if (await accounts.exists(username))
+          throw new RondoError(
+            'CLI_USER_EXISTS',
+            `A user named '${username}' exists already; choose another --username`,
+          );
         const user = await accounts.createSuperuser({ username, password, email });
         out(`Superuser ${user.username} created (id ${user.id}).`);
         return 0;
@@ -290,7 +373,8 @@ export const COMMANDS: Record<string, Command> = {
     async run({ positionals, values, out }) {
       const { host, port } = hostPort(positionals[0]);
       const workers = (values.workers as string | undefined) ?? 'auto';
-      if (workers !== 'auto' && !(Number.isInteger(Number(workers)) && Number(workers) > 0)) throw new UsageError(`--workers must be a positive number or auto, not '${workers}'`);
+      if (workers !== 'auto' && !(Number.isInteger(Number(workers)) && Number(workers) > 0))
+        throw new UsageError(`--workers must be a positive number or auto, not '${workers}'`);
       const app = await loadApp(values.app as string | undefined);
       const server = await app.listen({ host, port, workers: workers === 'auto' ? 'auto' : Number(workers) });
       if (cluster.isPrimary) out(`Rondo serving on ${server.url} with ${workers} workers (SIGTERM drains them)`);

@@ -12,8 +12,10 @@ import { COMMANDS } from './commands';
 function usage(): string {
   const width = Math.max(...Object.values(COMMANDS).map((c) => c.usage.length));
   const lines = Object.values(COMMANDS).map((c) => `  ${c.usage.padEnd(width)}  ${c.help.split('\n')[0]}`);
-  return `Usage: rondo <command> [options]   (rondo <command> --help for its options)\n\nCommands:\n${lines.join('\n')}\n\n` +
-    '--app defaults to package.json "rondo.app", else dist/src/app.js (compiled JavaScript).';
+  return (
+    `Usage: rondo <command> [options]   (rondo <command> --help for its options)\n\nCommands:\n${lines.join('\n')}\n\n` +
+    '--app defaults to package.json "rondo.app", else dist/src/app.js (compiled JavaScript).'
+  );
 }
 
 async function run(argv: string[], out: (text: string) => void): Promise<number> {

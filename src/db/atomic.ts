@@ -31,13 +31,15 @@ export function wrapAtomicViews(routes: RouteTable<CompiledView>, database: Data
     const call = view.call;
     const source = view.info.source;
     view.call = (request: HttpRequest, params) =>
-      database.atomic(async () => {
-        const response = toResponse(await call(request, params), source);
-        if (response.status >= 500) throw new RollBack(response);
-        return response;
-      }).catch((error: unknown) => {
-        if (error instanceof RollBack) return error.response;
-        throw error;
-      });
+      database
+        .atomic(async () => {
+          const response = toResponse(await call(request, params), source);
+          if (response.status >= 500) throw new RollBack(response);
+          return response;
+        })
+        .catch((error: unknown) => {
+          if (error instanceof RollBack) return error.response;
+          throw error;
+        });
   }
 }

@@ -25,7 +25,11 @@ export function redactUrl(url: string): string {
 export function parseDatabaseUrl(url: string, baseDir: string): DatabaseTarget {
   if (url.startsWith('sqlite:')) {
     const path = url.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (path === '') throw new ImproperlyConfigured('DATABASE_URL_INVALID', `settings.database '${url}' names no file; use 'sqlite:./db.sqlite3' or 'sqlite::memory:'`);
+    if (path === '')
+      throw new ImproperlyConfigured(
+        'DATABASE_URL_INVALID',
+        `settings.database '${url}' names no file; use 'sqlite:./db.sqlite3' or 'sqlite::memory:'`,
+      );
     const database = path === ':memory:' ? path : isAbsolute(path) ? path : resolve(baseDir, path);
     return { type: 'better-sqlite3', driverPackage: 'better-sqlite3', database };
   }

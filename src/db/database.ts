@@ -45,10 +45,16 @@ export class Database {
     const target = parseDatabaseUrl(options.url, options.baseDir);
     loadDriver(target, options.url);
     const { DataSource: DataSourceClass } = require('typeorm') as typeof import('typeorm');
-    const common = { entities: [...options.entities], migrations: [...(options.migrations ?? [])] as never, synchronize: false, logger: queryRecorder };
-    this.dataSource = target.type === 'postgres'
-      ? new DataSourceClass({ type: 'postgres', url: target.url, poolSize: options.poolSize, ...common })
-      : new DataSourceClass({ type: 'better-sqlite3', database: target.database!, ...common });
+    const common = {
+      entities: [...options.entities],
+      migrations: [...(options.migrations ?? [])] as never,
+      synchronize: false,
+      logger: queryRecorder,
+    };
+    this.dataSource =
+      target.type === 'postgres'
+        ? new DataSourceClass({ type: 'postgres', url: target.url, poolSize: options.poolSize, ...common })
+        : new DataSourceClass({ type: 'better-sqlite3', database: target.database!, ...common });
   }
 
   /** Connects (createApp calls it before the onStartup hooks). */

@@ -22,12 +22,22 @@ function escapeTemplate(sql: string): string {
  * Writes `<dir>/<timestamp>-<name>.ts` with the SQL that brings the database to the
  * entities; undefined when nothing changed.
  */
-export async function makeMigration(dataSource: DataSource, name: string, dir: string, now = Date.now()): Promise<string | undefined> {
+export async function makeMigration(
+  dataSource: DataSource,
+  name: string,
+  dir: string,
+  now = Date.now(),
+): Promise<string | undefined> {
   const sql = await dataSource.driver.createSchemaBuilder().log();
   if (sql.upQueries.length === 0) return undefined;
   const className = `${name.replace(/[^A-Za-z0-9]/g, '')}${now}`;
   const lines = (queries: ReadonlyArray<{ query: string; parameters?: unknown[] }>) =>
-    queries.map((q) => `    await queryRunner.query(\`${escapeTemplate(q.query)}\`${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`).join('\n');
+    queries
+      .map(
+        (q) =>
+          `    await queryRunner.query(\`${escapeTemplate(q.query)}\`${q.parameters?.length ? `, ${JSON.stringify(q.parameters)}` : ''});`,
+      )
+      .join('\n');
   const source = `import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 export class ${className} implements MigrationInterface {
@@ -72,5 +82,8 @@ export function builtInDialect(queryRunner: QueryRunner, migration: string): 'sq
   const type = queryRunner.connection.options.type;
   if (type === 'postgres') return 'postgres';
   if (type === 'better-sqlite3') return 'sqlite';
-  throw new ImproperlyConfigured('MIGRATION_DRIVER', `The ${migration} migration knows SQLite and PostgreSQL, not '${type}'; write its tables with rondo makemigrations instead`);
+  throw new ImproperlyConfigured(
+    'MIGRATION_DRIVER',
+    `The ${migration} migration knows SQLite and PostgreSQL, not '${type}'; write its tables with rondo makemigrations instead`,
+  );
 }

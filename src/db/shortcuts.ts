@@ -17,7 +17,8 @@ interface FindsMany<T> {
 /** The row matching `where`, or Http404 naming the entity. */
 export async function getObjectOr404<T>(repository: FindsOne<T>, where: object): Promise<T> {
   const found = await repository.findOne({ where });
-  if (found === null || found === undefined) throw new Http404(`No ${repository.metadata?.name ?? 'object'} matches the given query`);
+  if (found === null || found === undefined)
+    throw new Http404(`No ${repository.metadata?.name ?? 'object'} matches the given query`);
   return found;
 }
 
@@ -54,17 +55,31 @@ export interface Page<T> {
  * string's text; a page that is not a positive integer, or past the last page, is 404.
  * Page 1 of an empty result is an empty page, as in Django.
  *
- * @example paginate(posts.createQueryBuilder('p').orderBy('p.id', 'DESC'), { page: request.GET.get('page') ?? 1, perPage: 20 })
+ * @example paginate(posts.createQueryBuilder('p').orderBy('p.id', 'DESC'), { page: request.GET.get('page') ?? 1,
+ * perPage: 20 })
  */
-export async function paginate<T>(query: Pageable<T>, options: { page: number | string; perPage: number }): Promise<Page<T>> {
-  const page = typeof options.page === 'number' ? options.page : /^[0-9]{1,9}$/.test(options.page) ? Number(options.page) : NaN;
-  if (!Number.isInteger(page) || page < 1) throw new Http404(`Invalid page (${String(options.page).slice(0, 20)}): pages are whole numbers from 1`);
+export async function paginate<T>(
+  query: Pageable<T>,
+  options: { page: number | string; perPage: number },
+): Promise<Page<T>> {
+  const page =
+    typeof options.page === 'number' ? options.page : /^[0-9]{1,9}$/.test(options.page) ? Number(options.page) : NaN;
+  if (!Number.isInteger(page) || page < 1)
+    throw new Http404(`Invalid page (${String(options.page).slice(0, 20)}): pages are whole numbers from 1`);
   const perPage = Math.max(1, Math.floor(options.perPage));
-  const [items, count] = await query.clone().skip((page - 1) * perPage).take(perPage).getManyAndCount();
+  const [items, count] = await query
+    .clone()
+    .skip((page - 1) * perPage)
+    .take(perPage)
+    .getManyAndCount();
   const pageCount = Math.max(1, Math.ceil(count / perPage));
   if (page > pageCount) throw new Http404(`Invalid page (${page}): that page contains no results (${pageCount} pages)`);
   return {
-    items, count, page, perPage, pageCount,
+    items,
+    count,
+    page,
+    perPage,
+    pageCount,
     hasNext: page < pageCount,
     hasPrevious: page > 1,
     nextPage: page < pageCount ? page + 1 : undefined,

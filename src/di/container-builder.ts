@@ -40,7 +40,14 @@ export class AppContainer {
   constructor(spec: ContainerSpec) {
     for (const plan of spec.providers) this.plans.set(plan.token, plan);
     for (const [token, value] of spec.overrides) {
-      this.plans.set(token, { token, scope: 'singleton', deps: [], build: () => value, value: { value }, label: `override of ${tokenName(token)}` });
+      this.plans.set(token, {
+        token,
+        scope: 'singleton',
+        deps: [],
+        build: () => value,
+        value: { value },
+        label: `override of ${tokenName(token)}`,
+      });
     }
     for (const plan of [...this.plans.values()]) this.checkDeps(plan);
     this.checkCycles();
@@ -56,7 +63,8 @@ export class AppContainer {
   /** The effective scope of a bound token. */
   scope(token: Token): Scope {
     const scope = this.scopes.get(token);
-    if (scope === undefined) throw new ImproperlyConfigured('DI_MISSING_BINDING', `${tokenName(token)} is not bound in the container`);
+    if (scope === undefined)
+      throw new ImproperlyConfigured('DI_MISSING_BINDING', `${tokenName(token)} is not bound in the container`);
     return scope;
   }
 
@@ -69,7 +77,11 @@ export class AppContainer {
   singletonsWith(hook: string): Token[] {
     return [...this.plans.values()]
       .filter((plan) => this.scopes.get(plan.token) === 'singleton')
-      .filter((plan) => typeof (plan.cls?.prototype as Record<string, unknown> | undefined)?.[hook] === 'function' || typeof (plan.value?.value as Record<string, unknown> | null | undefined)?.[hook] === 'function')
+      .filter(
+        (plan) =>
+          typeof (plan.cls?.prototype as Record<string, unknown> | undefined)?.[hook] === 'function' ||
+          typeof (plan.value?.value as Record<string, unknown> | null | undefined)?.[hook] === 'function',
+      )
       .map((plan) => plan.token);
   }
 
@@ -103,7 +115,15 @@ export class AppContainer {
       }
       if (plan.cls !== undefined && optionalParams(plan.cls).has(index)) {
         plan.deps[index] = ABSENT;
-        if (!this.plans.has(ABSENT)) this.plans.set(ABSENT, { token: ABSENT, scope: 'singleton', deps: [], build: () => undefined, value: { value: undefined }, label: 'absent optional dependency' });
+        if (!this.plans.has(ABSENT))
+          this.plans.set(ABSENT, {
+            token: ABSENT,
+            scope: 'singleton',
+            deps: [],
+            build: () => undefined,
+            value: { value: undefined },
+            label: 'absent optional dependency',
+          });
         return;
       }
       throw new ImproperlyConfigured(
@@ -126,7 +146,10 @@ export class AppContainer {
           return label && label !== tokenName(t) ? `${tokenName(t)} (${label})` : tokenName(t);
         };
         const cycle = [...path.slice(path.indexOf(token)), token].map(describe).join(' → ');
-        throw new ImproperlyConfigured('DI_CIRCULAR', `Circular dependency: ${cycle}. Break it by moving the shared part into a third service`);
+        throw new ImproperlyConfigured(
+          'DI_CIRCULAR',
+          `Circular dependency: ${cycle}. Break it by moving the shared part into a third service`,
+        );
       }
       state.set(token, 'visiting');
       for (const dep of this.plans.get(token)!.deps) visit(dep, [...path, token]);

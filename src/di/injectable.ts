@@ -2,7 +2,14 @@
  * DI decorators: @Injectable marks a service and its scope, @Inject names a token for one
  * constructor parameter. They only record; di/container-builder reads them at start-up.
  */
-import { OPTIONAL_KEY, INJECT_KEY, INJECTABLE_KEY, type InjectableMeta, type Scope, type Token } from '../metadata/keys';
+import {
+  OPTIONAL_KEY,
+  INJECT_KEY,
+  INJECTABLE_KEY,
+  type InjectableMeta,
+  type Scope,
+  type Token,
+} from '../metadata/keys';
 
 /** Injects the current HttpRequest into a request-scoped service. */
 export const REQUEST: unique symbol = Symbol.for('rondo:REQUEST');
@@ -34,7 +41,9 @@ export function Injectable(options: { scope?: Scope } = {}): ClassDecorator {
 export function Inject(token: Token): ParameterDecorator {
   return (target, propertyKey, index) => {
     if (propertyKey !== undefined) return; // only constructor parameters are injected
-    const tokens = new Map<number, Token>((Reflect.getOwnMetadata(INJECT_KEY, target) as Map<number, Token> | undefined) ?? []);
+    const tokens = new Map<number, Token>(
+      (Reflect.getOwnMetadata(INJECT_KEY, target) as Map<number, Token> | undefined) ?? [],
+    );
     tokens.set(index, token);
     Reflect.defineMetadata(INJECT_KEY, tokens, target);
   };

@@ -50,7 +50,8 @@ export function constructorOwner(cls: Class): Class {
 export function constructorDeps(cls: Class): Array<Token | undefined> {
   const owner = constructorOwner(cls);
   const types = (Reflect.getOwnMetadata('design:paramtypes', owner) as Array<Token | undefined> | undefined) ?? [];
-  const injected = (Reflect.getOwnMetadata(INJECT_KEY, owner) as Map<number, Token> | undefined) ?? new Map<number, Token>();
+  const injected =
+    (Reflect.getOwnMetadata(INJECT_KEY, owner) as Map<number, Token> | undefined) ?? new Map<number, Token>();
   const count = Math.max(types.length, cls.length, injected.size ? Math.max(...injected.keys()) + 1 : 0);
   const deps: Array<Token | undefined> = [];
   for (let i = 0; i < count; i++) deps.push(injected.get(i) ?? types[i]);
@@ -76,10 +77,21 @@ export function classPlan(cls: Class, scope: Scope, token: Token = cls): Provide
 export function normaliseProvider(provider: Provider): ProviderPlan {
   if (typeof provider === 'function') return classPlan(provider, injectableScope(provider) ?? 'singleton');
   if ('useValue' in provider) {
-    return { token: provider.provide, scope: 'singleton', deps: [], build: () => provider.useValue, value: { value: provider.useValue }, label: `provider ${tokenName(provider.provide)}` };
+    return {
+      token: provider.provide,
+      scope: 'singleton',
+      deps: [],
+      build: () => provider.useValue,
+      value: { value: provider.useValue },
+      label: `provider ${tokenName(provider.provide)}`,
+    };
   }
   if ('useClass' in provider) {
-    return classPlan(provider.useClass, provider.scope ?? injectableScope(provider.useClass) ?? 'singleton', provider.provide);
+    return classPlan(
+      provider.useClass,
+      provider.scope ?? injectableScope(provider.useClass) ?? 'singleton',
+      provider.provide,
+    );
   }
   return {
     token: provider.provide,

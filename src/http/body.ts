@@ -34,7 +34,10 @@ export function readBody(source: BodySource, limit: number, declaredLength: numb
     return buffer.length > limit ? done(tooBig(limit), undefined) : done(undefined, buffer);
   }
   if (isEmitter(source)) return readStream(source, limit, done);
-  readIterable(source, limit).then((body) => done(undefined, body), (error: Error) => done(error, undefined));
+  readIterable(source, limit).then(
+    (body) => done(undefined, body),
+    (error: Error) => done(error, undefined),
+  );
 }
 
 async function readIterable(source: AsyncIterable<Buffer | string>, limit: number): Promise<Buffer> {
@@ -141,7 +144,12 @@ export function parseJsonBody(body: Buffer, maxDepth = 64): unknown {
   }
 }
 
-const DECODERS: Record<string, typeof gunzipSync> = { gzip: gunzipSync, 'x-gzip': gunzipSync, deflate: inflateSync, br: brotliDecompressSync };
+const DECODERS: Record<string, typeof gunzipSync> = {
+  gzip: gunzipSync,
+  'x-gzip': gunzipSync,
+  deflate: inflateSync,
+  br: brotliDecompressSync,
+};
 
 /**
  * A body sent with `Content-Encoding` (gzip, deflate or br), decoded; the size limit counts
@@ -150,15 +158,23 @@ const DECODERS: Record<string, typeof gunzipSync> = { gzip: gunzipSync, 'x-gzip'
  */
 export function decodeBody(body: Buffer, encoding: string | undefined, limit: number): Buffer {
   if (encoding === undefined) return body;
-  const codings = encoding.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
+  const codings = encoding
+    .toLowerCase()
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '' && c !== 'identity');
   let decoded = body;
   for (const coding of codings.reverse()) {
     const decode = DECODERS[coding];
-    if (decode === undefined) throw new UnsupportedMediaType(`Content-Encoding '${coding.slice(0, 40)}' is not supported; send the body as it is, or with gzip, deflate or br`);
+    if (decode === undefined)
+      throw new UnsupportedMediaType(
+        `Content-Encoding '${coding.slice(0, 40)}' is not supported; send the body as it is, or with gzip, deflate or br`,
+      );
     try {
       decoded = decode(decoded, { maxOutputLength: limit });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) throw tooBig(limit);
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError)
+        throw tooBig(limit);
       throw new BadRequest(`The request body is not valid ${coding} (Content-Encoding)`);
     }
   }

@@ -6,5 +6,7 @@ export function contentDisposition(fileName: string, type: 'attachment' | 'inlin
   const clean = fileName.replace(/[\u0000-\u001f\u007f]/g, '');
   const ascii = clean.replace(/[^\x20-\x7e]|["\\%]/g, '_');
   const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return ascii === clean && !/[%]/.test(clean) ? `${type}; filename="${ascii}"` : `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
+  return ascii === clean && !/[%]/.test(clean)
+    ? `${type}; filename="${ascii}"`
+    : `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

@@ -94,7 +94,10 @@ function encodeValue(value: string): string {
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   const sameSite = options.sameSite ?? 'lax';
   if (sameSite === 'none' && !options.secure) {
-    throw new RondoError('COOKIE_SAMESITE_NONE_INSECURE', `Cookie ${name}: sameSite 'none' needs secure: true (browsers reject it otherwise)`);
+    throw new RondoError(
+      'COOKIE_SAMESITE_NONE_INSECURE',
+      `Cookie ${name}: sameSite 'none' needs secure: true (browsers reject it otherwise)`,
+    );
   }
   let expires = options.expires;
   if (options.maxAge !== undefined && expires === undefined) expires = new Date(Date.now() + options.maxAge * 1000);

@@ -39,12 +39,18 @@ export class BadRequest extends HttpError {
   }
 }
 
-/** 401: the request needs credentials it did not bring, or they were not valid; `challenge` becomes `WWW-Authenticate`. */
+/**
+ * 401: the request needs credentials it did not bring, or they were not valid; `challenge` becomes `WWW-Authenticate`.
+ */
 export class Unauthorized extends HttpError {
   /** Sent as `WWW-Authenticate` (e.g. `Token realm="api"`). */
   readonly challenge: string | undefined;
 
-  constructor(message = 'Authentication credentials were not provided or are not valid', extra?: Record<string, unknown>, challenge?: string) {
+  constructor(
+    message = 'Authentication credentials were not provided or are not valid',
+    extra?: Record<string, unknown>,
+    challenge?: string,
+  ) {
     super(401, message, extra);
     this.challenge = challenge;
   }
@@ -66,7 +72,10 @@ export class UnprocessableContent extends HttpError {
 
 /** 429: over a rate limit; answered with `Retry-After` (seconds). */
 export class TooManyRequests extends HttpError {
-  constructor(readonly retryAfter: number, message = `Too many requests; try again in ${retryAfter} s`) {
+  constructor(
+    readonly retryAfter: number,
+    message = `Too many requests; try again in ${retryAfter} s`,
+  ) {
     super(429, message);
   }
 }

@@ -43,7 +43,10 @@ export class FileResponse extends HttpResponse {
     super('', { ...options, contentType: options.contentType ?? contentTypeFor(name) });
     this.headers.setDefault('Content-Length', size);
     if (options.asAttachment || options.fileName) {
-      this.headers.setDefault('Content-Disposition', contentDisposition(name, options.asAttachment ? 'attachment' : 'inline'));
+      this.headers.setDefault(
+        'Content-Disposition',
+        contentDisposition(name, options.asAttachment ? 'attachment' : 'inline'),
+      );
     }
     this.stream = size === 0 ? [] : new FileStream(path);
   }

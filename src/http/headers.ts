@@ -60,7 +60,10 @@ function checked(name: string, value: string | number): string {
   if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') value = String(value); // plain JavaScript callers
   if (INVALID_HEADER_VALUE.test(value)) {
-    throw new RondoError('HEADER_VALUE_INVALID', `Header ${name} has a CR, LF or NUL character in its value: ${JSON.stringify(value.slice(0, 100))}; remove it (it would split the response)`);
+    throw new RondoError(
+      'HEADER_VALUE_INVALID',
+      `Header ${name} has a CR, LF or NUL character in its value: ${JSON.stringify(value.slice(0, 100))}; remove it (it would split the response)`,
+    );
   }
   return value;
 }
@@ -86,7 +89,10 @@ export class ResponseHeaders {
   private readonly list: string[];
 
   /** `first` (a response's Content-Type) is set after `init` unless `init` has it. */
-  constructor(init?: Record<string, string | number> | Iterable<readonly [string, string | number]>, first?: PresetHeader) {
+  constructor(
+    init?: Record<string, string | number> | Iterable<readonly [string, string | number]>,
+    first?: PresetHeader,
+  ) {
     if (!init) {
       // The usual response: its one header in a literal (an empty array's first push reserves 17 slots).
       this.list = first === undefined ? [] : [first.key, first.name, first.value];
@@ -120,7 +126,10 @@ export class ResponseHeaders {
     return this;
   }
 
-  /** Sets a header whose name was checked once (`presetHeader(name, '')`) to a value the caller vouches for (no CR/LF/NUL). */
+  /**
+   * Sets a header whose name was checked once (`presetHeader(name, '')`) to a value the caller vouches for (no
+   * CR/LF/NUL).
+   */
   setChecked(header: PresetHeader, value: string): this {
     this.put(header.key, header.name, value);
     return this;
@@ -180,7 +189,10 @@ export class ResponseHeaders {
     return this.entries();
   }
 
-  /** Writes `name, value, name, value...` into `out` from index `at` (default: its end; the flat form `writeHead` takes); returns the next index. */
+  /**
+   * Writes `name, value, name, value...` into `out` from index `at` (default: its end; the flat form `writeHead`
+   * takes); returns the next index.
+   */
   flattenInto(out: string[], at = out.length): number {
     const list = this.list;
     for (let i = 0; i < list.length; i += 3) {

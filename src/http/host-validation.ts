@@ -28,7 +28,8 @@ export class HostPolicy {
 
   constructor(init: HostPolicyInit) {
     // Django: with an empty list, debug allows the local names and production allows none.
-    const hosts = init.allowedHosts.length === 0 && init.debug ? ['localhost', '127.0.0.1', '[::1]'] : init.allowedHosts;
+    const hosts =
+      init.allowedHosts.length === 0 && init.debug ? ['localhost', '127.0.0.1', '[::1]'] : init.allowedHosts;
     this.any = hosts.includes('*');
     for (const host of hosts) {
       const lower = host.toLowerCase();
@@ -65,9 +66,13 @@ export class HostPolicy {
   }
 
   private check(host: string, extraAllowed?: string): string | undefined {
-    if (!HOST_SYNTAX.test(host)) return `Invalid HTTP_HOST header: '${host.slice(0, 100)}'. The domain name provided is not valid according to RFC 1034/1035.`;
+    if (!HOST_SYNTAX.test(host))
+      return `Invalid HTTP_HOST header: '${host.slice(0, 100)}'. The domain name provided is not valid according to RFC 1034/1035.`;
     if (this.any) return undefined;
-    const name = host.toLowerCase().replace(/:[0-9]+$/, '').replace(/\.$/, '');
+    const name = host
+      .toLowerCase()
+      .replace(/:[0-9]+$/, '')
+      .replace(/\.$/, '');
     if (this.exact.has(name) || name === extraAllowed) return undefined;
     if (this.suffixes.some((suffix) => name.endsWith(suffix) || name === suffix.slice(1))) return undefined;
     return `Invalid HTTP_HOST header: '${host.slice(0, 100)}'. You may need to add '${name}' to allowedHosts.`;

@@ -59,7 +59,9 @@ function closeStream(out: WriteStream, failed: boolean): Promise<void> {
 }
 
 function fileTooBig(part: FilePart, limits: MultipartLimits): RequestDataTooBig {
-  return new RequestDataTooBig(`The file '${part.fileName}' in field '${part.field}' is larger than fileUploadMaxSize (${limits.fileMaxSize} bytes)`);
+  return new RequestDataTooBig(
+    `The file '${part.fileName}' in field '${part.field}' is larger than fileUploadMaxSize (${limits.fileMaxSize} bytes)`,
+  );
 }
 
 interface FilePart {
@@ -80,7 +82,12 @@ interface FileBudget {
  * part passes fileUploadMaxSize (at once, not at the end of the body) and when the parser
  * destroys the part because the request failed; its temporary file is closed by then.
  */
-async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: FilePart, budget: FileBudget): Promise<UploadedFile> {
+async function receiveFile(
+  request: HttpRequest,
+  limits: MultipartLimits,
+  part: FilePart,
+  budget: FileBudget,
+): Promise<UploadedFile> {
   const chunks: Buffer[] = [];
   let size = 0;
   let out: WriteStream | undefined;
@@ -92,7 +99,9 @@ async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: 
       size += chunk.length;
       budget.received += chunk.length;
       if (budget.received > limits.filesMaxTotal) {
-        throw new RequestDataTooBig(`The uploaded files are larger than fileUploadMaxTotalSize (${limits.filesMaxTotal} bytes) together`);
+        throw new RequestDataTooBig(
+          `The uploaded files are larger than fileUploadMaxTotalSize (${limits.filesMaxTotal} bytes) together`,
+        );
       }
       if (out === undefined && !budget.inMemory) {
         const path = join(limits.tempDir || tmpdir(), `rondo-upload-${randomUUID()}`);
@@ -109,7 +118,14 @@ async function receiveFile(request: HttpRequest, limits: MultipartLimits, part: 
     if (out !== undefined) await closeStream(out, failed);
   }
   if (part.stream.truncated) throw fileTooBig(part, limits);
-  const file = new UploadedFile({ fieldName: part.field, fileName: part.fileName, contentType: part.mime, size, buffer: out ? undefined : Buffer.concat(chunks), tempPath });
+  const file = new UploadedFile({
+    fieldName: part.field,
+    fileName: part.fileName,
+    contentType: part.mime,
+    size,
+    buffer: out ? undefined : Buffer.concat(chunks),
+    tempPath,
+  });
   if (tempPath !== undefined) request.addCleanup(() => file.cleanup());
   return file;
 }
@@ -124,7 +140,14 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
       try {
         busboy = Busboy({
           headers: { 'content-type': request.headers.get('content-type') ?? '' },
-          limits: { fields: limits.maxFields, files: limits.maxFiles, fileSize: limits.fileMaxSize, fieldSize: limits.fieldBytes, headerPairs: 100, fieldNameSize: FIELD_NAME_LIMIT },
+          limits: {
+            fields: limits.maxFields,
+            files: limits.maxFiles,
+            fileSize: limits.fileMaxSize,
+            fieldSize: limits.fieldBytes,
+            headerPairs: 100,
+            fieldNameSize: FIELD_NAME_LIMIT,
+          },
         });
       } catch (error) {
         reject(new BadRequest(`Malformed multipart request: ${(error as Error).message}`));
@@ -153,12 +176,20 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
         if (nameTruncated) {
           fail(new BadRequest(`A form field's name is longer than ${FIELD_NAME_LIMIT} bytes`));
         } else if (valueTruncated || fieldBytes > limits.fieldBytes) {
-          fail(new RequestDataTooBig(`The form fields are larger than dataUploadMaxMemorySize (${limits.fieldBytes} bytes)`));
+          fail(
+            new RequestDataTooBig(
+              `The form fields are larger than dataUploadMaxMemorySize (${limits.fieldBytes} bytes)`,
+            ),
+          );
         } else pairs.push([name, value]);
       });
       busboy.on('file', (field, stream, fileName, _encoding, mime) => {
         if (!failed && Buffer.byteLength(fileName ?? '') > limits.maxFileNameLength) {
-          fail(new BadRequest(`The file name in field '${field.slice(0, 100)}' is longer than fileUploadMaxNameLength (${limits.maxFileNameLength} bytes)`));
+          fail(
+            new BadRequest(
+              `The file name in field '${field.slice(0, 100)}' is longer than fileUploadMaxNameLength (${limits.maxFileNameLength} bytes)`,
+            ),
+          );
         }
         if (failed) {
           stream.resume();
@@ -177,9 +208,15 @@ export function multipartParser(limits: MultipartLimits): (request: HttpRequest)
         );
         pending.push(received);
       });
-      busboy.on('fieldsLimit', () => fail(new TooManyFieldsSent(`The form has more than dataUploadMaxNumberFields (${limits.maxFields}) fields`)));
-      busboy.on('filesLimit', () => fail(new TooManyFilesSent(`The form has more than dataUploadMaxNumberFiles (${limits.maxFiles}) files`)));
-      busboy.on('error', (error: unknown) => fail(new BadRequest(`Malformed multipart body: ${error instanceof Error ? error.message : String(error)}`)));
+      busboy.on('fieldsLimit', () =>
+        fail(new TooManyFieldsSent(`The form has more than dataUploadMaxNumberFields (${limits.maxFields}) fields`)),
+      );
+      busboy.on('filesLimit', () =>
+        fail(new TooManyFilesSent(`The form has more than dataUploadMaxNumberFiles (${limits.maxFiles}) files`)),
+      );
+      busboy.on('error', (error: unknown) =>
+        fail(new BadRequest(`Malformed multipart body: ${error instanceof Error ? error.message : String(error)}`)),
+      );
       busboy.on('finish', () => {
         void Promise.all(pending).then(() => {
           if (failed) return;

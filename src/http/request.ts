@@ -89,7 +89,14 @@ export class HttpRequest {
   readonly remoteAddress: string;
   readonly httpVersion: string;
   /** The matched route: its name, pattern and converted params. Set by the resolver. */
-  resolverMatch: { name: string | undefined; route: string; params: Record<string, unknown>; options: Readonly<Record<string, unknown>> } | undefined;
+  resolverMatch:
+    | {
+        name: string | undefined;
+        route: string;
+        params: Record<string, unknown>;
+        options: Readonly<Record<string, unknown>>;
+      }
+    | undefined;
   /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */
   session!: Session;
   /**
@@ -218,7 +225,11 @@ export class HttpRequest {
   get scheme(): string {
     if (this.init.encrypted) return 'https';
     const policy = this.options.hostPolicy;
-    if (policy?.proxyHeader !== undefined && this.headers.get(policy.proxyHeader)?.split(',')[0].trim() === policy.proxyValue) return 'https';
+    if (
+      policy?.proxyHeader !== undefined &&
+      this.headers.get(policy.proxyHeader)?.split(',')[0].trim() === policy.proxyValue
+    )
+      return 'https';
     return 'http';
   }
 
@@ -234,7 +245,10 @@ export class HttpRequest {
   get clientAddress(): string {
     const proxies = this.options.hostPolicy?.trustedProxies;
     if (proxies === undefined || proxies.size === 0 || !proxies.has(this.remoteAddress)) return this.remoteAddress;
-    const chain = (this.headers.get('x-forwarded-for') ?? '').split(',').map((a) => a.trim()).filter(Boolean);
+    const chain = (this.headers.get('x-forwarded-for') ?? '')
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean);
     for (let i = chain.length - 1; i >= 0; i--) if (!proxies.has(chain[i])) return chain[i];
     return chain[0] ?? this.remoteAddress;
   }
@@ -243,11 +257,18 @@ export class HttpRequest {
   checkLimits(): void {
     const { maxUrlLength, maxHeaderCount } = this.options;
     if (maxUrlLength !== undefined && this.init.url.length > maxUrlLength) {
-      throw new HttpError(414, `The request target is ${this.init.url.length} characters long; the limit is maxUrlLength (${maxUrlLength})`);
+      throw new HttpError(
+        414,
+        `The request target is ${this.init.url.length} characters long; the limit is maxUrlLength (${maxUrlLength})`,
+      );
     }
     if (maxHeaderCount !== undefined) {
       const count = this.init.headerLines ?? Object.keys(this.init.headers).length;
-      if (count > maxHeaderCount) throw new HttpError(431, `The request has ${count} header lines; the limit is maxHeaderCount (${maxHeaderCount})`);
+      if (count > maxHeaderCount)
+        throw new HttpError(
+          431,
+          `The request has ${count} header lines; the limit is maxHeaderCount (${maxHeaderCount})`,
+        );
     }
   }
 
@@ -275,7 +296,8 @@ export class HttpRequest {
    */
   getHost(): string {
     if (this.validHost !== undefined) return this.validHost;
-    if ((this.init.hostLines ?? 1) > 1) throw new DisallowedHost('The request has more than one Host header (RFC 9112 section 3.2)');
+    if ((this.init.hostLines ?? 1) > 1)
+      throw new DisallowedHost('The request has more than one Host header (RFC 9112 section 3.2)');
     const host = this.headerHost();
     const policy = this.options.hostPolicy;
     const problem = policy?.problem(host, this.state.fromTestClient === true ? 'testserver' : undefined);
@@ -314,19 +336,23 @@ export class HttpRequest {
 
   /** The raw body, read once within `dataUploadMaxMemorySize` (413 beyond). */
   body(): Promise<Buffer> {
-    return (this.bodyPromise ??= new Promise((resolve, reject) => this.withBody((error, body) => {
-      if (error !== undefined) reject(error);
-      else resolve(body!);
-    })));
+    return (this.bodyPromise ??= new Promise((resolve, reject) =>
+      this.withBody((error, body) => {
+        if (error !== undefined) reject(error);
+        else resolve(body!);
+      }),
+    ));
   }
 
   /** The body parsed as JSON. 415 when the content type is not JSON, 400 when it is invalid. */
   json<T = unknown>(): Promise<T> {
     if (this.jsonLoaded) return Promise.resolve(this.jsonValue as T);
     if (!isJsonType(this.contentType)) {
-      return Promise.reject(new UnsupportedMediaType(
-        `Expected a JSON body (Content-Type: application/json) but got ${this.contentType || 'no Content-Type'}`,
-      ));
+      return Promise.reject(
+        new UnsupportedMediaType(
+          `Expected a JSON body (Content-Type: application/json) but got ${this.contentType || 'no Content-Type'}`,
+        ),
+      );
     }
     return this.load() as Promise<T>; // a JSON body's parsing resolves with its value
   }
@@ -434,16 +460,18 @@ export class HttpRequest {
     const type = this.contentType;
     // One promise, resolved with the value once the body is read and parsed: JSON bodies are the hot case.
     if (isJsonType(type)) {
-      return new Promise((resolve, reject) => this.withBody((error, body) => {
-        if (error !== undefined) return reject(error);
-        try {
-          this.jsonValue = parseJsonBody(body!, this.options.jsonMaxDepth);
-          this.jsonLoaded = true;
-          resolve(this.jsonValue);
-        } catch (parseError) {
-          reject(parseError);
-        }
-      }));
+      return new Promise((resolve, reject) =>
+        this.withBody((error, body) => {
+          if (error !== undefined) return reject(error);
+          try {
+            this.jsonValue = parseJsonBody(body!, this.options.jsonMaxDepth);
+            this.jsonLoaded = true;
+            resolve(this.jsonValue);
+          } catch (parseError) {
+            reject(parseError);
+          }
+        }),
+      );
     }
     return this.parseOtherBody(type);
   }
@@ -457,7 +485,9 @@ export class HttpRequest {
       if (parser !== undefined) {
         const encoding = this.init.headers['content-encoding'] as string | undefined;
         if (encoding !== undefined && encoding.toLowerCase() !== 'identity') {
-          throw new UnsupportedMediaType(`A ${type} body with Content-Encoding '${encoding.slice(0, 40)}' is not supported; send it unencoded`);
+          throw new UnsupportedMediaType(
+            `A ${type} body with Content-Encoding '${encoding.slice(0, 40)}' is not supported; send it unencoded`,
+          );
         }
         await parser(this);
       }
@@ -466,7 +496,9 @@ export class HttpRequest {
   }
 }
 
-/** The request target as `/path?query`: absolute-form (proxies send `GET http://host/path`) keeps the path part only. */
+/**
+ * The request target as `/path?query`: absolute-form (proxies send `GET http://host/path`) keeps the path part only.
+ */
 function originForm(url: string): string {
   if (url.charCodeAt(0) === 47 /* / */) return url;
   const match = /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*/i.exec(url);

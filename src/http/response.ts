@@ -37,7 +37,10 @@ export class HttpResponse {
 
   /** True when the response sets or deletes a cookie (signed ones included). */
   hasCookies(): boolean {
-    return (this.cookieMap !== undefined && this.cookieMap.size > 0) || (this.unsignedCookies !== undefined && this.unsignedCookies.length > 0);
+    return (
+      (this.cookieMap !== undefined && this.cookieMap.size > 0) ||
+      (this.unsignedCookies !== undefined && this.unsignedCookies.length > 0)
+    );
   }
 
   /** How many Set-Cookie headers `flattenCookiesInto` writes. */
@@ -45,7 +48,10 @@ export class HttpResponse {
     return this.cookieMap === undefined ? 0 : this.cookieMap.size;
   }
 
-  /** Writes `'Set-Cookie', value` pairs into `out` from index `at` (default: its end; the flat form `writeHead` takes); returns the next index. */
+  /**
+   * Writes `'Set-Cookie', value` pairs into `out` from index `at` (default: its end; the flat form `writeHead` takes);
+   * returns the next index.
+   */
   flattenCookiesInto(out: string[], at = out.length): number {
     if (this.cookieMap === undefined) return at;
     for (const value of this.cookieMap.values()) {
@@ -102,10 +108,14 @@ export class HttpResponse {
   }
 
   /** Cookies waiting to be signed by the app (see setSignedCookie). */
-  unsignedCookies: Array<{ name: string; value: string; options: CookieOptions & { salt?: string } }> | undefined = undefined;
+  unsignedCookies: Array<{ name: string; value: string; options: CookieOptions & { salt?: string } }> | undefined =
+    undefined;
 
   /** Expires a cookie in the browser (same path and domain as it was set with). */
-  deleteCookie(name: string, options: { path?: string; domain?: string; sameSite?: CookieOptions['sameSite']; secure?: boolean } = {}): this {
+  deleteCookie(
+    name: string,
+    options: { path?: string; domain?: string; sameSite?: CookieOptions['sameSite']; secure?: boolean } = {},
+  ): this {
     this.cookies.set(name, serializeCookie(name, '', { ...options, maxAge: 0, expires: new Date(0) }));
     return this;
   }
@@ -123,14 +133,19 @@ export class JsonResponse extends HttpResponse {
   readonly data: unknown;
 
   constructor(data: unknown, init: ResponseInit = NO_INIT) {
-    super(JSON.stringify(data) ?? 'null', init === NO_INIT ? JSON_INIT : { ...init, contentType: init.contentType ?? 'application/json' });
+    super(
+      JSON.stringify(data) ?? 'null',
+      init === NO_INIT ? JSON_INIT : { ...init, contentType: init.contentType ?? 'application/json' },
+    );
     this.data = data;
   }
 }
 
 const SAFE_SCHEMES = new Set(['http', 'https', 'ftp']);
 
-/** The URL as a browser's parser sees it (WHATWG): C0 controls and spaces at the ends and every tab or newline removed. */
+/**
+ * The URL as a browser's parser sees it (WHATWG): C0 controls and spaces at the ends and every tab or newline removed.
+ */
 function browserView(url: string): string {
   return url.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
 }
@@ -153,7 +168,9 @@ const NOT_URI = /[^A-Za-z0-9\-._~/#%[\]=:;$&()+,!?*@']/gu;
  */
 export function iriToUri(iri: string): string {
   // With the u flag a surrogate pair is one match of length 2: a match of one surrogate is a lone one.
-  return iri.replace(NOT_URI, (c) => encodeURIComponent(c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '\uFFFD' : c));
+  return iri.replace(NOT_URI, (c) =>
+    encodeURIComponent(c.length === 1 && c >= '\uD800' && c <= '\uDFFF' ? '\uFFFD' : c),
+  );
 }
 
 /** 302 Found to `url` (http, https, ftp or relative; other schemes are refused), IRI-encoded. */

@@ -51,13 +51,22 @@ export class Signer {
 
   constructor(options: SignerOptions) {
     if (!options.key) {
-      throw new ImproperlyConfigured('SECRET_KEY_MISSING', "settings.secretKey is empty, and signing needs it (sessions, CSRF, signed cookies). Set 'secretKey' in createApp({ settings }) or the RONDO_SECRET_KEY environment variable to a long random string, e.g. the output of `node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"`");
+      throw new ImproperlyConfigured(
+        'SECRET_KEY_MISSING',
+        "settings.secretKey is empty, and signing needs it (sessions, CSRF, signed cookies). Set 'secretKey' in createApp({ settings }) or the RONDO_SECRET_KEY environment variable to a long random string, e.g. the output of `node -e \"console.log(require('crypto').randomBytes(48).toString('base64url'))\"`",
+      );
     }
     this.sep = options.sep ?? ':';
-    if (BASE64URL.test(this.sep)) throw new ImproperlyConfigured('SIGNING_SEPARATOR', `Signer separator '${this.sep}' is unsafe: it must not be empty or use A-z, 0-9, '-' or '_'`);
+    if (BASE64URL.test(this.sep))
+      throw new ImproperlyConfigured(
+        'SIGNING_SEPARATOR',
+        `Signer separator '${this.sep}' is unsafe: it must not be empty or use A-z, 0-9, '-' or '_'`,
+      );
     const salt = options.salt ?? 'rondo.signing';
     // Django's salted_hmac: the HMAC key is a hash of salt + 'signer' + secret.
-    this.keys = [options.key, ...(options.fallbackKeys ?? [])].map((k) => createHash('sha256').update(`${salt}signer${k}`).digest());
+    this.keys = [options.key, ...(options.fallbackKeys ?? [])].map((k) =>
+      createHash('sha256').update(`${salt}signer${k}`).digest(),
+    );
   }
 
   /** `value` + separator + signature. */

@@ -22,7 +22,11 @@ import type { HttpRequest } from './request';
 export class StaticFiles {
   private readonly roots: Array<{ dir: string; real: string }>;
 
-  constructor(readonly prefix: string, dirs: readonly string[], private readonly dotfiles = false) {
+  constructor(
+    readonly prefix: string,
+    dirs: readonly string[],
+    private readonly dotfiles = false,
+  ) {
     this.roots = dirs.map((dir) => {
       const abs = resolve(dir);
       let real = abs;
@@ -40,7 +44,8 @@ export class StaticFiles {
     const relative = request.path.slice(this.prefix.length);
     if (!relative || relative.includes('\\') || relative.includes('\0')) throw notFound(relative);
     // '.' and '..' never; '.env', '.git/...' only when staticServeDotfiles says so.
-    if (relative.split('/').some((s) => s === '..' || s === '.' || (!this.dotfiles && s.startsWith('.')))) throw notFound(relative);
+    if (relative.split('/').some((s) => s === '..' || s === '.' || (!this.dotfiles && s.startsWith('.'))))
+      throw notFound(relative);
     for (const root of this.roots) {
       const file = resolve(root.dir, relative);
       if (!file.startsWith(root.dir + sep)) continue;
@@ -62,7 +67,10 @@ export class StaticFiles {
     const tag = etag(stat);
     const lastModified = stat.mtime.toUTCString();
     const headers = { ETag: tag, 'Last-Modified': lastModified, 'Accept-Ranges': 'bytes', 'Cache-Control': 'no-cache' };
-    const requestHeaders = { 'if-none-match': request.headers.get('if-none-match'), 'if-modified-since': request.headers.get('if-modified-since') };
+    const requestHeaders = {
+      'if-none-match': request.headers.get('if-none-match'),
+      'if-modified-since': request.headers.get('if-modified-since'),
+    };
     if (fresh(requestHeaders, { etag: tag, 'last-modified': lastModified })) {
       const notModified = new HttpResponse('', { status: 304, headers });
       notModified.headers.delete('content-type');
@@ -71,7 +79,8 @@ export class StaticFiles {
     const response = new HttpResponse('', { contentType: contentTypeFor(file), headers });
     const rangeHeader = request.headers.get('range');
     const ifRange = request.headers.get('if-range');
-    const useRange = rangeHeader !== undefined && (ifRange === undefined || ifRange === tag || ifRange === lastModified);
+    const useRange =
+      rangeHeader !== undefined && (ifRange === undefined || ifRange === tag || ifRange === lastModified);
     const ranges = useRange ? rangeParser(stat.size, rangeHeader, { combine: true }) : -2;
     if (ranges === -1) {
       const unsatisfiable = new HttpResponse('', { status: 416, headers: { 'Content-Range': `bytes */${stat.size}` } });

@@ -26,13 +26,18 @@ export interface UploadedFileInit {
 
 /** A safe file name from the client's: no directories, no control characters, at most 255 chars. */
 export function cleanFileName(name: string): string {
-  const base = basename(name.replace(/\\/g, '/')).replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const base = basename(name.replace(/\\/g, '/'))
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   return (base === '.' || base === '..' ? '' : base).slice(-255);
 }
 
 /** The upload's temporary file is gone: moved by moveTo(), or removed after the response. */
 export class UploadGone extends RondoError {
-  constructor(readonly fileName: string, action: string) {
+  constructor(
+    readonly fileName: string,
+    action: string,
+  ) {
     super(
       'UPLOAD_GONE',
       `Cannot ${action} the upload '${fileName}': it was already moved with moveTo() or removed after the response. ` +
@@ -46,7 +51,8 @@ export class UploadGone extends RondoError {
  * names the upload and the path.
  *
  * @example
- * try { await file.moveTo(target); } catch (e) { if (e instanceof UploadDestinationExists) target = withSuffix(target); }
+ * try { await file.moveTo(target); } catch (e) { if (e instanceof UploadDestinationExists) target = withSuffix(target);
+ * }
  */
 export class UploadDestinationExists extends RondoError {
   constructor(
@@ -114,7 +120,9 @@ export class UploadedFile {
       await link(temp, path);
     } catch (error) {
       if (!NO_LINK.has((error as NodeJS.ErrnoException).code ?? '')) this.moveFailed(error, path);
-      await copyFile(temp, path, constants.COPYFILE_EXCL).catch((copyError: unknown) => this.moveFailed(copyError, path));
+      await copyFile(temp, path, constants.COPYFILE_EXCL).catch((copyError: unknown) =>
+        this.moveFailed(copyError, path),
+      );
     }
     this.tempPath = undefined;
     await rm(temp, { force: true });

@@ -45,7 +45,7 @@ export function isPromise<T>(value: unknown): value is Promise<T> {
 function describe(value: unknown): string {
   if (value === undefined) return 'undefined';
   if (value === null) return 'null';
-  return typeof value === 'object' ? `a ${(value).constructor?.name ?? 'plain object'}` : `a ${typeof value}`;
+  return typeof value === 'object' ? `a ${value.constructor?.name ?? 'plain object'}` : `a ${typeof value}`;
 }
 
 const HINTS = {
@@ -72,7 +72,8 @@ export function composeChain(entries: readonly ChainLayer[], view: Handler, opti
   const layers = entries.map(adapt).filter((layer): layer is Layer => layer !== undefined);
   const { finish } = options;
   // `finish` as the outermost `after`: it runs in the same pass as the other after hooks.
-  if (finish !== undefined) layers.unshift({ label: 'Rondo (finishing the response)', after: (_request, response) => finish(response) });
+  if (finish !== undefined)
+    layers.unshift({ label: 'Rondo (finishing the response)', after: (_request, response) => finish(response) });
   const chain = new Chain(layers, view, options.convert);
   return (request) => chain.enter(request, 0);
 }
@@ -82,7 +83,11 @@ class Chain {
   /** next() of each `around` layer, built once: it enters the layer below. */
   private readonly nexts: Next[];
 
-  constructor(private readonly layers: readonly Layer[], private readonly view: Handler, private readonly convert: Convert) {
+  constructor(
+    private readonly layers: readonly Layer[],
+    private readonly view: Handler,
+    private readonly convert: Convert,
+  ) {
     this.count = layers.length;
     this.nexts = layers.map((_, depth) => (request) => this.next(request, depth));
   }
@@ -102,7 +107,13 @@ class Chain {
       if (early === undefined) continue;
       if (isPromise(early)) {
         return early.then(
-          (value) => this.leave(request, i, from, value === undefined ? this.enter(request, i + 1) : this.checked(request, value, i, 'processRequest')),
+          (value) =>
+            this.leave(
+              request,
+              i,
+              from,
+              value === undefined ? this.enter(request, i + 1) : this.checked(request, value, i, 'processRequest'),
+            ),
           (error: unknown) => this.leave(request, i - 1, from, this.convert(request, error)),
         );
       }
@@ -122,7 +133,12 @@ class Chain {
   }
 
   /** `after` hooks from layer `at` out to layer `from`, once the answer is there. */
-  private leave(request: HttpRequest, at: number, from: number, answer: MaybePromise<HttpResponse>): MaybePromise<HttpResponse> {
+  private leave(
+    request: HttpRequest,
+    at: number,
+    from: number,
+    answer: MaybePromise<HttpResponse>,
+  ): MaybePromise<HttpResponse> {
     if (!isPromise<HttpResponse>(answer)) return at < from ? answer : this.up(request, at, from, answer);
     // One then() for every after hook of the run; it also turns the view's rejection into
     // a response, so no layer ever sees an exception from inside.
@@ -143,10 +159,14 @@ class Chain {
         return this.leave(request, i - 1, from, this.convert(request, error));
       }
       if (isPromise(result)) {
-        const settled = result.then((value) => this.checked(request, value, i, 'processResponse'), (error: unknown) => this.convert(request, error));
+        const settled = result.then(
+          (value) => this.checked(request, value, i, 'processResponse'),
+          (error: unknown) => this.convert(request, error),
+        );
         return this.leave(request, i - 1, from, settled);
       }
-      if (!(result instanceof HttpResponse)) return this.leave(request, i - 1, from, this.checked(request, result, i, 'processResponse'));
+      if (!(result instanceof HttpResponse))
+        return this.leave(request, i - 1, from, this.checked(request, result, i, 'processResponse'));
       response = result;
     }
     return response;
@@ -157,7 +177,10 @@ class Chain {
     try {
       const result = this.layers[at].around!(request, this.nexts[at]);
       return isPromise(result)
-        ? result.then((value) => this.checked(request, value, at, 'handle'), (error: unknown) => this.convert(request, error))
+        ? result.then(
+            (value) => this.checked(request, value, at, 'handle'),
+            (error: unknown) => this.convert(request, error),
+          )
         : this.checked(request, result, at, 'handle');
     } catch (error) {
       return this.convert(request, error);
@@ -171,10 +194,12 @@ class Chain {
    */
   private next(request: HttpRequest, depth: number): Promise<HttpResponse> {
     if (request.chainDepth > depth) {
-      return Promise.reject(new MiddlewareContractError(
-        'MIDDLEWARE_NEXT_TWICE',
-        `${this.layers[depth].label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`,
-      ));
+      return Promise.reject(
+        new MiddlewareContractError(
+          'MIDDLEWARE_NEXT_TWICE',
+          `${this.layers[depth].label}.handle called next() twice for ${request.method} ${request.rawPath}; call it once and reuse the response it gave`,
+        ),
+      );
     }
     request.chainDepth = depth + 1;
     const response = this.enter(request, depth + 1);
@@ -182,11 +207,19 @@ class Chain {
   }
 
   /** A hook's value as a response, or a contract error (as a response) naming the hook. */
-  private checked(request: HttpRequest, value: unknown, at: number, hook: keyof typeof HINTS): MaybePromise<HttpResponse> {
+  private checked(
+    request: HttpRequest,
+    value: unknown,
+    at: number,
+    hook: keyof typeof HINTS,
+  ): MaybePromise<HttpResponse> {
     if (value instanceof HttpResponse) return value;
-    return this.convert(request, new MiddlewareContractError(
-      'MIDDLEWARE_NO_RESPONSE',
-      `${this.layers[at].label}.${hook} returned ${describe(value)} instead of an HttpResponse for ${request.method} ${request.rawPath}. ${HINTS[hook]}`,
-    ));
+    return this.convert(
+      request,
+      new MiddlewareContractError(
+        'MIDDLEWARE_NO_RESPONSE',
+        `${this.layers[at].label}.${hook} returned ${describe(value)} instead of an HttpResponse for ${request.method} ${request.rawPath}. ${HINTS[hook]}`,
+      ),
+    );
   }
 }

@@ -9,10 +9,24 @@ import { HttpResponse, JsonResponse } from '../http/response';
 import { capturedQueries, type RecordedQuery } from '../db/query-log';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 410: 'Gone', 413: 'Content Too Large', 414: 'URI Too Long', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Content', 429: 'Too Many Requests', 431: 'Request Header Fields Too Large',
-  500: 'Server Error', 501: 'Not Implemented', 502: 'Bad Gateway', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Content Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  500: 'Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
 };
 
 /**
@@ -25,14 +39,16 @@ const MASK = '********************';
 function shown(name: string, value: unknown): string {
   if (SENSITIVE.test(name)) return MASK;
   if (typeof value === 'function') return value.name;
-  if (Array.isArray(value)) return (value as unknown[]).map((v) => (typeof v === 'function' ? v.name : String(v))).join(', ');
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (Array.isArray(value))
+    return (value as unknown[]).map((v) => (typeof v === 'function' ? v.name : String(v))).join(', ');
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   return text.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, `$1${MASK}@`); // a password inside a URL
 }
 
 function table(pairs: Iterable<readonly [string, unknown]>): string {
   let html = '';
-  for (const [name, value] of pairs) html += `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(shown(name, value))}</td></tr>`;
+  for (const [name, value] of pairs)
+    html += `<tr><td>${escapeHtml(name)}</td><td>${escapeHtml(shown(name, value))}</td></tr>`;
   return `<table>${html || '<tr><td>(none)</td></tr>'}</table>`;
 }
 
@@ -56,10 +72,13 @@ export function escapeHtml(text: string): string {
 /** A whole page; its style carries the request's CSP nonce, so a strict policy (settings.csp) allows it. */
 function page(request: HttpRequest, status: number, body: string): string {
   const title = `${statusTitle(status)} (${status})`;
-  return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
-    `<style nonce="${cspNonce(request)}">` + 'body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto}' +
+  return (
+    `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
+    `<style nonce="${cspNonce(request)}">` +
+    'body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto}' +
     'table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}</style>' +
-    `</head><body><h1>${title}</h1>${body}</body></html>\n`;
+    `</head><body><h1>${title}</h1>${body}</body></html>\n`
+  );
 }
 
 /** The request id line of a page, for a user to quote to support (RequestIdMiddleware sets it). */
@@ -69,11 +88,19 @@ function requestIdLine(request: HttpRequest): string {
 
 /** The page a user sees with debug off: status, for 4xx the client-facing message, and the request id. */
 export function plainPage(request: HttpRequest, status: number, detail: string | undefined): HttpResponse {
-  return new HttpResponse(page(request, status, (detail ? `<p>${escapeHtml(detail)}</p>` : '') + requestIdLine(request)), { status });
+  return new HttpResponse(
+    page(request, status, (detail ? `<p>${escapeHtml(detail)}</p>` : '') + requestIdLine(request)),
+    { status },
+  );
 }
 
 /** RFC 9457 problem details. */
-export function problemResponse(request: HttpRequest, status: number, detail: string | undefined, extra?: Record<string, unknown>): HttpResponse {
+export function problemResponse(
+  request: HttpRequest,
+  status: number,
+  detail: string | undefined,
+  extra?: Record<string, unknown>,
+): HttpResponse {
   const body: Record<string, unknown> = { type: 'about:blank', title: statusTitle(status), status };
   if (detail) body.detail = detail;
   body.instance = request.rawPath;
@@ -83,14 +110,21 @@ export function problemResponse(request: HttpRequest, status: number, detail: st
 }
 
 /** Debug 404: the message and every URL pattern that was tried, in order. */
-export function technical404(request: HttpRequest, message: string, patterns: ReadonlyArray<{ path: string; methods: readonly string[]; name?: string }>): HttpResponse {
+export function technical404(
+  request: HttpRequest,
+  message: string,
+  patterns: ReadonlyArray<{ path: string; methods: readonly string[]; name?: string }>,
+): HttpResponse {
   const rows = patterns
-    .map((p) => `<tr><td><code>${escapeHtml(p.path)}</code></td><td>${escapeHtml(p.methods.join(', '))}</td><td>${escapeHtml(p.name ?? '')}</td></tr>`)
+    .map(
+      (p) =>
+        `<tr><td><code>${escapeHtml(p.path)}</code></td><td>${escapeHtml(p.methods.join(', '))}</td><td>${escapeHtml(p.name ?? '')}</td></tr>`,
+    )
     .join('');
   const body =
     `<p>${escapeHtml(message)}</p><p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
     `<p>Rondo tried these URL patterns, in this order:</p><table><tr><th>Pattern</th><th>Methods</th><th>Name</th></tr>${rows}</table>` +
-    "<p>You see this page because debug is on. Turn it off and Rondo shows a plain 404 page.</p>";
+    '<p>You see this page because debug is on. Turn it off and Rondo shows a plain 404 page.</p>';
   return new HttpResponse(page(request, 404, body), { status: 404 });
 }
 
@@ -102,10 +136,12 @@ function thrown(error: unknown): { name: string; message: string; stack?: string
 
 /** A query's parameters as the page shows them: long values cut, none masked (debug only). */
 function parameters(query: RecordedQuery): string {
-  return query.parameters.map((p) => {
-    const text = p instanceof Date ? p.toISOString() : typeof p === 'string' ? JSON.stringify(p) : String(p);
-    return text.length > 200 ? `${text.slice(0, 200)}…` : text;
-  }).join(', ');
+  return query.parameters
+    .map((p) => {
+      const text = p instanceof Date ? p.toISOString() : typeof p === 'string' ? JSON.stringify(p) : String(p);
+      return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+    })
+    .join(', ');
 }
 
 /** The SQL the request ran before it failed (apps with models), the failed query marked. */
@@ -132,7 +168,7 @@ export function technical500(request: HttpRequest, error: unknown, settings: Rea
     `<h3>Form</h3>${table(formFields(request))}` +
     `<h3>Headers</h3>${table(request.headers.entries())}` +
     `<h3>Settings</h3>${table(Object.entries(settings))}` +
-    "<p>You see this page because debug is on. Never turn it on in production: it shows your code.</p>";
+    '<p>You see this page because debug is on. Never turn it on in production: it shows your code.</p>';
   return new HttpResponse(page(request, 500, body), { status: 500 });
 }
 
@@ -140,6 +176,12 @@ export function technical500(request: HttpRequest, error: unknown, settings: Rea
 export function technical500Json(request: HttpRequest, error: unknown): HttpResponse {
   const err = thrown(error);
   const queries = capturedQueries();
-  const sql = queries === undefined ? {} : { queries: queries.map((q) => (q.error === undefined ? q.sql : `${q.sql} -- failed: ${q.error}`)) };
-  return problemResponse(request, 500, `${err.name}: ${err.message}`, { stack: (err.stack ?? '').split('\n').map((l) => l.trim()), ...sql });
+  const sql =
+    queries === undefined
+      ? {}
+      : { queries: queries.map((q) => (q.error === undefined ? q.sql : `${q.sql} -- failed: ${q.error}`)) };
+  return problemResponse(request, 500, `${err.name}: ${err.message}`, {
+    stack: (err.stack ?? '').split('\n').map((l) => l.trim()),
+    ...sql,
+  });
 }

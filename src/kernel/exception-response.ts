@@ -50,7 +50,10 @@ export function exceptionConverter(context: ExceptionContext): Convert {
   const handler = context.handler;
   if (handler === undefined) return builtIn;
   const failed = (request: HttpRequest, error: unknown, failure: unknown): HttpResponse => {
-    context.logger.error(`The app's exception handler failed on ${requestLine(request)}; Rondo answered with its own page`, failure);
+    context.logger.error(
+      `The app's exception handler failed on ${requestLine(request)}; Rondo answered with its own page`,
+      failure,
+    );
     return builtIn(request, error);
   };
   const settle = (request: HttpRequest, error: unknown, answer: unknown): HttpResponse =>
@@ -59,7 +62,10 @@ export function exceptionConverter(context: ExceptionContext): Convert {
     try {
       const answer = handler.handle(request, error);
       if (!isPromise(answer)) return settle(request, error, answer);
-      return answer.then((value) => settle(request, error, value), (failure: unknown) => failed(request, error, failure));
+      return answer.then(
+        (value) => settle(request, error, value),
+        (failure: unknown) => failed(request, error, failure),
+      );
     } catch (failure) {
       return failed(request, error, failure);
     }
@@ -77,12 +83,15 @@ function wantsJson(request: HttpRequest, context: ExceptionContext): boolean {
 export function exceptionToResponse(request: HttpRequest, error: unknown, context: ExceptionContext): HttpResponse {
   try {
     const http = error instanceof HttpError ? error : databaseHttpError(error);
-    if (http !== undefined && !(error instanceof HttpError)) context.logger.warn(`${http.message} (${http.status}) on ${requestLine(request)}`, error);
-    const response = http !== undefined ? httpErrorResponse(request, http, context) : serverError(request, error, context);
+    if (http !== undefined && !(error instanceof HttpError))
+      context.logger.warn(`${http.message} (${http.status}) on ${requestLine(request)}`, error);
+    const response =
+      http !== undefined ? httpErrorResponse(request, http, context) : serverError(request, error, context);
     if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));
     if (http?.status === 503) response.headers.set('Retry-After', '1');
     if (error instanceof TooManyRequests) response.headers.set('Retry-After', String(error.retryAfter));
-    if (error instanceof Unauthorized && error.challenge !== undefined) response.headers.set('WWW-Authenticate', error.challenge);
+    if (error instanceof Unauthorized && error.challenge !== undefined)
+      response.headers.set('WWW-Authenticate', error.challenge);
     return response;
   } catch (failure) {
     context.logger.error(`Rondo failed while rendering an error page for ${requestLine(request)}`, failure);

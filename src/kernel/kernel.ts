@@ -47,7 +47,10 @@ function paramsOf(request: HttpRequest): Params {
   return request.resolverMatch!.params;
 }
 
-function hooks<A extends unknown[]>(layers: readonly ChainLayer[], key: 'processException' | 'processTemplateResponse'): Hook<A>[] {
+function hooks<A extends unknown[]>(
+  layers: readonly ChainLayer[],
+  key: 'processException' | 'processTemplateResponse',
+): Hook<A>[] {
   return layers
     .filter((l) => typeof l.instance[key] === 'function')
     .map((l) => (l.instance[key] as (...args: unknown[]) => unknown).bind(l.instance))
@@ -68,11 +71,17 @@ export class Kernel {
     const withViewHook = spec.middleware.filter((l) => typeof l.instance.processView === 'function');
     for (const { handler: view } of spec.routes.list()) {
       const applicable = withViewHook.filter((l) => l.instance.appliesToView?.(view.info) ?? true);
-      this.viewHooks.set(view, applicable.map((l) => l.instance.processView!.bind(l.instance) as ViewHook));
+      this.viewHooks.set(
+        view,
+        applicable.map((l) => l.instance.processView!.bind(l.instance) as ViewHook),
+      );
     }
     this.exceptionHooks = hooks(spec.middleware, 'processException');
     this.templateHooks = hooks(spec.middleware, 'processTemplateResponse');
-    this.handle = composeChain(spec.middleware, (request) => this.respond(request), { convert: spec.convert, finish: spec.finish });
+    this.handle = composeChain(spec.middleware, (request) => this.respond(request), {
+      convert: spec.convert,
+      finish: spec.finish,
+    });
   }
 
   /**
@@ -92,7 +101,8 @@ export class Kernel {
     const { handler: view, name, path: route } = match.route;
     request.resolverMatch = { name, route, params: match.params, options: view.info.options };
     const early = this.processView(request, view, 0);
-    if (isPromise<HttpResponse | undefined>(early)) return early.then((value) => value ?? this.viewResponse(request, view));
+    if (isPromise<HttpResponse | undefined>(early))
+      return early.then((value) => value ?? this.viewResponse(request, view));
     return early ?? this.viewResponse(request, view);
   }
 
@@ -108,7 +118,10 @@ export class Kernel {
       return this.viewFailed(request, error);
     }
     if (!view.readsBody) return this.callView(request, view);
-    return request.load().then(() => this.callView(request, view), (error: unknown) => this.viewFailed(request, error));
+    return request.load().then(
+      () => this.callView(request, view),
+      (error: unknown) => this.viewFailed(request, error),
+    );
   }
 
   /** Calls the view: its result as a response, rendered; its exception to processException. */
@@ -176,4 +189,3 @@ function optionsOrNotAllowed(request: HttpRequest, allowed: readonly string[]): 
   response.headers.set('Content-Length', '0');
   return response;
 }
-

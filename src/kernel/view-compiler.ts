@@ -47,7 +47,12 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
   const checkBody = acceptedMediaCheck(info.options, source);
   if (container.scope(spec.controller as never) === 'request') {
     const build = container.requestFactory<object>(spec.controller as never);
-    return { info, readsBody, checkBody, call: (request, params) => invoke(build(new RequestScope(request)), request, params) };
+    return {
+      info,
+      readsBody,
+      checkBody,
+      call: (request, params) => invoke(build(new RequestScope(request)), request, params),
+    };
   }
   const instance = instantiate(spec.controller, container);
   return { info, readsBody, checkBody, call: (request, params) => invoke(instance, request, params) };
@@ -59,6 +64,9 @@ export function instantiate(cls: Function, container: AppContainer): object {
     return container.get<object>(cls as never);
   } catch (error) {
     if (error instanceof ImproperlyConfigured) throw error;
-    throw new ImproperlyConfigured('DI_CONSTRUCTION_FAILED', `${cls.name} could not be constructed at start-up: ${(error as Error).message}`);
+    throw new ImproperlyConfigured(
+      'DI_CONSTRUCTION_FAILED',
+      `${cls.name} could not be constructed at start-up: ${(error as Error).message}`,
+    );
   }
 }

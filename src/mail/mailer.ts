@@ -40,21 +40,42 @@ const HEADER_UNSAFE = /[\r\n]/;
 @Injectable()
 export class Mailer {
   /** Messages sent with the 'memory' backend, oldest first (Django's mail.outbox). */
-  readonly outbox: Array<Required<Pick<MailMessage, 'subject' | 'text' | 'from'>> & { to: string[]; html?: string }> = [];
+  readonly outbox: Array<Required<Pick<MailMessage, 'subject' | 'text' | 'from'>> & { to: string[]; html?: string }> =
+    [];
   private transport: Transport | undefined;
   private count = 0;
 
   // settings.emailBackend is one of the four: resolveSettings checks it at start-up.
-  constructor(@Inject(SETTINGS) private readonly settings: Settings, @Inject(TEMPLATES) private readonly templates: Templates, @Inject(LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(SETTINGS) private readonly settings: Settings,
+    @Inject(TEMPLATES) private readonly templates: Templates,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
 
   async send(message: MailMessage): Promise<void> {
     const to = Array.isArray(message.to) ? message.to : [message.to];
     const from = message.from ?? this.settings.defaultFromEmail;
-    for (const [field, value] of [['to', to.join(',')], ['from', from], ['subject', message.subject], ['replyTo', message.replyTo ?? '']] as const) {
-      if (HEADER_UNSAFE.test(value)) throw new ImproperlyConfigured('EMAIL_HEADER_INVALID', `The e-mail's ${field} contains a line break (header injection); refused`);
+    for (const [field, value] of [
+      ['to', to.join(',')],
+      ['from', from],
+      ['subject', message.subject],
+      ['replyTo', message.replyTo ?? ''],
+    ] as const) {
+      if (HEADER_UNSAFE.test(value))
+        throw new ImproperlyConfigured(
+          'EMAIL_HEADER_INVALID',
+          `The e-mail's ${field} contains a line break (header injection); refused`,
+        );
     }
     if (to.length === 0) throw new ImproperlyConfigured('EMAIL_HEADER_INVALID', 'The e-mail has no recipient (to)');
-    const mail = { from, to, subject: message.subject, text: message.text, html: message.html, replyTo: message.replyTo };
+    const mail = {
+      from,
+      to,
+      subject: message.subject,
+      text: message.text,
+      html: message.html,
+      replyTo: message.replyTo,
+    };
     switch (this.settings.emailBackend) {
       case 'memory':
         this.outbox.push({ from, to, subject: message.subject, text: message.text, html: message.html });
@@ -65,7 +86,10 @@ export class Mailer {
       case 'file': {
         mkdirSync(this.settings.emailFilePath, { recursive: true });
         const name = `${new Date().toISOString().replace(/[:.]/g, '-')}-${process.pid}-${++this.count}.eml`;
-        writeFileSync(join(this.settings.emailFilePath, name), `From: ${from}\nTo: ${to.join(', ')}\nSubject: ${message.subject}\n\n${message.text}\n${message.html ? `\n--- HTML ---\n${message.html}\n` : ''}`);
+        writeFileSync(
+          join(this.settings.emailFilePath, name),
+          `From: ${from}\nTo: ${to.join(', ')}\nSubject: ${message.subject}\n\n${message.text}\n${message.html ? `\n--- HTML ---\n${message.html}\n` : ''}`,
+        );
         return;
       }
       default:
@@ -94,7 +118,13 @@ export class Mailer {
   private smtp(): Transport {
     if (this.transport === undefined) {
       const nodemailer = require('nodemailer') as typeof import('nodemailer');
-      const { emailHost: host, emailPort: port, emailHostUser: user, emailHostPassword: pass, emailUseTls: secure } = this.settings;
+      const {
+        emailHost: host,
+        emailPort: port,
+        emailHostUser: user,
+        emailHostPassword: pass,
+        emailUseTls: secure,
+      } = this.settings;
       this.transport = nodemailer.createTransport({ host, port, secure, auth: user ? { user, pass } : undefined });
     }
     return this.transport;

@@ -29,15 +29,29 @@ export class MessageBag {
   ) {}
 
   add(level: MessageLevel, text: string): void {
-    if (!(level in MESSAGE_LEVELS)) throw new RondoError('MESSAGE_LEVEL_UNKNOWN', `Unknown message level '${level}'; use ${Object.keys(MESSAGE_LEVELS).join(', ')}`);
+    if (!(level in MESSAGE_LEVELS))
+      throw new RondoError(
+        'MESSAGE_LEVEL_UNKNOWN',
+        `Unknown message level '${level}'; use ${Object.keys(MESSAGE_LEVELS).join(', ')}`,
+      );
     this.added.push({ level: MESSAGE_LEVELS[level], tag: level, text: String(text) });
   }
 
-  debug(text: string): void { this.add('debug', text); }
-  info(text: string): void { this.add('info', text); }
-  success(text: string): void { this.add('success', text); }
-  warning(text: string): void { this.add('warning', text); }
-  error(text: string): void { this.add('error', text); }
+  debug(text: string): void {
+    this.add('debug', text);
+  }
+  info(text: string): void {
+    this.add('info', text);
+  }
+  success(text: string): void {
+    this.add('success', text);
+  }
+  warning(text: string): void {
+    this.add('warning', text);
+  }
+  error(text: string): void {
+    this.add('error', text);
+  }
 
   /** Every pending message (kept ones first), marking them read. */
   async all(): Promise<Message[]> {

@@ -24,7 +24,11 @@ export class NotAuthenticated extends HttpError {
 }
 
 function sameText(expected: string, given: unknown): boolean {
-  return typeof given === 'string' && given.length === expected.length && timingSafeEqual(Buffer.from(given), Buffer.from(expected));
+  return (
+    typeof given === 'string' &&
+    given.length === expected.length &&
+    timingSafeEqual(Buffer.from(given), Buffer.from(expected))
+  );
 }
 
 @Middleware(500)
@@ -52,11 +56,18 @@ export class AuthenticationMiddleware {
     if (view.options[LOGIN_REQUIRED] !== true && permissions === undefined) return undefined;
     const user: unknown = await request.auser();
     if (!isAuthenticated(user)) {
-      if (view.options.jsonErrors === true || this.settings.jsonErrors === true || prefersJson(request.headers.get('accept')) || isJsonType(request.contentType)) {
+      if (
+        view.options.jsonErrors === true ||
+        this.settings.jsonErrors === true ||
+        prefersJson(request.headers.get('accept')) ||
+        isJsonType(request.contentType)
+      ) {
         throw new NotAuthenticated(); // an API view answers 401 whatever the Accept header
       }
       const next = encodeURIComponent(request.getFullPath());
-      return new HttpResponseRedirect(`${this.settings.loginUrl}${this.settings.loginUrl.includes('?') ? '&' : '?'}next=${next}`);
+      return new HttpResponseRedirect(
+        `${this.settings.loginUrl}${this.settings.loginUrl.includes('?') ? '&' : '?'}next=${next}`,
+      );
     }
     const missing = permissions?.find((permission) => !userHasPerm(user, permission));
     if (missing !== undefined) throw new PermissionDenied(`This needs the '${missing}' permission`);

@@ -31,8 +31,16 @@ export class CommonMiddleware {
 
   processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
     if (response.status === 404 && this.shouldAppendSlash(request)) return this.redirectWithSlash(request);
-    if (response.stream === undefined && !response.headers.has('content-length') && response.status !== 204 && response.status !== 304) {
-      response.headers.set('Content-Length', typeof response.content === 'string' ? Buffer.byteLength(response.content) : response.content.length);
+    if (
+      response.stream === undefined &&
+      !response.headers.has('content-length') &&
+      response.status !== 204 &&
+      response.status !== 304
+    ) {
+      response.headers.set(
+        'Content-Length',
+        typeof response.content === 'string' ? Buffer.byteLength(response.content) : response.content.length,
+      );
     }
     return response;
   }

@@ -21,7 +21,12 @@ function etagMatches(header: string, etag: string): boolean {
 export class ConditionalGetMiddleware {
   async handle(request: HttpRequest, next: Next): Promise<HttpResponse> {
     const response = await next(request);
-    if ((request.method !== 'GET' && request.method !== 'HEAD') || response.status !== 200 || response.stream !== undefined) return response;
+    if (
+      (request.method !== 'GET' && request.method !== 'HEAD') ||
+      response.status !== 200 ||
+      response.stream !== undefined
+    )
+      return response;
     let etag = response.headers.get('etag');
     if (etag === undefined && !/no-store/i.test(response.headers.get('cache-control') ?? '')) {
       etag = `W/"${createHash('sha1').update(response.content).digest('base64url')}"`;

@@ -31,10 +31,33 @@ export const CSP = Object.freeze({
 export type CspPolicy = Readonly<Record<string, readonly string[] | true>>;
 
 const DIRECTIVES = new Set([
-  'default-src', 'script-src', 'script-src-elem', 'script-src-attr', 'style-src', 'style-src-elem', 'style-src-attr', 'img-src',
-  'font-src', 'connect-src', 'media-src', 'object-src', 'frame-src', 'child-src', 'worker-src', 'manifest-src', 'fenced-frame-src',
-  'base-uri', 'form-action', 'frame-ancestors', 'sandbox', 'report-uri', 'report-to', 'upgrade-insecure-requests',
-  'require-trusted-types-for', 'trusted-types', 'webrtc',
+  'default-src',
+  'script-src',
+  'script-src-elem',
+  'script-src-attr',
+  'style-src',
+  'style-src-elem',
+  'style-src-attr',
+  'img-src',
+  'font-src',
+  'connect-src',
+  'media-src',
+  'object-src',
+  'frame-src',
+  'child-src',
+  'worker-src',
+  'manifest-src',
+  'fenced-frame-src',
+  'base-uri',
+  'form-action',
+  'frame-ancestors',
+  'sandbox',
+  'report-uri',
+  'report-to',
+  'upgrade-insecure-requests',
+  'require-trusted-types-for',
+  'trusted-types',
+  'webrtc',
 ]);
 
 /** A policy ready to send: the header text around each place the nonce goes. */
@@ -55,21 +78,35 @@ export class CompiledCsp {
 /** Checks and compiles a policy; `where` names the setting or view in the error. */
 export function compileCsp(policy: CspPolicy, where: string): CompiledCsp {
   if (typeof policy !== 'object' || policy === null || Array.isArray(policy)) {
-    throw new ImproperlyConfigured('CSP_INVALID', `${where} must be an object of directives, e.g. { 'default-src': [CSP.SELF] }, or null; got ${JSON.stringify(policy)}`);
+    throw new ImproperlyConfigured(
+      'CSP_INVALID',
+      `${where} must be an object of directives, e.g. { 'default-src': [CSP.SELF] }, or null; got ${JSON.stringify(policy)}`,
+    );
   }
   const directives = Object.entries(policy).map(([name, sources]) => directive(name, sources, where));
   const render = (keepNonce: boolean) =>
-    directives.map(([name, sources]) => [name, ...sources.filter((s) => keepNonce || s !== CSP.NONCE)].join(' ')).join('; ');
+    directives
+      .map(([name, sources]) => [name, ...sources.filter((s) => keepNonce || s !== CSP.NONCE)].join(' '))
+      .join('; ');
   return new CompiledCsp(render(false), render(true).split(CSP.NONCE));
 }
 
 function directive(name: string, sources: unknown, where: string): [string, string[]] {
   if (!DIRECTIVES.has(name)) {
-    throw new ImproperlyConfigured('CSP_INVALID', `${where} has the directive '${name}', which is not a CSP directive; use the header's names (${[...DIRECTIVES].slice(0, 4).join(', ')}, ...)`);
+    throw new ImproperlyConfigured(
+      'CSP_INVALID',
+      `${where} has the directive '${name}', which is not a CSP directive; use the header's names (${[...DIRECTIVES].slice(0, 4).join(', ')}, ...)`,
+    );
   }
   if (sources === true) return [name, []];
-  if (!Array.isArray(sources) || sources.some((s) => typeof s !== 'string' || s === '' || /[;,\s]/.test(s.replace(CSP.NONCE, '')))) {
-    throw new ImproperlyConfigured('CSP_INVALID', `${where}['${name}'] must be a list of sources without spaces, commas or semicolons (e.g. [CSP.SELF, 'https://cdn.example.com']), or true; got ${JSON.stringify(sources)}`);
+  if (
+    !Array.isArray(sources) ||
+    sources.some((s) => typeof s !== 'string' || s === '' || /[;,\s]/.test(s.replace(CSP.NONCE, '')))
+  ) {
+    throw new ImproperlyConfigured(
+      'CSP_INVALID',
+      `${where}['${name}'] must be a list of sources without spaces, commas or semicolons (e.g. [CSP.SELF, 'https://cdn.example.com']), or true; got ${JSON.stringify(sources)}`,
+    );
   }
   return [name, sources as string[]];
 }
@@ -79,11 +116,18 @@ function directive(name: string, sources: unknown, where: string): [string, stri
  * module is imported (at start-up), naming the decorator and the view.
  */
 function cspOption(key: 'csp' | 'cspReportOnly', policy: CspPolicy | null): ClassDecorator & MethodDecorator {
-  return ((target: object, propertyKey?: string | symbol) => {
-    const owner = propertyKey === undefined ? (target as { name?: string }).name : `${(target as { constructor: { name: string } }).constructor.name}.${String(propertyKey)}`;
+  return (target: object, propertyKey?: string | symbol) => {
+    const owner =
+      propertyKey === undefined
+        ? (target as { name?: string }).name
+        : `${(target as { constructor: { name: string } }).constructor.name}.${String(propertyKey)}`;
     const decorator = key === 'csp' ? '@Csp' : '@CspReportOnly';
-    ViewOption(key, policy === null ? null : compileCsp(policy, `${decorator}() on ${owner}`))(target as never, propertyKey as never, undefined as never);
-  });
+    ViewOption(key, policy === null ? null : compileCsp(policy, `${decorator}() on ${owner}`))(
+      target as never,
+      propertyKey as never,
+      undefined as never,
+    );
+  };
 }
 
 /**
@@ -95,4 +139,5 @@ function cspOption(key: 'csp' | 'cspReportOnly', policy: CspPolicy | null): Clas
 export const Csp = (policy: CspPolicy | null): ClassDecorator & MethodDecorator => cspOption('csp', policy);
 
 /** This view's report-only policy instead of settings.cspReportOnly; `null` sends none. */
-export const CspReportOnly = (policy: CspPolicy | null): ClassDecorator & MethodDecorator => cspOption('cspReportOnly', policy);
+export const CspReportOnly = (policy: CspPolicy | null): ClassDecorator & MethodDecorator =>
+  cspOption('cspReportOnly', policy);

@@ -60,7 +60,8 @@ export function maskSecret(secret: string): string {
 
 export function unmaskToken(token: string): string {
   for (let i = 0; i < SECRET_LENGTH; i++) {
-    scratch[i] = CODES[(INDEX[token.charCodeAt(SECRET_LENGTH + i)] - INDEX[token.charCodeAt(i)] + CHARS.length) % CHARS.length];
+    scratch[i] =
+      CODES[(INDEX[token.charCodeAt(SECRET_LENGTH + i)] - INDEX[token.charCodeAt(i)] + CHARS.length) % CHARS.length];
   }
   return scratch.toString('latin1', 0, SECRET_LENGTH);
 }

@@ -26,7 +26,10 @@ export const CsrfExempt = (): ClassDecorator & MethodDecorator => ViewOption(EXE
 
 /** A failed CSRF check: 403 with the reason. */
 export class CsrfFailure extends PermissionDenied {
-  constructor(readonly reason: string, debug: boolean) {
+  constructor(
+    readonly reason: string,
+    debug: boolean,
+  ) {
     super(
       `CSRF verification failed. Request aborted. Reason: ${reason}` +
         (debug
@@ -53,15 +56,22 @@ export class CsrfViewMiddleware {
   constructor(@Inject(SETTINGS) private readonly settings: Settings) {
     this.headerName = settings.csrfHeaderName.toLowerCase();
     this.trusted = settings.csrfTrustedOrigins.map(originMatcher);
-    const sameSite = settings.csrfCookieSamesite ? (settings.csrfCookieSamesite.toLowerCase() as CookieOptions['sameSite']) : undefined;
+    const sameSite = settings.csrfCookieSamesite
+      ? (settings.csrfCookieSamesite.toLowerCase() as CookieOptions['sameSite'])
+      : undefined;
     this.cookie = {
-      maxAge: settings.csrfCookieAge, path: settings.csrfCookiePath, domain: settings.csrfCookieDomain || undefined,
-      secure: settings.csrfCookieSecure, httpOnly: settings.csrfCookieHttponly, sameSite,
+      maxAge: settings.csrfCookieAge,
+      path: settings.csrfCookiePath,
+      domain: settings.csrfCookieDomain || undefined,
+      secure: settings.csrfCookieSecure,
+      httpOnly: settings.csrfCookieHttponly,
+      sameSite,
     };
   }
 
   processRequest(request: HttpRequest): Promise<undefined> | undefined {
-    if (this.settings.csrfUseSessions) return this.readSessionSecret(request).then((secret) => this.begin(request, secret));
+    if (this.settings.csrfUseSessions)
+      return this.readSessionSecret(request).then((secret) => this.begin(request, secret));
     return this.begin(request, valid(request.getCookie(this.settings.csrfCookieName)));
   }
 
@@ -79,7 +89,7 @@ export class CsrfViewMiddleware {
       response.setCookie(this.settings.csrfCookieName, state.secret, this.cookie);
       return response;
     }
-    return (request.session.set(SESSION_KEY, state.secret)).then(() => response);
+    return request.session.set(SESSION_KEY, state.secret).then(() => response);
   }
 
   /** @CsrfExempt() views skip the check entirely. */
@@ -105,7 +115,8 @@ export class CsrfViewMiddleware {
   private originProblem(request: HttpRequest): string | undefined {
     const origin = request.headers.get('origin');
     if (origin !== undefined) {
-      if (origin === `${request.scheme}://${request.getHost()}` || this.trusted.some((match) => match(origin))) return undefined;
+      if (origin === `${request.scheme}://${request.getHost()}` || this.trusted.some((match) => match(origin)))
+        return undefined;
       return `Origin checking failed - ${origin} does not match any trusted origins.`;
     }
     if (!request.isSecure()) return undefined;
@@ -124,7 +135,8 @@ export class CsrfViewMiddleware {
 
   private async tokenFailure(request: HttpRequest): Promise<string | undefined> {
     const state = request.state.csrf as CsrfState;
-    if (state.secret === undefined) return `CSRF ${this.settings.csrfUseSessions ? 'session token' : 'cookie'} not set.`;
+    if (state.secret === undefined)
+      return `CSRF ${this.settings.csrfUseSessions ? 'session token' : 'cookie'} not set.`;
     let token: string | undefined;
     if (request.method === 'POST' && request.hasBody) {
       await request.load();
@@ -154,7 +166,9 @@ function csrfToken(this: HttpRequest): string {
 
 /** A well-formed stored secret, else undefined (a new one is made when a token is needed). */
 function valid(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length === SECRET_LENGTH && tokenProblem(value) === undefined ? value : undefined;
+  return typeof value === 'string' && value.length === SECRET_LENGTH && tokenProblem(value) === undefined
+    ? value
+    : undefined;
 }
 
 /** 'https://example.com' matches exactly; 'https://*.example.com' matches its subdomains. */
@@ -177,7 +191,10 @@ function originMatcher(pattern: string): (origin: string) => boolean {
  */
 export function getToken(request: { csrfToken?: () => string }): string {
   if (typeof request.csrfToken !== 'function') {
-    throw new ImproperlyConfigured('CSRF_NOT_INSTALLED', 'getToken() needs CsrfViewMiddleware in settings.middleware (it is in the default stack)');
+    throw new ImproperlyConfigured(
+      'CSRF_NOT_INSTALLED',
+      'getToken() needs CsrfViewMiddleware in settings.middleware (it is in the default stack)',
+    );
   }
   return request.csrfToken();
 }

@@ -45,7 +45,13 @@ async function* gzipStream(source: StreamBody): AsyncGenerator<Buffer> {
 export class GZipMiddleware {
   processResponse(request: HttpRequest, response: HttpResponse): HttpResponse {
     response.headers.appendToken('Vary', 'Accept-Encoding');
-    if (!acceptsGzip(request) || response.headers.has('content-encoding') || response.status === 204 || response.status === 304) return response;
+    if (
+      !acceptsGzip(request) ||
+      response.headers.has('content-encoding') ||
+      response.status === 204 ||
+      response.status === 304
+    )
+      return response;
     if (response.stream !== undefined) {
       response.stream = gzipStream(response.stream);
       response.headers.delete('content-length');

@@ -20,9 +20,15 @@ export class MessageMiddleware {
 
   constructor(@Inject(SETTINGS) private readonly settings: Settings) {
     if (settings.messageStorage !== 'session' && settings.messageStorage !== 'cookie') {
-      throw new ImproperlyConfigured('MESSAGE_STORAGE_UNKNOWN', `settings.messageStorage is '${settings.messageStorage}'; use 'session' or 'cookie'`);
+      throw new ImproperlyConfigured(
+        'MESSAGE_STORAGE_UNKNOWN',
+        `settings.messageStorage is '${settings.messageStorage}'; use 'session' or 'cookie'`,
+      );
     }
-    this.signer = settings.messageStorage === 'cookie' ? new Signer({ key: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, salt: 'rondo.messages' }) : undefined;
+    this.signer =
+      settings.messageStorage === 'cookie'
+        ? new Signer({ key: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, salt: 'rondo.messages' })
+        : undefined;
   }
 
   /** Reads the stored messages of a request (bound once; no per-request closure). */
@@ -47,9 +53,16 @@ export class MessageMiddleware {
 
   private session(request: HttpRequest) {
     if (request.session === undefined) {
-      throw new ImproperlyConfigured('MESSAGES_NO_SESSION', "MessageMiddleware with messageStorage 'session' needs SessionMiddleware (order 200) installed; add it or set messageStorage: 'cookie'");
+      throw new ImproperlyConfigured(
+        'MESSAGES_NO_SESSION',
+        "MessageMiddleware with messageStorage 'session' needs SessionMiddleware (order 200) installed; add it or set messageStorage: 'cookie'",
+      );
     }
-    return request.session as { get(k: string): Promise<unknown>; set(k: string, v: unknown): Promise<void>; delete(k: string): Promise<void> };
+    return request.session as {
+      get(k: string): Promise<unknown>;
+      set(k: string, v: unknown): Promise<void>;
+      delete(k: string): Promise<void>;
+    };
   }
 
   private async read(request: HttpRequest): Promise<Message[]> {
@@ -71,6 +84,10 @@ export class MessageMiddleware {
       return;
     }
     if (messages.length === 0) response.deleteCookie(COOKIE_NAME);
-    else response.setCookie(COOKIE_NAME, this.signer.dumps(messages), { sameSite: 'lax', secure: this.settings.sessionCookieSecure });
+    else
+      response.setCookie(COOKIE_NAME, this.signer.dumps(messages), {
+        sameSite: 'lax',
+        secure: this.settings.sessionCookieSecure,
+      });
   }
 }

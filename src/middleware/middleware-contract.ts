@@ -38,7 +38,11 @@ export interface MiddlewareHandler {
   processRequest?(request: HttpRequest): Promise<HttpResponse | void> | HttpResponse | void;
   /** Runs on the way out with the response from inside; returns it (or another one). */
   processResponse?(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse;
-  processView?(request: HttpRequest, view: ViewInfo, params: Record<string, unknown>): Promise<HttpResponse | void> | HttpResponse | void;
+  processView?(
+    request: HttpRequest,
+    view: ViewInfo,
+    params: Record<string, unknown>,
+  ): Promise<HttpResponse | void> | HttpResponse | void;
   /**
    * Called once per route at start-up: false means processView never runs for that view
    * (so views that need no hook keep the fast path).

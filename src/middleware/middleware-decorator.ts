@@ -12,7 +12,8 @@ export type { MiddlewareHandler, Next, ViewInfo } from './middleware-contract';
  * @example
  * @Middleware(150)
  * export class TimingMiddleware {
- *   async handle(request: HttpRequest, next: Next) { const r = await next(request); r.headers.set('X-T', '1'); return r; }
+ *   async handle(request: HttpRequest, next: Next) { const r = await next(request); r.headers.set('X-T', '1'); return
+ * r; }
  * }
  */
 export function Middleware(order: number): ClassDecorator {

@@ -40,7 +40,8 @@ export class RequestIdMiddleware {
   }
 
   processRequest(request: HttpRequest): undefined {
-    const given = this.trusted.size > 0 && this.trusted.has(request.remoteAddress) ? request.headers.get(this.header) : undefined;
+    const given =
+      this.trusted.size > 0 && this.trusted.has(request.remoteAddress) ? request.headers.get(this.header) : undefined;
     request.id = given !== undefined && ACCEPTABLE.test(given) ? given : newId();
     return undefined;
   }

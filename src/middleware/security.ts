@@ -24,16 +24,26 @@ export class SecurityMiddleware {
 
   constructor(@Inject(SETTINGS) private readonly settings: Settings) {
     if (settings.secureContentTypeNosniff) this.headers.push(presetHeader('X-Content-Type-Options', 'nosniff'));
-    if (settings.secureReferrerPolicy) this.headers.push(presetHeader('Referrer-Policy', settings.secureReferrerPolicy));
-    if (settings.secureCrossOriginOpenerPolicy) this.headers.push(presetHeader('Cross-Origin-Opener-Policy', settings.secureCrossOriginOpenerPolicy));
+    if (settings.secureReferrerPolicy)
+      this.headers.push(presetHeader('Referrer-Policy', settings.secureReferrerPolicy));
+    if (settings.secureCrossOriginOpenerPolicy)
+      this.headers.push(presetHeader('Cross-Origin-Opener-Policy', settings.secureCrossOriginOpenerPolicy));
     if (settings.contentSecurityPolicy && settings.csp !== null) {
-      throw new ImproperlyConfigured('CSP_INVALID', 'settings.contentSecurityPolicy (a fixed header value) and settings.csp (directives with nonces) are both set: keep one, settings.csp');
+      throw new ImproperlyConfigured(
+        'CSP_INVALID',
+        'settings.contentSecurityPolicy (a fixed header value) and settings.csp (directives with nonces) are both set: keep one, settings.csp',
+      );
     }
-    if (settings.contentSecurityPolicy) this.headers.push(presetHeader('Content-Security-Policy', settings.contentSecurityPolicy));
+    if (settings.contentSecurityPolicy)
+      this.headers.push(presetHeader('Content-Security-Policy', settings.contentSecurityPolicy));
     this.csp = settings.csp === null ? undefined : compileCsp(settings.csp, 'settings.csp');
-    this.cspReportOnly = settings.cspReportOnly === null ? undefined : compileCsp(settings.cspReportOnly, 'settings.cspReportOnly');
+    this.cspReportOnly =
+      settings.cspReportOnly === null ? undefined : compileCsp(settings.cspReportOnly, 'settings.cspReportOnly');
     if (settings.secureHstsSeconds > 0) {
-      this.hsts = presetHeader('Strict-Transport-Security', `max-age=${settings.secureHstsSeconds}${settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : ''}${settings.secureHstsPreload ? '; preload' : ''}`);
+      this.hsts = presetHeader(
+        'Strict-Transport-Security',
+        `max-age=${settings.secureHstsSeconds}${settings.secureHstsIncludeSubdomains ? '; includeSubDomains' : ''}${settings.secureHstsPreload ? '; preload' : ''}`,
+      );
     }
     this.exempt = settings.secureRedirectExempt.map((pattern) => new RegExp(pattern));
   }
@@ -51,9 +61,14 @@ export class SecurityMiddleware {
     if (this.hsts !== undefined && request.isSecure()) response.headers.setPreset(this.hsts);
     const options = request.resolverMatch?.options;
     // A view's @Csp()/@CspReportOnly() (null: none) wins over the setting; a header the view set itself stays.
-    const csp = (options?.csp as CompiledCsp | null | undefined) === undefined ? this.csp : (options!.csp as CompiledCsp | null);
-    const reportOnly = (options?.cspReportOnly as CompiledCsp | null | undefined) === undefined ? this.cspReportOnly : (options!.cspReportOnly as CompiledCsp | null);
-    if (csp && !response.headers.has('Content-Security-Policy')) response.headers.set('Content-Security-Policy', csp.value(usedCspNonce(request)));
+    const csp =
+      (options?.csp as CompiledCsp | null | undefined) === undefined ? this.csp : (options!.csp as CompiledCsp | null);
+    const reportOnly =
+      (options?.cspReportOnly as CompiledCsp | null | undefined) === undefined
+        ? this.cspReportOnly
+        : (options!.cspReportOnly as CompiledCsp | null);
+    if (csp && !response.headers.has('Content-Security-Policy'))
+      response.headers.set('Content-Security-Policy', csp.value(usedCspNonce(request)));
     if (reportOnly && !response.headers.has('Content-Security-Policy-Report-Only')) {
       response.headers.set('Content-Security-Policy-Report-Only', reportOnly.value(usedCspNonce(request)));
     }

@@ -25,24 +25,35 @@ function createStore(settings: Settings, logger: Logger, database: Database | un
   if (settings.sessionStore !== null) {
     const store = settings.sessionStore as Partial<SessionStore>;
     if (typeof store.load !== 'function' || typeof store.save !== 'function' || typeof store.destroy !== 'function') {
-      throw new ImproperlyConfigured('SESSION_STORE_INVALID', "settings.sessionStore must implement load(key), save(key, data, ttlSeconds) and destroy(key) (see SessionStore)");
+      throw new ImproperlyConfigured(
+        'SESSION_STORE_INVALID',
+        'settings.sessionStore must implement load(key), save(key, data, ttlSeconds) and destroy(key) (see SessionStore)',
+      );
     }
     return store as SessionStore;
   }
   switch (settings.sessionEngine) {
     case 'cookie':
-      return new CookieSessionStore({ secretKey: settings.secretKey, fallbackKeys: settings.secretKeyFallbacks, maxAge: settings.sessionCookieAge });
+      return new CookieSessionStore({
+        secretKey: settings.secretKey,
+        fallbackKeys: settings.secretKeyFallbacks,
+        maxAge: settings.sessionCookieAge,
+      });
     case 'memory':
       return new MemorySessionStore();
     case 'database': {
       // createApp adds the session entity for this engine, so an app always has a database here.
-      const { DatabaseSessionStore } = require('../sessions/database-store') as typeof import('../sessions/database-store');
+      const { DatabaseSessionStore } =
+        require('../sessions/database-store') as typeof import('../sessions/database-store');
       return new DatabaseSessionStore(database!);
     }
     case 'redis':
       return new RedisSessionStore(settings.redisUrl, logger);
     default:
-      throw new ImproperlyConfigured('SESSION_ENGINE_UNKNOWN', `settings.sessionEngine is '${settings.sessionEngine}'; use 'cookie', 'database', 'memory' or 'redis', or pass a store as settings.sessionStore`);
+      throw new ImproperlyConfigured(
+        'SESSION_ENGINE_UNKNOWN',
+        `settings.sessionEngine is '${settings.sessionEngine}'; use 'cookie', 'database', 'memory' or 'redis', or pass a store as settings.sessionStore`,
+      );
   }
 }
 
@@ -57,7 +68,9 @@ export class SessionMiddleware {
     @Optional() @Inject(DATABASE) database?: Database,
   ) {
     this.store = createStore(settings, logger, database);
-    const sameSite = settings.sessionCookieSamesite ? (settings.sessionCookieSamesite.toLowerCase() as CookieOptions['sameSite']) : undefined;
+    const sameSite = settings.sessionCookieSamesite
+      ? (settings.sessionCookieSamesite.toLowerCase() as CookieOptions['sameSite'])
+      : undefined;
     this.cookie = {
       path: settings.sessionCookiePath,
       domain: settings.sessionCookieDomain || undefined,
@@ -91,7 +104,8 @@ export class SessionMiddleware {
 
   /** Logs a store outage with the request line (the error itself answers 503). */
   processException(request: HttpRequest, error: unknown): undefined {
-    if (error instanceof SessionStoreUnavailable) this.logger.error(`${error.reason}; ${request.method} ${request.rawPath} answered 503`);
+    if (error instanceof SessionStoreUnavailable)
+      this.logger.error(`${error.reason}; ${request.method} ${request.rawPath} answered 503`);
     return undefined;
   }
 
@@ -109,7 +123,13 @@ export class SessionMiddleware {
       // Emptied (logout, last key deleted): forget it in the store and on the client.
       if (!session.modified && session.stale.length === 0) return;
       if (session.key !== undefined) await this.store.destroy(session.key);
-      if (session.fromCookie) response.deleteCookie(name, { path: this.cookie.path, domain: this.cookie.domain, sameSite: this.cookie.sameSite, secure: this.cookie.secure });
+      if (session.fromCookie)
+        response.deleteCookie(name, {
+          path: this.cookie.path,
+          domain: this.cookie.domain,
+          sameSite: this.cookie.sameSite,
+          secure: this.cookie.secure,
+        });
       return;
     }
     if (!session.modified && !this.settings.sessionSaveEveryRequest) return;

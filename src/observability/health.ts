@@ -24,7 +24,9 @@ type Check = () => Promise<unknown>;
 
 function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new ServiceUnavailable(`no answer within ${ms} ms`)), ms); });
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new ServiceUnavailable(`no answer within ${ms} ms`)), ms);
+  });
   return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
@@ -44,7 +46,8 @@ export class HealthMiddleware {
     this.live = settings.healthLiveUrl;
     this.ready = settings.healthReadyUrl;
     if (database !== undefined) this.checks.push(['database', () => database.dataSource.query('SELECT 1')]);
-    if (settings.sessionEngine === 'redis' || settings.rateLimitStore === 'redis') this.checks.push(['redis', () => this.pingRedis()]);
+    if (settings.sessionEngine === 'redis' || settings.rateLimitStore === 'redis')
+      this.checks.push(['redis', () => this.pingRedis()]);
   }
 
   processRequest(request: HttpRequest): HttpResponse | Promise<HttpResponse> | undefined {
@@ -61,15 +64,17 @@ export class HealthMiddleware {
   private async readiness(): Promise<HttpResponse> {
     if (this.status.shuttingDown) return answer(503, { status: 'shutting down' });
     const results: Record<string, string> = {};
-    await Promise.all(this.checks.map(async ([name, check]) => {
-      try {
-        await within(check(), CHECK_TIMEOUT);
-        results[name] = 'ok';
-      } catch (error) {
-        results[name] = 'unavailable';
-        this.logger.warn(`Readiness check '${name}' failed: ${(error as Error).message}`);
-      }
-    }));
+    await Promise.all(
+      this.checks.map(async ([name, check]) => {
+        try {
+          await within(check(), CHECK_TIMEOUT);
+          results[name] = 'ok';
+        } catch (error) {
+          results[name] = 'unavailable';
+          this.logger.warn(`Readiness check '${name}' failed: ${(error as Error).message}`);
+        }
+      }),
+    );
     const ok = Object.values(results).every((r) => r === 'ok');
     return answer(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks: results });
   }

@@ -15,13 +15,20 @@ export interface JsonLoggerOptions {
 export function jsonLogger(options: JsonLoggerOptions = {}): Logger {
   const pino = require('pino') as typeof import('pino');
   const log = pino.pino(
-    { level: options.verbose ? 'debug' : 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime, messageKey: 'msg' },
+    {
+      level: options.verbose ? 'debug' : 'info',
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      messageKey: 'msg',
+    },
     options.destination ?? pino.destination({ dest: 1, sync: false }),
   );
-  const withError = (error: unknown) => (error === undefined ? {} : { err: error instanceof Error ? error : { message: String(error) } });
+  const withError = (error: unknown) =>
+    error === undefined ? {} : { err: error instanceof Error ? error : { message: String(error) } };
   return {
     debug: (message) => log.debug(message),
-    info: (message: string, fields?: LogFields) => (fields === undefined ? log.info(message) : log.info(fields, message)),
+    info: (message: string, fields?: LogFields) =>
+      fields === undefined ? log.info(message) : log.info(fields, message),
     warn: (message, error) => log.warn(withError(error), message),
     error: (message, error) => log.error(withError(error), message),
   };

@@ -33,8 +33,18 @@ export class MetricsMiddleware {
     this.url = settings.metricsUrl;
     this.registry = new prom.Registry();
     prom.collectDefaultMetrics({ register: this.registry });
-    this.requests = new prom.Counter({ name: 'rondo_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
-    this.duration = new prom.Histogram({ name: 'rondo_http_request_duration_seconds', help: 'Time from the request to its response object, by method and route pattern', labelNames: ['method', 'route'], registers: [this.registry] });
+    this.requests = new prom.Counter({
+      name: 'rondo_http_requests_total',
+      help: 'HTTP requests answered, by method, route pattern and status',
+      labelNames: ['method', 'route', 'status'],
+      registers: [this.registry],
+    });
+    this.duration = new prom.Histogram({
+      name: 'rondo_http_request_duration_seconds',
+      help: 'Time from the request to its response object, by method and route pattern',
+      labelNames: ['method', 'route'],
+      registers: [this.registry],
+    });
   }
 
   handle(request: HttpRequest, next: Next): HttpResponse | Promise<HttpResponse> {

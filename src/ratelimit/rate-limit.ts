@@ -21,14 +21,17 @@ export interface RateLimitOptions {
   points: number;
   /** The window, in seconds. */
   duration: number;
-  /** What is counted: 'ip' (request.clientAddress, the default), 'user' (the user's id, else the address) or a function. */
+  /**
+   * What is counted: 'ip' (request.clientAddress, the default), 'user' (the user's id, else the address) or a function.
+   */
   key?: 'ip' | 'user' | ((request: HttpRequest) => string | Promise<string>);
   /** Seconds a key stays refused once over the limit (default: until the window ends). */
   blockDuration?: number;
 }
 
 /** Limits the view (or every view of the controller); see RateLimitOptions. */
-export const RateLimit = (options: RateLimitOptions): ClassDecorator & MethodDecorator => ViewOption('rateLimit', options);
+export const RateLimit = (options: RateLimitOptions): ClassDecorator & MethodDecorator =>
+  ViewOption('rateLimit', options);
 
 export interface RateLimitSettings {
   rateLimitStore: string;
@@ -53,7 +56,10 @@ export class RateLimits {
   private redis: Redis | undefined;
 
   // settings.rateLimitStore is 'memory' or 'redis': resolveSettings checks it at start-up.
-  constructor(private readonly settings: RateLimitSettings, private readonly logger: Logger) {}
+  constructor(
+    private readonly settings: RateLimitSettings,
+    private readonly logger: Logger,
+  ) {}
 
   /** Wraps every view that declares @RateLimit (views without one are left as they are). */
   wrap(routes: RouteTable<CompiledView>): void {
@@ -61,7 +67,10 @@ export class RateLimits {
       const options = view.info.options.rateLimit as RateLimitOptions | undefined;
       if (options === undefined) continue;
       if (!(options.points > 0) || !(options.duration > 0)) {
-        throw new ImproperlyConfigured('RATE_LIMIT_INVALID', `@RateLimit on ${view.info.source} needs points > 0 and duration > 0 (seconds); got ${JSON.stringify({ points: options.points, duration: options.duration })}`);
+        throw new ImproperlyConfigured(
+          'RATE_LIMIT_INVALID',
+          `@RateLimit on ${view.info.source} needs points > 0 and duration > 0 (seconds); got ${JSON.stringify({ points: options.points, duration: options.duration })}`,
+        );
       }
       const limiter = this.limiter(view.info.source, options);
       const call = view.call;
@@ -88,21 +97,40 @@ export class RateLimits {
    */
   limiter(name: string, options: Pick<RateLimitOptions, 'points' | 'duration' | 'blockDuration'>): RateLimiterAbstract {
     const flexible = require('rate-limiter-flexible') as typeof import('rate-limiter-flexible');
-    const common = { points: options.points, duration: options.duration, blockDuration: options.blockDuration ?? 0, keyPrefix: `rondo:rl:${name}` };
+    const common = {
+      points: options.points,
+      duration: options.duration,
+      blockDuration: options.blockDuration ?? 0,
+      keyPrefix: `rondo:rl:${name}`,
+    };
     if (this.settings.rateLimitStore === 'memory') return new flexible.RateLimiterMemory(common);
-    return new flexible.RateLimiterRedis({ ...common, storeClient: this.client(), insuranceLimiter: new flexible.RateLimiterMemory(common) });
+    return new flexible.RateLimiterRedis({
+      ...common,
+      storeClient: this.client(),
+      insuranceLimiter: new flexible.RateLimiterMemory(common),
+    });
   }
 
   private client(): Redis {
     if (this.redis === undefined) {
       const RedisClient = (require('ioredis') as typeof import('ioredis')).default;
-      this.redis = new RedisClient(this.settings.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2000, retryStrategy: (attempt) => Math.min(attempt * 200, 2000) });
+      this.redis = new RedisClient(this.settings.redisUrl, {
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        retryStrategy: (attempt) => Math.min(attempt * 200, 2000),
+      });
       let down = false;
       this.redis.on('error', (error: Error) => {
-        if (!down) this.logger.error(`Rate-limit store (Redis) unreachable: ${error.message}. Each process counts in memory until it is back`);
+        if (!down)
+          this.logger.error(
+            `Rate-limit store (Redis) unreachable: ${error.message}. Each process counts in memory until it is back`,
+          );
         down = true;
       });
-      this.redis.on('ready', () => { down = false; });
+      this.redis.on('ready', () => {
+        down = false;
+      });
     }
     return this.redis;
   }

@@ -46,7 +46,10 @@ const registry = new Map<string, PathConverter>(Object.entries(BUILTIN));
  */
 export function registerConverter<T>(name: string, converter: PathConverter<T>): void {
   if (!/^[a-zA-Z_]\w*$/.test(name)) {
-    throw new ImproperlyConfigured('CONVERTER_NAME_INVALID', `Converter name ${JSON.stringify(name)} is not an identifier; use letters, digits and _`);
+    throw new ImproperlyConfigured(
+      'CONVERTER_NAME_INVALID',
+      `Converter name ${JSON.stringify(name)} is not an identifier; use letters, digits and _`,
+    );
   }
   const existing = registry.get(name);
   if (existing !== undefined && existing !== (converter as PathConverter)) {
@@ -58,7 +61,10 @@ export function registerConverter<T>(name: string, converter: PathConverter<T>):
   try {
     new RegExp(converter.regex);
   } catch (error) {
-    throw new ImproperlyConfigured('CONVERTER_REGEX_INVALID', `Converter '${name}' has an invalid regex: ${(error as Error).message}`);
+    throw new ImproperlyConfigured(
+      'CONVERTER_REGEX_INVALID',
+      `Converter '${name}' has an invalid regex: ${(error as Error).message}`,
+    );
   }
   registry.set(name, converter);
 }

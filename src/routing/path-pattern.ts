@@ -36,7 +36,10 @@ const PARAM = /<(?:([a-zA-Z_]\w*):)?([a-zA-Z_]\w*)>/g;
  */
 export function parsePattern(source: string, where: string): ParsedPattern {
   if (!source.startsWith('/')) {
-    throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${JSON.stringify(source)} on ${where} must start with '/'`);
+    throw new ImproperlyConfigured(
+      'ROUTE_PATH_INVALID',
+      `Route ${JSON.stringify(source)} on ${where} must start with '/'`,
+    );
   }
   const parts: Array<string | ParamPart> = [];
   const params: ParamPart[] = [];
@@ -47,18 +50,33 @@ export function parsePattern(source: string, where: string): ParsedPattern {
     checkStatic(staticText, source, where);
     if (staticText !== '') parts.push(staticText);
     else if (params.length > 0 && last === match.index) {
-      throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${source} on ${where} has two parameters with nothing between them; separate them with a literal such as '-' or '/'`);
+      throw new ImproperlyConfigured(
+        'ROUTE_PATH_INVALID',
+        `Route ${source} on ${where} has two parameters with nothing between them; separate them with a literal such as '-' or '/'`,
+      );
     }
     routerPath += escapeStatic(staticText);
     const converterName = match[1] ?? 'str';
-    const part = makeParam(converterName, match[2], converterName === 'path' ? '*' : `p${params.length}`, source, where);
+    const part = makeParam(
+      converterName,
+      match[2],
+      converterName === 'path' ? '*' : `p${params.length}`,
+      source,
+      where,
+    );
     if (params.some((p) => p.name === part.name)) {
-      throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${source} on ${where} uses the parameter name '${part.name}' twice`);
+      throw new ImproperlyConfigured(
+        'ROUTE_PATH_INVALID',
+        `Route ${source} on ${where} uses the parameter name '${part.name}' twice`,
+      );
     }
     last = match.index + match[0].length;
     const isWildcard = part.converterName === 'path';
     if (isWildcard && last !== source.length) {
-      throw new ImproperlyConfigured('ROUTE_PATH_INVALID', `Route ${source} on ${where}: <path:${part.name}> must be the last part of the route`);
+      throw new ImproperlyConfigured(
+        'ROUTE_PATH_INVALID',
+        `Route ${source} on ${where}: <path:${part.name}> must be the last part of the route`,
+      );
     }
     routerPath += isWildcard ? '*' : `:${part.routerKey}`;
     parts.push(part);

@@ -35,7 +35,9 @@ export function reverse(name: string, params?: Record<string, unknown>): string 
   const knowing = live.filter((table) => table.hasName(name));
   if (knowing.length === 0) {
     if (live.length > 0) return live[live.length - 1].reverse(name, params);
-    throw new NoReverseMatch(`Reverse for '${name}': no app is running in this process; create one with createApp first`);
+    throw new NoReverseMatch(
+      `Reverse for '${name}': no app is running in this process; create one with createApp first`,
+    );
   }
   const urls = new Set(knowing.map((table) => table.reverse(name, params)));
   if (urls.size > 1) {

@@ -136,7 +136,10 @@ function allowedMethods(byMethod: Map<string, unknown>): string[] {
 }
 
 /** Router params (already percent-decoded once by find-my-way) → typed values, or undefined. */
-function convertParams(parts: ParamPart[], raw: Record<string, string | undefined>): Record<string, unknown> | undefined {
+function convertParams(
+  parts: ParamPart[],
+  raw: Record<string, string | undefined>,
+): Record<string, unknown> | undefined {
   const params: Record<string, unknown> = {};
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i];
@@ -182,6 +185,11 @@ function buildUrl(entry: RouteEntry<unknown>, params: Record<string, unknown>): 
 function unknownName(name: string, known: string[]): string {
   const namespace = name.includes(':') ? name.slice(0, name.lastIndexOf(':') + 1) : '';
   const near = known.filter((k) => (namespace && k.startsWith(namespace)) || k.endsWith(name.slice(namespace.length)));
-  const hint = near.length > 0 ? ` Did you mean: ${near.slice(0, 5).join(', ')}?` : known.length > 0 ? ` Known names: ${known.slice(0, 10).join(', ')}` : ' No route has a name.';
+  const hint =
+    near.length > 0
+      ? ` Did you mean: ${near.slice(0, 5).join(', ')}?`
+      : known.length > 0
+        ? ` Known names: ${known.slice(0, 10).join(', ')}`
+        : ' No route has a name.';
   return `Reverse for '${name}' not found: no route has that name.${hint}`;
 }

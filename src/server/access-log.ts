@@ -26,7 +26,7 @@ export function accessLogTo(logger: Logger): AccessLog {
       logger.info(`${request.method} ${request.rawPath.slice(0, 500)} ${res.statusCode}`, {
         method: request.method,
         path: request.rawPath.slice(0, 500),
-        route: match === undefined ? undefined : match.name ?? match.route,
+        route: match === undefined ? undefined : (match.name ?? match.route),
         status: res.statusCode,
         durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
         bytes: (socket?.bytesWritten ?? before) - before,

@@ -44,7 +44,10 @@ export function isRondoWorker(): boolean {
 export function workerCount(workers: number | 'auto'): number {
   const count = workers === 'auto' ? availableParallelism() : workers;
   if (!Number.isInteger(count) || count < 1 || count > 256) {
-    throw new ImproperlyConfigured('LISTEN_WORKERS', `listen({ workers }) must be 'auto' or a whole number from 1 to 256; got ${String(workers)}`);
+    throw new ImproperlyConfigured(
+      'LISTEN_WORKERS',
+      `listen({ workers }) must be 'auto' or a whole number from 1 to 256; got ${String(workers)}`,
+    );
   }
   return count;
 }
@@ -84,14 +87,18 @@ export function superviseWorkers(options: ClusterOptions): Promise<ClusterHandle
     if (!listened.has(worker)) {
       if (failStart !== undefined) return failStart(startFailed(worker, how));
       if (++startFailures >= MAX_START_FAILURES) {
-        logger.error(`Worker ${worker.process.pid} exited (${how}) before listening: ${startFailures} replacement workers in a row failed to start, so no more are started (${alive().length} of ${count} running). Their errors are in the output above.`);
+        logger.error(
+          `Worker ${worker.process.pid} exited (${how}) before listening: ${startFailures} replacement workers in a row failed to start, so no more are started (${alive().length} of ${count} running). Their errors are in the output above.`,
+        );
         if (alive().length === 0) process.exitCode = 1;
         return;
       }
     }
     delay = lived > 10_000 ? 100 : Math.min(delay * 2, 10_000);
     logger.error(`Worker ${worker.process.pid} exited (${how}); starting a replacement in ${delay} ms`);
-    setTimeout(() => { if (!stopping) fork(); }, delay).unref();
+    setTimeout(() => {
+      if (!stopping) fork();
+    }, delay).unref();
   };
   cluster.on('listening', onListening);
   cluster.on('exit', onExit);
@@ -118,7 +125,13 @@ export function superviseWorkers(options: ClusterOptions): Promise<ClusterHandle
       failStart = undefined;
       const host = address.address ?? '127.0.0.1';
       const port = address.port;
-      resolve({ port, host, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, stop, close: () => stop().then(() => undefined) });
+      resolve({
+        port,
+        host,
+        url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+        stop,
+        close: () => stop().then(() => undefined),
+      });
     };
     cluster.on('listening', onFirstListening);
     for (let i = 0; i < count; i++) fork();

@@ -84,7 +84,10 @@ function toInit(req: IncomingMessage): RequestInit {
 function abort(app: ServedApp, res: ServerResponse, what: string, error: unknown): void {
   app.logger.error(`${what} for ${res.req.method} ${loggedPath(res.req.url)}`, error);
   if (res.headersSent) res.destroy();
-  else res.writeHead(500, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(WRITE_FAILED.length)]).end(WRITE_FAILED);
+  else
+    res
+      .writeHead(500, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(WRITE_FAILED.length)])
+      .end(WRITE_FAILED);
 }
 
 /** Unread bodies up to this declared size are drained by node and the connection kept (as Go does). */
@@ -133,7 +136,10 @@ interface ListenerOptions {
  * pending or streamed response is under the response deadline (a synchronous answer
  * costs nothing for it), and requests during a close end their keep-alive.
  */
-export function requestListener(app: ServedApp, serving?: ListenerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function requestListener(
+  app: ServedApp,
+  serving?: ListenerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
   const log = app.settings.accessLog ? accessLogTo(app.logger) : undefined;
   const deadline = serving?.deadline;
   return (req, res) => {
@@ -175,7 +181,16 @@ export function requestListener(app: ServedApp, serving?: ListenerOptions): (req
 function answerLate(app: ServedApp, res: ServerResponse): void {
   app.logger.warn(`No response within responseTimeout for ${res.req.method} ${loggedPath(res.req.url)}; answered 503`);
   res.shouldKeepAlive = false;
-  res.writeHead(503, ['Content-Type', 'text/plain; charset=utf-8', 'Content-Length', String(TIMED_OUT.length), 'Retry-After', '1']).end(TIMED_OUT);
+  res
+    .writeHead(503, [
+      'Content-Type',
+      'text/plain; charset=utf-8',
+      'Content-Length',
+      String(TIMED_OUT.length),
+      'Retry-After',
+      '1',
+    ])
+    .end(TIMED_OUT);
   // A client that does not read the 503 does not keep the socket either.
   const socket = res.socket;
   if (socket === null) return;
@@ -251,7 +266,10 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
     // that a slowloris client is cut off close to headersTimeout.
     connectionsCheckingInterval: Math.max(100, Math.min(limits.headersTimeout, limits.requestTimeout || Infinity) / 4),
   });
-  const deadline = limits.responseTimeout > 0 ? new ResponseDeadline(limits.responseTimeout, (res) => answerLate(app, res)) : undefined;
+  const deadline =
+    limits.responseTimeout > 0
+      ? new ResponseDeadline(limits.responseTimeout, (res) => answerLate(app, res))
+      : undefined;
   server.on('request', requestListener(app, { deadline, server }));
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   if (deadline !== undefined) {

@@ -11,21 +11,31 @@ export interface ProblemServer {
 }
 
 export function serveProblem(host: string, port: number, title: string, detail: string): Promise<ProblemServer> {
-  const page = '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>' + escapeHtml(title) + '</title>' +
+  const page =
+    '<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>' +
+    escapeHtml(title) +
+    '</title>' +
     '<style>body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#fbeaea;padding:1em;overflow:auto}</style></head>' +
     `<body><h1>${escapeHtml(title)}</h1><pre>${escapeHtml(detail)}</pre><p>Fix it and save: the page reloads when you refresh after the next successful build.</p></body></html>\n`;
   const server = createServer((request, response) => {
     request.resume();
-    response.writeHead(500, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(page) });
+    response.writeHead(500, {
+      'content-type': 'text/html; charset=utf-8',
+      'cache-control': 'no-store',
+      'content-length': Buffer.byteLength(page),
+    });
     response.end(page);
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, host, () => resolve({
-      close: () => new Promise<void>((done) => {
-        server.close(() => done());
-        server.closeAllConnections();
+    server.listen(port, host, () =>
+      resolve({
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
       }),
-    }));
+    );
   });
 }

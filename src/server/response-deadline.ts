@@ -21,7 +21,10 @@ export class PendingResponse {
   bytesSeen: number | undefined = undefined; // read at the first sweep, not per request
   waiting = true;
 
-  constructor(readonly res: ServerResponse, public since: number) {}
+  constructor(
+    readonly res: ServerResponse,
+    public since: number,
+  ) {}
 }
 
 /** Sweeps in a deadline: late once more than this many have passed without progress. */
@@ -33,12 +36,18 @@ export class ResponseDeadline {
   private readonly timer: NodeJS.Timeout;
 
   /** `onLate` gets each late response of the sweep once (node's 'timeout' event gets the silent sockets). */
-  constructor(private readonly ms: number, private readonly onLate: (res: ServerResponse) => void) {
+  constructor(
+    private readonly ms: number,
+    private readonly onLate: (res: ServerResponse) => void,
+  ) {
     this.timer = setInterval(() => this.sweep(), Math.max(10, Math.ceil(ms / STEPS)));
     this.timer.unref();
   }
 
-  /** `res` is pending (per response, so pipelined requests on one socket each keep theirs); give the record to `answered`. */
+  /**
+   * `res` is pending (per response, so pipelined requests on one socket each keep theirs); give the record to
+   * `answered`.
+   */
   pending(res: ServerResponse): PendingResponse {
     const entry = new PendingResponse(res, this.sweeps);
     entry.next = this.head;

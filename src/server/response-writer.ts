@@ -8,7 +8,10 @@ import type { ServerResponse } from 'node:http';
 import type { HttpResponse, StreamBody } from '../http/response';
 import type { Logger } from '../observability/logger';
 
-/** A request target as log lines show it: the path only (a query string may carry a token or an address), cut at 500 characters. */
+/**
+ * A request target as log lines show it: the path only (a query string may carry a token or an address), cut at 500
+ * characters.
+ */
 export function loggedPath(url: string | undefined): string {
   const path = url ?? '';
   const question = path.indexOf('?');
@@ -20,7 +23,9 @@ export function loggedPath(url: string | undefined): string {
  * array's first push reserves 17 slots), with Content-Length last when it is given.
  */
 function headerList(response: HttpResponse, contentLength?: string): string[] {
-  const list = new Array<string>(2 * (response.headers.size + response.cookieCount) + (contentLength === undefined ? 0 : 2));
+  const list = new Array<string>(
+    2 * (response.headers.size + response.cookieCount) + (contentLength === undefined ? 0 : 2),
+  );
   const at = response.flattenCookiesInto(list, response.headers.flattenInto(list, 0));
   if (contentLength !== undefined) {
     list[at] = 'Content-Length';
@@ -46,17 +51,26 @@ export function writeResponse(res: ServerResponse, response: HttpResponse, isHea
   }
   const noBody = bodyless(response.status);
   const content = response.content;
-  const length = noBody || response.headers.has('content-length')
-    ? undefined
-    : String(typeof content === 'string' ? Buffer.byteLength(content) : content.length);
+  const length =
+    noBody || response.headers.has('content-length')
+      ? undefined
+      : String(typeof content === 'string' ? Buffer.byteLength(content) : content.length);
   res.writeHead(response.status, headerList(response, length));
   if (isHead || noBody) res.end();
   else res.end(content);
 }
 
-async function writeStream(res: ServerResponse, response: HttpResponse, isHead: boolean, logger: Logger): Promise<void> {
+async function writeStream(
+  res: ServerResponse,
+  response: HttpResponse,
+  isHead: boolean,
+  logger: Logger,
+): Promise<void> {
   const stream = response.stream as StreamBody;
-  const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<string | Buffer>)[Symbol.iterator]();
+  const iterator =
+    Symbol.asyncIterator in stream
+      ? stream[Symbol.asyncIterator]()
+      : (stream as Iterable<string | Buffer>)[Symbol.iterator]();
   if (res.destroyed) {
     // The client left while the view was working: nobody will read this body.
     await stopProducer(stream, iterator, logger);
@@ -107,20 +121,28 @@ async function writeStream(res: ServerResponse, response: HttpResponse, isHead: 
  * the pending read, which may never come); any other iterator gets return().
  */
 function discardStream(stream: StreamBody, logger: Logger): Promise<void> {
-  const iterator = Symbol.asyncIterator in stream ? stream[Symbol.asyncIterator]() : (stream as Iterable<string | Buffer>)[Symbol.iterator]();
+  const iterator =
+    Symbol.asyncIterator in stream
+      ? stream[Symbol.asyncIterator]()
+      : (stream as Iterable<string | Buffer>)[Symbol.iterator]();
   return stopProducer(stream, iterator, logger);
 }
 
-function stopProducer(stream: StreamBody, iterator: Iterator<unknown> | AsyncIterator<unknown>, logger: Logger): Promise<void> {
+function stopProducer(
+  stream: StreamBody,
+  iterator: Iterator<unknown> | AsyncIterator<unknown>,
+  logger: Logger,
+): Promise<void> {
   const readable = stream as { destroy?: unknown; readable?: unknown };
-  if (typeof readable.destroy === 'function' && typeof readable.readable === 'boolean') (readable.destroy as () => void).call(stream);
+  if (typeof readable.destroy === 'function' && typeof readable.readable === 'boolean')
+    (readable.destroy as () => void).call(stream);
   try {
     return Promise.resolve(iterator.return?.()).then(
       () => undefined,
-      (error: unknown) => logger.warn('A streamed response\'s producer failed while stopping', error),
+      (error: unknown) => logger.warn("A streamed response's producer failed while stopping", error),
     );
   } catch (error) {
-    logger.warn('A streamed response\'s producer failed while stopping', error);
+    logger.warn("A streamed response's producer failed while stopping", error);
     return Promise.resolve();
   }
 }

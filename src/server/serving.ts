@@ -7,7 +7,14 @@ import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { Logger } from '../observability/logger';
 import type { AppStatus } from './app-status';
 import { isRondoWorker, isWorker, superviseWorkers, type ClusterHandle } from './cluster';
-import { startServer, type ListenOptions, type RunningServer, type ServedApp, type ServerHandle, type ServerLimits } from './node-server';
+import {
+  startServer,
+  type ListenOptions,
+  type RunningServer,
+  type ServedApp,
+  type ServerHandle,
+  type ServerLimits,
+} from './node-server';
 import { onShutdownSignal } from './signals';
 
 export interface ServingOptions {
@@ -34,12 +41,18 @@ export class Serving {
   async listen(options: ListenOptions = {}): Promise<ServerHandle> {
     const { limits, logger, hosts } = this.options;
     if (!hosts.debug && hosts.allowedHosts.length === 0) {
-      throw new ImproperlyConfigured('ALLOWED_HOSTS_EMPTY',
-        "settings.allowedHosts is empty and debug is off, so every request would be a 400 (DisallowedHost). List the host names the site serves (allowedHosts: ['example.com', 'localhost'], or RONDO_ALLOWED_HOSTS=example.com), or turn debug on for local development (it then allows localhost, 127.0.0.1 and [::1])");
+      throw new ImproperlyConfigured(
+        'ALLOWED_HOSTS_EMPTY',
+        "settings.allowedHosts is empty and debug is off, so every request would be a 400 (DisallowedHost). List the host names the site serves (allowedHosts: ['example.com', 'localhost'], or RONDO_ALLOWED_HOSTS=example.com), or turn debug on for local development (it then allows localhost, 127.0.0.1 and [::1])",
+      );
     }
     const handleSignals = options.handleSignals ?? true;
     if (options.workers !== undefined && !isWorker()) {
-      const workers = await superviseWorkers({ workers: options.workers, logger, shutdownTimeout: limits.shutdownTimeout });
+      const workers = await superviseWorkers({
+        workers: options.workers,
+        logger,
+        shutdownTimeout: limits.shutdownTimeout,
+      });
       this.clusters.add(workers);
       if (handleSignals) this.handleSignals();
       return workers;

@@ -21,7 +21,11 @@ const ALL_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
  * Installs the handlers; `shutdown` resolves true for a clean shutdown. Returns a function
  * that removes them (app.close() calls it, so tests and embedders keep their process).
  */
-export function onShutdownSignal(shutdown: () => Promise<boolean>, logger: Logger, options: ShutdownSignalOptions): () => void {
+export function onShutdownSignal(
+  shutdown: () => Promise<boolean>,
+  logger: Logger,
+  options: ShutdownSignalOptions,
+): () => void {
   const handled = new Set(options.signals ?? ALL_SIGNALS);
   let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
@@ -38,7 +42,9 @@ export function onShutdownSignal(shutdown: () => Promise<boolean>, logger: Logge
     // Not unref'd: a hook waiting on a promise that never settles must not let the process
     // drift to a silent exit 0 either.
     setTimeout(() => {
-      logger.error(`Shutdown still not finished ${options.forceAfter} ms after ${signal} (2 × shutdownTimeout): exiting now with code 1`);
+      logger.error(
+        `Shutdown still not finished ${options.forceAfter} ms after ${signal} (2 × shutdownTimeout): exiting now with code 1`,
+      );
       process.exit(1);
     }, options.forceAfter);
     shutdown().then(

@@ -26,7 +26,10 @@ export class CookieSessionStore implements SessionStore {
   private readonly signer: Signer;
   private readonly maxAge: number;
   /** Verified cookies by signature (short to hash, whatever the session's size). */
-  private readonly verified = new Map<string, { cookie: string; json: string; flat: SessionData | undefined; signedAt: number }>();
+  private readonly verified = new Map<
+    string,
+    { cookie: string; json: string; flat: SessionData | undefined; signedAt: number }
+  >();
 
   /** `maxAge`: seconds a signed session stays valid (settings.sessionCookieAge). */
   constructor(options: { secretKey: string; fallbackKeys?: readonly string[]; maxAge: number }) {
@@ -54,8 +57,15 @@ export class CookieSessionStore implements SessionStore {
       if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
       const at = signedAt(key);
       if (at !== undefined) {
-        const flat = Object.values(data).every((v) => v === null || typeof v !== 'object') ? Object.freeze(Object.assign(Object.create(null) as SessionData, data)) : undefined;
-        this.remember(cacheKey(key), { cookie: key, json: flat === undefined ? JSON.stringify(data) : '', flat, signedAt: at });
+        const flat = Object.values(data).every((v) => v === null || typeof v !== 'object')
+          ? Object.freeze(Object.assign(Object.create(null) as SessionData, data))
+          : undefined;
+        this.remember(cacheKey(key), {
+          cookie: key,
+          json: flat === undefined ? JSON.stringify(data) : '',
+          flat,
+          signedAt: at,
+        });
       }
       return data as SessionData;
     } catch (error) {
@@ -64,7 +74,10 @@ export class CookieSessionStore implements SessionStore {
     }
   }
 
-  private remember(key: string, entry: { cookie: string; json: string; flat: SessionData | undefined; signedAt: number }): void {
+  private remember(
+    key: string,
+    entry: { cookie: string; json: string; flat: SessionData | undefined; signedAt: number },
+  ): void {
     if (this.verified.size >= 10_000) this.verified.delete(this.verified.keys().next().value!);
     this.verified.set(key, entry);
   }
@@ -72,7 +85,10 @@ export class CookieSessionStore implements SessionStore {
   async save(_key: string | undefined, data: SessionData): Promise<string> {
     const value = this.signer.dumps(data);
     if (value.length > MAX_COOKIE_BYTES) {
-      throw new RondoError('SESSION_COOKIE_TOO_LARGE', `The session is ${value.length} bytes signed, over the ${MAX_COOKIE_BYTES} bytes browsers keep in a cookie. Store less in the session, or use sessionEngine 'redis'`);
+      throw new RondoError(
+        'SESSION_COOKIE_TOO_LARGE',
+        `The session is ${value.length} bytes signed, over the ${MAX_COOKIE_BYTES} bytes browsers keep in a cookie. Store less in the session, or use sessionEngine 'redis'`,
+      );
     }
     return value;
   }

@@ -7,7 +7,17 @@
  * deleted by `rondo clearsessions` (run it daily, as Django's clearsessions).
  */
 import { randomBytes } from 'node:crypto';
-import { Column, Entity, Index, LessThan, MoreThan, PrimaryColumn, type MigrationInterface, type QueryRunner, type Repository } from 'typeorm';
+import {
+  Column,
+  Entity,
+  Index,
+  LessThan,
+  MoreThan,
+  PrimaryColumn,
+  type MigrationInterface,
+  type QueryRunner,
+  type Repository,
+} from 'typeorm';
 import type { Database } from '../db/database';
 import { builtInDialect } from '../db/migrations';
 import { SessionInterrupted, SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';

@@ -26,7 +26,10 @@ export class RedisSessionStore implements SessionStore {
     });
     let down = false;
     this.client.on('error', (error: Error) => {
-      if (!down) logger.error(`Redis session store at ${redactUrl(url)} is unreachable: ${error.message}. Requests that use the session answer 503 until it is back`);
+      if (!down)
+        logger.error(
+          `Redis session store at ${redactUrl(url)} is unreachable: ${error.message}. Requests that use the session answer 503 until it is back`,
+        );
       down = true;
     });
     this.client.on('ready', () => {

@@ -51,7 +51,9 @@ export class SessionStoreUnavailable extends ServiceUnavailable {
  */
 export class SessionInterrupted extends BadRequest {
   constructor() {
-    super("The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.");
+    super(
+      "The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.",
+    );
     this.name = 'SessionInterrupted';
   }
 }

@@ -27,7 +27,10 @@ export class Session {
   /** True when the request carried a session cookie. */
   readonly fromCookie: boolean;
 
-  constructor(private readonly store: SessionStore, key: string | undefined) {
+  constructor(
+    private readonly store: SessionStore,
+    key: string | undefined,
+  ) {
     this.key = key;
     this.fromCookie = key !== undefined;
   }
@@ -115,7 +118,10 @@ export class Session {
     if (this.data !== undefined || this.loadCached()) return Promise.resolve(this.data!);
     if (this.loading === undefined) {
       // One then() rather than an async frame: the first read costs one store call.
-      this.loading = this.key === undefined ? Promise.resolve(this.adopt(undefined)) : Promise.resolve(this.store.load(this.key)).then((stored) => this.adopt(stored));
+      this.loading =
+        this.key === undefined
+          ? Promise.resolve(this.adopt(undefined))
+          : Promise.resolve(this.store.load(this.key)).then((stored) => this.adopt(stored));
     }
     return this.loading;
   }

@@ -11,7 +11,10 @@ type Rows = AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>;
 /**
  * @example return csvResponse(db.streamOrders(), { header: ['id', 'total'], filename: 'orders.csv' });
  */
-export function csvResponse(rows: Rows, options: { header?: readonly string[]; filename?: string } = {}): StreamingHttpResponse {
+export function csvResponse(
+  rows: Rows,
+  options: { header?: readonly string[]; filename?: string } = {},
+): StreamingHttpResponse {
   async function* lines(): AsyncGenerator<string> {
     if (options.header) yield `${options.header.map(escapeCsv).join(',')}\r\n`;
     for await (const row of rows as AsyncIterable<readonly unknown[]>) yield `${row.map(escapeCsv).join(',')}\r\n`;

@@ -7,7 +7,8 @@
  *
  * Layouts: a page calls `<% layout('base.ejs') %>`, sets blocks with
  * `<% block('title', 'Posts') %>`, and the layout prints the page with
- * `<%= block('content') %>` and a block with `<%= block('title') || 'Default' %>`. `<%= partial('posts/row.ejs', { post }) %>`
+ * `<%= block('content') %>` and a block with `<%= block('title') || 'Default' %>`. `<%= partial('posts/row.ejs', { post
+ * }) %>`
  * renders a partial with its own extra context.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -18,9 +19,17 @@ import { TemplateLoader } from './template-loader';
 
 /** A template failed to compile or render; says which template and line. */
 export class TemplateError extends RondoError {
-  constructor(readonly templateName: string, readonly line: number | undefined, cause: unknown) {
-    super('TEMPLATE_ERROR', `Error in template '${templateName}'${line ? ` at line ${line}` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`);
-    if (cause instanceof Error && cause.stack) this.stack = `${this.name}: ${this.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+  constructor(
+    readonly templateName: string,
+    readonly line: number | undefined,
+    cause: unknown,
+  ) {
+    super(
+      'TEMPLATE_ERROR',
+      `Error in template '${templateName}'${line ? ` at line ${line}` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`,
+    );
+    if (cause instanceof Error && cause.stack)
+      this.stack = `${this.name}: ${this.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
   }
 }
 
@@ -33,7 +42,21 @@ interface Compiled {
 }
 
 /** Names EJS uses inside compiled functions; a context key with one of them is dropped. */
-const RESERVED = new Set(['escapeFn', 'include', 'rethrow', 'locals', '__append', '__output', '__line', '__lines', '__filename', 'layout', 'block', 'partial', 'safe']);
+const RESERVED = new Set([
+  'escapeFn',
+  'include',
+  'rethrow',
+  'locals',
+  '__append',
+  '__output',
+  '__line',
+  '__lines',
+  '__filename',
+  'layout',
+  'block',
+  'partial',
+  'safe',
+]);
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 const CONTENT_TYPES: Record<Kind, string> = {
@@ -83,7 +106,11 @@ export class TemplateEngine {
     const seen = new Set([name]);
     while (state.layout !== undefined) {
       const parent = state.layout;
-      if (seen.has(parent)) throw new RondoError('TEMPLATE_LAYOUT_CYCLE', `Template '${name}' has a layout cycle: ${[...seen, parent].join(' → ')}; break the chain of layouts`);
+      if (seen.has(parent))
+        throw new RondoError(
+          'TEMPLATE_LAYOUT_CYCLE',
+          `Template '${name}' has a layout cycle: ${[...seen, parent].join(' → ')}; break the chain of layouts`,
+        );
       seen.add(parent);
       state.layout = undefined;
       state.blocks.set('content', new SafeString(output));
@@ -106,7 +133,9 @@ export class TemplateEngine {
         return '';
       },
       partial: (partial: string, extra: Record<string, unknown> = {}) =>
-        new SafeString(this.renderOne(partial, { ...locals, ...cleanLocals(extra) }, { layout: undefined, blocks: state.blocks })),
+        new SafeString(
+          this.renderOne(partial, { ...locals, ...cleanLocals(extra) }, { layout: undefined, blocks: state.blocks }),
+        ),
       safe,
     };
     try {

@@ -10,15 +10,24 @@ import { RondoError } from '../errors/rondo-error';
 
 /** No folder holds the template; the message lists every path tried. */
 export class TemplateDoesNotExist extends RondoError {
-  constructor(readonly templateName: string, readonly tried: readonly string[]) {
-    super('TEMPLATE_DOES_NOT_EXIST', `Template '${templateName}' does not exist. Tried:\n${tried.map((p) => `  ${p}`).join('\n') || '  (no template folders configured: set settings.templates.dirs)'}`);
+  constructor(
+    readonly templateName: string,
+    readonly tried: readonly string[],
+  ) {
+    super(
+      'TEMPLATE_DOES_NOT_EXIST',
+      `Template '${templateName}' does not exist. Tried:\n${tried.map((p) => `  ${p}`).join('\n') || '  (no template folders configured: set settings.templates.dirs)'}`,
+    );
   }
 }
 
 /** A template name that could reach outside the template folders. */
 export class TemplateNameInvalid extends RondoError {
   constructor(name: string, why: string) {
-    super('TEMPLATE_NAME_INVALID', `Template name '${name.slice(0, 200)}' is not allowed: ${why}. Use a relative name such as 'posts/detail.ejs'`);
+    super(
+      'TEMPLATE_NAME_INVALID',
+      `Template name '${name.slice(0, 200)}' is not allowed: ${why}. Use a relative name such as 'posts/detail.ejs'`,
+    );
   }
 }
 
@@ -39,7 +48,8 @@ export class TemplateLoader {
       if (!existsSync(path) || !statSync(path).isFile()) continue;
       const real = realpathSync(path);
       const realDir = existsSync(dir) ? realpathSync(dir) : dir;
-      if (!real.startsWith(realDir + sep)) throw new TemplateNameInvalid(name, 'it resolves (through a link) outside its template folder');
+      if (!real.startsWith(realDir + sep))
+        throw new TemplateNameInvalid(name, 'it resolves (through a link) outside its template folder');
       return real;
     }
     throw new TemplateDoesNotExist(name, tried);
@@ -51,5 +61,6 @@ function checkName(name: string): void {
   if (name.includes('\0')) throw new TemplateNameInvalid(name, 'it holds a NUL byte');
   if (name.includes('\\')) throw new TemplateNameInvalid(name, 'it holds a backslash');
   if (isAbsolute(name)) throw new TemplateNameInvalid(name, 'it is an absolute path');
-  if (name.split('/').some((part) => part === '..' || part === '.')) throw new TemplateNameInvalid(name, "it holds a '..' or '.' segment");
+  if (name.split('/').some((part) => part === '..' || part === '.'))
+    throw new TemplateNameInvalid(name, "it holds a '..' or '.' segment");
 }

@@ -11,7 +11,10 @@ import { TEMPLATES, type Templates } from './templates';
 function templatesOf(request: HttpRequest): Templates {
   const templates = request.service(TEMPLATES);
   if (templates === undefined) {
-    throw new ImproperlyConfigured('TEMPLATES_UNAVAILABLE', 'render() needs a request served by a Rondo app (it carries the app\'s templates); build requests with app.createRequest or TestClient');
+    throw new ImproperlyConfigured(
+      'TEMPLATES_UNAVAILABLE',
+      "render() needs a request served by a Rondo app (it carries the app's templates); build requests with app.createRequest or TestClient",
+    );
   }
   return templates;
 }
@@ -25,7 +28,11 @@ export class TemplateResponse extends HttpResponse {
     public context: Record<string, unknown>,
     init: ResponseInit = {},
   ) {
-    super('', { contentType: init.contentType ?? templatesOf(request).contentTypeOf(templateName), status: init.status, headers: init.headers });
+    super('', {
+      contentType: init.contentType ?? templatesOf(request).contentTypeOf(templateName),
+      status: init.status,
+      headers: init.headers,
+    });
   }
 
   /** Renders the template into `content` (once). */
@@ -43,6 +50,11 @@ export class TemplateResponse extends HttpResponse {
  *
  * @example return render(request, 'posts/detail.ejs', { post }, { status: 200 });
  */
-export function render(request: HttpRequest, templateName: string, context: Record<string, unknown> = {}, init: ResponseInit = {}): TemplateResponse {
+export function render(
+  request: HttpRequest,
+  templateName: string,
+  context: Record<string, unknown> = {},
+  init: ResponseInit = {},
+): TemplateResponse {
   return new TemplateResponse(request, templateName, context, init);
 }

@@ -31,13 +31,18 @@ function builtIn(name: string, host: TemplateHost): ContextProcessor {
       return (request) => ({
         csrfToken: () => {
           if (typeof request.csrfToken !== 'function') {
-            throw new ImproperlyConfigured('CSRF_NOT_INSTALLED', 'csrfToken() was called in a template, but CsrfViewMiddleware is not installed: add it to settings.middleware (it is in the default stack)');
+            throw new ImproperlyConfigured(
+              'CSRF_NOT_INSTALLED',
+              'csrfToken() was called in a template, but CsrfViewMiddleware is not installed: add it to settings.middleware (it is in the default stack)',
+            );
           }
           return request.csrfToken();
         },
       });
     case 'messages':
-      return async (request) => ({ messages: typeof request.messages?.peek === 'function' ? await request.messages.peek() : [] });
+      return async (request) => ({
+        messages: typeof request.messages?.peek === 'function' ? await request.messages.peek() : [],
+      });
     case 'url':
       return () => ({ url: (route: string, params?: Record<string, unknown>) => host.reverse(route, params) });
     case 'static':
@@ -45,7 +50,10 @@ function builtIn(name: string, host: TemplateHost): ContextProcessor {
     case 'debug':
       return () => ({ debug: host.debug });
     default:
-      throw new ImproperlyConfigured('TEMPLATES_PROCESSOR_UNKNOWN', `settings.templates.contextProcessors lists '${name}', which is not a built-in processor (request, user, csrf, messages, url, static, debug); pass a function (request) => ({ ... }) for your own`);
+      throw new ImproperlyConfigured(
+        'TEMPLATES_PROCESSOR_UNKNOWN',
+        `settings.templates.contextProcessors lists '${name}', which is not a built-in processor (request, user, csrf, messages, url, static, debug); pass a function (request) => ({ ... }) for your own`,
+      );
   }
 }
 
@@ -55,7 +63,10 @@ export class Templates {
 
   constructor(settings: TemplateSettings, host: TemplateHost) {
     if (!Array.isArray(settings.dirs) || !Array.isArray(settings.contextProcessors)) {
-      throw new ImproperlyConfigured('TEMPLATES_SETTINGS', 'settings.templates needs { dirs: string[], contextProcessors: [...] }');
+      throw new ImproperlyConfigured(
+        'TEMPLATES_SETTINGS',
+        'settings.templates needs { dirs: string[], contextProcessors: [...] }',
+      );
     }
     this.engine = new TemplateEngine({ dirs: settings.dirs, cache: settings.cache ?? !host.debug });
     this.processors = settings.contextProcessors.map((p) => (typeof p === 'function' ? p : builtIn(p, host)));

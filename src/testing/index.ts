@@ -3,4 +3,10 @@
  */
 export { TestClient, type RequestOptions, type TestClientOptions, type TestFile } from './test-client';
 export { TestResponse } from './test-response';
-export { loadFixtures, testDatabase, useTestDatabase, type FixtureRow, type TestDatabaseOptions } from './test-database';
+export {
+  loadFixtures,
+  testDatabase,
+  useTestDatabase,
+  type FixtureRow,
+  type TestDatabaseOptions,
+} from './test-database';

@@ -66,13 +66,27 @@ export class TestClient {
     this.config = options;
   }
 
-  get(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('GET', path, options); }
-  post(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('POST', path, options); }
-  put(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('PUT', path, options); }
-  patch(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('PATCH', path, options); }
-  delete(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('DELETE', path, options); }
-  head(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('HEAD', path, options); }
-  options(path: string, options?: RequestOptions): Promise<TestResponse> { return this.request('OPTIONS', path, options); }
+  get(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('GET', path, options);
+  }
+  post(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('POST', path, options);
+  }
+  put(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('PUT', path, options);
+  }
+  patch(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('PATCH', path, options);
+  }
+  delete(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('DELETE', path, options);
+  }
+  head(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('HEAD', path, options);
+  }
+  options(path: string, options?: RequestOptions): Promise<TestResponse> {
+    return this.request('OPTIONS', path, options);
+  }
 
   /** Replaces a binding for this app (see `App.override`); returns the client for chaining. */
   override(token: unknown, value: unknown): this {
@@ -92,7 +106,9 @@ export class TestClient {
       method = method === 'HEAD' ? 'HEAD' : 'GET';
       response = await this.send(method, url, { headers: options.headers, secure: options.secure });
     }
-    return chain.length ? new TestResponse(response.original, response.body, { redirectChain: chain, queries: response.queries }) : response;
+    return chain.length
+      ? new TestResponse(response.original, response.body, { redirectChain: chain, queries: response.queries })
+      : response;
   }
 
   private async send(method: string, path: string, options: RequestOptions): Promise<TestResponse> {
@@ -103,8 +119,13 @@ export class TestClient {
       headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     }
     const request = this.app.createRequest({
-      method, url: withQuery(path, options.query), headers, body,
-      remoteAddress: options.remoteAddress ?? '127.0.0.1', encrypted: options.secure ?? false, httpVersion: '1.1',
+      method,
+      url: withQuery(path, options.query),
+      headers,
+      body,
+      remoteAddress: options.remoteAddress ?? '127.0.0.1',
+      encrypted: options.secure ?? false,
+      httpVersion: '1.1',
     });
     if (!this.config.enforceCsrfChecks) request.state.dontEnforceCsrfChecks = true;
     request.state.fromTestClient = true; // 'testserver' is an allowed host, as in Django's tests
@@ -187,12 +208,18 @@ function encodeMultipart(data: Pairs, files: Record<string, TestFile | TestFile[
   const quote = (text: string) => text.replace(/["\r\n]/g, (c) => encodeURIComponent(c));
   for (const [key, value] of Object.entries(data)) {
     for (const v of Array.isArray(value) ? value : [value]) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(key)}"\r\n\r\n${String(v)}\r\n`));
+      parts.push(
+        Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(key)}"\r\n\r\n${String(v)}\r\n`),
+      );
     }
   }
   for (const [key, value] of Object.entries(files)) {
     for (const file of Array.isArray(value) ? value : [value]) {
-      parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${quote(key)}"; filename="${quote(file.name)}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`));
+      parts.push(
+        Buffer.from(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${quote(key)}"; filename="${quote(file.name)}"\r\nContent-Type: ${file.contentType ?? 'application/octet-stream'}\r\n\r\n`,
+        ),
+      );
       parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
       parts.push(Buffer.from('\r\n'));
     }

@@ -23,7 +23,10 @@ export interface TestDatabaseOptions {
 /** The app's Database; a clear error for an app without entities. */
 export function testDatabase(app: App): Database {
   if (!app.container.isBound(DATABASE)) {
-    throw new ImproperlyConfigured('DATABASE_NOT_CONNECTED', 'This app has no database: declare an entity (createApp({ entities }) or a models folder in discover) before using useTestDatabase or loadFixtures');
+    throw new ImproperlyConfigured(
+      'DATABASE_NOT_CONNECTED',
+      'This app has no database: declare an entity (createApp({ entities }) or a models folder in discover) before using useTestDatabase or loadFixtures',
+    );
   }
   return app.container.get<Database>(DATABASE);
 }
@@ -60,7 +63,8 @@ function readRows(source: string | readonly FixtureRow[]): { where: string; rows
   } catch (error) {
     throw fixtureError(`Fixture file ${path}`, `could not be read as JSON (${(error as Error).message})`);
   }
-  if (!Array.isArray(parsed)) throw fixtureError(`Fixture file ${path}`, 'must hold a JSON array of { "model", "pk", "fields" } rows');
+  if (!Array.isArray(parsed))
+    throw fixtureError(`Fixture file ${path}`, 'must hold a JSON array of { "model", "pk", "fields" } rows');
   return { where: `Fixture file ${path}`, rows: parsed };
 }
 
@@ -70,7 +74,12 @@ function valuesOf(row: FixtureRow, metadata: EntityMetadata): ObjectLiteral {
   if (row.pk !== undefined) values[metadata.primaryColumns[0].propertyName] = row.pk;
   for (const relation of metadata.relations) {
     const value: unknown = values[relation.propertyName];
-    if ((relation.isManyToOne || relation.isOneToOneOwner) && value !== null && typeof value !== 'object' && value !== undefined) {
+    if (
+      (relation.isManyToOne || relation.isOneToOneOwner) &&
+      value !== null &&
+      typeof value !== 'object' &&
+      value !== undefined
+    ) {
       values[relation.propertyName] = { [relation.inverseEntityMetadata.primaryColumns[0].propertyName]: value };
     }
   }
@@ -78,7 +87,10 @@ function valuesOf(row: FixtureRow, metadata: EntityMetadata): ObjectLiteral {
 }
 
 function quotedTable(database: Database, metadata: EntityMetadata): string {
-  return metadata.tablePath.split('.').map((part) => database.dataSource.driver.escape(part)).join('.');
+  return metadata.tablePath
+    .split('.')
+    .map((part) => database.dataSource.driver.escape(part))
+    .join('.');
 }
 
 /**
@@ -87,7 +99,9 @@ function quotedTable(database: Database, metadata: EntityMetadata): string {
  */
 async function insertRow(database: Database, metadata: EntityMetadata, values: ObjectLiteral): Promise<void> {
   const repository = database.manager.getRepository(metadata.target);
-  const serialKeyGiven = metadata.primaryColumns.some((c) => c.generationStrategy === 'increment' && c.getEntityValue(values) !== undefined);
+  const serialKeyGiven = metadata.primaryColumns.some(
+    (c) => c.generationStrategy === 'increment' && c.getEntityValue(values) !== undefined,
+  );
   if (database.dataSource.options.type !== 'postgres' || !serialKeyGiven) {
     await repository.insert(values);
     return;
@@ -121,7 +135,10 @@ async function resetSequences(database: Database, touched: Set<EntityMetadata>):
  * relative to the working directory) in one transaction; returns how many. A bad file,
  * an unknown model or a row the database refuses is an error naming the file and row.
  */
-export async function loadFixtures(app: App, ...sources: ReadonlyArray<string | readonly FixtureRow[]>): Promise<number> {
+export async function loadFixtures(
+  app: App,
+  ...sources: ReadonlyArray<string | readonly FixtureRow[]>
+): Promise<number> {
   const database = testDatabase(app);
   const known = () => database.dataSource.entityMetadatas.map((m) => m.name).join(', ');
   let count = 0;
@@ -132,10 +149,17 @@ export async function loadFixtures(app: App, ...sources: ReadonlyArray<string | 
       for (const [index, candidate] of rows.entries()) {
         const row = candidate as FixtureRow;
         const at = `${where}, row ${index}`;
-        if (typeof row !== 'object' || row === null || typeof row.model !== 'string' || typeof row.fields !== 'object' || row.fields === null) {
+        if (
+          typeof row !== 'object' ||
+          row === null ||
+          typeof row.model !== 'string' ||
+          typeof row.fields !== 'object' ||
+          row.fields === null
+        ) {
           throw fixtureError(at, 'expected { "model": "EntityName", "pk": 1, "fields": { ... } }');
         }
-        if (!database.dataSource.hasMetadata(row.model)) throw fixtureError(at, `unknown model '${row.model}'; the app's entities are ${known()}`);
+        if (!database.dataSource.hasMetadata(row.model))
+          throw fixtureError(at, `unknown model '${row.model}'; the app's entities are ${known()}`);
         const metadata = database.dataSource.getMetadata(row.model);
         try {
           await insertRow(database, metadata, valuesOf(row, metadata));

@@ -18,7 +18,11 @@ export class TestResponse {
   /** The SQL the request ran, in order (Django's `connection.queries`; empty without models). */
   readonly queries: readonly RecordedQuery[];
 
-  constructor(original: HttpResponse, body: Buffer, more: { redirectChain?: Array<{ url: string; status: number }>; queries?: readonly RecordedQuery[] } = {}) {
+  constructor(
+    original: HttpResponse,
+    body: Buffer,
+    more: { redirectChain?: Array<{ url: string; status: number }>; queries?: readonly RecordedQuery[] } = {},
+  ) {
     this.original = original;
     this.status = original.status;
     this.headers = original.headers;
@@ -39,7 +43,10 @@ export class TestResponse {
     try {
       return JSON.parse(this.text) as T;
     } catch {
-      throw new RondoError('TEST_RESPONSE_NOT_JSON', `The response body is not JSON (status ${this.status}, Content-Type ${this.headers.get('content-type')}): ${this.text.slice(0, 200)}`);
+      throw new RondoError(
+        'TEST_RESPONSE_NOT_JSON',
+        `The response body is not JSON (status ${this.status}, Content-Type ${this.headers.get('content-type')}): ${this.text.slice(0, 200)}`,
+      );
     }
   }
 

@@ -49,7 +49,9 @@ function fromJson(value: unknown, kind: FieldKind): unknown {
 /** A JSON object's fields into a DTO instance. */
 export function buildFromJson(schema: DtoSchema, input: Record<string, unknown>, prefix = ''): BuildResult {
   const instance = new schema.cls() as Record<string, unknown>;
-  const unknown = Object.keys(input).filter((k) => !schema.names.has(k)).map((k) => prefix + k);
+  const unknown = Object.keys(input)
+    .filter((k) => !schema.names.has(k))
+    .map((k) => prefix + k);
   for (const field of schema.fields) {
     if (!Object.prototype.hasOwnProperty.call(input, field.name)) continue;
     const value = input[field.name];

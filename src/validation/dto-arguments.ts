@@ -28,7 +28,12 @@ export function validateOptionsFor(request: HttpRequest): ValidateOptions {
 
 /** `@Body('user')`: the member of the JSON object a keyed DTO validates. */
 function member(body: unknown, key: string): unknown {
-  if (typeof body !== 'object' || body === null || Array.isArray(body) || !Object.prototype.hasOwnProperty.call(body, key)) {
+  if (
+    typeof body !== 'object' ||
+    body === null ||
+    Array.isArray(body) ||
+    !Object.prototype.hasOwnProperty.call(body, key)
+  ) {
     throw new BadRequest(`The JSON body must be an object with a '${key}' member, e.g. { "${key}": { ... } }`);
   }
   return (body as Record<string, unknown>)[key];
@@ -42,9 +47,15 @@ export function bodyDtoResolver(cls: new () => object, key?: string): (request: 
     let result;
     if (isJsonType(type)) {
       const body = await request.json();
-      result = await validateInput(schema, { kind: 'json', value: key === undefined ? body : member(body, key) }, validateOptionsFor(request));
+      result = await validateInput(
+        schema,
+        { kind: 'json', value: key === undefined ? body : member(body, key) },
+        validateOptionsFor(request),
+      );
     } else if (key !== undefined) {
-      throw new UnsupportedMediaType(`@Body('${key}') with a DTO takes a JSON body ({ "${key}": { ... } }); got ${type || 'no Content-Type'}`);
+      throw new UnsupportedMediaType(
+        `@Body('${key}') with a DTO takes a JSON body ({ "${key}": { ... } }); got ${type || 'no Content-Type'}`,
+      );
     } else if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data' || !request.hasBody) {
       await request.load();
       result = await validateInput(schema, { kind: 'form', value: request.POST }, validateOptionsFor(request));

@@ -33,8 +33,14 @@ function getMetadataStorage() {
 
 /** True when `type` is a class with class-validator rules or @Type() fields (a DTO). */
 export function isDtoClass(type: unknown): type is new () => object {
-  if (typeof type !== 'function' || [Object, String, Number, Boolean, Array, Date, Function, Promise].includes(type as never)) return false;
-  return getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0 || declaredTypes(type).size > 0;
+  if (
+    typeof type !== 'function' ||
+    [Object, String, Number, Boolean, Array, Date, Function, Promise].includes(type as never)
+  )
+    return false;
+  return (
+    getMetadataStorage().getTargetValidationMetadatas(type, '', true, false).length > 0 || declaredTypes(type).size > 0
+  );
 }
 
 function kindOf(type: unknown): FieldKind {
@@ -51,9 +57,17 @@ function kindOf(type: unknown): FieldKind {
 export function dtoSchema(cls: new () => object, seen: Set<Function> = new Set()): DtoSchema {
   const cached = cache.get(cls);
   if (cached !== undefined) return cached;
-  if (seen.has(cls)) throw new ImproperlyConfigured('DTO_RECURSIVE', `DTO ${cls.name} contains itself; recursive DTOs are not supported`);
+  if (seen.has(cls))
+    throw new ImproperlyConfigured(
+      'DTO_RECURSIVE',
+      `DTO ${cls.name} contains itself; recursive DTOs are not supported`,
+    );
   seen.add(cls);
-  const names = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
+  const names = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(cls, '', true, false)
+      .map((m) => m.propertyName),
+  );
   const types = declaredTypes(cls);
   for (const name of types.keys()) names.add(name);
   const fields = [...names].map((name): FieldSchema => {
@@ -62,8 +76,14 @@ export function dtoSchema(cls: new () => object, seen: Set<Function> = new Set()
     const kind = kindOf(designType);
     if (kind === 'array') {
       const element = declared === undefined ? 'any' : kindOf(declared);
-      if (element === 'array') throw new ImproperlyConfigured('DTO_NESTED_ARRAY', `${cls.name}.${name}: arrays of arrays are not supported`);
-      return { name, kind, element, dto: element === 'dto' ? dtoSchema(declared as new () => object, seen) : undefined };
+      if (element === 'array')
+        throw new ImproperlyConfigured('DTO_NESTED_ARRAY', `${cls.name}.${name}: arrays of arrays are not supported`);
+      return {
+        name,
+        kind,
+        element,
+        dto: element === 'dto' ? dtoSchema(declared as new () => object, seen) : undefined,
+      };
     }
     const effective = declared !== undefined && kind === 'any' ? kindOf(declared) : kind;
     const nested = effective === 'dto' ? ((declared ?? designType) as new () => object) : undefined;

@@ -17,7 +17,12 @@ function classValidator(): typeof import('class-validator') {
 
 /** The parent's properties that have rules or a declared type. */
 function ruledProperties(parent: Function): Set<string> {
-  const names = new Set(classValidator().getMetadataStorage().getTargetValidationMetadatas(parent, '', true, false).map((m) => m.propertyName));
+  const names = new Set(
+    classValidator()
+      .getMetadataStorage()
+      .getTargetValidationMetadatas(parent, '', true, false)
+      .map((m) => m.propertyName),
+  );
   for (const name of declaredTypes(parent).keys()) names.add(name);
   return names;
 }
@@ -27,7 +32,10 @@ function derive(parent: Function, name: string, keep: ReadonlySet<string>, optio
   const derived = { [name]: class {} }[name];
   const storage = getMetadataStorage();
   for (const rule of storage.getTargetValidationMetadatas(parent, '', true, false)) {
-    if (keep.has(rule.propertyName)) storage.addValidationMetadata(Object.assign(Object.create(Object.getPrototypeOf(rule) as object) as typeof rule, rule, { target: derived }));
+    if (keep.has(rule.propertyName))
+      storage.addValidationMetadata(
+        Object.assign(Object.create(Object.getPrototypeOf(rule) as object) as typeof rule, rule, { target: derived }),
+      );
   }
   const types = new Map([...declaredTypes(parent)].filter(([property]) => keep.has(property)));
   if (types.size > 0) Reflect.defineMetadata(DTO_TYPE_KEY, types, derived);
@@ -59,7 +67,12 @@ export function PickType<T, K extends keyof T>(parent: Class<T>, keys: readonly 
 /** A DTO with every validated property of `parent` except `keys`. */
 export function OmitType<T, K extends keyof T>(parent: Class<T>, keys: readonly K[]): Class<Omit<T, K>> {
   const omitted = checked('OmitType', parent, keys);
-  return derive(parent, `Omit${parent.name}`, new Set([...ruledProperties(parent)].filter((p) => !omitted.has(p))), false) as Class<Omit<T, K>>;
+  return derive(
+    parent,
+    `Omit${parent.name}`,
+    new Set([...ruledProperties(parent)].filter((p) => !omitted.has(p))),
+    false,
+  ) as Class<Omit<T, K>>;
 }
 
 /** `parent` with every property optional (absent is valid; a present value still obeys its rules). */

@@ -18,14 +18,17 @@ export type ValidationMessage = (context: MessageContext) => string;
 export type ValidationMessages = Record<string, ValidationMessage>;
 
 const length = (value: unknown) => (typeof value === 'string' || Array.isArray(value) ? value.length : 0);
-const shorter = (min: unknown, value: unknown) => `Ensure this value has at least ${String(min)} characters (it has ${length(value)}).`;
-const longer = (max: unknown, value: unknown) => `Ensure this value has at most ${String(max)} characters (it has ${length(value)}).`;
+const shorter = (min: unknown, value: unknown) =>
+  `Ensure this value has at least ${String(min)} characters (it has ${length(value)}).`;
+const longer = (max: unknown, value: unknown) =>
+  `Ensure this value has at most ${String(max)} characters (it has ${length(value)}).`;
 
 export const DEFAULT_VALIDATION_MESSAGES: Readonly<ValidationMessages> = Object.freeze({
   required: () => 'This field is required.',
   isNotEmpty: () => 'This field is required.',
   isDefined: () => 'This field is required.',
-  isLength: ({ value, constraints: [min, max] }) => (typeof min === 'number' && length(value) < min ? shorter(min, value) : longer(max, value)),
+  isLength: ({ value, constraints: [min, max] }) =>
+    typeof min === 'number' && length(value) < min ? shorter(min, value) : longer(max, value),
   minLength: ({ value, constraints: [min] }) => shorter(min, value),
   maxLength: ({ value, constraints: [max] }) => longer(max, value),
   isString: () => 'Enter text.',
@@ -41,11 +44,14 @@ export const DEFAULT_VALIDATION_MESSAGES: Readonly<ValidationMessages> = Object.
   isDate: () => 'Enter a valid date.',
   isDateString: () => 'Enter a valid date.',
   isISO8601: () => 'Enter a valid date.',
-  isIn: ({ value, constraints: [choices] }) => `Select a valid choice. ${String(value)} is not one of the available choices${Array.isArray(choices) ? ` (${choices.join(', ')})` : ''}.`,
+  isIn: ({ value, constraints: [choices] }) =>
+    `Select a valid choice. ${String(value)} is not one of the available choices${Array.isArray(choices) ? ` (${choices.join(', ')})` : ''}.`,
   isEnum: ({ value }) => `Select a valid choice. ${String(value)} is not one of the available choices.`,
   isArray: () => 'Enter a list of values.',
-  arrayMinSize: ({ value, constraints: [min] }) => `Ensure this list has at least ${String(min)} items (it has ${length(value)}).`,
-  arrayMaxSize: ({ value, constraints: [max] }) => `Ensure this list has at most ${String(max)} items (it has ${length(value)}).`,
+  arrayMinSize: ({ value, constraints: [min] }) =>
+    `Ensure this list has at least ${String(min)} items (it has ${length(value)}).`,
+  arrayMaxSize: ({ value, constraints: [max] }) =>
+    `Ensure this list has at most ${String(max)} items (it has ${length(value)}).`,
   matches: () => 'Enter a valid value.',
   unknownField: ({ property }) => `${property} is not a field of this form.`,
 });

@@ -16,7 +16,6 @@ import type { FieldErrors } from './validation-failed';
 
 export type { FieldErrors };
 
-
 export interface ValidateOptions {
   forbidUnknown: boolean;
   maxDepth: number;
@@ -46,7 +45,11 @@ function rulesOf(cls: Function): Map<string, Map<string, Rule>> {
     for (const meta of getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false)) {
       if (meta.name === undefined) continue;
       const byName = rules.get(meta.propertyName) ?? new Map<string, Rule>();
-      byName.set(meta.name, { args: meta.constraints ?? [], each: meta.each === true, custom: meta.message !== undefined });
+      byName.set(meta.name, {
+        args: meta.constraints ?? [],
+        each: meta.each === true,
+        custom: meta.message !== undefined,
+      });
       rules.set(meta.propertyName, byName);
     }
     rulesCache.set(cls, rules);
@@ -61,11 +64,12 @@ const missing = (value: unknown) => value === undefined || value === null || val
 /** The messages of one property's failed rules, worded by the catalogue unless the DTO wrote its own. */
 function messagesFor(error: ValidationError, messages: Readonly<ValidationMessages>): string[] {
   const failed = Object.entries(error.constraints ?? {});
-  const rules = error.target === undefined ? undefined : rulesOf((error.target).constructor).get(error.property);
+  const rules = error.target === undefined ? undefined : rulesOf(error.target.constructor).get(error.property);
   const { property } = error;
   const value: unknown = error.value;
   const catalogued = failed.filter(([name]) => rules?.get(name)?.custom !== true && name !== 'customValidation');
-  if (catalogued.length > 0 && missing(value) && messages.required) return [messages.required({ property, value, constraints: [] })];
+  if (catalogued.length > 0 && missing(value) && messages.required)
+    return [messages.required({ property, value, constraints: [] })];
   // A value of the wrong type gets the type's message alone ("Enter a whole number."), not also its range's.
   const typeErrors = failed.filter(([name]) => TYPE_RULES.has(name));
   return (typeErrors.length > 0 ? typeErrors : failed).map(([name, text]) => {
@@ -77,7 +81,12 @@ function messagesFor(error: ValidationError, messages: Readonly<ValidationMessag
   });
 }
 
-function flatten(errors: ValidationError[], messages: Readonly<ValidationMessages>, prefix = '', into: FieldErrors = {}): FieldErrors {
+function flatten(
+  errors: ValidationError[],
+  messages: Readonly<ValidationMessages>,
+  prefix = '',
+  into: FieldErrors = {},
+): FieldErrors {
   for (const error of errors) {
     const path = prefix + error.property;
     if (error.constraints) (into[path] ??= []).push(...messagesFor(error, messages));
@@ -87,23 +96,37 @@ function flatten(errors: ValidationError[], messages: Readonly<ValidationMessage
 }
 
 /** Builds and validates; returns the instance and the errors (empty when valid). */
-export async function validateInput(schema: DtoSchema, source: Source, options: ValidateOptions): Promise<{ instance: object; errors: FieldErrors }> {
+export async function validateInput(
+  schema: DtoSchema,
+  source: Source,
+  options: ValidateOptions,
+): Promise<{ instance: object; errors: FieldErrors }> {
   if (source.kind === 'json') {
     if (!isObject(source.value)) {
-      throw new BadRequest(`Expected a JSON object for ${schema.cls.name}; got ${Array.isArray(source.value) ? 'an array' : source.value === null ? 'null' : typeof source.value}`);
+      throw new BadRequest(
+        `Expected a JSON object for ${schema.cls.name}; got ${Array.isArray(source.value) ? 'an array' : source.value === null ? 'null' : typeof source.value}`,
+      );
     }
     if (depthOf(source.value, options.maxDepth) > options.maxDepth) {
       throw new BadRequest(`The JSON input is nested more than ${options.maxDepth} levels deep`);
     }
   }
-  const built = source.kind === 'json' ? buildFromJson(schema, source.value as Record<string, unknown>) : buildFromForm(schema, source.value);
+  const built =
+    source.kind === 'json'
+      ? buildFromJson(schema, source.value as Record<string, unknown>)
+      : buildFromForm(schema, source.value);
   // target and value stay inside: the messages read them; the client sees messages only.
-  const run = () => validate(built.instance, { forbidUnknownValues: false, validationError: { target: true, value: true } });
+  const run = () =>
+    validate(built.instance, { forbidUnknownValues: false, validationError: { target: true, value: true } });
   const found = options.resolve ? await currentResolver.run(options.resolve, run) : await run();
   const messages = options.messages ?? DEFAULT_VALIDATION_MESSAGES;
   const errors = flatten(found, messages);
   if (options.forbidUnknown) {
-    for (const key of built.unknown) (errors[key] ??= []).push(messages.unknownField?.({ property: key, value: undefined, constraints: [] }) ?? `property ${key} should not exist`);
+    for (const key of built.unknown)
+      (errors[key] ??= []).push(
+        messages.unknownField?.({ property: key, value: undefined, constraints: [] }) ??
+          `property ${key} should not exist`,
+      );
   }
   return { instance: built.instance, errors };
 }

@@ -8,7 +8,9 @@ export type FieldErrors = Record<string, string[]>;
 
 export class ValidationFailed extends BadRequest {
   constructor(readonly errors: FieldErrors) {
-    const summary = Object.entries(errors).map(([field, messages]) => `${field}: ${messages.join(', ')}`).join('; ');
+    const summary = Object.entries(errors)
+      .map(([field, messages]) => `${field}: ${messages.join(', ')}`)
+      .join('; ');
     super(`The input is not valid (${summary})`, { errors });
   }
 }

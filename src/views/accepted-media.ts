@@ -20,10 +20,16 @@ const JSON_ONLY: readonly string[] = ['application/json'];
  * @example @Post('/hooks') @CsrfExempt() @Accepts('application/json', 'application/x-www-form-urlencoded')
  */
 export const Accepts = (...types: string[]): ClassDecorator & MethodDecorator =>
-  ViewOption(ACCEPTS, types.map((t) => t.toLowerCase()));
+  ViewOption(
+    ACCEPTS,
+    types.map((t) => t.toLowerCase()),
+  );
 
 /** The check a view's body gets, built at start-up; undefined when any type is fine. */
-export function acceptedMediaCheck(options: Readonly<Record<string, unknown>>, source: string): ((request: HttpRequest) => void) | undefined {
+export function acceptedMediaCheck(
+  options: Readonly<Record<string, unknown>>,
+  source: string,
+): ((request: HttpRequest) => void) | undefined {
   const declared = options[ACCEPTS] as readonly string[] | undefined;
   const types = declared ?? (options.csrfExempt === true ? JSON_ONLY : undefined);
   if (types === undefined) return undefined;
@@ -33,6 +39,8 @@ export function acceptedMediaCheck(options: Readonly<Record<string, unknown>>, s
   return (request) => {
     const type = request.contentType;
     if ((json && isJsonType(type)) || allowed.has(type)) return; // JSON first: no hashing of the header's text
-    throw new UnsupportedMediaType(`${source} accepts ${[...allowed].join(', ')} bodies; got ${type || 'no Content-Type'}${why}`);
+    throw new UnsupportedMediaType(
+      `${source} accepts ${[...allowed].join(', ')} bodies; got ${type || 'no Content-Type'}${why}`,
+    );
   };
 }

@@ -33,7 +33,8 @@ interface ResolverSpec {
 export function loadsBodyFirst(ctor: Function, methodName: string): boolean {
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
   if (metas === undefined || metas.length === 0) return true;
-  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
+  const types =
+    (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
   return metas.some((m) => m.kind === 'req' || (m.kind === 'body' && !isDtoClass(types[m.index])));
 }
 
@@ -47,7 +48,8 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
   if (metas === undefined || metas.length === 0) {
     return (instance, request, params) => fn.call(instance, request, params);
   }
-  const types = (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
+  const types =
+    (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
   const count = Math.max(...metas.map((m) => m.index)) + 1;
   const specs: ResolverSpec[] = [];
   for (let i = 0; i < count; i++) {
@@ -106,10 +108,18 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
     case 'req':
       return sync((request) => request);
     case 'param':
-      return sync(name === undefined ? (_r, params) => params : (_r, params) => coerce(params[name], type, `path parameter '${name}'`));
+      return sync(
+        name === undefined
+          ? (_r, params) => params
+          : (_r, params) => coerce(params[name], type, `path parameter '${name}'`),
+      );
     case 'query':
       if (name === undefined && isDtoClass(type)) return { resolve: queryDtoResolver(type), async: true };
-      return sync(name === undefined ? (request) => request.GET : (request) => coerce(request.GET.get(name), type, `query parameter '${name}'`));
+      return sync(
+        name === undefined
+          ? (request) => request.GET
+          : (request) => coerce(request.GET.get(name), type, `query parameter '${name}'`),
+      );
     case 'header':
       return sync((request) => coerce(request.headers.get(name!), type, `header '${name}'`));
     case 'cookie':
@@ -120,7 +130,10 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
       return { resolve: (request) => request.auser(), async: true };
     case 'body':
       if (isDtoClass(type)) return { resolve: bodyDtoResolver(type, name), async: true };
-      return { resolve: name === undefined ? readBodyArgument : (request) => bodyMemberOf(readBodyArgument(request), name), async: true };
+      return {
+        resolve: name === undefined ? readBodyArgument : (request) => bodyMemberOf(readBodyArgument(request), name),
+        async: true,
+      };
     default:
       throw new ImproperlyConfigured('VIEW_PARAM_UNKNOWN', `Unknown parameter decorator on ${source}`);
   }
@@ -153,7 +166,8 @@ function bodyMemberOf(body: unknown, key: string): unknown {
 /** `@Body('user')` without a DTO: that member of the body object (undefined when absent). */
 function bodyMember(body: unknown, key: string): unknown {
   if (body === undefined) return undefined;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new BadRequest(`The body must be an object with a '${key}' member`);
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new BadRequest(`The body must be an object with a '${key}' member`);
   return Object.prototype.hasOwnProperty.call(body, key) ? (body as Record<string, unknown>)[key] : undefined;
 }
 
@@ -165,7 +179,8 @@ function coerce(value: unknown, type: unknown, label: string): unknown {
   if (typeof value !== 'string') return value;
   if (type === Number) {
     const number = Number(value);
-    if (value.trim() === '' || Number.isNaN(number)) throw new BadRequest(`The ${label} must be a number; got ${JSON.stringify(value)}`);
+    if (value.trim() === '' || Number.isNaN(number))
+      throw new BadRequest(`The ${label} must be a number; got ${JSON.stringify(value)}`);
     return number;
   }
   if (type === Boolean) {

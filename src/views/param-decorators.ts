@@ -8,7 +8,9 @@ function record(kind: ParamKind, name?: string): ParameterDecorator {
   return (target, propertyKey, index) => {
     if (propertyKey === undefined) return;
     const ctor = (target as { constructor: object }).constructor;
-    const all = new Map<string, ParamMeta[]>((Reflect.getOwnMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined) ?? []);
+    const all = new Map<string, ParamMeta[]>(
+      (Reflect.getOwnMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined) ?? [],
+    );
     const list = [...(all.get(String(propertyKey)) ?? [])];
     list.push({ index, kind, name });
     all.set(String(propertyKey), list);

@@ -11,7 +11,7 @@ import { VIEW_OPTIONS_KEY } from '../metadata/keys';
  * @example export const Audited = () => ViewOption('audited', true);
  */
 export function ViewOption(key: string, value: unknown): ClassDecorator & MethodDecorator {
-  return ((target: object, propertyKey?: string | symbol) => {
+  return (target: object, propertyKey?: string | symbol) => {
     const ctor = propertyKey === undefined ? target : (target as { constructor: object }).constructor;
     const method = propertyKey === undefined ? '' : String(propertyKey);
     const all = new Map<string, Record<string, unknown>>(
@@ -19,7 +19,7 @@ export function ViewOption(key: string, value: unknown): ClassDecorator & Method
     );
     all.set(method, { ...all.get(method), [key]: value });
     Reflect.defineMetadata(VIEW_OPTIONS_KEY, all, ctor);
-  });
+  };
 }
 
 /** Class-wide options overlaid with the method's own. */
@@ -49,7 +49,10 @@ export function viewOptionNeeds(key: string, decorator: string, middleware: stri
 }
 
 /** The first option of `options` whose middleware is not among `present`, as [decorator, middleware]. */
-export function unmetViewNeed(options: Readonly<Record<string, unknown>>, present: ReadonlySet<string>): readonly [string, string] | undefined {
+export function unmetViewNeed(
+  options: Readonly<Record<string, unknown>>,
+  present: ReadonlySet<string>,
+): readonly [string, string] | undefined {
   for (const [key, need] of NEEDS) {
     if (options[key] !== undefined && options[key] !== false && !present.has(need[1])) return need;
   }

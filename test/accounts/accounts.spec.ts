@@ -1,11 +1,26 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import { CsrfExempt, DATA_SOURCE, Get, ImproperlyConfigured, LoginRequired, PermissionRequired, Post, Req, Route, User as CurrentUser, login, type App, type HttpRequest } from 'rondo';
+import {
+  CsrfExempt,
+  DATA_SOURCE,
+  Get,
+  ImproperlyConfigured,
+  LoginRequired,
+  PermissionRequired,
+  Post,
+  Req,
+  Route,
+  User as CurrentUser,
+  login,
+  type App,
+  type HttpRequest,
+} from 'rondo';
 import { Accounts, ApiToken, AUTH_ENTITIES, Group, User, authApp } from 'rondo/auth';
 import { TestClient, useTestDatabase } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 
-@Route('/acc') @CsrfExempt()
+@Route('/acc')
+@CsrfExempt()
 class AccountPages {
   constructor(private readonly accounts: Accounts) {}
   @Post('/login') async signIn(@Req() request: HttpRequest) {
@@ -15,27 +30,41 @@ class AccountPages {
     await login(request, user);
     return { ok: true, user };
   }
-  @Get('/me') @LoginRequired() me(@CurrentUser() user: User) { return { username: user.username }; }
-  @Get('/delete') @PermissionRequired('blog.delete_post') remove() { return { deleted: true }; }
+  @Get('/me') @LoginRequired() me(@CurrentUser() user: User) {
+    return { username: user.username };
+  }
+  @Get('/delete') @PermissionRequired('blog.delete_post') remove() {
+    return { deleted: true };
+  }
 }
 
 async function appWith(settings: Record<string, unknown> = {}): Promise<App> {
   const auth = authApp();
-  const app = await makeFullApp({ controllers: [AccountPages], entities: auth.entities, providers: auth.providers, settings: { database: 'sqlite::memory:', ...settings } });
-  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+  const app = await makeFullApp({
+    controllers: [AccountPages],
+    entities: auth.entities,
+    providers: auth.providers,
+    settings: { database: 'sqlite::memory:', ...settings },
+  });
+  await app.container.get<DataSource>(DATA_SOURCE).synchronize();
   return app;
 }
 
 describe('rondo/auth: users, groups and permissions', () => {
   let app: App;
   let accounts: Accounts;
-  before(async () => { app = await appWith(); accounts = app.container.get(Accounts); });
+  before(async () => {
+    app = await appWith();
+    accounts = app.container.get(Accounts);
+  });
   after(() => app.close());
   useTestDatabase(() => app);
 
   it('creates a user with a hashed password and authenticates it, recording the last login', async () => {
     const created = await accounts.createUser({ username: 'ann', password: 'correct horse', email: 'ann@example.com' });
-    expect(created.password).to.match(/^scrypt\$/).and.not.include('correct horse');
+    expect(created.password)
+      .to.match(/^scrypt\$/)
+      .and.not.include('correct horse');
     expect(await accounts.authenticate('ann', 'wrong')).to.equal(undefined);
     expect(await accounts.authenticate('nobody', 'correct horse')).to.equal(undefined);
     const user = await accounts.authenticate('ann', 'correct horse');
@@ -45,7 +74,11 @@ describe('rondo/auth: users, groups and permissions', () => {
   });
 
   it('refuses an inactive user, and gives it no permission', async () => {
-    const user = await accounts.createUser({ username: 'gone', password: 'pw-pw-pw-pw', permissions: ['blog.add_post'] });
+    const user = await accounts.createUser({
+      username: 'gone',
+      password: 'pw-pw-pw-pw',
+      permissions: ['blog.add_post'],
+    });
     user.isActive = false;
     await app.container.get<DataSource>(DATA_SOURCE).manager.save(user);
     expect(await accounts.authenticate('gone', 'pw-pw-pw-pw')).to.equal(undefined);
@@ -54,8 +87,14 @@ describe('rondo/auth: users, groups and permissions', () => {
 
   it("counts the user's own permissions, its groups' and superuser status", async () => {
     const manager = app.container.get<DataSource>(DATA_SOURCE).manager;
-    const editors = await manager.save(Object.assign(new Group(), { name: 'editors', permissions: ['blog.change_post', 'blog.delete_post'] }));
-    const ann = await accounts.createUser({ username: 'ann2', password: 'pw-pw-pw-pw', permissions: ['blog.add_post'] });
+    const editors = await manager.save(
+      Object.assign(new Group(), { name: 'editors', permissions: ['blog.change_post', 'blog.delete_post'] }),
+    );
+    const ann = await accounts.createUser({
+      username: 'ann2',
+      password: 'pw-pw-pw-pw',
+      permissions: ['blog.add_post'],
+    });
     ann.groups = [editors];
     await manager.save(ann);
     const loaded = (await accounts.loadUser(String(ann.id)))!;
@@ -72,7 +111,9 @@ describe('rondo/auth: users, groups and permissions', () => {
     await accounts.createUser({ username: 'bob', password: 'pw-pw-pw-pw' });
     const client = new TestClient(app);
     expect((await client.get('/acc/me', { headers: { accept: 'application/json' } })).status).to.equal(401);
-    expect((await client.post('/acc/login', { json: { login: 'bob', password: 'pw-pw-pw-pw' } })).json()).to.deep.include({ ok: true });
+    expect(
+      (await client.post('/acc/login', { json: { login: 'bob', password: 'pw-pw-pw-pw' } })).json(),
+    ).to.deep.include({ ok: true });
     expect((await client.get('/acc/me')).json()).to.deep.equal({ username: 'bob' });
     expect((await client.get('/acc/delete')).status).to.equal(403);
   });
@@ -114,8 +155,14 @@ describe('rondo/auth on PostgreSQL', () => {
       const accounts = app.container.get(Accounts);
       const manager = app.container.get<DataSource>(DATA_SOURCE).manager;
       const run = `${process.pid}-${Date.now()}`; // the shared test database keeps rows between runs
-      const staff = await manager.save(Object.assign(new Group(), { name: `staff-${run}`, permissions: ['blog.delete_post'] }));
-      const dee = await accounts.createUser({ username: `dee-${run}`, password: 'pw-pw-pw-pw', email: `dee-${run}@example.com` });
+      const staff = await manager.save(
+        Object.assign(new Group(), { name: `staff-${run}`, permissions: ['blog.delete_post'] }),
+      );
+      const dee = await accounts.createUser({
+        username: `dee-${run}`,
+        password: 'pw-pw-pw-pw',
+        email: `dee-${run}@example.com`,
+      });
       dee.groups = [staff];
       await manager.save(dee);
       const user = await accounts.authenticate(`dee-${run}`, 'pw-pw-pw-pw');

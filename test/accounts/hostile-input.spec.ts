@@ -7,27 +7,47 @@ import { capturingLogger, makeFullApp, type CapturingLogger } from '../fixtures/
 
 @Route('/who')
 class WhoAmI {
-  @Get('') who(@CurrentUser() user: { username?: string }) { return { username: user.username ?? null }; }
+  @Get('') who(@CurrentUser() user: { username?: string }) {
+    return { username: user.username ?? null };
+  }
 }
 
-async function accountsApp(settings: Record<string, unknown> = {}, logger: CapturingLogger = capturingLogger()): Promise<App> {
-  const base: Record<string, unknown> = { database: 'sqlite::memory:', emailBackend: 'memory', authLoginRateLimit: null, authSignupRateLimit: null, authPasswordResetRateLimit: null };
-  const app = await makeFullApp({ apps: [authApp({ views: true, tokens: true })], controllers: [WhoAmI], logger, settings: { ...base, ...settings } });
-  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+async function accountsApp(
+  settings: Record<string, unknown> = {},
+  logger: CapturingLogger = capturingLogger(),
+): Promise<App> {
+  const base: Record<string, unknown> = {
+    database: 'sqlite::memory:',
+    emailBackend: 'memory',
+    authLoginRateLimit: null,
+    authSignupRateLimit: null,
+    authPasswordResetRateLimit: null,
+  };
+  const app = await makeFullApp({
+    apps: [authApp({ views: true, tokens: true })],
+    controllers: [WhoAmI],
+    logger,
+    settings: { ...base, ...settings },
+  });
+  await app.container.get<DataSource>(DATA_SOURCE).synchronize();
   return app;
 }
 
 const LONG = 'x'.repeat(48 * 1024);
-const who = async (client: TestClient) => ((await client.get('/who')).json<{ username: string | null }>()).username;
+const who = async (client: TestClient) => (await client.get('/who')).json<{ username: string | null }>().username;
 
 describe('rondo/auth under hostile input', () => {
   let app: App;
-  before(async () => { app = await accountsApp(); });
+  before(async () => {
+    app = await accountsApp();
+  });
   after(() => app.close());
 
   describe('password length and content', () => {
     it('refuses a 48 KB password at sign-up with a 400 naming the limit, before any similarity check runs', async () => {
-      const answer = await new TestClient(app).post('/accounts/signup/', { data: { username: 'u'.repeat(150), password1: LONG, password2: LONG } });
+      const answer = await new TestClient(app).post('/accounts/signup/', {
+        data: { username: 'u'.repeat(150), password1: LONG, password2: LONG },
+      });
       expect(answer.status).to.equal(400);
       expect(answer.text).to.include(`Ensure this value has at most ${MAX_PASSWORD_LENGTH} characters.`);
       expect(await app.container.get(Accounts).exists('u'.repeat(150))).to.equal(false);
@@ -38,36 +58,49 @@ describe('rondo/auth under hostile input', () => {
       const user = await accounts.createUser({ username: 'longpw', password: 'violet sunset 42' });
       const client = new TestClient(app);
       await client.post('/accounts/login/', { data: { username: 'longpw', password: 'violet sunset 42' } });
-      const change = await client.post('/accounts/password_change/', { data: { oldPassword: LONG, newPassword1: LONG, newPassword2: LONG } });
+      const change = await client.post('/accounts/password_change/', {
+        data: { oldPassword: LONG, newPassword1: LONG, newPassword2: LONG },
+      });
       expect(change.status).to.equal(400);
       expect(change.text).to.include(`at most ${MAX_PASSWORD_LENGTH} characters`);
       const tokens = app.container.get(PasswordResetTokens);
       const current = (await accounts.loadUser(String(user.id)))!; // the login changed lastLogin, which reset tokens are signed over
-      const reset = await client.post(`/accounts/reset/${tokens.uidOf(current)}/${tokens.make(current)}/`, { data: { newPassword1: LONG, newPassword2: LONG } });
+      const reset = await client.post(`/accounts/reset/${tokens.uidOf(current)}/${tokens.make(current)}/`, {
+        data: { newPassword1: LONG, newPassword2: LONG },
+      });
       expect(reset.status).to.equal(400);
       expect(reset.text).to.include(`at most ${MAX_PASSWORD_LENGTH} characters`);
       expect(await accounts.authenticate('longpw', 'violet sunset 42')).to.include({ username: 'longpw' });
     });
 
     it('refuses NUL characters in passwords', async () => {
-      const answer = await new TestClient(app).post('/accounts/signup/', { data: { username: 'nul', password1: 'violet\0sunset 42', password2: 'violet\0sunset 42' } });
+      const answer = await new TestClient(app).post('/accounts/signup/', {
+        data: { username: 'nul', password1: 'violet\0sunset 42', password2: 'violet\0sunset 42' },
+      });
       expect(answer.status).to.equal(400);
       expect(answer.text).to.include('Null characters are not allowed.');
     });
 
     it('bounds the similarity rule: the longest password against the longest attributes is checked at once', () => {
       const started = Date.now();
-      const problems = validatePassword('ab'.repeat(MAX_PASSWORD_LENGTH / 2), { username: 'ab'.repeat(75), email: `${'ba'.repeat(100)}@example.com` });
+      const problems = validatePassword('ab'.repeat(MAX_PASSWORD_LENGTH / 2), {
+        username: 'ab'.repeat(75),
+        email: `${'ba'.repeat(100)}@example.com`,
+      });
       expect(Date.now() - started).to.be.below(1000); // the quadratic search took seconds here; this is milliseconds
       expect(problems).to.deep.equal([]);
-      expect(validatePassword('x'.repeat(MAX_PASSWORD_LENGTH + 1))).to.deep.equal([`This password is too long. It must contain at most ${MAX_PASSWORD_LENGTH} characters.`]);
+      expect(validatePassword('x'.repeat(MAX_PASSWORD_LENGTH + 1))).to.deep.equal([
+        `This password is too long. It must contain at most ${MAX_PASSWORD_LENGTH} characters.`,
+      ]);
     });
 
     it("judges similarity as Django does: the e-mail's 'com' does not refuse every password holding it, the username itself does", () => {
       const user = { username: 'annabel', email: 'annabel@example.com' };
       expect(validatePassword('my computer is 42', user)).to.deep.equal([]);
       expect(validatePassword('Annabel12', user)).to.deep.equal(['The password is too similar to the username.']);
-      expect(validatePassword('exampl3!', { email: 'ann@example.com' })).to.deep.equal(['The password is too similar to the email.']);
+      expect(validatePassword('exampl3!', { email: 'ann@example.com' })).to.deep.equal([
+        'The password is too similar to the email.',
+      ]);
     });
   });
 
@@ -76,7 +109,9 @@ describe('rondo/auth under hostile input', () => {
       await app.container.get(Accounts).createUser({ username: 'full', password: 'violet sunset 42' });
       const client = new TestClient(app);
       for (const username of ['FULL', 'Full', 'ｆｕｌｌ']) {
-        const answer = await client.post('/accounts/signup/', { data: { username, password1: 'violet sunset 42', password2: 'violet sunset 42' } });
+        const answer = await client.post('/accounts/signup/', {
+          data: { username, password1: 'violet sunset 42', password2: 'violet sunset 42' },
+        });
         expect(answer.status, username).to.equal(400);
         expect(answer.text).to.include('A user with that username already exists.');
       }
@@ -84,15 +119,23 @@ describe('rondo/auth under hostile input', () => {
 
     it('stores a username in NFKC form and logs in with either form', async () => {
       const client = new TestClient(app);
-      const signup = await client.post('/accounts/signup/', { data: { username: 'ｗｉｄｅ', password1: 'violet sunset 42', password2: 'violet sunset 42' } });
+      const signup = await client.post('/accounts/signup/', {
+        data: { username: 'ｗｉｄｅ', password1: 'violet sunset 42', password2: 'violet sunset 42' },
+      });
       expect(signup.status).to.equal(302);
       expect(await who(client)).to.equal('wide');
-      expect(await app.container.get(Accounts).authenticate('ｗｉｄｅ', 'violet sunset 42')).to.include({ username: 'wide' });
+      expect(await app.container.get(Accounts).authenticate('ｗｉｄｅ', 'violet sunset 42')).to.include({
+        username: 'wide',
+      });
     });
 
     it('stores an e-mail address once in lower case, whoever writes it', async () => {
       const accounts = app.container.get(Accounts);
-      const user = await accounts.createUser({ username: 'mixed', email: '  Mixed.Case@Example.COM ', password: 'violet sunset 42' });
+      const user = await accounts.createUser({
+        username: 'mixed',
+        email: '  Mixed.Case@Example.COM ',
+        password: 'violet sunset 42',
+      });
       expect(user.email).to.equal('mixed.case@example.com');
       user.email = 'Other@Example.com';
       expect((await accounts.save(user)).email).to.equal('other@example.com');
@@ -102,19 +145,32 @@ describe('rondo/auth under hostile input', () => {
   describe('the next URL after login', () => {
     async function loginWith(next: string, secure = false) {
       const client = new TestClient(app);
-      const answer = await client.post('/accounts/login/', { data: { username: 'nexty', password: 'violet sunset 42', next }, secure });
+      const answer = await client.post('/accounts/login/', {
+        data: { username: 'nexty', password: 'violet sunset 42', next },
+        secure,
+      });
       return { answer, client };
     }
-    before(async () => { await app.container.get(Accounts).createUser({ username: 'nexty', password: 'violet sunset 42' }); });
+    before(async () => {
+      await app.container.get(Accounts).createUser({ username: 'nexty', password: 'violet sunset 42' });
+    });
 
     it('refuses an http:// next on this host after an https login (no scheme downgrade), and follows an https:// one', async () => {
       expect((await loginWith('http://testserver/who', true)).answer.headers.get('location')).to.equal('/');
-      expect((await loginWith('https://testserver/who', true)).answer.headers.get('location')).to.equal('https://testserver/who');
-      expect((await loginWith('http://testserver/who', false)).answer.headers.get('location')).to.equal('http://testserver/who');
+      expect((await loginWith('https://testserver/who', true)).answer.headers.get('location')).to.equal(
+        'https://testserver/who',
+      );
+      expect((await loginWith('http://testserver/who', false)).answer.headers.get('location')).to.equal(
+        'http://testserver/who',
+      );
     });
 
     it('IRI-encodes a local next with characters outside Latin-1, and the login still sets its session', async () => {
-      for (const [next, location] of [['/☃/', '/%E2%98%83/'], ['/caf\u00e9?q=😀', '/caf%C3%A9?q=%F0%9F%98%80'], ['/a\u2029b', '/a%E2%80%A9b']]) {
+      for (const [next, location] of [
+        ['/☃/', '/%E2%98%83/'],
+        ['/caf\u00e9?q=😀', '/caf%C3%A9?q=%F0%9F%98%80'],
+        ['/a\u2029b', '/a%E2%80%A9b'],
+      ]) {
         const { answer, client } = await loginWith(next);
         expect(answer.status, next).to.equal(302);
         expect(answer.headers.get('location'), next).to.equal(location);
@@ -129,7 +185,9 @@ describe('rondo/auth under hostile input', () => {
       // Port 9 (discard) on loopback: nothing listens, so the connection is refused at once.
       const down = await accountsApp({ emailBackend: 'smtp', emailHost: '127.0.0.1', emailPort: 9 }, logger);
       try {
-        await down.container.get(Accounts).createUser({ username: 'mailless', email: 'mailless@example.com', password: 'violet sunset 42' });
+        await down.container
+          .get(Accounts)
+          .createUser({ username: 'mailless', email: 'mailless@example.com', password: 'violet sunset 42' });
         const client = new TestClient(down);
         const known = await client.post('/accounts/password_reset/', { data: { email: 'mailless@example.com' } });
         const unknown = await client.post('/accounts/password_reset/', { data: { email: 'nobody@example.com' } });
@@ -137,7 +195,9 @@ describe('rondo/auth under hostile input', () => {
         expect(known.headers.get('location')).to.equal(unknown.headers.get('location'));
         const errors = logger.lines.filter((line) => line.level === 'error');
         expect(errors).to.have.length(1);
-        expect(errors[0].message).to.include('Password reset: the mail to user').and.not.include('mailless@example.com');
+        expect(errors[0].message)
+          .to.include('Password reset: the mail to user')
+          .and.not.include('mailless@example.com');
       } finally {
         await down.close();
       }
@@ -151,18 +211,32 @@ describe('rondo/auth under hostile input', () => {
       const user = await accounts.createUser({ username: 'jwty', password: 'violet sunset 42' });
       const before = await tokens.issueJwt(user);
       const client = new TestClient(app);
-      expect((await client.get('/who', { headers: { authorization: `Token ${before}` } })).json()).to.deep.equal({ username: 'jwty' });
+      expect((await client.get('/who', { headers: { authorization: `Token ${before}` } })).json()).to.deep.equal({
+        username: 'jwty',
+      });
       await client.post('/accounts/login/', { data: { username: 'jwty', password: 'violet sunset 42' } });
-      expect((await client.post('/accounts/password_change/', { data: { oldPassword: 'violet sunset 42', newPassword1: 'amber forest 77', newPassword2: 'amber forest 77' } })).status).to.equal(302);
+      expect(
+        (
+          await client.post('/accounts/password_change/', {
+            data: { oldPassword: 'violet sunset 42', newPassword1: 'amber forest 77', newPassword2: 'amber forest 77' },
+          })
+        ).status,
+      ).to.equal(302);
       const refused = await new TestClient(app).get('/who', { headers: { authorization: `Token ${before}` } });
       expect(refused.status).to.equal(401);
       expect(refused.text).to.include('the password changed since it was issued');
       const after = await tokens.issueJwt((await accounts.loadUser(String(user.id)))!);
-      expect((await new TestClient(app).get('/who', { headers: { authorization: `Token ${after}` } })).status).to.equal(200);
+      expect((await new TestClient(app).get('/who', { headers: { authorization: `Token ${after}` } })).status).to.equal(
+        200,
+      );
       const resetTokens = app.container.get(PasswordResetTokens);
       const fresh = (await accounts.loadUser(String(user.id)))!;
-      await new TestClient(app).post(`/accounts/reset/${resetTokens.uidOf(fresh)}/${resetTokens.make(fresh)}/`, { data: { newPassword1: 'crimson river 19', newPassword2: 'crimson river 19' } });
-      expect((await new TestClient(app).get('/who', { headers: { authorization: `Token ${after}` } })).status).to.equal(401);
+      await new TestClient(app).post(`/accounts/reset/${resetTokens.uidOf(fresh)}/${resetTokens.make(fresh)}/`, {
+        data: { newPassword1: 'crimson river 19', newPassword2: 'crimson river 19' },
+      });
+      expect((await new TestClient(app).get('/who', { headers: { authorization: `Token ${after}` } })).status).to.equal(
+        401,
+      );
     });
   });
 });
@@ -173,7 +247,10 @@ describe('rondo/auth limits on sign-ups and reset requests', () => {
     try {
       const client = new TestClient(app);
       const signup = (username: string, remoteAddress: string) =>
-        client.post('/accounts/signup/', { data: { username, password1: 'violet sunset 42', password2: 'violet sunset 42' }, remoteAddress });
+        client.post('/accounts/signup/', {
+          data: { username, password1: 'violet sunset 42', password2: 'violet sunset 42' },
+          remoteAddress,
+        });
       expect((await signup('one', '10.3.0.1')).status).to.equal(302);
       expect((await signup('two', '10.3.0.1')).status).to.equal(302);
       const refused = await signup('three', '10.3.0.1');
@@ -190,13 +267,24 @@ describe('rondo/auth limits on sign-ups and reset requests', () => {
     const app = await accountsApp({ authPasswordResetRateLimit: { points: 2, duration: 3600 } });
     try {
       const mailer = app.container.get(Mailer);
-      await app.container.get(Accounts).createUser({ username: 'flood', email: 'flood@example.com', password: 'violet sunset 42' });
+      await app.container
+        .get(Accounts)
+        .createUser({ username: 'flood', email: 'flood@example.com', password: 'violet sunset 42' });
       const client = new TestClient(app);
-      const reset = (email: string, remoteAddress: string) => client.post('/accounts/password_reset/', { data: { email }, remoteAddress });
-      const spread = [await reset('flood@example.com', '10.4.0.1'), await reset('FLOOD@example.com', '10.4.0.2'), await reset('flood@example.com', '10.4.0.3')];
+      const reset = (email: string, remoteAddress: string) =>
+        client.post('/accounts/password_reset/', { data: { email }, remoteAddress });
+      const spread = [
+        await reset('flood@example.com', '10.4.0.1'),
+        await reset('FLOOD@example.com', '10.4.0.2'),
+        await reset('flood@example.com', '10.4.0.3'),
+      ];
       expect(spread.map((answer) => answer.status)).to.deep.equal([302, 302, 429]);
       expect(mailer.outbox).to.have.length(2);
-      const unknown = [await reset('ghost@example.com', '10.4.1.1'), await reset('ghost@example.com', '10.4.1.2'), await reset('ghost@example.com', '10.4.1.3')];
+      const unknown = [
+        await reset('ghost@example.com', '10.4.1.1'),
+        await reset('ghost@example.com', '10.4.1.2'),
+        await reset('ghost@example.com', '10.4.1.3'),
+      ];
       expect(unknown.map((answer) => answer.status)).to.deep.equal([302, 302, 429]);
       expect((await reset('someone@example.com', '10.4.1.1')).status).to.equal(302);
       expect((await reset('someone-else@example.com', '10.4.1.1')).status).to.equal(429);

@@ -17,7 +17,9 @@ async function migratesCleanly(app: App): Promise<void> {
   const database = app.container.get<Database>(DATABASE);
   expect(await database.migrations()).to.deep.equal([{ name: 'CreateAccounts1700000000000', applied: false }]);
   expect(await database.migrate()).to.deep.equal(['CreateAccounts1700000000000']);
-  const user = await app.container.get(Accounts).createUser({ username: 'ann', email: 'ann@example.com', password: 'correct horse battery' });
+  const user = await app.container
+    .get(Accounts)
+    .createUser({ username: 'ann', email: 'ann@example.com', password: 'correct horse battery' });
   expect((await app.container.get(Accounts).authenticate('ann', 'correct horse battery'))?.id).to.equal(user.id);
   expect(await database.makeMigration('Nothing', '/nonexistent/never-written')).to.equal(undefined);
   expect(await database.migrate()).to.deep.equal([]);
@@ -45,9 +47,13 @@ describe("rondo/auth's migration (the default User, Group and ApiToken tables)",
   });
 
   it('is not lost by spreading authApp() into createApp: that is refused at start-up, pointing to apps', async () => {
-    const error = await makeFullApp({ ...authApp({ views: true }), settings: { database: 'sqlite::memory:' } }).catch((e: unknown) => e);
+    const error = await makeFullApp({ ...authApp({ views: true }), settings: { database: 'sqlite::memory:' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ImproperlyConfigured).and.have.property('code', 'APP_MODULE_SPREAD');
-    expect((error as Error).message).to.include('templateDirs and migrations').and.include('createApp({ apps: [authApp()] })');
+    expect((error as Error).message)
+      .to.include('templateDirs and migrations')
+      .and.include('createApp({ apps: [authApp()] })');
   });
 
   it('is left out for a swapped user entity, whose app writes its own (rondo makemigrations)', async () => {

@@ -7,7 +7,9 @@ import { DATABASE_URL, requireService } from '../fixtures/services';
 
 @Route('/api')
 class Me {
-  @Get('/me') @LoginRequired() me(@CurrentUser() user: User) { return { username: user.username }; }
+  @Get('/me') @LoginRequired() me(@CurrentUser() user: User) {
+    return { username: user.username };
+  }
 }
 
 /** The cookies of a fetch answer, as `name=value` pairs. */
@@ -15,7 +17,10 @@ function cookiesOf(response: Response): Map<string, string> {
   return new Map(response.headers.getSetCookie().map((line) => line.split(';')[0].split('=') as [string, string]));
 }
 
-for (const [engine, database] of [['SQLite', 'sqlite::memory:'], ['PostgreSQL', DATABASE_URL]] as const) {
+for (const [engine, database] of [
+  ['SQLite', 'sqlite::memory:'],
+  ['PostgreSQL', DATABASE_URL],
+] as const) {
   describe(`rondo/auth over a real socket on ${engine}`, () => {
     let app: App;
     let base: string;
@@ -24,13 +29,19 @@ for (const [engine, database] of [['SQLite', 'sqlite::memory:'], ['PostgreSQL', 
 
     before(async function () {
       if (engine === 'PostgreSQL') await requireService(this, 'PostgreSQL', database);
-      app = await makeFullApp({ apps: [authApp({ views: true, tokens: true })], controllers: [Me], settings: { database } });
-      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+      app = await makeFullApp({
+        apps: [authApp({ views: true, tokens: true })],
+        controllers: [Me],
+        settings: { database },
+      });
+      await app.container.get<DataSource>(DATA_SOURCE).synchronize();
       const server = await app.listen({ port: 0, host: '127.0.0.1' });
       base = `http://127.0.0.1:${server.port}`;
       close = () => app.close();
     });
-    after(async () => { await close?.(); });
+    after(async () => {
+      await close?.();
+    });
 
     it('logs in through the form (CSRF cookie and token, new session cookie) and reaches a @LoginRequired view', async () => {
       await app.container.get(Accounts).createUser({ username: `ann${run}`, password: 'violet sunset 42' });
@@ -39,15 +50,28 @@ for (const [engine, database] of [['SQLite', 'sqlite::memory:'], ['PostgreSQL', 
       const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(await page.text())![1];
       const csrf = cookiesOf(page).get('csrftoken')!;
       const answer = await fetch(`${base}/accounts/login/`, {
-        method: 'POST', redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: `csrftoken=${csrf}`, origin: base, referer: `${base}/accounts/login/` },
-        body: new URLSearchParams({ csrfmiddlewaretoken: token, username: `ann${run}`, password: 'violet sunset 42', next: '/api/me' }),
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: `csrftoken=${csrf}`,
+          origin: base,
+          referer: `${base}/accounts/login/`,
+        },
+        body: new URLSearchParams({
+          csrfmiddlewaretoken: token,
+          username: `ann${run}`,
+          password: 'violet sunset 42',
+          next: '/api/me',
+        }),
       });
       expect(answer.status).to.equal(302);
       expect(answer.headers.get('location')).to.equal('/api/me');
       const session = cookiesOf(answer).get('sessionid');
       expect(session).to.be.a('string');
-      const me = await fetch(`${base}/api/me`, { headers: { cookie: `sessionid=${session}`, accept: 'application/json' } });
+      const me = await fetch(`${base}/api/me`, {
+        headers: { cookie: `sessionid=${session}`, accept: 'application/json' },
+      });
       expect(await me.json()).to.deep.equal({ username: `ann${run}` });
     });
 

@@ -1,11 +1,25 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import { CsrfExempt, DATA_SOURCE, Get, LoginRequired, Post, Req, Route, User as CurrentUser, login, updateSessionAuthHash, type App, type HttpRequest } from 'rondo';
+import {
+  CsrfExempt,
+  DATA_SOURCE,
+  Get,
+  LoginRequired,
+  Post,
+  Req,
+  Route,
+  User as CurrentUser,
+  login,
+  updateSessionAuthHash,
+  type App,
+  type HttpRequest,
+} from 'rondo';
 import { Accounts, authApp, type User } from 'rondo/auth';
 import { TestClient, useTestDatabase } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 
-@Route('/s') @CsrfExempt()
+@Route('/s')
+@CsrfExempt()
 class SessionPages {
   constructor(private readonly accounts: Accounts) {}
   @Post('/login') async signIn(@Req() request: HttpRequest) {
@@ -19,15 +33,21 @@ class SessionPages {
     await updateSessionAuthHash(request, user); // this session stays logged in
     return { changed: true };
   }
-  @Get('/me') async me(@CurrentUser() user: { username?: string }) { return { username: user.username ?? null }; }
+  @Get('/me') async me(@CurrentUser() user: { username?: string }) {
+    return { username: user.username ?? null };
+  }
 }
 
 for (const engine of ['cookie', 'memory'] as const) {
   describe(`the session auth hash (${engine} sessions)`, () => {
     let app: App;
     before(async () => {
-      app = await makeFullApp({ apps: [authApp()], controllers: [SessionPages], settings: { database: 'sqlite::memory:', sessionEngine: engine } });
-      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+      app = await makeFullApp({
+        apps: [authApp()],
+        controllers: [SessionPages],
+        settings: { database: 'sqlite::memory:', sessionEngine: engine },
+      });
+      await app.container.get<DataSource>(DATA_SOURCE).synchronize();
     });
     after(() => app.close());
     useTestDatabase(() => app);
@@ -36,16 +56,23 @@ for (const engine of ['cookie', 'memory'] as const) {
       await app.container.get(Accounts).createUser({ username: 'ann', password: 'first password' });
       const laptop = new TestClient(app);
       const phone = new TestClient(app);
-      for (const client of [laptop, phone]) expect((await client.post('/s/login', { json: { password: 'first password' } })).json()).to.deep.equal({ ok: true });
+      for (const client of [laptop, phone])
+        expect((await client.post('/s/login', { json: { password: 'first password' } })).json()).to.deep.equal({
+          ok: true,
+        });
       const copied = new TestClient(app);
       for (const [name, value] of phone.cookies) copied.cookies.set(name, value); // a stolen copy of the phone's cookie
       expect((await copied.get('/s/me')).json()).to.deep.equal({ username: 'ann' });
 
-      expect((await laptop.post('/s/password', { json: { password: 'second password' } })).json()).to.deep.equal({ changed: true });
+      expect((await laptop.post('/s/password', { json: { password: 'second password' } })).json()).to.deep.equal({
+        changed: true,
+      });
       expect((await laptop.get('/s/me')).json()).to.deep.equal({ username: 'ann' });
       expect((await phone.get('/s/me')).json()).to.deep.equal({ username: null });
       expect((await copied.get('/s/me')).json()).to.deep.equal({ username: null });
-      expect((await phone.post('/s/login', { json: { password: 'second password' } })).json()).to.deep.equal({ ok: true });
+      expect((await phone.post('/s/login', { json: { password: 'second password' } })).json()).to.deep.equal({
+        ok: true,
+      });
       expect((await phone.get('/s/me')).json()).to.deep.equal({ username: 'ann' });
     });
   });

@@ -8,9 +8,15 @@ import { makeFullApp } from '../fixtures/apps';
 
 @Route('/api')
 class Api {
-  @Get('/me') @LoginRequired() me(@CurrentUser() user: User) { return { username: user.username }; }
-  @Get('/maybe') async maybe(@CurrentUser() user: { username?: string }) { return { username: user.username ?? null }; }
-  @Post('/notes') @LoginRequired() note(@Body() body: { text: string }) { return { saved: body.text }; }
+  @Get('/me') @LoginRequired() me(@CurrentUser() user: User) {
+    return { username: user.username };
+  }
+  @Get('/maybe') async maybe(@CurrentUser() user: { username?: string }) {
+    return { username: user.username ?? null };
+  }
+  @Post('/notes') @LoginRequired() note(@Body() body: { text: string }) {
+    return { saved: body.text };
+  }
 }
 
 describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
@@ -19,13 +25,21 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
   let ann: User;
   before(async () => {
     const auth = authApp({ tokens: true });
-    app = await makeFullApp({ controllers: [Api], entities: auth.entities, providers: auth.providers, middleware: auth.middleware, settings: { database: 'sqlite::memory:' } });
-    await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+    app = await makeFullApp({
+      controllers: [Api],
+      entities: auth.entities,
+      providers: auth.providers,
+      middleware: auth.middleware,
+      settings: { database: 'sqlite::memory:' },
+    });
+    await app.container.get<DataSource>(DATA_SOURCE).synchronize();
     tokens = app.container.get(ApiTokens);
   });
   after(() => app.close());
   useTestDatabase(() => app);
-  beforeEach(async () => { ann = await app.container.get(Accounts).createUser({ username: 'ann', password: 'pw-pw-pw-pw' }); });
+  beforeEach(async () => {
+    ann = await app.container.get(Accounts).createUser({ username: 'ann', password: 'pw-pw-pw-pw' });
+  });
 
   const json = { accept: 'application/json' };
 
@@ -55,9 +69,17 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
     const client = new TestClient(app);
     const jwt = await tokens.issueJwt(ann);
     const tampered = `${jwt.slice(0, -3)}${jwt.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    const expired = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(String(ann.id))
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(new Uint8Array(32));
-    for (const [header, detail] of [[`Token ${tampered}`, 'The token is not valid'], ['Token nope', 'The token is not valid'], ['Token', 'must be "<scheme> <token>"'], [`Token ${expired}`, 'The token is not valid']]) {
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(String(ann.id))
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(new Uint8Array(32));
+    for (const [header, detail] of [
+      [`Token ${tampered}`, 'The token is not valid'],
+      ['Token nope', 'The token is not valid'],
+      ['Token', 'must be "<scheme> <token>"'],
+      [`Token ${expired}`, 'The token is not valid'],
+    ]) {
       const response = await client.get('/api/maybe', { headers: { ...json, authorization: header } });
       expect(response.status, header).to.equal(401);
       expect(response.headers.get('www-authenticate')).to.equal('Token realm="api"');
@@ -66,12 +88,18 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
   });
 
   it('says a token has expired when it has (signed with the app key)', async () => {
-    const short = await makeFullApp({ apps: [authApp({ tokens: true })], controllers: [Api], settings: { database: 'sqlite::memory:', authJwtLifetime: 1 } });
-    await (short.container.get<DataSource>(DATA_SOURCE)).synchronize();
+    const short = await makeFullApp({
+      apps: [authApp({ tokens: true })],
+      controllers: [Api],
+      settings: { database: 'sqlite::memory:', authJwtLifetime: 1 },
+    });
+    await short.container.get<DataSource>(DATA_SOURCE).synchronize();
     const user = await short.container.get(Accounts).createUser({ username: 'bo', password: 'pw-pw-pw-pw' });
     const jwt = await short.container.get(ApiTokens).issueJwt(user);
     await new Promise((r) => setTimeout(r, 2100));
-    const response = await new TestClient(short).get('/api/me', { headers: { ...json, authorization: `Bearer ${jwt}` } });
+    const response = await new TestClient(short).get('/api/me', {
+      headers: { ...json, authorization: `Bearer ${jwt}` },
+    });
     expect(response.status).to.equal(401);
     expect(response.json().detail).to.equal('The token has expired');
     await short.close();
@@ -80,13 +108,20 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
   it('lets anonymous requests through optional views, and leaves other schemes alone', async () => {
     const client = new TestClient(app);
     expect((await client.get('/api/maybe')).json()).to.deep.equal({ username: null });
-    expect((await client.get('/api/maybe', { headers: { authorization: 'Basic YTpi' } })).json()).to.deep.equal({ username: null });
-    expect((await client.get('/api/maybe', { headers: { authorization: `Token ${await tokens.issueJwt(ann)}` } })).json()).to.deep.equal({ username: 'ann' });
+    expect((await client.get('/api/maybe', { headers: { authorization: 'Basic YTpi' } })).json()).to.deep.equal({
+      username: null,
+    });
+    expect(
+      (await client.get('/api/maybe', { headers: { authorization: `Token ${await tokens.issueJwt(ann)}` } })).json(),
+    ).to.deep.equal({ username: 'ann' });
   });
 
   it('exempts token-authenticated requests from CSRF, and keeps CSRF for cookie sessions', async () => {
     const browser = new TestClient(app, { enforceCsrfChecks: true });
-    const withToken = await browser.post('/api/notes', { json: { text: 'hi' }, headers: { authorization: `Token ${await tokens.createToken(ann)}` } });
+    const withToken = await browser.post('/api/notes', {
+      json: { text: 'hi' },
+      headers: { authorization: `Token ${await tokens.createToken(ann)}` },
+    });
     expect(withToken.status).to.equal(200);
     expect(withToken.json()).to.deep.equal({ saved: 'hi' });
     expect((await browser.post('/api/notes', { json: { text: 'hi' }, headers: json })).status).to.equal(403);

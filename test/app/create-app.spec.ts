@@ -15,7 +15,13 @@ describe('createApp', () => {
       expect(response.headers.get('x-stamp')).to.equal('discovered');
       const [route, ...others] = app.routes();
       expect(others).to.deep.equal([]);
-      expect(route).to.deep.include({ path: '/time/', methods: ['GET'], name: 'time:now', view: 'TimeController.now', methodName: 'now' });
+      expect(route).to.deep.include({
+        path: '/time/',
+        methods: ['GET'],
+        name: 'time:now',
+        view: 'TimeController.now',
+        methodName: 'now',
+      });
       expect(route.controller.name).to.equal('TimeController');
     });
 
@@ -33,11 +39,24 @@ describe('createApp', () => {
 
   describe('settings', () => {
     it('documents its defaults', () => {
-      expect(DEFAULT_SETTINGS).to.include({ debug: false, dataUploadMaxMemorySize: 2.5 * 1024 * 1024, dataUploadMaxNumberFields: 1000, staticUrl: '/static/' });
+      expect(DEFAULT_SETTINGS).to.include({
+        debug: false,
+        dataUploadMaxMemorySize: 2.5 * 1024 * 1024,
+        dataUploadMaxNumberFields: 1000,
+        staticUrl: '/static/',
+      });
     });
 
     it('reads RONDO_* variables from the environment over code', async () => {
-      const app = await makeApp({ env: { RONDO_DEBUG: 'true', RONDO_ALLOWED_HOSTS: 'a.com, b.com', RONDO_DATA_UPLOAD_MAX_NUMBER_FIELDS: '5', REDIS_URL: 'redis://r:1' }, settings: { debug: false } });
+      const app = await makeApp({
+        env: {
+          RONDO_DEBUG: 'true',
+          RONDO_ALLOWED_HOSTS: 'a.com, b.com',
+          RONDO_DATA_UPLOAD_MAX_NUMBER_FIELDS: '5',
+          REDIS_URL: 'redis://r:1',
+        },
+        settings: { debug: false },
+      });
       expect(app.settings).to.include({ debug: true, dataUploadMaxNumberFields: 5, redisUrl: 'redis://r:1' });
       expect(app.settings.allowedHosts).to.deep.equal(['a.com', 'b.com']);
     });

@@ -17,10 +17,12 @@ function sources(dir: string): string[] {
 function importsOf(file: string): { local: string[]; packages: string[] } {
   const text = readFileSync(file, 'utf8');
   const specifiers = [...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gm)].map((m) => m[1]);
-  const local = specifiers.filter((s) => s.startsWith('.')).map((s) => {
-    const base = join(dirname(file), s);
-    return existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts');
-  });
+  const local = specifiers
+    .filter((s) => s.startsWith('.'))
+    .map((s) => {
+      const base = join(dirname(file), s);
+      return existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts');
+    });
   return { local, packages: specifiers.filter((s) => !s.startsWith('.')) };
 }
 
@@ -67,7 +69,8 @@ describe('the import graph of src/', () => {
   });
 
   it('imports inversify only in di/container-builder.ts and node:http only in server/', () => {
-    const users = (name: string) => files.filter((f) => importsOf(f).packages.includes(name)).map((f) => relative(src, f));
+    const users = (name: string) =>
+      files.filter((f) => importsOf(f).packages.includes(name)).map((f) => relative(src, f));
     expect(users('inversify')).to.deep.equal([join('di', 'container-builder.ts')]);
     expect(users('node:http').every((f) => f.startsWith('server'))).to.equal(true);
   });

@@ -1,7 +1,25 @@
 import { expect } from 'chai';
 import {
-  AnonymousUser, Body, DEFAULT_MIDDLEWARE, Get, ImproperlyConfigured, JsonErrors, HttpRequest, Injectable, Req, isSafeRedirect, login, LoginRequired, logout, PermissionRequired,
-  Post, Route, User, USER_LOADER, type AuthUser, type UserLoader,
+  AnonymousUser,
+  Body,
+  DEFAULT_MIDDLEWARE,
+  Get,
+  ImproperlyConfigured,
+  JsonErrors,
+  HttpRequest,
+  Injectable,
+  Req,
+  isSafeRedirect,
+  login,
+  LoginRequired,
+  logout,
+  PermissionRequired,
+  Post,
+  Route,
+  User,
+  USER_LOADER,
+  type AuthUser,
+  type UserLoader,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
@@ -13,7 +31,9 @@ const USERS: Record<string, AuthUser & { name: string }> = {
 
 @Injectable()
 class Accounts implements UserLoader {
-  loadUser(id: string) { return USERS[id]; }
+  loadUser(id: string) {
+    return USERS[id];
+  }
 }
 
 @Route('/accounts')
@@ -34,13 +54,19 @@ class AccountController {
     return { name: user instanceof AnonymousUser ? null : user.name };
   }
 
-  @Get('/private') @LoginRequired() secret(@User() user: { name: string }) { return `hello ${user.name}`; }
+  @Get('/private') @LoginRequired() secret(@User() user: { name: string }) {
+    return `hello ${user.name}`;
+  }
 
-  @Post('/delete') @PermissionRequired('posts.delete') remove() { return 'deleted'; }
+  @Post('/delete') @PermissionRequired('posts.delete') remove() {
+    return 'deleted';
+  }
 }
 
 async function client() {
-  return new TestClient(await makeFullApp({ controllers: [AccountController], providers: [{ provide: USER_LOADER, useClass: Accounts }] }));
+  return new TestClient(
+    await makeFullApp({ controllers: [AccountController], providers: [{ provide: USER_LOADER, useClass: Accounts }] }),
+  );
 }
 
 describe('AuthenticationMiddleware', () => {
@@ -52,7 +78,13 @@ describe('AuthenticationMiddleware', () => {
   });
 
   it('cycles the session key at login (no session fixation) and empties it at logout', async () => {
-    const c = new TestClient(await makeFullApp({ controllers: [AccountController], providers: [{ provide: USER_LOADER, useClass: Accounts }], settings: { sessionEngine: 'memory' } }));
+    const c = new TestClient(
+      await makeFullApp({
+        controllers: [AccountController],
+        providers: [{ provide: USER_LOADER, useClass: Accounts }],
+        settings: { sessionEngine: 'memory' },
+      }),
+    );
     await c.post('/accounts/login/', { json: { id: '2' } });
     const first = c.cookies.get('sessionid');
     await c.post('/accounts/logout/');
@@ -87,7 +119,10 @@ describe('AuthenticationMiddleware', () => {
   it('treats a user id whose user is gone as anonymous', async () => {
     const c = await client();
     await c.post('/accounts/login/', { json: { id: '2' } });
-    const app = await makeFullApp({ controllers: [AccountController], providers: [{ provide: USER_LOADER, useValue: { loadUser: () => null } }] });
+    const app = await makeFullApp({
+      controllers: [AccountController],
+      providers: [{ provide: USER_LOADER, useValue: { loadUser: () => null } }],
+    });
     const other = new TestClient(app);
     for (const [k, v] of c.cookies) other.cookies.set(k, v);
     expect((await other.get('/accounts/me')).json()).to.deep.equal({ name: null });
@@ -99,9 +134,16 @@ describe('AuthenticationMiddleware', () => {
   });
 
   it('answers 401 (not a redirect) from a @JsonErrors API view whatever the Accept header', async () => {
-    @Route('/api') @JsonErrors()
-    class Api { @Get('/me') @LoginRequired() me() { return { secret: true }; } }
-    const c = new TestClient(await makeFullApp({ controllers: [Api], providers: [{ provide: USER_LOADER, useClass: Accounts }] }));
+    @Route('/api')
+    @JsonErrors()
+    class Api {
+      @Get('/me') @LoginRequired() me() {
+        return { secret: true };
+      }
+    }
+    const c = new TestClient(
+      await makeFullApp({ controllers: [Api], providers: [{ provide: USER_LOADER, useClass: Accounts }] }),
+    );
     for (const accept of [undefined, 'text/html', '*/*']) {
       const answer = await c.get('/api/me', { headers: accept === undefined ? {} : { accept } });
       expect(answer.status, String(accept)).to.equal(401);
@@ -111,9 +153,15 @@ describe('AuthenticationMiddleware', () => {
 
   it('fails createApp when a view is @LoginRequired or @PermissionRequired but AuthenticationMiddleware is missing', async () => {
     const stack = DEFAULT_MIDDLEWARE.filter((m) => m.name !== 'AuthenticationMiddleware');
-    const failure = await makeFullApp({ controllers: [AccountController], settings: { middleware: stack } }).then(() => undefined, (error: unknown) => error);
+    const failure = await makeFullApp({ controllers: [AccountController], settings: { middleware: stack } }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(failure).to.be.instanceOf(ImproperlyConfigured).and.include({ code: 'VIEW_MIDDLEWARE_MISSING' });
-    expect(String((failure as Error).message)).to.include('AccountController.secret').and.include('@LoginRequired()').and.include('AuthenticationMiddleware');
+    expect(String((failure as Error).message))
+      .to.include('AccountController.secret')
+      .and.include('@LoginRequired()')
+      .and.include('AuthenticationMiddleware');
   });
 });
 
@@ -121,7 +169,16 @@ describe('isSafeRedirect', () => {
   it('accepts local paths and same-host URLs only', () => {
     expect(isSafeRedirect('/posts/?a=1', 'example.com')).to.equal(true);
     expect(isSafeRedirect('https://example.com/x', 'example.com')).to.equal(true);
-    for (const bad of ['//evil.com/', '/\\evil.com', 'https://evil.com/', 'javascript:alert(1)', '', ' //evil.com', '/\tx', undefined]) {
+    for (const bad of [
+      '//evil.com/',
+      '/\\evil.com',
+      'https://evil.com/',
+      'javascript:alert(1)',
+      '',
+      ' //evil.com',
+      '/\tx',
+      undefined,
+    ]) {
       expect(isSafeRedirect(bad, 'example.com'), String(bad)).to.equal(false);
     }
   });

@@ -18,7 +18,14 @@ describe('password hashing', () => {
   });
 
   it('rejects malformed or foreign hashes without throwing', async () => {
-    for (const bad of ['', 'plain', 'md5$abc', 'scrypt$1$x$8$1$AA$BB', 'scrypt$1$1099511627776$8$1$AA$BB', 'scrypt$9$1024$8$1$AA$BB']) {
+    for (const bad of [
+      '',
+      'plain',
+      'md5$abc',
+      'scrypt$1$x$8$1$AA$BB',
+      'scrypt$1$1099511627776$8$1$AA$BB',
+      'scrypt$9$1024$8$1$AA$BB',
+    ]) {
       expect(await verifyPassword('x', bad), bad).to.equal(false);
     }
   });

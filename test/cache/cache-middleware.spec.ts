@@ -1,5 +1,17 @@
 import { expect } from 'chai';
-import { Cache, CacheMiddleware, CachePage, DEFAULT_MIDDLEWARE, Get, HttpResponse, Query, Req, Route, type App, type HttpRequest } from 'rondo';
+import {
+  Cache,
+  CacheMiddleware,
+  CachePage,
+  DEFAULT_MIDDLEWARE,
+  Get,
+  HttpResponse,
+  Query,
+  Req,
+  Route,
+  type App,
+  type HttpRequest,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp, makeFullApp } from '../fixtures/apps';
 
@@ -7,26 +19,56 @@ let calls = 0;
 
 @Route('/pages')
 class Pages {
-  @Get('/cached') @CachePage(60) cached(@Query('q') q?: string) { calls += 1; return new HttpResponse(`<p>page ${calls} ${q ?? ''}</p>`); }
-  @Get('/plain') plain() { calls += 1; return new HttpResponse(`<p>plain ${calls}</p>`); }
-  @Get('/private') @CachePage(60) priv() { calls += 1; return new HttpResponse(`p ${calls}`, { headers: { 'Cache-Control': 'private' } }); }
-  @Get('/cookie') @CachePage(60) cookie() { calls += 1; return new HttpResponse(`c ${calls}`).setCookie('seen', '1'); }
-  @Get('/short') @CachePage(60) short() { calls += 1; return new HttpResponse(`s ${calls}`, { headers: { 'Cache-Control': 'max-age=1' } }); }
+  @Get('/cached') @CachePage(60) cached(@Query('q') q?: string) {
+    calls += 1;
+    return new HttpResponse(`<p>page ${calls} ${q ?? ''}</p>`);
+  }
+  @Get('/plain') plain() {
+    calls += 1;
+    return new HttpResponse(`<p>plain ${calls}</p>`);
+  }
+  @Get('/private') @CachePage(60) priv() {
+    calls += 1;
+    return new HttpResponse(`p ${calls}`, { headers: { 'Cache-Control': 'private' } });
+  }
+  @Get('/cookie') @CachePage(60) cookie() {
+    calls += 1;
+    return new HttpResponse(`c ${calls}`).setCookie('seen', '1');
+  }
+  @Get('/short') @CachePage(60) short() {
+    calls += 1;
+    return new HttpResponse(`s ${calls}`, { headers: { 'Cache-Control': 'max-age=1' } });
+  }
   @Get('/lang') @CachePage(60) lang(@Req() request: HttpRequest) {
     calls += 1;
-    return new HttpResponse(`${request.headers.get('accept-language') ?? '-'} ${calls}`, { headers: { Vary: 'Accept-Language' } });
+    return new HttpResponse(`${request.headers.get('accept-language') ?? '-'} ${calls}`, {
+      headers: { Vary: 'Accept-Language' },
+    });
   }
-  @Get('/missing') @CachePage(60) missing() { calls += 1; return new HttpResponse('no', { status: 404 }); }
-  @Get('/form') @CachePage(60) form(@Req() request: HttpRequest) { calls += 1; return new HttpResponse(`<input value="${request.csrfToken!()}">`); }
+  @Get('/missing') @CachePage(60) missing() {
+    calls += 1;
+    return new HttpResponse('no', { status: 404 });
+  }
+  @Get('/form') @CachePage(60) form(@Req() request: HttpRequest) {
+    calls += 1;
+    return new HttpResponse(`<input value="${request.csrfToken!()}">`);
+  }
 }
 
 describe('CacheMiddleware and @CachePage', () => {
   let app: App;
   let client: TestClient;
   before(async () => {
-    app = await makeFullApp({ controllers: [Pages], settings: { middleware: [...DEFAULT_MIDDLEWARE, CacheMiddleware] } });
+    app = await makeFullApp({
+      controllers: [Pages],
+      settings: { middleware: [...DEFAULT_MIDDLEWARE, CacheMiddleware] },
+    });
   });
-  beforeEach(async () => { calls = 0; client = new TestClient(app); await app.container.get(Cache).clear(); });
+  beforeEach(async () => {
+    calls = 0;
+    client = new TestClient(app);
+    await app.container.get(Cache).clear();
+  });
   after(() => app.close());
 
   it('answers a @CachePage view from the cache after the first time, with max-age and Expires, per URL', async () => {
@@ -83,7 +125,10 @@ describe('CacheMiddleware and @CachePage', () => {
   });
 
   it('caches every GET page for cacheMiddlewareSeconds (the per-site cache)', async () => {
-    const site = await makeFullApp({ controllers: [Pages], settings: { middleware: [...DEFAULT_MIDDLEWARE, CacheMiddleware], cacheMiddlewareSeconds: 30 } });
+    const site = await makeFullApp({
+      controllers: [Pages],
+      settings: { middleware: [...DEFAULT_MIDDLEWARE, CacheMiddleware], cacheMiddlewareSeconds: 30 },
+    });
     const other = new TestClient(site);
     calls = 0;
     await other.get('/pages/plain');
@@ -95,6 +140,8 @@ describe('CacheMiddleware and @CachePage', () => {
   it('fails at start-up when @CachePage is used without CacheMiddleware', async () => {
     const error = await makeApp({ controllers: [Pages] }).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'VIEW_MIDDLEWARE_MISSING');
-    expect((error as Error).message).to.include('@CachePage()').and.include('CacheMiddleware');
+    expect((error as Error).message)
+      .to.include('@CachePage()')
+      .and.include('CacheMiddleware');
   });
 });

@@ -13,7 +13,9 @@ for (const backend of ['memory', 'redis'] as const) {
     before(async function () {
       if (backend === 'redis') await requireService(this, 'Redis', REDIS_URL);
       // A prefix of its own per run: the shared Redis keeps other runs' keys.
-      app = await makeApp({ settings: { cacheBackend: backend, redisUrl: REDIS_URL, cacheKeyPrefix: `spec${process.pid}${Date.now()}` } });
+      app = await makeApp({
+        settings: { cacheBackend: backend, redisUrl: REDIS_URL, cacheKeyPrefix: `spec${process.pid}${Date.now()}` },
+      });
       cache = app.container.get(Cache);
     });
     beforeEach(() => cache.clear());
@@ -85,7 +87,11 @@ for (const backend of ['memory', 'redis'] as const) {
 
     it('computes a missing value once for many concurrent getOrSet calls, then serves it cached', async () => {
       let computed = 0;
-      const slow = async () => { computed += 1; await sleep(50); return { answer: 42 }; };
+      const slow = async () => {
+        computed += 1;
+        await sleep(50);
+        return { answer: 42 };
+      };
       const answers = await Promise.all(Array.from({ length: 20 }, () => cache.getOrSet('expensive', slow, 60)));
       expect(computed).to.equal(1);
       expect(answers.every((a) => a.answer === 42)).to.equal(true);
@@ -95,7 +101,10 @@ for (const backend of ['memory', 'redis'] as const) {
 
     it('lets a failed computation fail its callers and computes again next time', async () => {
       let calls = 0;
-      const failing = async () => { calls += 1; throw new Error('backend down'); };
+      const failing = async () => {
+        calls += 1;
+        throw new Error('backend down');
+      };
       const results = await Promise.allSettled([cache.getOrSet('flaky', failing), cache.getOrSet('flaky', failing)]);
       expect(results.map((r) => r.status)).to.deep.equal(['rejected', 'rejected']);
       expect(calls).to.equal(1);
@@ -103,7 +112,12 @@ for (const backend of ['memory', 'redis'] as const) {
     });
 
     it('refuses keys that no backend should take, naming why', async () => {
-      for (const [key, why] of [['', 'empty'], ['has space', 'space'], ['x'.repeat(251), '251 characters'], ['line\nbreak', 'control']]) {
+      for (const [key, why] of [
+        ['', 'empty'],
+        ['has space', 'space'],
+        ['x'.repeat(251), '251 characters'],
+        ['line\nbreak', 'control'],
+      ]) {
         const error = await cache.get(key).catch((e: unknown) => e);
         expect(error, key).to.be.instanceOf(CacheKeyInvalid);
         expect((error as Error).message).to.include(why);
@@ -128,7 +142,9 @@ describe('Cache bounds and outages', () => {
     const app = await makeApp({ settings: { cacheMaxBytes: 1000 } });
     const cache = app.container.get(Cache);
     for (let i = 0; i < 20; i++) await cache.set(`big${i}`, 'x'.repeat(200));
-    const kept = (await Promise.all(Array.from({ length: 20 }, (_, i) => cache.get(`big${i}`)))).filter((v) => v !== undefined);
+    const kept = (await Promise.all(Array.from({ length: 20 }, (_, i) => cache.get(`big${i}`)))).filter(
+      (v) => v !== undefined,
+    );
     expect(kept.length).to.be.within(1, 4);
     expect(await cache.get('big19')).to.have.length(200);
     await app.close();
@@ -141,9 +157,11 @@ describe('Cache bounds and outages', () => {
     expect(await cache.set('k', 1)).to.equal(false);
     expect(await cache.get('k', 'fallback')).to.equal('fallback');
     expect(await cache.getOrSet('k', () => 'computed')).to.equal('computed');
-    const errors = logger.lines.filter((l) => l.level === 'error' && l.message.includes('Redis cache at redis://127.0.0.1:1 is unreachable'));
+    const errors = logger.lines.filter(
+      (l) => l.level === 'error' && l.message.includes('Redis cache at redis://127.0.0.1:1 is unreachable'),
+    );
     expect(errors).to.have.length(1);
-    expect((await cache.incr('k').catch((e: unknown) => e) as { code: string }).code).to.equal('CACHE_UNAVAILABLE');
+    expect(((await cache.incr('k').catch((e: unknown) => e)) as { code: string }).code).to.equal('CACHE_UNAVAILABLE');
     await app.close();
   });
 

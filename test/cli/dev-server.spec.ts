@@ -28,7 +28,12 @@ function waitFor(output: () => string, pattern: RegExp, from: number, ms = 20_00
  * GETs `url` until `accept` takes the answer (a save can start two builds, so the restart
  * that printed "serving" may be followed by one more); fails after `ms`.
  */
-async function eventually<T>(url: string, read: (response: Response) => Promise<T>, accept: (value: T) => boolean, ms = 10_000): Promise<T> {
+async function eventually<T>(
+  url: string,
+  read: (response: Response) => Promise<T>,
+  accept: (value: T) => boolean,
+  ms = 10_000,
+): Promise<T> {
   const until = Date.now() + ms;
   let last: unknown;
   while (Date.now() < until) {
@@ -41,7 +46,9 @@ async function eventually<T>(url: string, read: (response: Response) => Promise<
     }
     await new Promise((done) => setTimeout(done, 100));
   }
-  throw new Error(`GET ${url} did not give the expected answer within ${ms} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+  throw new Error(
+    `GET ${url} did not give the expected answer within ${ms} ms; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+  );
 }
 
 describe('rondo runserver in a TypeScript project (rebuild and restart on change)', function () {
@@ -57,14 +64,27 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     dir = mkdtempSync(join(tmpdir(), 'rondo-dev-'));
     expect(spawnSync(process.execPath, [CLI, 'new', 'live', '--minimal'], { cwd: dir }).status).to.equal(0);
     const project = join(dir, 'live');
-    linkPackages(project, ['rondo', 'reflect-metadata', 'typescript', 'mocha', 'chai', '@types/node', '@types/mocha', '@types/chai']);
+    linkPackages(project, [
+      'rondo',
+      'reflect-metadata',
+      'typescript',
+      'mocha',
+      'chai',
+      '@types/node',
+      '@types/mocha',
+      '@types/chai',
+    ]);
     const port = await freePort();
     let output = '';
     const env = { ...process.env };
     delete env.RONDO_DEBUG; // runserver turns debug on unless the environment says otherwise
     server = spawn(process.execPath, [CLI, 'runserver', `127.0.0.1:${port}`], { cwd: project, env });
-    server.stdout!.on('data', (c) => { output += c; });
-    server.stderr!.on('data', (c) => { output += c; });
+    server.stdout!.on('data', (c) => {
+      output += c;
+    });
+    server.stderr!.on('data', (c) => {
+      output += c;
+    });
     const url = `http://127.0.0.1:${port}`;
 
     await waitFor(() => output, /Rondo serving on/, 0);
@@ -77,28 +97,46 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     let mark = output.length;
     writeFileSync(service, readFileSync(service, 'utf8').replace('Hello, ', 'Welcome, '));
     await waitFor(() => output, /Rondo serving on/, mark);
-    await eventually(`${url}/?name=Ada`, (r) => r.json(), (body) => (body as { message: string }).message === 'Welcome, Ada!', 5000);
+    await eventually(
+      `${url}/?name=Ada`,
+      (r) => r.json(),
+      (body) => (body as { message: string }).message === 'Welcome, Ada!',
+      5000,
+    );
 
     mark = output.length;
     const good = readFileSync(service, 'utf8');
     writeFileSync(service, `${good}\nexport const broken: number = 'text';\n`);
     await waitFor(() => output, /TypeScript found 1 error/, mark);
     // tsc may first see the file half-written (an error elsewhere), then the whole file
-    const page = await eventually(`${url}/`, async (r) => ({ status: r.status, html: await r.text() }), (p) => p.html.includes('TS2322'), 10_000);
+    const page = await eventually(
+      `${url}/`,
+      async (r) => ({ status: r.status, html: await r.text() }),
+      (p) => p.html.includes('TS2322'),
+      10_000,
+    );
     expect(page.status).to.equal(500);
     expect(page.html).to.include('TypeScript found 1 error').and.include('greeting.service.ts').and.include('TS2322');
 
     mark = output.length;
     writeFileSync(service, good);
     await waitFor(() => output, /Rondo serving on/, mark);
-    await eventually(`${url}/`, async (r) => r.status, (status) => status === 200, 5000);
+    await eventually(
+      `${url}/`,
+      async (r) => r.status,
+      (status) => status === 200,
+      5000,
+    );
 
     const exited = new Promise<number | null>((done) => server!.once('exit', done));
     server.kill('SIGKILL'); // even killed outright, the app child stops with it and frees the port
     await exited;
     let free = false;
     for (let i = 0; i < 50 && !free; i++) {
-      free = await fetch(url).then(() => false, () => true);
+      free = await fetch(url).then(
+        () => false,
+        () => true,
+      );
       if (!free) await new Promise((r) => setTimeout(r, 100));
     }
     expect(free, 'the port is free after runserver ended').to.equal(true);

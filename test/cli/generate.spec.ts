@@ -9,19 +9,36 @@ import { freePort } from '../fixtures/ports';
 const CLI = join(ROOT, 'dist/src/cli/main.js');
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** The Content-Security-Policy violations chromium reports on these pages (none where chromium is missing outside CI). */
+/**
+ * The Content-Security-Policy violations chromium reports on these pages (none where chromium is missing outside CI).
+ */
 async function cspViolations(base: string, paths: string[]): Promise<string[]> {
   if (!existsSync(CHROMIUM)) {
-    if (process.env.CI) throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
+    if (process.env.CI)
+      throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
     console.log(`      (browser check skipped: no chromium at ${CHROMIUM})`);
     return [];
   }
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
   try {
     const page = await browser.newPage();
     const violations: string[] = [];
-    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`); });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+    });
     for (const path of paths) await page.goto(base + path);
     return violations;
   } finally {
@@ -36,57 +53,107 @@ function rondo(args: string[], cwd: string) {
 
 /** `npm test` of the project: tsc with its tsconfig, then mocha with its .mocharc.json. */
 function npmTest(project: string): { code: number | null; output: string } {
-  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8', timeout: 120_000 });
+  const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   if (build.status !== 0) return { code: build.status, output: `tsc failed:\n${build.stdout}${build.stderr}` };
-  const test = spawnSync(process.execPath, [join(ROOT, 'node_modules/mocha/bin/mocha.js')], { cwd: project, encoding: 'utf8', timeout: 120_000, env: { ...process.env, CI: '' } });
+  const test = spawnSync(process.execPath, [join(ROOT, 'node_modules/mocha/bin/mocha.js')], {
+    cwd: project,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: { ...process.env, CI: '' },
+  });
   return { code: test.status, output: test.stdout + test.stderr };
 }
 
 describe('rondo new and rondo generate (a generated project compiles and passes its own tests)', function () {
   this.timeout(240_000);
   let dir: string;
-  beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'rondo-gen-')); });
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'rondo-gen-'));
+  });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('creates a full project: home page, an Article resource on SQLite, accounts, a JSON endpoint, middleware, templates, static files, and passing tests; it starts migrated', async () => {
     const made = rondo(['new', 'shop'], dir);
     expect(made.code, made.stderr).to.equal(0);
     const project = join(dir, 'shop');
-    for (const file of ['src/settings.ts', 'src/models/article.ts', 'src/dtos/article.dto.ts', 'src/controllers/article.controller.ts', 'src/middleware/timing.middleware.ts',
-      'templates/layouts/base.ejs', 'templates/registration/base.ejs', 'templates/articles/form.ejs', 'static/css/site.css', 'test/helpers.ts', 'test/controllers/accounts.spec.ts', '.gitignore', 'README.md']) {
+    for (const file of [
+      'src/settings.ts',
+      'src/models/article.ts',
+      'src/dtos/article.dto.ts',
+      'src/controllers/article.controller.ts',
+      'src/middleware/timing.middleware.ts',
+      'templates/layouts/base.ejs',
+      'templates/registration/base.ejs',
+      'templates/articles/form.ejs',
+      'static/css/site.css',
+      'test/helpers.ts',
+      'test/controllers/accounts.spec.ts',
+      '.gitignore',
+      'README.md',
+    ]) {
       expect(existsSync(join(project, file)), file).to.equal(true);
     }
     expect(readdirSync(join(project, 'src/migrations'))).to.have.length(1);
     linkDependencies(project);
     const { code, output } = npmTest(project);
     expect(code, output).to.equal(0);
-    expect(output).to.match(/(1[0-9]|[2-9][0-9]) passing/).and.not.include('failing');
-    expect(output).to.include('creates one from a valid form, redirects to it and lists it').and.include('signs up through the form');
+    expect(output)
+      .to.match(/(1[0-9]|[2-9][0-9]) passing/)
+      .and.not.include('failing');
+    expect(output)
+      .to.include('creates one from a valid form, redirects to it and lists it')
+      .and.include('signs up through the form');
 
     // npm start's second half (the build is done): the embedded database is migrated on the first run.
     const port = await freePort();
     const server = await startNode(['dist/src/main.js'], project, { HOST: '127.0.0.1', PORT: String(port) });
     try {
-      expect(server.output()).to.match(/Applied migration CreateAccounts1700000000000/).and.match(/Applied migration CreateArticle\d+/);
+      expect(server.output())
+        .to.match(/Applied migration CreateAccounts1700000000000/)
+        .and.match(/Applied migration CreateArticle\d+/);
       expect(server.output()).to.match(/Applied migration CreateSessions1700000000001/); // sessionEngine 'database'
       expect(server.output()).to.include(`Listening on http://127.0.0.1:${port}`);
       const home = await fetch(`http://127.0.0.1:${port}/`);
       expect(home.status).to.equal(200);
-      expect(home.headers.get('content-security-policy')).to.include("default-src 'self'").and.include("object-src 'none'");
-      expect(await home.text()).to.include('<title>shop</title>').and.include('Sign up');
+      expect(home.headers.get('content-security-policy'))
+        .to.include("default-src 'self'")
+        .and.include("object-src 'none'");
+      expect(await home.text())
+        .to.include('<title>shop</title>')
+        .and.include('Sign up');
       expect((await fetch(`http://127.0.0.1:${port}/accounts/login/`)).status).to.equal(200);
-      expect(await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()).to.deep.equal({ message: 'Hello, world!', articles: 0 });
-      expect(await cspViolations(`http://127.0.0.1:${port}`, ['/', '/accounts/login/', '/accounts/signup/', '/articles/', '/no-such-page/'])).to.deep.equal([]);
+      expect(await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()).to.deep.equal({
+        message: 'Hello, world!',
+        articles: 0,
+      });
+      expect(
+        await cspViolations(`http://127.0.0.1:${port}`, [
+          '/',
+          '/accounts/login/',
+          '/accounts/signup/',
+          '/articles/',
+          '/no-such-page/',
+        ]),
+      ).to.deep.equal([]);
     } finally {
       server.stop();
     }
 
     // generate resource → build → migrate applies its migration → makemigrations finds the model and table agree.
     expect(rondo(['generate', 'resource', 'Recipe'], project).code).to.equal(0);
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
+      cwd: project,
+      encoding: 'utf8',
+    });
     expect(build.status, build.stdout).to.equal(0);
     const pending = rondo(['showmigrations'], project);
-    expect(pending.stdout).to.match(/\[X\] CreateArticle\d+/).and.match(/\[ \] CreateRecipe\d+/);
+    expect(pending.stdout)
+      .to.match(/\[X\] CreateArticle\d+/)
+      .and.match(/\[ \] CreateRecipe\d+/);
     const migrated = rondo(['migrate'], project);
     expect(migrated.code, migrated.stderr).to.equal(0);
     expect(migrated.stdout).to.match(/Applied CreateRecipe\d+/);
@@ -111,7 +178,9 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     expect(rondo(['new', 'pgapp', '--database', 'postgres'], dir).code).to.equal(0);
     const pkg = JSON.parse(readFileSync(join(dir, 'pgapp/package.json'), 'utf8'));
     expect(pkg.dependencies).to.have.property('pg');
-    expect(readFileSync(join(dir, 'pgapp/src/settings.ts'), 'utf8')).to.include("process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pgapp'");
+    expect(readFileSync(join(dir, 'pgapp/src/settings.ts'), 'utf8')).to.include(
+      "process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/pgapp'",
+    );
     const bad = rondo(['new', 'other', '--database', 'mysql'], dir);
     expect(bad.code).to.equal(2);
     expect(bad.stdout).to.include('--database must be sqlite or postgres');
@@ -121,7 +190,13 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     expect(rondo(['new', 'blog', '--minimal'], dir).code).to.equal(0);
     const project = join(dir, 'blog');
     linkDependencies(project);
-    const generated = [['controller', 'Report'], ['service', 'Clock'], ['middleware', 'RequestId'], ['dto', 'Signup'], ['resource', 'BlogPost']];
+    const generated = [
+      ['controller', 'Report'],
+      ['service', 'Clock'],
+      ['middleware', 'RequestId'],
+      ['dto', 'Signup'],
+      ['resource', 'BlogPost'],
+    ];
     for (const [kind, name] of generated) {
       const result = rondo(['generate', kind, name], project);
       expect(result.code, `${kind}: ${result.stdout}${result.stderr}`).to.equal(0);
@@ -129,7 +204,9 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
       if (kind === 'dto') expect(result.stdout).to.include('npm install class-validator');
     }
     expect(existsSync(join(project, 'src/controllers/blog-post.controller.ts'))).to.equal(true);
-    expect(readFileSync(join(project, 'src/middleware/request-id.middleware.ts'), 'utf8')).to.include('@Middleware(800)');
+    expect(readFileSync(join(project, 'src/middleware/request-id.middleware.ts'), 'utf8')).to.include(
+      '@Middleware(800)',
+    );
     const again = rondo(['generate', 'controller', 'Report'], project);
     expect(again.code).to.equal(1);
     expect(again.stderr).to.include('CLI_GENERATE_EXISTS').and.include('src/controllers/report.controller.ts');
@@ -137,7 +214,15 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     linkPackages(project, ['typeorm', 'better-sqlite3', 'class-validator']);
     const { code, output } = npmTest(project);
     expect(code, output).to.equal(0);
-    for (const suite of ['ReportController', 'ClockService', 'RequestIdMiddleware', 'SignupDto', 'BlogPostController (pages)', 'BlogPost']) expect(output).to.include(suite);
+    for (const suite of [
+      'ReportController',
+      'ClockService',
+      'RequestIdMiddleware',
+      'SignupDto',
+      'BlogPostController (pages)',
+      'BlogPost',
+    ])
+      expect(output).to.include(suite);
     expect(output).to.not.include('failing');
   });
 

@@ -11,14 +11,35 @@ const APP = join(ROOT, 'dist/test/fixtures/cli/models-app.js');
 const TSC = join(ROOT, 'node_modules/.bin/tsc');
 
 function rondo(args: string[], env: Record<string, string>) {
-  const result = spawnSync(process.execPath, [CLI, ...args, '--app', APP], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+  const result = spawnSync(process.execPath, [CLI, ...args, '--app', APP], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: 30_000,
+    env: { ...process.env, ...env },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Compiles the written migrations as an app's build would (tsc with decorator metadata). */
 function compile(sourceDir: string, outDir: string): void {
   const files = readdirSync(sourceDir).map((f) => join(sourceDir, f));
-  const result = spawnSync(TSC, ['--ignoreConfig', '--outDir', outDir, '--module', 'commonjs', '--target', 'es2022', '--skipLibCheck', '--types', 'node', ...files], { cwd: ROOT, encoding: 'utf8' });
+  const result = spawnSync(
+    TSC,
+    [
+      '--ignoreConfig',
+      '--outDir',
+      outDir,
+      '--module',
+      'commonjs',
+      '--target',
+      'es2022',
+      '--skipLibCheck',
+      '--types',
+      'node',
+      ...files,
+    ],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
   expect(result.status, result.stdout + result.stderr).to.equal(0);
 }
 
@@ -27,7 +48,11 @@ function migrateEndToEnd(databaseUrl: string, createTable: string): void {
   // Inside the repository (dist/ is git-ignored), so the migration's `typeorm` import resolves.
   mkdirSync(join(ROOT, 'dist/tmp'), { recursive: true });
   const dir = mkdtempSync(join(ROOT, 'dist/tmp/migrations-'));
-  const env = { DATABASE_URL: databaseUrl, RONDO_MIGRATIONS_SOURCE_DIR: join(dir, 'src'), RONDO_MIGRATIONS: join(dir, 'dist', '*.js') };
+  const env = {
+    DATABASE_URL: databaseUrl,
+    RONDO_MIGRATIONS_SOURCE_DIR: join(dir, 'src'),
+    RONDO_MIGRATIONS: join(dir, 'dist', '*.js'),
+  };
   const made = rondo(['makemigrations', 'Initial'], env);
   expect(made.code, made.stderr).to.equal(0);
   expect(made.stdout).to.match(/Wrote .*-Initial\.ts/);
@@ -72,7 +97,11 @@ describe('rondo makemigrations / migrate / showmigrations', function () {
   });
 
   it('fails with exit 1 and the code when the app has no models', () => {
-    const result = spawnSync(process.execPath, [CLI, 'migrate', '--app', join(ROOT, 'dist/test/fixtures/cli/misordered-app.js')], { cwd: ROOT, encoding: 'utf8' });
+    const result = spawnSync(
+      process.execPath,
+      [CLI, 'migrate', '--app', join(ROOT, 'dist/test/fixtures/cli/misordered-app.js')],
+      { cwd: ROOT, encoding: 'utf8' },
+    );
     expect(result.status).to.equal(1);
     expect(result.stderr).to.include('CLI_NO_MODELS').and.include('@Entity()');
   });

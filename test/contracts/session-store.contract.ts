@@ -4,7 +4,11 @@
 import { expect } from 'chai';
 import type { SessionStore } from 'rondo';
 
-export function sessionStoreContract(name: string, make: () => SessionStore | Promise<SessionStore>, options: { serverSide: boolean }): void {
+export function sessionStoreContract(
+  name: string,
+  make: () => SessionStore | Promise<SessionStore>,
+  options: { serverSide: boolean },
+): void {
   describe(`${name} (SessionStore contract)`, () => {
     let store: SessionStore;
     beforeEach(async function () {
@@ -28,7 +32,8 @@ export function sessionStoreContract(name: string, make: () => SessionStore | Pr
 
     it('never lets a change to loaded data reach the stored session (a copy, or a frozen object)', async () => {
       const key = await store.save(undefined, { n: 1 }, 60);
-      for (let read = 0; read < 3; read++) { // later reads may come from a cache
+      for (let read = 0; read < 3; read++) {
+        // later reads may come from a cache
         const data = (await store.load(key))!;
         expect(data).to.deep.equal({ n: 1 });
         try {

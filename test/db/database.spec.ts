@@ -5,8 +5,25 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource, Repository } from 'typeorm';
 import {
-  Atomic, Body, CsrfExempt, DATA_SOURCE, DATABASE, Get, HttpResponse, ImproperlyConfigured, Inject, Injectable, InjectRepository, Param,
-  Post as PostRoute, Query, Route, getObjectOr404, paginate, type App, type Database,
+  Atomic,
+  Body,
+  CsrfExempt,
+  DATA_SOURCE,
+  DATABASE,
+  Get,
+  HttpResponse,
+  ImproperlyConfigured,
+  Inject,
+  Injectable,
+  InjectRepository,
+  Param,
+  Post as PostRoute,
+  Query,
+  Route,
+  getObjectOr404,
+  paginate,
+  type App,
+  type Database,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
@@ -17,35 +34,79 @@ const POSTGRES = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432
 @Injectable()
 class PostService {
   constructor(@InjectRepository(Post) private readonly posts: Repository<Post>) {}
-  create(title: string) { return this.posts.save(this.posts.create({ title, slug: title.toLowerCase().replace(/\W+/g, '-') })); }
-  count() { return this.posts.count(); }
+  create(title: string) {
+    return this.posts.save(this.posts.create({ title, slug: title.toLowerCase().replace(/\W+/g, '-') }));
+  }
+  count() {
+    return this.posts.count();
+  }
 }
 
-@Route('/posts') @CsrfExempt()
+@Route('/posts')
+@CsrfExempt()
 class PostController {
-  constructor(private readonly service: PostService, @InjectRepository(Post) private readonly posts: Repository<Post>, @Inject(DATABASE) private readonly db: Database) {}
+  constructor(
+    private readonly service: PostService,
+    @InjectRepository(Post) private readonly posts: Repository<Post>,
+    @Inject(DATABASE) private readonly db: Database,
+  ) {}
 
   @Get('') async list(@Query('page') page: string | undefined) {
-    const result = await paginate(this.posts.createQueryBuilder('p').orderBy('p.id', 'ASC'), { page: page ?? 1, perPage: 2 });
+    const result = await paginate(this.posts.createQueryBuilder('p').orderBy('p.id', 'ASC'), {
+      page: page ?? 1,
+      perPage: 2,
+    });
     return { ...result, items: result.items.map((p) => p.title) };
   }
-  @Get('/<int:id>') detail(@Param('id') id: number) { return getObjectOr404(this.posts, { id }); }
-  @PostRoute('') async create(@Body() body: { title: string }) { return new HttpResponse(JSON.stringify(await this.service.create(body.title)), { status: 201, contentType: 'application/json' }); }
-  @PostRoute('/atomic-throw') @Atomic() async atomicThrow() { await this.service.create('Doomed'); throw new Error('after the insert'); }
-  @PostRoute('/atomic-503') @Atomic() async atomic503() { await this.service.create('Also doomed'); return new HttpResponse('busy', { status: 503 }); }
-  @PostRoute('/atomic-ok') @Atomic() async atomicOk() { await this.service.create('Kept'); return { ok: true }; }
+  @Get('/<int:id>') detail(@Param('id') id: number) {
+    return getObjectOr404(this.posts, { id });
+  }
+  @PostRoute('') async create(@Body() body: { title: string }) {
+    return new HttpResponse(JSON.stringify(await this.service.create(body.title)), {
+      status: 201,
+      contentType: 'application/json',
+    });
+  }
+  @PostRoute('/atomic-throw') @Atomic() async atomicThrow() {
+    await this.service.create('Doomed');
+    throw new Error('after the insert');
+  }
+  @PostRoute('/atomic-503') @Atomic() async atomic503() {
+    await this.service.create('Also doomed');
+    return new HttpResponse('busy', { status: 503 });
+  }
+  @PostRoute('/atomic-ok') @Atomic() async atomicOk() {
+    await this.service.create('Kept');
+    return { ok: true };
+  }
   @PostRoute('/nested') @Atomic() async nested() {
     await this.service.create('Outer');
-    await this.db.atomic(async () => { await this.service.create('Inner'); throw new Error('inner only'); }).catch(() => undefined);
+    await this.db
+      .atomic(async () => {
+        await this.service.create('Inner');
+        throw new Error('inner only');
+      })
+      .catch(() => undefined);
     return { count: await this.service.count() };
   }
-  @PostRoute('/slow') @Atomic() async slow(@Query('ms') ms: string) { await this.service.create('Slow'); await new Promise((r) => setTimeout(r, Number(ms))); return { done: true }; }
-  @Get('/count') async count() { return { count: await this.service.count() }; }
+  @PostRoute('/slow') @Atomic() async slow(@Query('ms') ms: string) {
+    await this.service.create('Slow');
+    await new Promise((r) => setTimeout(r, Number(ms)));
+    return { done: true };
+  }
+  @Get('/count') async count() {
+    return { count: await this.service.count() };
+  }
 }
 
 async function appFor(database: string): Promise<App> {
-  const app = await makeApp({ controllers: [PostController], providers: [PostService], entities: [Post], settings: { database, debug: process.env.DEBUG_DB === '1' } });
-  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize(true); // a fresh schema per test
+  const app = await makeApp({
+    controllers: [PostController],
+    providers: [PostService],
+    entities: [Post],
+    settings: { database, debug: process.env.DEBUG_DB === '1' },
+  });
+  await app.container.get<DataSource>(DATA_SOURCE).synchronize(true); // a fresh schema per test
   return app;
 }
 
@@ -71,7 +132,8 @@ for (const [engine, url] of engines) {
     let client: TestClient;
     before(async function () {
       if (engine === 'PostgreSQL' && !(await postgresReachable())) {
-        if (process.env.CI) throw new Error(`PostgreSQL at ${POSTGRES} is not reachable; .ci/run starts it, so this is a failure in CI`);
+        if (process.env.CI)
+          throw new Error(`PostgreSQL at ${POSTGRES} is not reachable; .ci/run starts it, so this is a failure in CI`);
         console.log(`      (skipped: PostgreSQL at ${POSTGRES} is not reachable; set DATABASE_URL or start it)`);
         this.skip();
       }
@@ -83,9 +145,18 @@ for (const [engine, url] of engines) {
     afterEach(() => app.close());
 
     it('creates, lists with a paginator and shows rows through a controller; a missing one is 404', async () => {
-      for (const title of ['One', 'Two', 'Three']) expect((await client.post('/posts', { json: { title } })).status).to.equal(201);
+      for (const title of ['One', 'Two', 'Three'])
+        expect((await client.post('/posts', { json: { title } })).status).to.equal(201);
       const page1 = (await client.get('/posts')).json();
-      expect(page1).to.include({ count: 3, page: 1, perPage: 2, pageCount: 2, hasNext: true, hasPrevious: false, nextPage: 2 });
+      expect(page1).to.include({
+        count: 3,
+        page: 1,
+        perPage: 2,
+        pageCount: 2,
+        hasNext: true,
+        hasPrevious: false,
+        nextPage: 2,
+      });
       expect(page1.items).to.deep.equal(['One', 'Two']);
       expect((await client.get('/posts', { query: { page: '2' } })).json().items).to.deep.equal(['Three']);
       const detail = await client.get('/posts/1');
@@ -97,7 +168,8 @@ for (const [engine, url] of engines) {
 
     it("answers 404 for a page that is not a whole number or past the last one (Django's paginator)", async () => {
       await client.post('/posts', { json: { title: 'Only' } });
-      for (const page of ['0', 'abc', '-1', '3']) expect((await client.get('/posts', { query: { page } })).status, page).to.equal(404);
+      for (const page of ['0', 'abc', '-1', '3'])
+        expect((await client.get('/posts', { query: { page } })).status, page).to.equal(404);
       expect((await client.get('/posts', { query: { page: '1' } })).status).to.equal(200);
     });
 
@@ -131,7 +203,9 @@ for (const [engine, url] of engines) {
         try {
           const slow = client.post('/posts/slow', { query: { ms: '400' } });
           await new Promise((r) => setTimeout(r, 150));
-          await source.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()');
+          await source.query(
+            'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+          );
           const lost = await slow;
           expect(lost.status).to.equal(503);
           expect(lost.headers.get('retry-after')).to.equal('1');
@@ -156,16 +230,25 @@ for (const [engine, url] of engines) {
 
 describe('the models database at start-up', () => {
   it('refuses a database URL it does not know, naming the setting', async () => {
-    const error = await makeApp({ entities: [Post], settings: { database: 'mysql://root@localhost/x' } }).catch((e: unknown) => e);
+    const error = await makeApp({ entities: [Post], settings: { database: 'mysql://root@localhost/x' } }).catch(
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(ImproperlyConfigured);
     expect((error as ImproperlyConfigured).code).to.equal('DATABASE_URL_INVALID');
-    expect((error as Error).message).to.include('settings.database').and.include('sqlite:./db.sqlite3');
+    expect((error as Error).message)
+      .to.include('settings.database')
+      .and.include('sqlite:./db.sqlite3');
   });
 
   it('fails createApp when the server cannot be reached, naming the URL without its password', async () => {
-    const error = await makeApp({ entities: [Post], settings: { database: 'postgres://app:hunter2@127.0.0.1:1/app' } }).catch((e: unknown) => e);
+    const error = await makeApp({
+      entities: [Post],
+      settings: { database: 'postgres://app:hunter2@127.0.0.1:1/app' },
+    }).catch((e: unknown) => e);
     expect((error as ImproperlyConfigured).code).to.equal('DATABASE_UNREACHABLE');
-    expect((error as Error).message).to.include('postgres://app:***@127.0.0.1:1/app').and.not.include('hunter2');
+    expect((error as Error).message)
+      .to.include('postgres://app:***@127.0.0.1:1/app')
+      .and.not.include('hunter2');
   });
 
   it('creates the SQLite file relative to the project, and closes it on app.close()', async () => {

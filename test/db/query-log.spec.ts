@@ -1,6 +1,16 @@
 import { expect } from 'chai';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
-import { DATA_SOURCE, ENTITY_MANAGER, Get, ImproperlyConfigured, InjectRepository, Route, atomic, captureQueries, type App } from 'rondo';
+import {
+  DATA_SOURCE,
+  ENTITY_MANAGER,
+  Get,
+  ImproperlyConfigured,
+  InjectRepository,
+  Route,
+  atomic,
+  captureQueries,
+  type App,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { Comment, Post } from '../fixtures/models';
@@ -8,14 +18,27 @@ import { Comment, Post } from '../fixtures/models';
 @Route('/posts')
 class PostController {
   constructor(@InjectRepository(Post) private readonly posts: Repository<Post>) {}
-  @Get('') async list() { return { count: await this.posts.count() }; }
-  @Get('/broken') async broken() { await this.posts.count(); await this.posts.query('SELECT no_such_column FROM rondo_test_post WHERE id = ?', [42]); return {}; }
-  @Get('/then-throws') async thenThrows() { await this.posts.findOneBy({ slug: 'secret-slug' }); throw new Error('view failed after a query'); }
+  @Get('') async list() {
+    return { count: await this.posts.count() };
+  }
+  @Get('/broken') async broken() {
+    await this.posts.count();
+    await this.posts.query('SELECT no_such_column FROM rondo_test_post WHERE id = ?', [42]);
+    return {};
+  }
+  @Get('/then-throws') async thenThrows() {
+    await this.posts.findOneBy({ slug: 'secret-slug' });
+    throw new Error('view failed after a query');
+  }
 }
 
 async function appWith(debug: boolean): Promise<App> {
-  const app = await makeApp({ controllers: [PostController], entities: [Post, Comment], settings: { database: 'sqlite::memory:', debug } });
-  await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+  const app = await makeApp({
+    controllers: [PostController],
+    entities: [Post, Comment],
+    settings: { database: 'sqlite::memory:', debug },
+  });
+  await app.container.get<DataSource>(DATA_SOURCE).synchronize();
   return app;
 }
 
@@ -39,7 +62,11 @@ describe('the SQL a request ran', () => {
     const app = await appWith(true);
     const response = await new TestClient(app).get('/posts/broken');
     expect(response.status).to.equal(500);
-    expect(response.text).to.include('SQL (2 queries)').and.include('SELECT COUNT(1)').and.include('no_such_column').and.include('failed: no such column');
+    expect(response.text)
+      .to.include('SQL (2 queries)')
+      .and.include('SELECT COUNT(1)')
+      .and.include('no_such_column')
+      .and.include('failed: no such column');
     expect(response.text).to.include('<td>42</td>');
     const json = await new TestClient(app).get('/posts/then-throws', { headers: { accept: 'application/json' } });
     expect(json.json().queries).to.have.length(1);
@@ -85,10 +112,14 @@ describe('the standalone atomic()', () => {
   });
 
   it('explains when no database is connected, and when several are and none is in a transaction', async () => {
-    const none = await Promise.resolve().then(() => atomic(async () => 1)).catch((e: unknown) => e);
+    const none = await Promise.resolve()
+      .then(() => atomic(async () => 1))
+      .catch((e: unknown) => e);
     expect((none as ImproperlyConfigured).code).to.equal('DATABASE_NOT_CONNECTED');
     const [one, two] = [await appWith(false), await appWith(false)];
-    const several = await Promise.resolve().then(() => atomic(async () => 1)).catch((e: unknown) => e);
+    const several = await Promise.resolve()
+      .then(() => atomic(async () => 1))
+      .catch((e: unknown) => e);
     expect((several as ImproperlyConfigured).code).to.equal('DATABASE_AMBIGUOUS');
     expect((several as Error).message).to.include('inject DATABASE');
     await Promise.all([one.close(), two.close()]);

@@ -31,7 +31,10 @@ describe('the error catalogue', () => {
   });
 
   it('lists only codes the framework raises', () => {
-    const text = sources(join(root, 'src')).filter((f) => !f.endsWith('error-codes.ts')).map((f) => readFileSync(f, 'utf8')).join('\n');
+    const text = sources(join(root, 'src'))
+      .filter((f) => !f.endsWith('error-codes.ts'))
+      .map((f) => readFileSync(f, 'utf8'))
+      .join('\n');
     const unused = Object.keys(ERROR_CODES).filter((code) => !text.includes(`'${code}'`));
     expect(unused).to.deep.equal([]);
   });
@@ -42,10 +45,13 @@ describe('the error catalogue', () => {
   });
 
   it('carries the code on the error a configuration mistake rejects with', async () => {
-    @Route('/empty') class EmptyController {}
+    @Route('/empty')
+    class EmptyController {}
     const error = await createApp({ controllers: [EmptyController as never] }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ImproperlyConfigured);
     expect((error as ImproperlyConfigured).code).to.equal('CONTROLLER_EMPTY');
-    expect((error as Error).message).to.include('EmptyController').and.include('@Get()');
+    expect((error as Error).message)
+      .to.include('EmptyController')
+      .and.include('@Get()');
   });
 });

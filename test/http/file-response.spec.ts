@@ -2,7 +2,17 @@ import { expect } from 'chai';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FileResponse, Get, HttpRequest, HttpResponse, Middleware, Route, type App, type Next, type RunningServer } from 'rondo';
+import {
+  FileResponse,
+  Get,
+  HttpRequest,
+  HttpResponse,
+  Middleware,
+  Route,
+  type App,
+  type Next,
+  type RunningServer,
+} from 'rondo';
 import { makeApp } from '../fixtures/apps';
 import { openFilesUnder, openSocket, readReply, sleep, statusOf, waitFor } from '../fixtures/sockets';
 
@@ -15,8 +25,12 @@ describe('FileResponse and static files: file descriptors', () => {
 
   @Route('')
   class FilesController {
-    @Get('/big') big() { return new FileResponse(join(dir, 'big.bin')); }
-    @Get('/replaced') replaced() { return new FileResponse(join(dir, 'big.bin')); }
+    @Get('/big') big() {
+      return new FileResponse(join(dir, 'big.bin'));
+    }
+    @Get('/replaced') replaced() {
+      return new FileResponse(join(dir, 'big.bin'));
+    }
     @Get('/late') async late() {
       await sleep(150);
       return new FileResponse(join(dir, 'big.bin'));
@@ -28,14 +42,19 @@ describe('FileResponse and static files: file descriptors', () => {
   class Replacer {
     handle(request: HttpRequest, next: Next) {
       return Promise.resolve(next(request)).then((response) =>
-        request.path === '/replaced' ? new HttpResponse('replaced', { status: 503 }) : response);
+        request.path === '/replaced' ? new HttpResponse('replaced', { status: 503 }) : response,
+      );
     }
   }
 
   beforeEach(async () => {
     dir = mkdtempSync(join(tmpdir(), 'rondo-files-'));
     writeFileSync(join(dir, 'big.bin'), Buffer.alloc(8 * 1024 * 1024, 120));
-    app = await makeApp({ controllers: [FilesController], middleware: [Replacer], settings: { staticDirs: [dir], serveStatic: true } });
+    app = await makeApp({
+      controllers: [FilesController],
+      middleware: [Replacer],
+      settings: { staticDirs: [dir], serveStatic: true },
+    });
     server = await app.listen({ port: 0, handleSignals: false });
   });
   afterEach(async () => {

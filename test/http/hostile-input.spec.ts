@@ -5,9 +5,15 @@ import { headersOf, openSocket, readReply, sleep, statusOf } from '../fixtures/s
 
 @Route('/h')
 class HostileController {
-  @Get('/ping') ping() { return 'pong'; }
-  @Post('/echo') async echo(request: HttpRequest) { return { got: await request.json() }; }
-  @Post('/ignore') ignore() { return 'did not read the body'; }
+  @Get('/ping') ping() {
+    return 'pong';
+  }
+  @Post('/echo') async echo(request: HttpRequest) {
+    return { got: await request.json() };
+  }
+  @Post('/ignore') ignore() {
+    return 'did not read the body';
+  }
 }
 
 // A response sent before the request body was read must close the connection: the rest
@@ -33,20 +39,34 @@ describe('hostile and broken clients over a socket', () => {
   }
 
   it('answers 404 to a POST with an unread body with Connection: close, then closes', async () => {
-    await expectAnsweredThenClosed('POST /nowhere HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n' + 'x'.repeat(1000), 404);
+    await expectAnsweredThenClosed(
+      'POST /nowhere HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 1000000\r\n\r\n' +
+        'x'.repeat(1000),
+      404,
+    );
   });
 
   it('answers 413 as soon as a chunked JSON body passes the limit, with Connection: close', async () => {
     // 2 KB of a chunked body that never ends
-    await expectAnsweredThenClosed('POST /h/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' + `800\r\n"${'x'.repeat(2046)}"\r\n`, 413);
+    await expectAnsweredThenClosed(
+      'POST /h/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n' +
+        `800\r\n"${'x'.repeat(2046)}"\r\n`,
+      413,
+    );
   });
 
   it('answers 413 to a declared Content-Length over the limit without reading it, with Connection: close', async () => {
-    await expectAnsweredThenClosed('POST /h/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n"xx', 413);
+    await expectAnsweredThenClosed(
+      'POST /h/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 50000000\r\n\r\n"xx',
+      413,
+    );
   });
 
   it('closes after a view that ignored a body still being sent', async () => {
-    await expectAnsweredThenClosed('POST /h/ignore HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nabc', 200);
+    await expectAnsweredThenClosed(
+      'POST /h/ignore HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 100000\r\n\r\nabc',
+      200,
+    );
   });
 
   /** Sends `requests` one after another on one connection; expects all 200 and the connection kept alive. */
@@ -68,13 +88,20 @@ describe('hostile and broken clients over a socket', () => {
   const PING = 'GET /h/ping HTTP/1.1\r\nHost: localhost\r\n\r\n';
 
   it('keeps the connection alive after a view that ignored a small declared body (node drains it)', async () => {
-    const text = await expectKeptAlive(['POST /h/ignore HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nabcde', PING]);
+    const text = await expectKeptAlive([
+      'POST /h/ignore HTTP/1.1\r\nHost: localhost\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\nabcde',
+      PING,
+    ]);
     expect(text).to.include('pong');
   });
 
   it('keeps the connection alive for GETs and for POSTs whose body was read', async () => {
     const body = '{"a":1}';
-    const text = await expectKeptAlive([PING, `POST /h/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`, PING]);
+    const text = await expectKeptAlive([
+      PING,
+      `POST /h/echo HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`,
+      PING,
+    ]);
     expect(text).to.include('{"got":{"a":1}}');
   });
 });

@@ -83,7 +83,11 @@ describe('multipart uploads from hostile or broken clients (socket)', () => {
 
   it('still accepts a complete upload and removes its temporary file after the response', async () => {
     const body = FILE_HEAD + 'y'.repeat(10_000) + `\r\n--${BOUNDARY}--\r\n`;
-    const response = await fetch(`${server.url}/up/`, { method: 'POST', headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, body });
+    const response = await fetch(`${server.url}/up/`, {
+      method: 'POST',
+      headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
+      body,
+    });
     expect(response.status).to.equal(200);
     expect(await response.json()).to.deep.equal({ files: [10_000] });
     expect(await waitFor(() => readdirSync(temp).length === 0 && openFilesUnder(temp) === 0)).to.equal(true);

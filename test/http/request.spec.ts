@@ -3,10 +3,15 @@ import { BadRequest, HttpRequest, RequestDataTooBig, RondoError, TooManyFieldsSe
 import { Readable } from 'node:stream';
 import { makeApp } from '../fixtures/apps';
 
-async function request(url: string, init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}, settings = {}): Promise<HttpRequest> {
+async function request(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
+  settings = {},
+): Promise<HttpRequest> {
   const app = await makeApp({ settings });
   const headers: Record<string, string> = { host: 'example.com:8000', ...init.headers };
-  if (init.body !== undefined && headers['content-length'] === undefined) headers['content-length'] = String(Buffer.byteLength(init.body));
+  if (init.body !== undefined && headers['content-length'] === undefined)
+    headers['content-length'] = String(Buffer.byteLength(init.body));
   return app.createRequest({ method: init.method ?? 'GET', url, headers, body: init.body, remoteAddress: '10.0.0.7' });
 }
 
@@ -79,8 +84,19 @@ describe('HttpRequest', () => {
 
     it('reads one cookie with getCookie() exactly as COOKIES has it, for odd headers too', async () => {
       const headers = [
-        'a=1; theme=dark%20blue', ' a = 1 ;b=2', 'a=1; a=2', 'junk; a=3', 'a', '=x; a=4', 'a=%E0%A4%A; b=%41',
-        'ab=1; a=5', 'a=\t6\t; b', 'b=1;;  a=7', '__proto__=8; constructor=9', 'a="quoted"', 'x=1; a=',
+        'a=1; theme=dark%20blue',
+        ' a = 1 ;b=2',
+        'a=1; a=2',
+        'junk; a=3',
+        'a',
+        '=x; a=4',
+        'a=%E0%A4%A; b=%41',
+        'ab=1; a=5',
+        'a=\t6\t; b',
+        'b=1;;  a=7',
+        '__proto__=8; constructor=9',
+        'a="quoted"',
+        'x=1; a=',
       ];
       for (const cookie of headers) {
         const fresh = await request('/', { headers: { cookie } });
@@ -89,7 +105,9 @@ describe('HttpRequest', () => {
           expect(fresh.getCookie(name), `${name} in ${JSON.stringify(cookie)}`).to.equal(parsed.COOKIES[name]);
         }
       }
-      expect((await request('/', { headers: { cookie: 'a=1; theme=dark%20blue' } })).getCookie('theme')).to.equal('dark blue');
+      expect((await request('/', { headers: { cookie: 'a=1; theme=dark%20blue' } })).getCookie('theme')).to.equal(
+        'dark blue',
+      );
       expect((await request('/')).getCookie('a')).to.equal(undefined);
     });
 
@@ -110,7 +128,11 @@ describe('HttpRequest', () => {
 
   describe('body', () => {
     it('parses JSON once with json()', async () => {
-      const r = await request('/', { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body: '{"a":[1,2]}' });
+      const r = await request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json; charset=utf-8' },
+        body: '{"a":[1,2]}',
+      });
       expect(await r.json()).to.deep.equal({ a: [1, 2] });
       expect(await r.json()).to.deep.equal({ a: [1, 2] });
     });
@@ -119,8 +141,14 @@ describe('HttpRequest', () => {
       const app = await makeApp({ settings: {} });
       const text = '{"a":[1,2]}';
       const r = app.createRequest({
-        method: 'POST', url: '/', remoteAddress: '10.0.0.7',
-        headers: { host: 'example.com:8000', 'content-type': 'application/json', 'content-length': String(text.length) },
+        method: 'POST',
+        url: '/',
+        remoteAddress: '10.0.0.7',
+        headers: {
+          host: 'example.com:8000',
+          'content-type': 'application/json',
+          'content-length': String(text.length),
+        },
         body: Readable.from([Buffer.from(text.slice(0, 4)), Buffer.from(text.slice(4))]),
       });
       const [raw, value, again] = await Promise.all([r.body(), r.json(), r.body()]);
@@ -150,14 +178,22 @@ describe('HttpRequest', () => {
     });
 
     it('rejects a body over dataUploadMaxMemorySize with RequestDataTooBig (413)', async () => {
-      const r = await request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(200)}"` }, { dataUploadMaxMemorySize: 100 });
+      const r = await request(
+        '/',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: `"${'x'.repeat(200)}"` },
+        { dataUploadMaxMemorySize: 100 },
+      );
       const error = await rejection(r.json());
       expect(error).to.be.instanceOf(RequestDataTooBig);
       expect((error as { status: number }).status).to.equal(413);
     });
 
     it('parses urlencoded forms into POST after load()', async () => {
-      const r = await request('/', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'title=Hi+there&tag=a&tag=b' });
+      const r = await request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'title=Hi+there&tag=a&tag=b',
+      });
       expect(() => r.POST).to.throw(RondoError, /await request.load\(\)/);
       await r.load();
       expect(r.POST.get('title')).to.equal('Hi there');
@@ -165,17 +201,29 @@ describe('HttpRequest', () => {
     });
 
     it('says when the body is loaded and gives the JSON value without awaiting (isLoaded, loadedJson)', async () => {
-      const json = await request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":[1,2]}' });
+      const json = await request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":[1,2]}',
+      });
       expect(json.isLoaded).to.equal(false);
       expect(json.loadedJson()).to.equal(undefined);
       await json.load();
       expect(json.isLoaded).to.equal(true);
       expect(json.loadedJson()).to.deep.equal({ a: [1, 2] });
-      const form = await request('/', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'x=1' });
+      const form = await request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'x=1',
+      });
       await form.load();
       expect(form.isLoaded).to.equal(true);
       expect(form.loadedJson()).to.equal(undefined); // not JSON
-      const broken = await request('/', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":' });
+      const broken = await request('/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"a":',
+      });
       expect(await rejection(broken.load())).to.be.instanceOf(BadRequest);
       expect(broken.isLoaded).to.equal(false);
     });

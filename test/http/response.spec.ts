@@ -1,12 +1,21 @@
 import { expect } from 'chai';
 import {
-  DisallowedRedirect, HttpResponse, HttpResponseNotAllowed, HttpResponsePermanentRedirect, HttpResponseRedirect,
-  JsonResponse, StreamingHttpResponse,
+  DisallowedRedirect,
+  HttpResponse,
+  HttpResponseNotAllowed,
+  HttpResponsePermanentRedirect,
+  HttpResponseRedirect,
+  JsonResponse,
+  StreamingHttpResponse,
 } from 'rondo';
 
 describe('HttpResponse family', () => {
   it('builds a response with status, content type and headers', () => {
-    const r = new HttpResponse('<p>x</p>', { status: 201, contentType: 'text/html; charset=utf-8', headers: { 'X-A': '1' } });
+    const r = new HttpResponse('<p>x</p>', {
+      status: 201,
+      contentType: 'text/html; charset=utf-8',
+      headers: { 'X-A': '1' },
+    });
     expect(r.status).to.equal(201);
     expect(r.headers.get('content-type')).to.equal('text/html; charset=utf-8');
     expect(r.headers.get('x-a')).to.equal('1');
@@ -50,7 +59,13 @@ describe('HttpResponse family', () => {
     r.setCookie('theme', 'dark', { maxAge: 3600, secure: true, domain: 'example.com' });
     const header = r.cookies.get('theme')!;
     expect(header).to.match(/^theme=dark;/);
-    expect(header).to.include('Max-Age=3600').and.include('Path=/').and.include('HttpOnly').and.include('Secure').and.include('SameSite=Lax').and.include('Domain=example.com');
+    expect(header)
+      .to.include('Max-Age=3600')
+      .and.include('Path=/')
+      .and.include('HttpOnly')
+      .and.include('Secure')
+      .and.include('SameSite=Lax')
+      .and.include('Domain=example.com');
   });
 
   it('deletes a cookie with Max-Age=0 and an expiry in the past', () => {
@@ -60,7 +75,10 @@ describe('HttpResponse family', () => {
   });
 
   it('holds an async iterable in a StreamingHttpResponse', async () => {
-    async function* rows() { yield 'a,'; yield 'b'; }
+    async function* rows() {
+      yield 'a,';
+      yield 'b';
+    }
     const r = new StreamingHttpResponse(rows(), { contentType: 'text/csv' });
     expect(r.streaming).to.equal(true);
     const parts: string[] = [];
@@ -76,7 +94,16 @@ describe('HttpResponse family', () => {
     const appended = ['Date', 'x'];
     expect(r.headers.flattenInto(appended)).to.equal(6);
     expect(r.flattenCookiesInto(appended)).to.equal(8);
-    expect(appended).to.deep.equal(['Date', 'x', 'X-A', '1', 'Content-Type', 'application/json', 'Set-Cookie', 'theme=dark; Path=/; HttpOnly; SameSite=Lax']);
+    expect(appended).to.deep.equal([
+      'Date',
+      'x',
+      'X-A',
+      '1',
+      'Content-Type',
+      'application/json',
+      'Set-Cookie',
+      'theme=dark; Path=/; HttpOnly; SameSite=Lax',
+    ]);
     const sized = new Array<string>(6);
     expect(r.flattenCookiesInto(sized, r.headers.flattenInto(sized, 0))).to.equal(6);
     expect(sized).to.deep.equal(appended.slice(2));

@@ -32,7 +32,9 @@ describe('Signer', () => {
   it('expires timestamped signatures older than maxAge', () => {
     const signed = signer.signTimestamped('v', Date.now() - 120_000);
     expect(signer.unsignTimestamped(signed, 300)).to.equal('v');
-    expect(() => signer.unsignTimestamped(signed, 60)).to.throw(SignatureExpired).with.property('code', 'SIGNATURE_EXPIRED');
+    expect(() => signer.unsignTimestamped(signed, 60))
+      .to.throw(SignatureExpired)
+      .with.property('code', 'SIGNATURE_EXPIRED');
   });
 
   it('dumps and loads JSON payloads', () => {

@@ -9,13 +9,21 @@ const STATIC = join(__dirname, '../../../test/fixtures/static');
 
 @Route('')
 class DownloadController {
-  @Get('/download') download() { return new FileResponse(join(STATIC, 'data.txt'), { asAttachment: true, fileName: 'Résumé "final".txt' }); }
-  @Get('/inline') inline() { return new FileResponse(join(STATIC, 'css/site.css')); }
-  @Get('/missing') missing() { return new FileResponse(join(STATIC, 'nope.txt')); }
+  @Get('/download') download() {
+    return new FileResponse(join(STATIC, 'data.txt'), { asAttachment: true, fileName: 'Résumé "final".txt' });
+  }
+  @Get('/inline') inline() {
+    return new FileResponse(join(STATIC, 'css/site.css'));
+  }
+  @Get('/missing') missing() {
+    return new FileResponse(join(STATIC, 'nope.txt'));
+  }
 }
 
 async function client(settings = {}) {
-  return new TestClient(await makeApp({ controllers: [DownloadController], settings: { staticDirs: [STATIC], debug: true, ...settings } }));
+  return new TestClient(
+    await makeApp({ controllers: [DownloadController], settings: { staticDirs: [STATIC], debug: true, ...settings } }),
+  );
 }
 
 describe('FileResponse', () => {
@@ -24,7 +32,9 @@ describe('FileResponse', () => {
     expect(response.text).to.equal('0123456789abcdefghij');
     expect(response.headers.get('content-type')).to.equal('text/plain; charset=utf-8');
     expect(response.headers.get('content-length')).to.equal('20');
-    expect(response.headers.get('content-disposition')).to.equal(`attachment; filename="R_sum_ _final_.txt"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22final%22.txt`);
+    expect(response.headers.get('content-disposition')).to.equal(
+      `attachment; filename="R_sum_ _final_.txt"; filename*=UTF-8''R%C3%A9sum%C3%A9%20%22final%22.txt`,
+    );
   });
 
   it('serves inline by default and answers 404 for a missing file', async () => {
@@ -49,8 +59,13 @@ describe('static files', () => {
   it('answers 304 to a matching If-None-Match or If-Modified-Since', async () => {
     const c = await client();
     const first = await c.get('/static/data.txt');
-    expect((await c.get('/static/data.txt', { headers: { 'if-none-match': first.headers.get('etag')! } })).status).to.equal(304);
-    expect((await c.get('/static/data.txt', { headers: { 'if-modified-since': first.headers.get('last-modified')! } })).status).to.equal(304);
+    expect(
+      (await c.get('/static/data.txt', { headers: { 'if-none-match': first.headers.get('etag')! } })).status,
+    ).to.equal(304);
+    expect(
+      (await c.get('/static/data.txt', { headers: { 'if-modified-since': first.headers.get('last-modified')! } }))
+        .status,
+    ).to.equal(304);
   });
 
   it('answers byte ranges with 206, and 416 for unsatisfiable ones', async () => {
@@ -68,7 +83,16 @@ describe('static files', () => {
 
   it('answers 404 to traversal attempts, NUL bytes and symlinks out of the folder', async () => {
     const c = await client();
-    for (const path of ['/static/../package.json', '/static/..%2f..%2fpackage.json', '/static/%2e%2e/%2e%2e/package.json', '/static/css/..%5c..%5cpackage.json', '/static/data.txt%00.css', '/static/leak.txt', '/static/', '/static/css']) {
+    for (const path of [
+      '/static/../package.json',
+      '/static/..%2f..%2fpackage.json',
+      '/static/%2e%2e/%2e%2e/package.json',
+      '/static/css/..%5c..%5cpackage.json',
+      '/static/data.txt%00.css',
+      '/static/leak.txt',
+      '/static/',
+      '/static/css',
+    ]) {
       const response = await c.get(path);
       expect(response.status, path).to.be.oneOf([400, 404]);
       expect(response.text, path).to.not.include('secret').and.not.include('"name"');
@@ -102,7 +126,9 @@ describe('static files', () => {
       return new Promise((resolve, reject) => {
         const socket = connect(server.port, '127.0.0.1');
         let data = '';
-        socket.on('data', (c: Buffer) => { data += c.toString(); });
+        socket.on('data', (c: Buffer) => {
+          data += c.toString();
+        });
         socket.on('end', () => resolve(data));
         socket.on('error', reject);
         socket.write(`GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`);
@@ -110,7 +136,12 @@ describe('static files', () => {
     }
 
     it('answers 404 to raw traversal paths the client did not normalise', async () => {
-      for (const path of ['/static/../../package.json', '/static/..%2f..%2fpackage.json', '/static/%2e%2e%2f%2e%2e%2fpackage.json', '/static/..\\..\\package.json']) {
+      for (const path of [
+        '/static/../../package.json',
+        '/static/..%2f..%2fpackage.json',
+        '/static/%2e%2e%2f%2e%2e%2fpackage.json',
+        '/static/..\\..\\package.json',
+      ]) {
         const text = await raw(path);
         expect(text, path).to.match(/^HTTP\/1\.1 (400|404)/);
         expect(text).to.not.include('"name"');

@@ -1,10 +1,28 @@
 import { expect } from 'chai';
-import { createApp, Route, Get, Post, Middleware, Injectable, HttpRequest, HttpResponse, JsonResponse, Http404, Param, Body, Query, silentLogger, type Next } from 'rondo';
+import {
+  createApp,
+  Route,
+  Get,
+  Post,
+  Middleware,
+  Injectable,
+  HttpRequest,
+  HttpResponse,
+  JsonResponse,
+  Http404,
+  Param,
+  Body,
+  Query,
+  silentLogger,
+  type Next,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 
 @Injectable()
 class Greeter {
-  greet(name: string): string { return `Hello, ${name}`; }
+  greet(name: string): string {
+    return `Hello, ${name}`;
+  }
 }
 
 @Route('/posts', { name: 'posts' })
@@ -12,7 +30,9 @@ class PostController {
   constructor(private readonly greeter: Greeter) {}
 
   @Route('/', { name: 'list' })
-  list() { return [{ id: 1 }]; }
+  list() {
+    return [{ id: 1 }];
+  }
 
   @Route('/<int:id>', { name: 'detail' })
   detail(request: HttpRequest, params: { id: number }) {
@@ -32,7 +52,9 @@ class PostController {
   }
 
   @Route('/boom')
-  boom() { throw new Error('secret internals'); }
+  boom() {
+    throw new Error('secret internals');
+  }
 }
 
 const order: string[] = [];
@@ -59,7 +81,12 @@ class Inner {
 
 describe('the request/response cycle', () => {
   async function client() {
-    const app = await createApp({ controllers: [PostController], middleware: [Inner, Outer], logger: silentLogger, settings: { middleware: [] } });
+    const app = await createApp({
+      controllers: [PostController],
+      middleware: [Inner, Outer],
+      logger: silentLogger,
+      settings: { middleware: [] },
+    });
     return new TestClient(app);
   }
 

@@ -7,11 +7,12 @@ import { ROOT, linkPackages, startNode } from '../fixtures/projects';
 import { createApp, ImproperlyConfigured, silentLogger } from 'rondo';
 import { freePort } from '../fixtures/ports';
 
-
 /** The code block of the README's quick start that starts with `start`. */
 function readmeBlock(language: string, start: string): string {
   const section = readFileSync(join(ROOT, 'README.md'), 'utf8').split('## Quick start\n')[1].split('\n## ')[0];
-  const block = [...section.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))].map((m) => m[1]).find((b) => b.startsWith(start));
+  const block = [...section.matchAll(new RegExp('```' + language + '\\n([\\s\\S]*?)```', 'g'))]
+    .map((m) => m[1])
+    .find((b) => b.startsWith(start));
   if (block === undefined) throw new Error(`README quick start has no \`\`\`${language} block starting with ${start}`);
   return block;
 }
@@ -29,13 +30,20 @@ describe("the README's quick start, copied into a fresh project", function () {
     writeFileSync(join(dir, 'src/main.ts'), readmeBlock('ts', '// src/main.ts'));
     linkPackages(dir, ['rondo', 'reflect-metadata', '@types/node']);
 
-    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc')], { cwd: dir, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc')], {
+      cwd: dir,
+      encoding: 'utf8',
+    });
     expect(build.status, build.stdout + build.stderr).to.equal(0);
 
     const port = await freePort();
     const server = await startNode(['dist/main.js'], dir, { PORT: String(port) });
     try {
-      const created = await fetch(`http://127.0.0.1:${port}/posts/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"title":"Hi"}' });
+      const created = await fetch(`http://127.0.0.1:${port}/posts/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"title":"Hi"}',
+      });
       expect(created.status).to.equal(201);
       expect(await created.json()).to.deep.equal({ id: 1, title: 'Hi' });
       const read = await fetch(`http://127.0.0.1:${port}/posts/1`);
@@ -53,7 +61,10 @@ describe('app.listen() with debug off and no allowed hosts', () => {
     const error = await app.listen({ port: 0 }).catch((e: unknown) => e);
     expect(error).to.be.instanceOf(ImproperlyConfigured);
     expect((error as ImproperlyConfigured).code).to.equal('ALLOWED_HOSTS_EMPTY');
-    expect((error as Error).message).to.include('allowedHosts').and.include('RONDO_ALLOWED_HOSTS').and.include('debug');
+    expect((error as Error).message)
+      .to.include('allowedHosts')
+      .and.include('RONDO_ALLOWED_HOSTS')
+      .and.include('debug');
     await app.close();
   });
 });

@@ -22,7 +22,10 @@ describe('Redis sessions across processes', function () {
     expect(a.port).to.not.equal(b.port);
     const login = await fetch(`http://127.0.0.1:${a.port}/login/ann`, { method: 'POST' });
     expect(login.status).to.equal(200);
-    const cookie = login.headers.getSetCookie().find((c) => c.startsWith('sessionid='))!.split(';')[0];
+    const cookie = login.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('sessionid='))!
+      .split(';')[0];
     const me = await fetch(`http://127.0.0.1:${b.port}/me`, { headers: { cookie } });
     const body = (await me.json()) as { user: string; pid: number };
     expect(body.user).to.equal('ann');
@@ -34,9 +37,16 @@ describe('Redis sessions across processes', function () {
 
 @Route('/r')
 class SessionController {
-  @Post('/set') async set(request: HttpRequest) { await (request.session).set('n', 1); return 'set'; }
-  @Get('/get') async get(request: HttpRequest) { return { n: (await (request.session).get('n')) ?? null }; }
-  @Get('/plain') plain() { return 'no session'; }
+  @Post('/set') async set(request: HttpRequest) {
+    await request.session.set('n', 1);
+    return 'set';
+  }
+  @Get('/get') async get(request: HttpRequest) {
+    return { n: (await request.session.get('n')) ?? null };
+  }
+  @Get('/plain') plain() {
+    return 'no session';
+  }
 }
 
 describe('Redis session store outage', function () {
@@ -46,7 +56,9 @@ describe('Redis session store outage', function () {
   let redis: ChildProcess | undefined;
 
   const startRedis = async () => {
-    redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    redis = spawn('redis-server', ['--port', String(PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     for (let i = 0; i < 50 && !(await reachable(URL_)); i++) await new Promise((r) => setTimeout(r, 100));
   };
   const stopRedis = async () => {
@@ -68,7 +80,11 @@ describe('Redis session store outage', function () {
   it('answers 503 to requests that use the session, serves the others, logs once, and recovers', async () => {
     await startRedis();
     const logger = capturingLogger();
-    const app = await makeFullApp({ controllers: [SessionController], logger, settings: { sessionEngine: 'redis', redisUrl: URL_ } });
+    const app = await makeFullApp({
+      controllers: [SessionController],
+      logger,
+      settings: { sessionEngine: 'redis', redisUrl: URL_ },
+    });
     const client = new TestClient(app);
     try {
       expect((await client.post('/r/set')).status).to.equal(200);
@@ -79,7 +95,10 @@ describe('Redis session store outage', function () {
       expect(down.status).to.equal(503);
       expect(down.text).to.not.include(String(PORT));
       expect((await client.get('/r/plain')).status).to.equal(200);
-      const lines = logger.lines.filter((l) => l.level === 'error').map((l) => l.message).join('\n');
+      const lines = logger.lines
+        .filter((l) => l.level === 'error')
+        .map((l) => l.message)
+        .join('\n');
       expect(lines).to.include('unavailable').and.include('GET /r/get answered 503');
 
       await startRedis();

@@ -1,8 +1,21 @@
 import { expect } from 'chai';
 import { IsString, Length } from 'class-validator';
 import {
-  Body, CsrfExempt, Get, HttpError, HttpRequest, Injectable, JsonErrors, JsonResponse, Middleware, Post, Route, ValidationFailed,
-  type ExceptionHandler, type Next, type ViewInfo,
+  Body,
+  CsrfExempt,
+  Get,
+  HttpError,
+  HttpRequest,
+  Injectable,
+  JsonErrors,
+  JsonResponse,
+  Middleware,
+  Post,
+  Route,
+  ValidationFailed,
+  type ExceptionHandler,
+  type Next,
+  type ViewInfo,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { capturingLogger, makeApp } from '../fixtures/apps';
@@ -13,15 +26,27 @@ class ArticleDto {
 
 @Route('/api')
 class ApiController {
-  @Get('/articles') list() { return { articles: [] }; }
-  @Post('/articles') @CsrfExempt() create(@Body() article: ArticleDto) { return { title: article.title }; }
-  @Post('/raw') @CsrfExempt() async raw(request: HttpRequest) { return request.json(); }
-  @Get('/crash') crash() { throw new Error('database down'); }
-  @Get('/guarded') guarded() { return 'never reached'; }
+  @Get('/articles') list() {
+    return { articles: [] };
+  }
+  @Post('/articles') @CsrfExempt() create(@Body() article: ArticleDto) {
+    return { title: article.title };
+  }
+  @Post('/raw') @CsrfExempt() async raw(request: HttpRequest) {
+    return request.json();
+  }
+  @Get('/crash') crash() {
+    throw new Error('database down');
+  }
+  @Get('/guarded') guarded() {
+    return 'never reached';
+  }
 }
 
 @Injectable()
-class Counter { errors = 0; }
+class Counter {
+  errors = 0;
+}
 
 /** The RealWorld API's error shape: {"errors": {"field": ["message"]}}, 422 for invalid input. */
 @Injectable()
@@ -31,7 +56,8 @@ class RealWorldErrors implements ExceptionHandler {
   handle(request: HttpRequest, error: unknown) {
     this.counter.errors++;
     if (error instanceof ValidationFailed) return new JsonResponse({ errors: error.errors }, { status: 422 });
-    if (error instanceof HttpError) return new JsonResponse({ errors: { [request.rawPath]: [error.message] } }, { status: error.status });
+    if (error instanceof HttpError)
+      return new JsonResponse({ errors: { [request.rawPath]: [error.message] } }, { status: error.status });
     return undefined; // Rondo's own page for the rest
   }
 }
@@ -46,8 +72,11 @@ class GuardMiddleware {
 async function client(exceptionHandler: unknown = RealWorldErrors, extra: { middleware?: Function[] } = {}) {
   const logger = capturingLogger();
   const app = await makeApp({
-    controllers: [ApiController], providers: [Counter], exceptionHandler: exceptionHandler as never,
-    middleware: [GuardMiddleware, ...(extra.middleware ?? [])] as never, logger,
+    controllers: [ApiController],
+    providers: [Counter],
+    exceptionHandler: exceptionHandler as never,
+    middleware: [GuardMiddleware, ...(extra.middleware ?? [])] as never,
+    logger,
   });
   return { client: new TestClient(app), app, logger };
 }
@@ -68,7 +97,10 @@ describe('an app exception handler', () => {
     const invalid = await c.post('/api/raw', { body: '{"title": ', headers: { 'content-type': 'application/json' } });
     expect(invalid.status).to.equal(400);
     expect(Object.keys(invalid.json().errors)).to.deep.equal(['/api/raw']);
-    const huge = await c.post('/api/raw', { body: JSON.stringify({ x: 'y'.repeat(3 * 1024 * 1024) }), headers: { 'content-type': 'application/json' } });
+    const huge = await c.post('/api/raw', {
+      body: JSON.stringify({ x: 'y'.repeat(3 * 1024 * 1024) }),
+      headers: { 'content-type': 'application/json' },
+    });
     expect(huge.status).to.equal(413);
     expect(huge.json()).to.have.property('errors');
     const xml = await c.post('/api/articles', { body: '<a/>', headers: { 'content-type': 'application/xml' } });
@@ -106,16 +138,29 @@ describe('an app exception handler', () => {
   });
 
   it("answers with Rondo's page, and logs the failure, when the handler itself throws", async () => {
-    @Injectable() class Broken implements ExceptionHandler { handle(): never { throw new Error('handler bug'); } }
+    @Injectable()
+    class Broken implements ExceptionHandler {
+      handle(): never {
+        throw new Error('handler bug');
+      }
+    }
     const { client: c, logger } = await client(Broken);
     const response = await c.get('/api/nothing');
     expect(response.status).to.equal(404);
-    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes("exception handler failed on GET /api/nothing"))).to.equal(true);
+    expect(
+      logger.lines.some(
+        (l) => l.level === 'error' && l.message.includes('exception handler failed on GET /api/nothing'),
+      ),
+    ).to.equal(true);
   });
 
   it('may answer asynchronously', async () => {
-    @Injectable() class Slow implements ExceptionHandler {
-      async handle() { await new Promise((r) => setImmediate(r)); return new JsonResponse({ slow: true }, { status: 418 }); }
+    @Injectable()
+    class Slow implements ExceptionHandler {
+      async handle() {
+        await new Promise((r) => setImmediate(r));
+        return new JsonResponse({ slow: true }, { status: 418 });
+      }
     }
     const { client: c } = await client(Slow);
     const response = await c.get('/api/nothing');
@@ -124,14 +169,19 @@ describe('an app exception handler', () => {
   });
 });
 
-@Route('/v1') @JsonErrors()
+@Route('/v1')
+@JsonErrors()
 class JsonApiController {
-  @Get('/items') items() { return []; }
+  @Get('/items') items() {
+    return [];
+  }
 }
 
 @Route('/pages')
 class PageController {
-  @Get('/home') home() { return '<h1>home</h1>'; }
+  @Get('/home') home() {
+    return '<h1>home</h1>';
+  }
 }
 
 describe('API mode (errors as JSON whatever the Accept header)', () => {
@@ -158,15 +208,28 @@ describe('API mode (errors as JSON whatever the Accept header)', () => {
 describe('the middleware chain', () => {
   it('guards next() called twice in every layer, however many (40 here)', async () => {
     const layers = Array.from({ length: 40 }, (_, i) => {
-      @Middleware(1000 + i) class Layer { handle(r: HttpRequest, next: Next) { return next(r); } }
+      @Middleware(1000 + i)
+      class Layer {
+        handle(r: HttpRequest, next: Next) {
+          return next(r);
+        }
+      }
       return Layer;
     });
-    @Middleware(2000) class Twice { async handle(r: HttpRequest, next: Next) { await next(r); return next(r); } }
+    @Middleware(2000)
+    class Twice {
+      async handle(r: HttpRequest, next: Next) {
+        await next(r);
+        return next(r);
+      }
+    }
     const logger = capturingLogger();
     const app = await makeApp({ controllers: [PageController], middleware: [...layers, Twice] as never, logger });
     const c = new TestClient(app);
     expect((await c.get('/pages/home')).status).to.equal(500);
-    expect(String((logger.lines.find((l) => l.level === 'error')?.error as Error).message)).to.match(/Twice\.handle called next\(\) twice/);
+    expect(String((logger.lines.find((l) => l.level === 'error')?.error as Error).message)).to.match(
+      /Twice\.handle called next\(\) twice/,
+    );
     // Without the offender, the 40 layers answer normally, request after request.
     const fine = new TestClient(await makeApp({ controllers: [PageController], middleware: layers }));
     for (let i = 0; i < 3; i++) expect((await fine.get('/pages/home')).status).to.equal(200);

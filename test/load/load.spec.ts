@@ -29,11 +29,23 @@ async function startServer(env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
   const child = spawn(process.execPath, [SERVER], { env: { ...process.env, ...env, PORT: String(port) } });
   let output = '';
-  child.stdout.on('data', (c) => { output += c; });
-  child.stderr.on('data', (c) => { output += c; });
+  child.stdout.on('data', (c) => {
+    output += c;
+  });
+  child.stderr.on('data', (c) => {
+    output += c;
+  });
   await new Promise<void>((done, fail) => {
-    const timer = setInterval(() => { if (output.includes('Listening on')) { clearInterval(timer); done(); } }, 20);
-    child.once('exit', (code) => { clearInterval(timer); fail(new Error(`load server exited (${code}):\n${output}`)); });
+    const timer = setInterval(() => {
+      if (output.includes('Listening on')) {
+        clearInterval(timer);
+        done();
+      }
+    }, 20);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      fail(new Error(`load server exited (${code}):\n${output}`));
+    });
   });
   return { child, url: `http://127.0.0.1:${port}`, output: () => output };
 }
@@ -50,13 +62,17 @@ const exited = (child: ChildProcess) => new Promise<number | null>((done) => chi
 describe('load and faults (bounded)', function () {
   this.timeout(180_000);
   let server: Server;
-  afterEach(() => { server?.child.kill('SIGKILL'); });
+  afterEach(() => {
+    server?.child.kill('SIGKILL');
+  });
 
   it(`answers ${FULL ? '30,000' : '10,000'} requests at 100 connections through the full default stack with 0 errors`, async () => {
     server = await startServer();
     const amount = FULL ? 30_000 : 10_000;
     const result = await load({ url: `${server.url}/ok`, amount });
-    console.log(`      ${result.requests.total} requests, ${result['2xx']} 2xx, ${result.errors} errors, ${result.timeouts} timeouts; ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`);
+    console.log(
+      `      ${result.requests.total} requests, ${result['2xx']} 2xx, ${result.errors} errors, ${result.timeouts} timeouts; ${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms`,
+    );
     expect(result['2xx']).to.equal(amount);
     expect(result.non2xx + result.errors + result.timeouts).to.equal(0);
   });
@@ -65,7 +81,9 @@ describe('load and faults (bounded)', function () {
     server = await startServer();
     const result = await load({ url: `${server.url}/flaky`, amount: 2000, connections: 20 });
     const codes = result.statusCodeStats as unknown as Record<string, { count: number }>;
-    console.log(`      2000 requests: ${codes['200']?.count ?? 0} × 200, ${codes['500']?.count ?? 0} × 500, ${result.errors} errors`);
+    console.log(
+      `      2000 requests: ${codes['200']?.count ?? 0} × 200, ${codes['500']?.count ?? 0} × 500, ${result.errors} errors`,
+    );
     expect(codes['500']?.count).to.equal(200);
     expect(codes['200']?.count).to.equal(1800);
     expect(result.errors).to.equal(0);
@@ -81,9 +99,14 @@ describe('load and faults (bounded)', function () {
     server.child.kill('SIGTERM');
     const code = await exited(server.child);
     await running;
-    const lines = server.output().split('\n').filter((line) => line.includes('INFO GET /slow'));
+    const lines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('INFO GET /slow'));
     const unfinished = lines.filter((line) => !line.includes('GET /slow 200') || line.includes('aborted=true'));
-    console.log(`      SIGTERM after 1 s of load: exit ${code} in ${Date.now() - stopped} ms; ${lines.length} accepted requests, ${unfinished.length} unfinished`);
+    console.log(
+      `      SIGTERM after 1 s of load: exit ${code} in ${Date.now() - stopped} ms; ${lines.length} accepted requests, ${unfinished.length} unfinished`,
+    );
     expect(code).to.equal(0);
     expect(Date.now() - stopped).to.be.below(5000);
     expect(lines.length).to.be.greaterThan(100);
@@ -95,17 +118,37 @@ describe('load and faults (bounded)', function () {
     const { port } = new URL(server.url);
     const before = rssOf(server.child.pid!);
     const body = Buffer.alloc(1024 * 1024, 'x'); // 1 MiB each, the limit is 64 KiB
-    const statuses = await Promise.all(Array.from({ length: 200 }, () => new Promise<number>((done) => {
-      const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { 'content-type': 'application/json', 'content-length': body.length } }, (response) => {
-        response.resume();
-        done(response.statusCode ?? 0);
-      });
-      request.on('error', () => done(-1));
-      request.end(body);
-    })));
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 200 },
+        () =>
+          new Promise<number>((done) => {
+            const request = http.request(
+              {
+                host: '127.0.0.1',
+                port,
+                method: 'POST',
+                path: '/upload',
+                headers: { 'content-type': 'application/json', 'content-length': body.length },
+              },
+              (response) => {
+                response.resume();
+                done(response.statusCode ?? 0);
+              },
+            );
+            request.on('error', () => done(-1));
+            request.end(body);
+          }),
+      ),
+    );
     const growth = rssOf(server.child.pid!) - before;
-    console.log(`      200 uploads of 1 MiB: ${statuses.filter((s) => s === 413).length} × 413; RSS grew ${(growth / 1048576).toFixed(1)} MiB`);
-    expect(statuses.every((s) => s === 413), JSON.stringify(statuses.filter((s) => s !== 413))).to.equal(true);
+    console.log(
+      `      200 uploads of 1 MiB: ${statuses.filter((s) => s === 413).length} × 413; RSS grew ${(growth / 1048576).toFixed(1)} MiB`,
+    );
+    expect(
+      statuses.every((s) => s === 413),
+      JSON.stringify(statuses.filter((s) => s !== 413)),
+    ).to.equal(true);
     expect(growth).to.be.below(64 * 1024 * 1024);
     expect((await fetch(`${server.url}/ok`)).status).to.equal(200);
   });
@@ -129,7 +172,9 @@ describe('load and faults (bounded)', function () {
       clearInterval(drip);
       socket.destroy();
     }
-    console.log(`      p99 solo ${solo.latency.p99} ms, with ${slow.length} slowloris sockets ${loaded.latency.p99} ms; ${loaded['2xx']} × 2xx, ${loaded.errors} errors`);
+    console.log(
+      `      p99 solo ${solo.latency.p99} ms, with ${slow.length} slowloris sockets ${loaded.latency.p99} ms; ${loaded['2xx']} × 2xx, ${loaded.errors} errors`,
+    );
     expect(loaded['2xx']).to.equal(3000);
     // A server the slow sockets block answers in hundreds of ms or not at all; a few ms
     // either way is the shared machine (a 4 ms baseline measured 10 ms once under CI).
@@ -143,12 +188,27 @@ describe('load and faults (bounded)', function () {
     await (await fetch(`${server.url}/ok`)).text();
     const baseline = fds();
     for (let batch = 0; batch < 10; batch++) {
-      await Promise.all(Array.from({ length: 100 }, () => new Promise<void>((done) => {
-        const request = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/upload', headers: { 'content-type': 'application/json', 'content-length': 100_000 } });
-        request.on('error', () => done());
-        request.write('{"partial": "'); // then the client goes away mid-body
-        setTimeout(() => { request.destroy(); done(); }, 5);
-      })));
+      await Promise.all(
+        Array.from(
+          { length: 100 },
+          () =>
+            new Promise<void>((done) => {
+              const request = http.request({
+                host: '127.0.0.1',
+                port,
+                method: 'POST',
+                path: '/upload',
+                headers: { 'content-type': 'application/json', 'content-length': 100_000 },
+              });
+              request.on('error', () => done());
+              request.write('{"partial": "'); // then the client goes away mid-body
+              setTimeout(() => {
+                request.destroy();
+                done();
+              }, 5);
+            }),
+        ),
+      );
     }
     let after = fds();
     for (let i = 0; i < 50 && after > baseline + 2; i++) {
@@ -164,10 +224,18 @@ describe('load and faults (bounded)', function () {
     let redis: ChildProcess | undefined;
     let redisPort: number;
     const startRedis = () => {
-      redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+      redis = spawn(
+        'redis-server',
+        ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        { stdio: 'ignore' },
+      );
     };
-    before(async function () { await requireService(this, 'Redis', REDIS_URL); });
-    after(() => { redis?.kill('SIGKILL'); });
+    before(async function () {
+      await requireService(this, 'Redis', REDIS_URL);
+    });
+    after(() => {
+      redis?.kill('SIGKILL');
+    });
 
     it('answers 503 while Redis is down and recovers when it is back, without a restart', async () => {
       redisPort = await freePort();
@@ -175,12 +243,20 @@ describe('load and faults (bounded)', function () {
       await new Promise((done) => setTimeout(done, 300));
       server = await startServer({ SESSIONS: 'redis', REDIS_URL: `redis://127.0.0.1:${redisPort}` });
       const seeded = await fetch(`${server.url}/seed`);
-      const cookie = seeded.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
-      const phase = (label: string) => load({ url: `${server.url}/session`, amount: 500, connections: 10, headers: { cookie } }).then((r) => {
-        const codes = r.statusCodeStats as unknown as Record<string, { count: number }>;
-        console.log(`      ${label}: ${Object.entries(codes).map(([code, s]) => `${s.count} × ${code}`).join(', ')}, ${r.errors} errors`);
-        return codes;
-      });
+      const cookie = seeded.headers
+        .getSetCookie()
+        .map((c) => c.split(';')[0])
+        .join('; ');
+      const phase = (label: string) =>
+        load({ url: `${server.url}/session`, amount: 500, connections: 10, headers: { cookie } }).then((r) => {
+          const codes = r.statusCodeStats as unknown as Record<string, { count: number }>;
+          console.log(
+            `      ${label}: ${Object.entries(codes)
+              .map(([code, s]) => `${s.count} × ${code}`)
+              .join(', ')}, ${r.errors} errors`,
+          );
+          return codes;
+        });
       expect(await phase('Redis up')).to.deep.equal({ 200: { count: 500 } });
       redis!.kill('SIGKILL');
       await exited(redis!);

@@ -1,5 +1,13 @@
 import { expect } from 'chai';
-import { maskSecret, newSecret, SECRET_LENGTH, TOKEN_LENGTH, tokenMatches, tokenProblem, unmaskToken } from '../../src/middleware/csrf-token';
+import {
+  maskSecret,
+  newSecret,
+  SECRET_LENGTH,
+  TOKEN_LENGTH,
+  tokenMatches,
+  tokenProblem,
+  unmaskToken,
+} from '../../src/middleware/csrf-token';
 
 describe('CSRF tokens', () => {
   // 1,000 draws span several refills of the random pool (about 120 tokens each).

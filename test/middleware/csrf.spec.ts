@@ -5,13 +5,21 @@ import { makeFullApp } from '../fixtures/apps';
 
 @Route('')
 class FormController {
-  @Get('/form') form(request: HttpRequest) { return { token: getToken(request) }; }
-  @Post('/submit') submit() { return 'accepted'; }
-  @Post('/hook') @CsrfExempt() hook() { return 'exempt'; }
+  @Get('/form') form(request: HttpRequest) {
+    return { token: getToken(request) };
+  }
+  @Post('/submit') submit() {
+    return 'accepted';
+  }
+  @Post('/hook') @CsrfExempt() hook() {
+    return 'exempt';
+  }
 }
 
 async function browser(settings = {}) {
-  const client = new TestClient(await makeFullApp({ controllers: [FormController], settings }), { enforceCsrfChecks: true });
+  const client = new TestClient(await makeFullApp({ controllers: [FormController], settings }), {
+    enforceCsrfChecks: true,
+  });
   const token = (await client.get('/form')).json().token as string;
   return { client, token };
 }
@@ -63,7 +71,9 @@ describe('CsrfViewMiddleware', () => {
     const { client, token } = await browser({ csrfTrustedOrigins: ['https://*.example.com'] });
     const data = { csrfmiddlewaretoken: token };
     expect((await client.post('/submit', { data, headers: { origin: 'http://testserver' } })).status).to.equal(200);
-    expect((await client.post('/submit', { data, headers: { origin: 'https://app.example.com' } })).status).to.equal(200);
+    expect((await client.post('/submit', { data, headers: { origin: 'https://app.example.com' } })).status).to.equal(
+      200,
+    );
     const evil = await client.post('/submit', { data, headers: { origin: 'https://evil.com' } });
     expect(evil.status).to.equal(403);
     expect(evil.text).to.include('Origin checking failed - https://evil.com does not match');
@@ -73,9 +83,15 @@ describe('CsrfViewMiddleware', () => {
     const { client, token } = await browser();
     const data = { csrfmiddlewaretoken: token };
     expect((await client.post('/submit', { data, secure: true })).text).to.include('no Referer');
-    expect((await client.post('/submit', { data, secure: true, headers: { referer: 'http://testserver/form' } })).text).to.include('insecure');
-    expect((await client.post('/submit', { data, secure: true, headers: { referer: 'https://evil.com/x' } })).status).to.equal(403);
-    expect((await client.post('/submit', { data, secure: true, headers: { referer: 'https://testserver/form' } })).status).to.equal(200);
+    expect(
+      (await client.post('/submit', { data, secure: true, headers: { referer: 'http://testserver/form' } })).text,
+    ).to.include('insecure');
+    expect(
+      (await client.post('/submit', { data, secure: true, headers: { referer: 'https://evil.com/x' } })).status,
+    ).to.equal(403);
+    expect(
+      (await client.post('/submit', { data, secure: true, headers: { referer: 'https://testserver/form' } })).status,
+    ).to.equal(200);
   });
 
   it('skips @CsrfExempt() views, safe methods, and the default TestClient', async () => {

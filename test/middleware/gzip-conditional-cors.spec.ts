@@ -1,6 +1,15 @@
 import { expect } from 'chai';
 import { gunzipSync } from 'node:zlib';
-import { ConditionalGetMiddleware, CorsMiddleware, Get, GZipMiddleware, HttpResponse, Post, Route, StreamingHttpResponse } from 'rondo';
+import {
+  ConditionalGetMiddleware,
+  CorsMiddleware,
+  Get,
+  GZipMiddleware,
+  HttpResponse,
+  Post,
+  Route,
+  StreamingHttpResponse,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 
@@ -8,19 +17,32 @@ const BIG = 'Rondo '.repeat(100);
 
 @Route('')
 class ContentController {
-  @Get('/big') big() { return BIG; }
-  @Get('/small') small() { return 'tiny'; }
-  @Get('/tagged') tagged() { return new HttpResponse(BIG, { headers: { ETag: '"v1"' } }); }
-  @Get('/dated') dated() { return new HttpResponse('dated', { headers: { 'Last-Modified': 'Tue, 24 Nov 2026 10:00:00 GMT' } }); }
+  @Get('/big') big() {
+    return BIG;
+  }
+  @Get('/small') small() {
+    return 'tiny';
+  }
+  @Get('/tagged') tagged() {
+    return new HttpResponse(BIG, { headers: { ETag: '"v1"' } });
+  }
+  @Get('/dated') dated() {
+    return new HttpResponse('dated', { headers: { 'Last-Modified': 'Tue, 24 Nov 2026 10:00:00 GMT' } });
+  }
   @Get('/stream') stream() {
-    async function* parts() { for (let i = 0; i < 50; i++) yield `line ${i}\n`; }
+    async function* parts() {
+      for (let i = 0; i < 50; i++) yield `line ${i}\n`;
+    }
     return new StreamingHttpResponse(parts(), { contentType: 'text/plain' });
   }
-  @Post('/api') api() { return { ok: true }; }
+  @Post('/api') api() {
+    return { ok: true };
+  }
 }
 
 describe('GZipMiddleware', () => {
-  const client = async () => new TestClient(await makeApp({ controllers: [ContentController], settings: { middleware: [GZipMiddleware] } }));
+  const client = async () =>
+    new TestClient(await makeApp({ controllers: [ContentController], settings: { middleware: [GZipMiddleware] } }));
 
   it('compresses bodies over 200 bytes for clients accepting gzip', async () => {
     const response = await (await client()).get('/big', { headers: { 'accept-encoding': 'gzip, deflate' } });
@@ -32,9 +54,13 @@ describe('GZipMiddleware', () => {
 
   it('leaves small bodies and clients without gzip alone', async () => {
     const c = await client();
-    expect((await c.get('/small', { headers: { 'accept-encoding': 'gzip' } })).headers.has('content-encoding')).to.equal(false);
+    expect(
+      (await c.get('/small', { headers: { 'accept-encoding': 'gzip' } })).headers.has('content-encoding'),
+    ).to.equal(false);
     expect((await c.get('/big')).headers.has('content-encoding')).to.equal(false);
-    expect((await c.get('/big', { headers: { 'accept-encoding': 'gzip;q=0' } })).headers.has('content-encoding')).to.equal(false);
+    expect(
+      (await c.get('/big', { headers: { 'accept-encoding': 'gzip;q=0' } })).headers.has('content-encoding'),
+    ).to.equal(false);
   });
 
   it('makes a strong ETag weak', async () => {
@@ -58,7 +84,11 @@ describe('GZipMiddleware', () => {
       }
     }
     const gzip = new GZipMiddleware();
-    const request = (await makeApp({ controllers: [ContentController] })).createRequest({ method: 'GET', url: '/', headers: { host: 'testserver', 'accept-encoding': 'gzip' } });
+    const request = (await makeApp({ controllers: [ContentController] })).createRequest({
+      method: 'GET',
+      url: '/',
+      headers: { host: 'testserver', 'accept-encoding': 'gzip' },
+    });
     const response = gzip.processResponse(request, new StreamingHttpResponse(endless()));
     const iterator = (response.stream as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
     expect((await iterator.next()).done).to.equal(false);
@@ -68,7 +98,10 @@ describe('GZipMiddleware', () => {
 });
 
 describe('ConditionalGetMiddleware', () => {
-  const client = async () => new TestClient(await makeApp({ controllers: [ContentController], settings: { middleware: [ConditionalGetMiddleware] } }));
+  const client = async () =>
+    new TestClient(
+      await makeApp({ controllers: [ContentController], settings: { middleware: [ConditionalGetMiddleware] } }),
+    );
 
   it('adds a weak ETag and answers 304 to a matching If-None-Match', async () => {
     const c = await client();
@@ -84,8 +117,12 @@ describe('ConditionalGetMiddleware', () => {
 
   it('answers 304 when Last-Modified is not newer than If-Modified-Since', async () => {
     const c = await client();
-    expect((await c.get('/dated', { headers: { 'if-modified-since': 'Tue, 24 Nov 2026 10:00:00 GMT' } })).status).to.equal(304);
-    expect((await c.get('/dated', { headers: { 'if-modified-since': 'Tue, 24 Nov 2026 09:00:00 GMT' } })).status).to.equal(200);
+    expect(
+      (await c.get('/dated', { headers: { 'if-modified-since': 'Tue, 24 Nov 2026 10:00:00 GMT' } })).status,
+    ).to.equal(304);
+    expect(
+      (await c.get('/dated', { headers: { 'if-modified-since': 'Tue, 24 Nov 2026 09:00:00 GMT' } })).status,
+    ).to.equal(200);
     expect((await c.get('/dated', { headers: { 'if-modified-since': 'garbage' } })).status).to.equal(200);
   });
 
@@ -96,10 +133,23 @@ describe('ConditionalGetMiddleware', () => {
 });
 
 describe('CorsMiddleware', () => {
-  const client = async (settings = {}) => new TestClient(await makeApp({ controllers: [ContentController], settings: { middleware: [CorsMiddleware], corsAllowedOrigins: ['https://app.example.com'], corsAllowedOriginRegexes: ['^https://.*\\.preview\\.dev$'], ...settings } }));
+  const client = async (settings = {}) =>
+    new TestClient(
+      await makeApp({
+        controllers: [ContentController],
+        settings: {
+          middleware: [CorsMiddleware],
+          corsAllowedOrigins: ['https://app.example.com'],
+          corsAllowedOriginRegexes: ['^https://.*\\.preview\\.dev$'],
+          ...settings,
+        },
+      }),
+    );
 
   it('answers a preflight from an allowed origin with 204 and the allowed methods and headers', async () => {
-    const response = await (await client()).options('/api', { headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
+    const response = await (
+      await client()
+    ).options('/api', { headers: { origin: 'https://app.example.com', 'access-control-request-method': 'POST' } });
     expect(response.status).to.equal(204);
     expect(response.headers.get('access-control-allow-origin')).to.equal('https://app.example.com');
     expect(response.headers.get('access-control-allow-methods')).to.include('POST');
@@ -109,7 +159,9 @@ describe('CorsMiddleware', () => {
   });
 
   it('allows origins matching a pattern and echoes them with credentials', async () => {
-    const response = await (await client({ corsAllowCredentials: true })).post('/api', { headers: { origin: 'https://pr-1.preview.dev' } });
+    const response = await (
+      await client({ corsAllowCredentials: true })
+    ).post('/api', { headers: { origin: 'https://pr-1.preview.dev' } });
     expect(response.headers.get('access-control-allow-origin')).to.equal('https://pr-1.preview.dev');
     expect(response.headers.get('access-control-allow-credentials')).to.equal('true');
   });
@@ -121,7 +173,9 @@ describe('CorsMiddleware', () => {
   });
 
   it("answers '*' for any origin when allowed and no credentials", async () => {
-    const response = await (await client({ corsAllowedOrigins: ['*'] })).post('/api', { headers: { origin: 'https://any.org' } });
+    const response = await (
+      await client({ corsAllowedOrigins: ['*'] })
+    ).post('/api', { headers: { origin: 'https://any.org' } });
     expect(response.headers.get('access-control-allow-origin')).to.equal('*');
   });
 });

@@ -6,22 +6,26 @@ import { makeFullApp } from '../fixtures/apps';
 @Route('/m')
 class NoticeController {
   @Post('/save') save(request: HttpRequest) {
-    (request.messages).success('Post saved');
-    (request.messages).add('warning', 'Check the title');
+    request.messages.success('Post saved');
+    request.messages.add('warning', 'Check the title');
     return 'saved';
   }
 
   @Get('/show') async show(request: HttpRequest) {
-    return (await (request.messages).all()).map((m) => `${m.tag}:${m.text}`);
+    return (await request.messages.all()).map((m) => `${m.tag}:${m.text}`);
   }
 
-  @Get('/other') other() { return 'nothing read'; }
+  @Get('/other') other() {
+    return 'nothing read';
+  }
 }
 
 for (const storage of ['session', 'cookie'] as const) {
   describe(`MessageMiddleware (${storage} storage)`, () => {
     it('shows messages on the next page once, then forgets them', async () => {
-      const c = new TestClient(await makeFullApp({ controllers: [NoticeController], settings: { messageStorage: storage } }));
+      const c = new TestClient(
+        await makeFullApp({ controllers: [NoticeController], settings: { messageStorage: storage } }),
+      );
       await c.post('/m/save');
       await c.get('/m/other');
       expect((await c.get('/m/show')).json()).to.deep.equal(['success:Post saved', 'warning:Check the title']);
@@ -29,7 +33,9 @@ for (const storage of ['session', 'cookie'] as const) {
     });
 
     it('ignores tampered stored messages', async () => {
-      const c = new TestClient(await makeFullApp({ controllers: [NoticeController], settings: { messageStorage: storage } }));
+      const c = new TestClient(
+        await makeFullApp({ controllers: [NoticeController], settings: { messageStorage: storage } }),
+      );
       const response = await c.get('/m/show', { headers: { cookie: 'messages=forged; sessionid=forged' } });
       expect(response.status).to.equal(200);
       expect(response.json()).to.deep.equal([]);
@@ -39,6 +45,8 @@ for (const storage of ['session', 'cookie'] as const) {
 
 describe('MessageMiddleware settings', () => {
   it('rejects an unknown messageStorage at start-up', async () => {
-    expect(await makeFullApp({ settings: { messageStorage: 'db' } }).catch((e: Error) => e.message)).to.include("messageStorage is 'db'");
+    expect(await makeFullApp({ settings: { messageStorage: 'db' } }).catch((e: Error) => e.message)).to.include(
+      "messageStorage is 'db'",
+    );
   });
 });

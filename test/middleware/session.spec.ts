@@ -15,22 +15,26 @@ class CartController {
 
   @Get('/cart')
   async cart(request: HttpRequest) {
-    return { cart: (await (request.session).get('cart')) ?? [] };
+    return { cart: (await request.session.get('cart')) ?? [] };
   }
 
   @Post('/clear')
   async clear(request: HttpRequest) {
-    await (request.session).flush();
+    await request.session.flush();
     return { cleared: true };
   }
 
-  @Get('/plain') plain() { return 'no session used'; }
+  @Get('/plain') plain() {
+    return 'no session used';
+  }
 }
 
 for (const engine of ['cookie', 'memory'] as const) {
   describe(`SessionMiddleware with the ${engine} store`, () => {
     async function client(settings = {}) {
-      return new TestClient(await makeFullApp({ controllers: [CartController], settings: { sessionEngine: engine, ...settings } }));
+      return new TestClient(
+        await makeFullApp({ controllers: [CartController], settings: { sessionEngine: engine, ...settings } }),
+      );
     }
 
     it('keeps data across requests of one client, and not for another', async () => {
@@ -47,13 +51,21 @@ for (const engine of ['cookie', 'memory'] as const) {
       expect(plain.cookies.has('sessionid')).to.equal(false);
       const added = await c.post('/s/add/apple');
       const cookie = added.cookies.get('sessionid')!;
-      expect(cookie).to.include('HttpOnly').and.include('SameSite=Lax').and.include('Max-Age=1209600').and.include('Path=/');
+      expect(cookie)
+        .to.include('HttpOnly')
+        .and.include('SameSite=Lax')
+        .and.include('Max-Age=1209600')
+        .and.include('Path=/');
       expect(added.headers.get('vary')).to.include('Cookie');
       expect((await c.get('/s/cart')).cookies.has('sessionid')).to.equal(false);
     });
 
     it('honours the cookie settings (name, Secure, browser-close expiry)', async () => {
-      const c = await client({ sessionCookieName: 'sid', sessionCookieSecure: true, sessionExpireAtBrowserClose: true });
+      const c = await client({
+        sessionCookieName: 'sid',
+        sessionCookieSecure: true,
+        sessionExpireAtBrowserClose: true,
+      });
       const cookie = (await c.post('/s/add/x')).cookies.get('sid')!;
       expect(cookie).to.include('Secure').and.not.include('Max-Age');
     });
@@ -96,7 +108,15 @@ describe('SessionMiddleware specifics', () => {
   it('uses a custom store passed as settings.sessionStore', async () => {
     const store = new MemorySessionStore();
     const saved: string[] = [];
-    const spy = { load: (k: string) => store.load(k), save: async (k: string | undefined, d: Record<string, unknown>, t: number) => { const key = await store.save(k, d, t); saved.push(key); return key; }, destroy: (k: string) => store.destroy(k) };
+    const spy = {
+      load: (k: string) => store.load(k),
+      save: async (k: string | undefined, d: Record<string, unknown>, t: number) => {
+        const key = await store.save(k, d, t);
+        saved.push(key);
+        return key;
+      },
+      destroy: (k: string) => store.destroy(k),
+    };
     const c = new TestClient(await makeFullApp({ controllers: [CartController], settings: { sessionStore: spy } }));
     await c.post('/s/add/x');
     expect(saved).to.have.length(1);
@@ -104,8 +124,12 @@ describe('SessionMiddleware specifics', () => {
   });
 
   it('fails at start-up for an unknown engine or a store missing methods', async () => {
-    expect(await makeFullApp({ settings: { sessionEngine: 'disk' } }).catch((e: Error) => e.message)).to.include("sessionEngine is 'disk'");
-    expect(await makeFullApp({ settings: { sessionStore: { load() {} } } }).catch((e: Error) => e.message)).to.include('must implement');
+    expect(await makeFullApp({ settings: { sessionEngine: 'disk' } }).catch((e: Error) => e.message)).to.include(
+      "sessionEngine is 'disk'",
+    );
+    expect(await makeFullApp({ settings: { sessionStore: { load() {} } } }).catch((e: Error) => e.message)).to.include(
+      'must implement',
+    );
   });
 
   it('fails at start-up when the signed-cookie store has no secretKey', async () => {
@@ -115,7 +139,9 @@ describe('SessionMiddleware specifics', () => {
 
   it('keeps the session key after a flush from being reused (no fixation with a server store)', async () => {
     const logger = capturingLogger();
-    const c = new TestClient(await makeFullApp({ controllers: [CartController], logger, settings: { sessionEngine: 'memory' } }));
+    const c = new TestClient(
+      await makeFullApp({ controllers: [CartController], logger, settings: { sessionEngine: 'memory' } }),
+    );
     const response = await c.post('/s/add/x', { headers: { cookie: 'sessionid=attacker-chosen-id-0123456789abcdef' } });
     expect(response.cookies.get('sessionid')).to.not.include('attacker-chosen');
   });

@@ -13,13 +13,22 @@ class HealthRow {
 
 @Route('/work')
 class Work {
-  @Get('/<int:id>') one() { return { ok: true }; }
-  @Get('/slow') async slow() { await new Promise((done) => setTimeout(done, 20)); return { ok: true }; }
+  @Get('/<int:id>') one() {
+    return { ok: true };
+  }
+  @Get('/slow') async slow() {
+    await new Promise((done) => setTimeout(done, 20));
+    return { ok: true };
+  }
 }
 
 describe('HealthMiddleware: /healthz and /readyz', () => {
   it('answers liveness and readiness before the other middleware (any Host), uncached, as JSON', async () => {
-    const app = await makeFullApp({ controllers: [Work], middleware: [HealthMiddleware], settings: { allowedHosts: ['example.com'] } });
+    const app = await makeFullApp({
+      controllers: [Work],
+      middleware: [HealthMiddleware],
+      settings: { allowedHosts: ['example.com'] },
+    });
     const client = new TestClient(app);
     const live = await client.get('/healthz', { headers: { host: '10.1.2.3:8000' } }); // a probe's Host is the pod address
     expect(live.status).to.equal(200);
@@ -34,7 +43,11 @@ describe('HealthMiddleware: /healthz and /readyz', () => {
   });
 
   it('checks the database, and answers 503 once a graceful stop began (so the balancer drains first)', async () => {
-    const app = await makeFullApp({ middleware: [HealthMiddleware], entities: [HealthRow], settings: { database: 'sqlite::memory:' } });
+    const app = await makeFullApp({
+      middleware: [HealthMiddleware],
+      entities: [HealthRow],
+      settings: { database: 'sqlite::memory:' },
+    });
     const client = new TestClient(app);
     expect((await client.get('/readyz')).json()).to.deep.equal({ status: 'ok', checks: { database: 'ok' } });
     app.container.get(AppStatus).shuttingDown = true;
@@ -55,9 +68,13 @@ describe('HealthMiddleware: /healthz and /readyz', () => {
   });
 
   it('says which check failed with 503 when the database is gone, and logs why', async () => {
-    const app = await makeFullApp({ middleware: [HealthMiddleware], entities: [HealthRow], settings: { database: 'sqlite::memory:' } });
+    const app = await makeFullApp({
+      middleware: [HealthMiddleware],
+      entities: [HealthRow],
+      settings: { database: 'sqlite::memory:' },
+    });
     const { DATA_SOURCE } = await import('rondo');
-    await (app.container.get<{ destroy(): Promise<void> }>(DATA_SOURCE)).destroy();
+    await app.container.get<{ destroy(): Promise<void> }>(DATA_SOURCE).destroy();
     const answer = await new TestClient(app).get('/readyz');
     expect(answer.status).to.equal(503);
     expect(answer.json()).to.deep.equal({ status: 'unavailable', checks: { database: 'unavailable' } });
@@ -66,13 +83,21 @@ describe('HealthMiddleware: /healthz and /readyz', () => {
   });
 
   describe('with Redis sessions', () => {
-    before(async function () { await requireService(this, 'Redis', REDIS_URL); });
+    before(async function () {
+      await requireService(this, 'Redis', REDIS_URL);
+    });
 
     it('PINGs Redis; an unreachable Redis is a 503 within the 2 s check', async () => {
-      const up = await makeFullApp({ middleware: [HealthMiddleware], settings: { sessionEngine: 'redis', redisUrl: REDIS_URL } });
+      const up = await makeFullApp({
+        middleware: [HealthMiddleware],
+        settings: { sessionEngine: 'redis', redisUrl: REDIS_URL },
+      });
       expect((await new TestClient(up).get('/readyz')).json()).to.deep.equal({ status: 'ok', checks: { redis: 'ok' } });
       await up.close();
-      const down = await makeFullApp({ middleware: [HealthMiddleware], settings: { sessionEngine: 'redis', redisUrl: 'redis://127.0.0.1:1' } });
+      const down = await makeFullApp({
+        middleware: [HealthMiddleware],
+        settings: { sessionEngine: 'redis', redisUrl: 'redis://127.0.0.1:1' },
+      });
       const started = Date.now();
       const answer = await new TestClient(down).get('/readyz');
       expect(answer.status).to.equal(503);
@@ -85,7 +110,9 @@ describe('HealthMiddleware: /healthz and /readyz', () => {
 
 describe('MetricsMiddleware: Prometheus text at /metrics', () => {
   let app: App;
-  before(async () => { app = await makeFullApp({ controllers: [Work], middleware: [HealthMiddleware, MetricsMiddleware] }); });
+  before(async () => {
+    app = await makeFullApp({ controllers: [Work], middleware: [HealthMiddleware, MetricsMiddleware] });
+  });
   after(() => app.close());
 
   it('counts requests per method, route pattern and status, and times them', async () => {

@@ -6,22 +6,38 @@ import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { REDIS_URL, requireService } from '../fixtures/services';
 
-@Route('/rl') @CsrfExempt()
+@Route('/rl')
+@CsrfExempt()
 class Limited {
-  @Get('/three') @RateLimit({ points: 3, duration: 60 }) three() { return { ok: true }; }
-  @Get('/free') free() { return { ok: true }; }
-  @Post('/by-name') @RateLimit({ points: 1, duration: 60, key: (request) => request.GET.get('name') ?? 'nobody' }) byName() { return { ok: true }; }
+  @Get('/three') @RateLimit({ points: 3, duration: 60 }) three() {
+    return { ok: true };
+  }
+  @Get('/free') free() {
+    return { ok: true };
+  }
+  @Post('/by-name')
+  @RateLimit({ points: 1, duration: 60, key: (request) => request.GET.get('name') ?? 'nobody' })
+  byName() {
+    return { ok: true };
+  }
 }
 
-@Route('/ctl') @RateLimit({ points: 1, duration: 30 })
+@Route('/ctl')
+@RateLimit({ points: 1, duration: 30 })
 class WholeController {
-  @Get('/a') a() { return 'a'; }
-  @Get('/b') b() { return 'b'; }
+  @Get('/a') a() {
+    return 'a';
+  }
+  @Get('/b') b() {
+    return 'b';
+  }
 }
 
 describe('@RateLimit', () => {
   let app: App;
-  beforeEach(async () => { app = await makeApp({ controllers: [Limited, WholeController] }); });
+  beforeEach(async () => {
+    app = await makeApp({ controllers: [Limited, WholeController] });
+  });
   afterEach(() => app.close());
 
   it('answers 429 with Retry-After once a client is over the limit, and only that client', async () => {
@@ -47,11 +63,20 @@ describe('@RateLimit', () => {
   });
 
   it('fails at start-up for a limit without points or duration, and for an unknown store', async () => {
-    @Route('/bad') class Bad { @Get('') @RateLimit({ points: 0, duration: 60 }) view() { return 1; } }
+    @Route('/bad')
+    class Bad {
+      @Get('') @RateLimit({ points: 0, duration: 60 }) view() {
+        return 1;
+      }
+    }
     const invalid = await makeApp({ controllers: [Bad] }).catch((e: unknown) => e);
     expect((invalid as { code?: string }).code).to.equal('RATE_LIMIT_INVALID');
     expect((invalid as Error).message).to.include('Bad.view');
-    const store = await createApp({ settings: { secretKey: 'k'.repeat(50), rateLimitStore: 'disk' as never }, logger: silentLogger, env: {} }).catch((e: unknown) => e);
+    const store = await createApp({
+      settings: { secretKey: 'k'.repeat(50), rateLimitStore: 'disk' as never },
+      logger: silentLogger,
+      env: {},
+    }).catch((e: unknown) => e);
     expect((store as { code?: string }).code).to.equal('RATE_LIMIT_STORE_UNKNOWN');
   });
 });
@@ -59,15 +84,25 @@ describe('@RateLimit', () => {
 describe('@RateLimit with the Redis store', function () {
   this.timeout(30_000);
   const children: ChildProcess[] = [];
-  before(async function () { await requireService(this, 'Redis', REDIS_URL); });
-  after(() => { for (const child of children) child.kill('SIGKILL'); });
+  before(async function () {
+    await requireService(this, 'Redis', REDIS_URL);
+  });
+  after(() => {
+    for (const child of children) child.kill('SIGKILL');
+  });
 
   function start(runId: string): Promise<number> {
-    const child = spawn(process.execPath, [join(__dirname, '../fixtures/rate-limit-server.js')], { env: { ...process.env, RUN_ID: runId, REDIS_URL } });
+    const child = spawn(process.execPath, [join(__dirname, '../fixtures/rate-limit-server.js')], {
+      env: { ...process.env, RUN_ID: runId, REDIS_URL },
+    });
     children.push(child);
     return new Promise((resolve, reject) => {
       let out = '';
-      child.stdout.on('data', (c) => { out += c; const m = /LISTENING (\d+)/.exec(out); if (m) resolve(Number(m[1])); });
+      child.stdout.on('data', (c) => {
+        out += c;
+        const m = /LISTENING (\d+)/.exec(out);
+        if (m) resolve(Number(m[1]));
+      });
       child.once('exit', (code) => reject(new Error(`rate-limit server exited ${code}`)));
     });
   }

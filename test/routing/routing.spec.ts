@@ -1,5 +1,16 @@
 import { expect } from 'chai';
-import { Delete, Get, HttpRequest, ImproperlyConfigured, NoReverseMatch, Post, Put, registerConverter, reverse, Route } from 'rondo';
+import {
+  Delete,
+  Get,
+  HttpRequest,
+  ImproperlyConfigured,
+  NoReverseMatch,
+  Post,
+  Put,
+  registerConverter,
+  reverse,
+  Route,
+} from 'rondo';
 import { makeApp, makeClient } from '../fixtures/apps';
 
 registerConverter('year', { regex: '[0-9]{4}', toValue: Number, toUrl: (v: unknown) => String(v) });
@@ -7,31 +18,49 @@ registerConverter('year', { regex: '[0-9]{4}', toValue: Number, toUrl: (v: unkno
 @Route('/articles', { name: 'articles' })
 class ArticleController {
   @Route('/', { name: 'list' })
-  list() { return 'list'; }
+  list() {
+    return 'list';
+  }
 
   @Get('/<int:id>', { name: 'detail' })
-  detail(request: HttpRequest, params: { id: number }) { return { id: params.id }; }
+  detail(request: HttpRequest, params: { id: number }) {
+    return { id: params.id };
+  }
 
   @Put('/<int:id>', { name: 'update' })
-  update(request: HttpRequest, params: { id: number }) { return { updated: params.id }; }
+  update(request: HttpRequest, params: { id: number }) {
+    return { updated: params.id };
+  }
 
   @Delete('/<int:id>')
-  remove() { return undefined; }
+  remove() {
+    return undefined;
+  }
 
   @Get('/by-slug/<slug:slug>', { name: 'slug' })
-  slug(request: HttpRequest, params: { slug: string }) { return params; }
+  slug(request: HttpRequest, params: { slug: string }) {
+    return params;
+  }
 
   @Get('/u/<uuid:key>')
-  byUuid(request: HttpRequest, params: { key: string }) { return params; }
+  byUuid(request: HttpRequest, params: { key: string }) {
+    return params;
+  }
 
   @Get('/files/<path:rest>', { name: 'file' })
-  file(request: HttpRequest, params: { rest: string }) { return params; }
+  file(request: HttpRequest, params: { rest: string }) {
+    return params;
+  }
 
   @Get('/archive/<year:year>', { name: 'archive' })
-  archive(request: HttpRequest, params: { year: number }) { return { year: params.year, type: typeof params.year }; }
+  archive(request: HttpRequest, params: { year: number }) {
+    return { year: params.year, type: typeof params.year };
+  }
 
   @Get('/tag/<str:tag>')
-  tag(request: HttpRequest, params: { tag: string }) { return params; }
+  tag(request: HttpRequest, params: { tag: string }) {
+    return params;
+  }
 }
 
 describe('routing', () => {
@@ -68,7 +97,13 @@ describe('routing', () => {
     it('answers 405 with Allow for a known path and another method', async () => {
       const response = await (await makeClient({ controllers: [ArticleController] })).post('/articles/1');
       expect(response.status).to.equal(405);
-      expect(response.headers.get('allow')!.split(/,\s*/).sort()).to.deep.equal(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PUT']);
+      expect(response.headers.get('allow')!.split(/,\s*/).sort()).to.deep.equal([
+        'DELETE',
+        'GET',
+        'HEAD',
+        'OPTIONS',
+        'PUT',
+      ]);
     });
 
     it('serves HEAD through the GET view without a body', async () => {
@@ -123,31 +158,68 @@ describe('routing', () => {
 
   describe('start-up checks', () => {
     it('rejects two routes that collide, naming both', async () => {
-      @Route('/x') class A { @Get('/<int:id>') a() { return 1; } }
-      @Route('/x') class B { @Get('/<int:key>') b() { return 2; } }
+      @Route('/x')
+      class A {
+        @Get('/<int:id>') a() {
+          return 1;
+        }
+      }
+      @Route('/x')
+      class B {
+        @Get('/<int:key>') b() {
+          return 2;
+        }
+      }
       const error = await makeApp({ controllers: [A, B] }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ImproperlyConfigured).with.property('code', 'ROUTE_DUPLICATE');
-      expect((error as Error).message).to.include('A.a').and.include('B.b');
+      expect((error as Error).message)
+        .to.include('A.a')
+        .and.include('B.b');
     });
 
     it('accepts the same path with different methods', async () => {
-      @Route('/y') class C { @Get('/') a() { return 'get'; } @Post('/') b() { return 'post'; } }
+      @Route('/y')
+      class C {
+        @Get('/') a() {
+          return 'get';
+        }
+        @Post('/') b() {
+          return 'post';
+        }
+      }
       const client = await makeClient({ controllers: [C] });
       expect((await client.post('/y/')).text).to.equal('post');
     });
 
     it('rejects two routes with the same name, naming both', async () => {
-      @Route('', { name: 'n' }) class D { @Get('/a', { name: 'same' }) a() { return 1; } @Get('/b', { name: 'same' }) b() { return 2; } }
+      @Route('', { name: 'n' })
+      class D {
+        @Get('/a', { name: 'same' }) a() {
+          return 1;
+        }
+        @Get('/b', { name: 'same' }) b() {
+          return 2;
+        }
+      }
       const error = await makeApp({ controllers: [D] }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ImproperlyConfigured).with.property('code', 'ROUTE_NAME_DUPLICATE');
-      expect((error as Error).message).to.include('D.a').and.include('D.b');
+      expect((error as Error).message)
+        .to.include('D.a')
+        .and.include('D.b');
     });
 
     it('rejects an unknown converter, naming the route', async () => {
-      @Route('/z') class E { @Get('/<decimal:d>') a() { return 1; } }
+      @Route('/z')
+      class E {
+        @Get('/<decimal:d>') a() {
+          return 1;
+        }
+      }
       const error = await makeApp({ controllers: [E] }).catch((e: unknown) => e);
       expect(error).to.be.instanceOf(ImproperlyConfigured).with.property('code', 'ROUTE_UNKNOWN_CONVERTER');
-      expect((error as Error).message).to.include('decimal').and.include('E.a');
+      expect((error as Error).message)
+        .to.include('decimal')
+        .and.include('E.a');
     });
   });
 });

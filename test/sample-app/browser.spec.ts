@@ -14,7 +14,16 @@ import { sampleApp } from './fixture';
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'sample-app/test-results');
 // Without the background-networking flags chromium keeps dialing out of this closed network.
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 describe('the sample app in a real browser (chromium, headless)', function () {
   this.timeout(60_000);
@@ -26,7 +35,8 @@ describe('the sample app in a real browser (chromium, headless)', function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM)) {
-      if (process.env.CI) throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
+      if (process.env.CI)
+        throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
       console.log(`      (skipped: no chromium at ${CHROMIUM}; apt-get install -y chromium, or set CHROMIUM_PATH)`);
       this.skip();
     }
@@ -37,7 +47,9 @@ describe('the sample app in a real browser (chromium, headless)', function () {
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     page = await browser.newPage();
     // Chromium reports each Content-Security-Policy violation as a console error.
-    page.on('console', (message) => { if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`); });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+    });
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
@@ -105,14 +117,19 @@ describe('the sample app in a real browser (chromium, headless)', function () {
   it('logs out, back to an anonymous home page', async () => {
     await page.click('button:has-text("Log out")');
     await page.waitForSelector('.nav >> text=Sign up');
-    expect(await page.textContent('.nav')).to.include('Log in').and.not.include('Signed in');
+    expect(await page.textContent('.nav'))
+      .to.include('Log in')
+      .and.not.include('Signed in');
     await shot('4-logged-out');
   });
 
   it('serves every page under a strict Content-Security-Policy that none of them breaks (nonces on the inline styles)', async () => {
     const answer = await page.goto(`${base}/accounts/login/`);
     const policy = answer!.headers()['content-security-policy'];
-    expect(policy).to.include("default-src 'self'").and.include("object-src 'none'").and.match(/style-src 'self'( 'nonce-[A-Za-z0-9+/=]+')?/);
+    expect(policy)
+      .to.include("default-src 'self'")
+      .and.include("object-src 'none'")
+      .and.match(/style-src 'self'( 'nonce-[A-Za-z0-9+/=]+')?/);
     await page.goto(`${base}/accounts/password_reset/`);
     await page.goto(`${base}/no-such-page/`); // Rondo's own error page, with its inline style
     expect(violations).to.deep.equal([]);

@@ -3,7 +3,10 @@ import { DATABASE, silentLogger, type App, type Database } from 'rondo';
 import buildApp from '../../sample-app/src/app';
 
 export async function sampleApp(): Promise<App> {
-  const app = await buildApp({ logger: silentLogger, settings: { database: 'sqlite::memory:', authLoginRateLimit: null, authSignupRateLimit: null } });
+  const app = await buildApp({
+    logger: silentLogger,
+    settings: { database: 'sqlite::memory:', authLoginRateLimit: null, authSignupRateLimit: null },
+  });
   await app.container.get<Database>(DATABASE).migrate();
   return app;
 }

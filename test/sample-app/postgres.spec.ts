@@ -11,7 +11,10 @@ describe('the sample app on PostgreSQL (DATABASE_URL)', function () {
   before(async function () {
     const database = await freshPostgresOrSkip(this);
     drop = database.drop;
-    app = await buildApp({ logger: silentLogger, settings: { database: database.url, authLoginRateLimit: null, authSignupRateLimit: null } });
+    app = await buildApp({
+      logger: silentLogger,
+      settings: { database: database.url, authLoginRateLimit: null, authSignupRateLimit: null },
+    });
   });
   after(async () => {
     await app?.close();
@@ -26,14 +29,27 @@ describe('the sample app on PostgreSQL (DATABASE_URL)', function () {
 
   it('serves the Conduit API on it: sign-up, an article with tags, the list, a comment', async () => {
     const api = new TestClient(app);
-    const user = (await api.post('/api/users', { json: { user: { username: 'pg', email: 'pg@example.com', password: 'password' } } })).json<{ user: { token: string } }>();
+    const user = (
+      await api.post('/api/users', {
+        json: { user: { username: 'pg', email: 'pg@example.com', password: 'password' } },
+      })
+    ).json<{ user: { token: string } }>();
     const auth = { authorization: `Token ${user.user.token}` };
-    const created = await api.post('/api/articles', { headers: auth, json: { article: { title: 'On Postgres', description: 'd', body: 'b', tagList: ['db', 'sql'] } } });
+    const created = await api.post('/api/articles', {
+      headers: auth,
+      json: { article: { title: 'On Postgres', description: 'd', body: 'b', tagList: ['db', 'sql'] } },
+    });
     expect(created.status).to.equal(201);
-    const listed = (await api.get('/api/articles', { query: { tag: 'sql' } })).json<{ articlesCount: number; articles: Array<{ slug: string; tagList: string[] }> }>();
+    const listed = (await api.get('/api/articles', { query: { tag: 'sql' } })).json<{
+      articlesCount: number;
+      articles: Array<{ slug: string; tagList: string[] }>;
+    }>();
     expect(listed.articlesCount).to.equal(1);
     expect(listed.articles[0].tagList).to.deep.equal(['db', 'sql']);
-    const comment = await api.post(`/api/articles/${listed.articles[0].slug}/comments`, { headers: auth, json: { comment: { body: 'Works.' } } });
+    const comment = await api.post(`/api/articles/${listed.articles[0].slug}/comments`, {
+      headers: auth,
+      json: { comment: { body: 'Works.' } },
+    });
     expect(comment.status).to.equal(200);
   });
 });

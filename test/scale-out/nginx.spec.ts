@@ -25,7 +25,9 @@ interface Instance {
 }
 
 function startInstance(port: number, env: Record<string, string>): Promise<Instance> {
-  const child = spawn(process.execPath, [MAIN], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' } });
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+  });
   const instance: Instance = { port, child, output: '' };
   return new Promise((done, fail) => {
     const onData = (chunk: Buffer) => {
@@ -34,12 +36,15 @@ function startInstance(port: number, env: Record<string, string>): Promise<Insta
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
-    child.once('exit', (code) => fail(new Error(`instance on ${port} exited (${code}) before listening:\n${instance.output}`)));
+    child.once('exit', (code) =>
+      fail(new Error(`instance on ${port} exited (${code}) before listening:\n${instance.output}`)),
+    );
   });
 }
 
 /** Lines of the instance's access log for `GET path 200`. */
-const answered = (instance: Instance, path: string) => instance.output.split('\n').filter((line) => line.includes(`GET ${path} 200`)).length;
+const answered = (instance: Instance, path: string) =>
+  instance.output.split('\n').filter((line) => line.includes(`GET ${path} 200`)).length;
 
 function nginxConfig(dir: string, port: number, upstreams: readonly number[]): string {
   return `user root;
@@ -115,7 +120,13 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
   let dropDatabase: (() => Promise<void>) | undefined;
 
   before(async function () {
-    const missing = !existsSync(NGINX) ? `nginx at ${NGINX}` : !(await reachable(REDIS_URL)) ? `Redis at ${REDIS_URL}` : !(await reachable(DATABASE_URL)) ? `PostgreSQL at ${DATABASE_URL}` : undefined;
+    const missing = !existsSync(NGINX)
+      ? `nginx at ${NGINX}`
+      : !(await reachable(REDIS_URL))
+        ? `Redis at ${REDIS_URL}`
+        : !(await reachable(DATABASE_URL))
+          ? `PostgreSQL at ${DATABASE_URL}`
+          : undefined;
     if (missing !== undefined) {
       if (process.env.CI) throw new Error(`${missing} is not there; .ci/run provides it, so this is a failure in CI`);
       console.log(`      (skipped: no ${missing})`);
@@ -124,13 +135,20 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
     const database = (await freshPostgres())!;
     dropDatabase = database.drop;
     env = {
-      DATABASE_URL: database.url, REDIS_URL, RONDO_SECRET_KEY: SECRET, RONDO_SESSION_ENGINE: 'redis', RONDO_RATE_LIMIT_STORE: 'redis',
-      RONDO_CACHE_BACKEND: 'redis', RONDO_TRUSTED_PROXIES: '127.0.0.1', RONDO_DEBUG: 'false', RONDO_LOG_FORMAT: 'text',
+      DATABASE_URL: database.url,
+      REDIS_URL,
+      RONDO_SECRET_KEY: SECRET,
+      RONDO_SESSION_ENGINE: 'redis',
+      RONDO_RATE_LIMIT_STORE: 'redis',
+      RONDO_CACHE_BACKEND: 'redis',
+      RONDO_TRUSTED_PROXIES: '127.0.0.1',
+      RONDO_DEBUG: 'false',
+      RONDO_LOG_FORMAT: 'text',
     };
     const ports = [await freePort(), await freePort(), await freePort()];
     // The first one migrates the fresh database; the others start on it.
     instances.push(await startInstance(ports[0], { ...env, RONDO_MIGRATE_ON_START: '1' }));
-    instances.push(...await Promise.all(ports.slice(1).map((port) => startInstance(port, env))));
+    instances.push(...(await Promise.all(ports.slice(1).map((port) => startInstance(port, env)))));
     dir = mkdtempSync(join(tmpdir(), 'rondo-nginx-'));
     const port = await freePort();
     writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, ports));
@@ -153,7 +171,12 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
   let ann: Browser;
 
   it('signs a user up and logs them in through nginx; they stay logged in whichever instance answers', async () => {
-    const signup = await new Browser(base).form('/accounts/signup/', { username: 'ann', email: 'ann@example.com', password1: 'violet sunset 42', password2: 'violet sunset 42' });
+    const signup = await new Browser(base).form('/accounts/signup/', {
+      username: 'ann',
+      email: 'ann@example.com',
+      password1: 'violet sunset 42',
+      password2: 'violet sunset 42',
+    });
     expect(signup.status, await signup.text()).to.equal(302);
     ann = new Browser(base); // another browser logs in: the account is in PostgreSQL, the session in Redis
     const login = await ann.form('/accounts/login/', { username: 'ann@example.com', password: 'violet sunset 42' });
@@ -166,7 +189,10 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
       expect(home.headers.get('x-request-id')).to.match(/^[0-9a-f]{32}$/); // nginx's $request_id, trusted
     }
     const served = instances.map((instance, i) => answered(instance, '/') - before[i]);
-    expect(served.every((n) => n >= 1), `requests per instance: ${served.join(', ')}`).to.equal(true);
+    expect(
+      served.every((n) => n >= 1),
+      `requests per instance: ${served.join(', ')}`,
+    ).to.equal(true);
   });
 
   it('loses no accepted GET when an instance is killed under load, nor the session; the restarted one rejoins', async () => {
@@ -186,9 +212,14 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
     };
     await Promise.all(Array.from({ length: 10 }, worker));
     expect(statuses.length).to.equal(300);
-    expect(statuses.filter((s) => s !== 200), 'non-200 or logged-out answers').to.deep.equal([]);
+    expect(
+      statuses.filter((s) => s !== 200),
+      'non-200 or logged-out answers',
+    ).to.deep.equal([]);
     const perInstance = instances.map((instance, i) => answered(instance, '/') - before[i]);
-    console.log(`      300 GETs at 10 connections, instance 2 killed at the 60th: ${statuses.length} answered 200 logged in, 0 failed, in ${Date.now() - started} ms; per instance ${perInstance.join(' / ')}`);
+    console.log(
+      `      300 GETs at 10 connections, instance 2 killed at the 60th: ${statuses.length} answered 200 logged in, 0 failed, in ${Date.now() - started} ms; per instance ${perInstance.join(' / ')}`,
+    );
 
     instances[1] = await startInstance(victim.port, env);
     await new Promise((done) => setTimeout(done, 1100)); // nginx's fail_timeout

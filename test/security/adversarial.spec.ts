@@ -12,7 +12,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
-  Accepts, CsrfExempt, Get, HttpResponse, Param, Post, Req, Route, StreamingHttpResponse, isSafeRedirect, redirect, render, type App, type HttpRequest, type RunningServer,
+  Accepts,
+  CsrfExempt,
+  Get,
+  HttpResponse,
+  Param,
+  Post,
+  Req,
+  Route,
+  StreamingHttpResponse,
+  isSafeRedirect,
+  redirect,
+  render,
+  type App,
+  type HttpRequest,
+  type RunningServer,
 } from 'rondo';
 import { makeFullApp } from '../fixtures/apps';
 import { ROOT } from '../fixtures/projects';
@@ -32,39 +46,82 @@ let secretHits = 0;
 
 @Route('/adv')
 class Target {
-  @Get('/ok') ok() { return { ok: true }; }
-  @Get('/secret') secret() { secretHits += 1; return { secret: true }; }
-  @Post('/echo') @CsrfExempt() async echo(@Req() request: HttpRequest) { return { bytes: (await request.body()).length }; }
-  @Get('/where') where(@Req() request: HttpRequest) { return { host: request.getHost(), absolute: request.buildAbsoluteUri('/x'), path: request.path }; }
+  @Get('/ok') ok() {
+    return { ok: true };
+  }
+  @Get('/secret') secret() {
+    secretHits += 1;
+    return { secret: true };
+  }
+  @Post('/echo') @CsrfExempt() async echo(@Req() request: HttpRequest) {
+    return { bytes: (await request.body()).length };
+  }
+  @Get('/where') where(@Req() request: HttpRequest) {
+    return { host: request.getHost(), absolute: request.buildAbsoluteUri('/x'), path: request.path };
+  }
   @Get('/next') next(@Req() request: HttpRequest) {
     const target = request.GET.get('next') ?? '';
     return redirect(isSafeRedirect(target, request.getHost()) ? target : '/adv/ok');
   }
-  @Get('/header') header(@Req() request: HttpRequest) { return new HttpResponse('x', { headers: { 'X-Echo': request.GET.get('v') ?? '' } }); }
-  @Get('/go') go(@Req() request: HttpRequest) { return redirect(`/adv/ok?${request.GET.get('v') ?? ''}`); }
-  @Get('/cookie') cookie(@Req() request: HttpRequest) { return new HttpResponse('x').setCookie('v', request.GET.get('v') ?? ''); }
-  @Get('/download') download(@Req() request: HttpRequest) {
-    return new HttpResponse('x', { headers: { 'Content-Disposition': `attachment; filename="${request.GET.get('v') ?? ''}"` } });
+  @Get('/header') header(@Req() request: HttpRequest) {
+    return new HttpResponse('x', { headers: { 'X-Echo': request.GET.get('v') ?? '' } });
   }
-  @Post('/json') @CsrfExempt() async json(@Req() request: HttpRequest) { const body = await request.json(); return { keys: Object.keys(body as object) }; }
-  @Post('/form') @CsrfExempt() @Accepts('application/x-www-form-urlencoded', 'multipart/form-data') async form(@Req() request: HttpRequest) { await request.load(); return { keys: [...request.POST.keys()] }; }
-  @Get('/query') query(@Req() request: HttpRequest) { return { keys: [...request.GET.keys()], cookies: Object.keys(request.COOKIES) }; }
+  @Get('/go') go(@Req() request: HttpRequest) {
+    return redirect(`/adv/ok?${request.GET.get('v') ?? ''}`);
+  }
+  @Get('/cookie') cookie(@Req() request: HttpRequest) {
+    return new HttpResponse('x').setCookie('v', request.GET.get('v') ?? '');
+  }
+  @Get('/download') download(@Req() request: HttpRequest) {
+    return new HttpResponse('x', {
+      headers: { 'Content-Disposition': `attachment; filename="${request.GET.get('v') ?? ''}"` },
+    });
+  }
+  @Post('/json') @CsrfExempt() async json(@Req() request: HttpRequest) {
+    const body = await request.json();
+    return { keys: Object.keys(body as object) };
+  }
+  @Post('/form') @CsrfExempt() @Accepts('application/x-www-form-urlencoded', 'multipart/form-data') async form(
+    @Req() request: HttpRequest,
+  ) {
+    await request.load();
+    return { keys: [...request.POST.keys()] };
+  }
+  @Get('/query') query(@Req() request: HttpRequest) {
+    return { keys: [...request.GET.keys()], cookies: Object.keys(request.COOKIES) };
+  }
   @Get('/ejs') ejs(@Req() request: HttpRequest) {
     const given = Object.fromEntries(request.GET.entries());
     return render(request, 'echo.ejs', { ...given, given, name: request.GET.get('name') ?? 'you' });
   }
-  @Get('/int/<int:v>') int(@Param('v') v: number) { return { v }; }
-  @Get('/slug/<slug:v>') slug(@Param('v') v: string) { return { v }; }
-  @Get('/uuid/<uuid:v>') uuid(@Param('v') v: string) { return { v }; }
-  @Get('/path/<path:v>') path(@Param('v') v: string) { return { v: v.length }; }
-  @Get('/str/<str:v>') str(@Param('v') v: string) { return { v: v.length }; }
+  @Get('/int/<int:v>') int(@Param('v') v: number) {
+    return { v };
+  }
+  @Get('/slug/<slug:v>') slug(@Param('v') v: string) {
+    return { v };
+  }
+  @Get('/uuid/<uuid:v>') uuid(@Param('v') v: string) {
+    return { v };
+  }
+  @Get('/path/<path:v>') path(@Param('v') v: string) {
+    return { v: v.length };
+  }
+  @Get('/str/<str:v>') str(@Param('v') v: string) {
+    return { v: v.length };
+  }
   // Views that throw what is not an Error (as plain JavaScript may): the point of these tests.
-  // eslint-disable-next-line @typescript-eslint/only-throw-error
-  @Get('/throw-string') throwString(): never { throw 'a string'; }  
-  // eslint-disable-next-line @typescript-eslint/only-throw-error
-  @Get('/throw-undefined') throwUndefined(): never { throw undefined; }  
-  // eslint-disable-next-line @typescript-eslint/only-throw-error
-  @Get('/throw-object') throwObject(): never { throw { weird: true, toString: null }; }  
+  @Get('/throw-string') throwString(): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw 'a string';
+  }
+  @Get('/throw-undefined') throwUndefined(): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw undefined;
+  }
+  @Get('/throw-object') throwObject(): never {
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    throw { weird: true, toString: null };
+  }
   @Get('/late-error') late() {
     let sent = false;
     const stream = new Readable({
@@ -95,8 +152,11 @@ describe('the adversarial suite (real sockets)', function () {
     app = await makeFullApp({
       controllers: [Target],
       settings: {
-        templates: { dirs: [join(FIXTURES, 'templates')] }, staticDirs: [join(FIXTURES, 'static')], serveStatic: true,
-        fileUploadTempDir: uploads, fileUploadMaxMemorySize: 100, // every upload spills to a temporary file
+        templates: { dirs: [join(FIXTURES, 'templates')] },
+        staticDirs: [join(FIXTURES, 'static')],
+        serveStatic: true,
+        fileUploadTempDir: uploads,
+        fileUploadMaxMemorySize: 100, // every upload spills to a temporary file
       },
     });
     server = await app.listen({ port: 0, handleSignals: false });
@@ -179,7 +239,8 @@ describe('the adversarial suite (real sockets)', function () {
         expect(answer.text).not.to.match(/\r\nSet-Cookie: evil=1/i);
         const logged = (app.logger as unknown as { lines: Array<{ message: string; error?: unknown }> }).lines;
         const last = logged.filter((l) => l.error !== undefined).at(-1);
-        if (answer.status === 500) expect(String((last?.error as Error)?.message)).to.match(/CR, LF or NUL|line break|control character/i);
+        if (answer.status === 500)
+          expect(String((last?.error as Error)?.message)).to.match(/CR, LF or NUL|line break|control character/i);
         await stillUp();
       });
     }
@@ -199,7 +260,8 @@ describe('the adversarial suite (real sockets)', function () {
       for (const path of ['//evil.com', '/\\evil.com', '//evil.com/x', '/%2F%2Fevil.com']) {
         const answer = await raw(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
         const location = answer.headers.location;
-        if (location !== undefined) expect(new URL(location, base).host, `${path} → ${location}`).to.equal(new URL(base).host);
+        if (location !== undefined)
+          expect(new URL(location, base).host, `${path} → ${location}`).to.equal(new URL(base).host);
       }
     });
   });
@@ -223,8 +285,16 @@ describe('the adversarial suite (real sockets)', function () {
       expect(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted')).to.equal(false);
     };
     it('keeps Object.prototype clean through JSON bodies', async () => {
-      for (const body of ['{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', '{"a":{"__proto__":{"polluted":1}}}']) {
-        const answer = await fetch(`${base}/adv/json`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      for (const body of [
+        '{"__proto__":{"polluted":1}}',
+        '{"constructor":{"prototype":{"polluted":1}}}',
+        '{"a":{"__proto__":{"polluted":1}}}',
+      ]) {
+        const answer = await fetch(`${base}/adv/json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
         expect(answer.status).to.be.below(500);
         clean();
       }
@@ -232,12 +302,30 @@ describe('the adversarial suite (real sockets)', function () {
     it('keeps Object.prototype clean through query strings, forms and cookies', async () => {
       for (const key of PAYLOADS.prototypeKeys) {
         const pair = `${encodeURIComponent(key)}=1&${encodeURIComponent(`${key}[polluted]`)}=1`;
-        expect((await fetch(`${base}/adv/query?${pair}`, { headers: { cookie: `${key}=1; __proto__=x` } })).status).to.equal(200);
-        expect((await fetch(`${base}/adv/form`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: pair })).status).to.equal(200);
+        expect(
+          (await fetch(`${base}/adv/query?${pair}`, { headers: { cookie: `${key}=1; __proto__=x` } })).status,
+        ).to.equal(200);
+        expect(
+          (
+            await fetch(`${base}/adv/form`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/x-www-form-urlencoded' },
+              body: pair,
+            })
+          ).status,
+        ).to.equal(200);
         clean();
       }
       const multipart = `--b\r\nContent-Disposition: form-data; name="__proto__"\r\n\r\n{"polluted":1}\r\n--b\r\nContent-Disposition: form-data; name="constructor"\r\n\r\nx\r\n--b--\r\n`;
-      expect((await fetch(`${base}/adv/form`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: multipart })).status).to.equal(200);
+      expect(
+        (
+          await fetch(`${base}/adv/form`, {
+            method: 'POST',
+            headers: { 'content-type': 'multipart/form-data; boundary=b' },
+            body: multipart,
+          })
+        ).status,
+      ).to.equal(200);
       clean();
       const fresh = await (await fetch(`${base}/adv/query?a=1`)).json();
       expect(fresh).to.deep.equal({ keys: ['a'], cookies: [] });
@@ -260,7 +348,13 @@ describe('the adversarial suite (real sockets)', function () {
   describe('converters against 64 KB and ReDoS-shaped segments', () => {
     for (const converter of ['int', 'slug', 'uuid', 'path', 'str']) {
       it(`answers <${converter}> quickly and without a 5xx`, async () => {
-        for (const segment of ['9'.repeat(65_536), 'a'.repeat(65_536), `${'a-'.repeat(20_000)}!`, `${'0'.repeat(8)}-${'0'.repeat(30_000)}`, '%41'.repeat(20_000)]) {
+        for (const segment of [
+          '9'.repeat(65_536),
+          'a'.repeat(65_536),
+          `${'a-'.repeat(20_000)}!`,
+          `${'0'.repeat(8)}-${'0'.repeat(30_000)}`,
+          '%41'.repeat(20_000),
+        ]) {
           const started = Date.now();
           const answer = await fetch(`${base}/adv/${converter}/${segment}`);
           expect(answer.status, `${converter}: ${segment.slice(0, 12)}…`).to.be.below(500);
@@ -290,10 +384,15 @@ describe('the adversarial suite (real sockets)', function () {
   });
 
   describe('uploads that go wrong', () => {
-    const part = (name: string, size: number) => `--b\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(size)}\r\n`;
+    const part = (name: string, size: number) =>
+      `--b\r\nContent-Disposition: form-data; name="${name}"; filename="${name}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n${'x'.repeat(size)}\r\n`;
 
     it('removes the temporary file of a completed upload after the response', async () => {
-      const answer = await fetch(`${base}/adv/form`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: `${part('doc', 5000)}--b--\r\n` });
+      const answer = await fetch(`${base}/adv/form`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+        body: `${part('doc', 5000)}--b--\r\n`,
+      });
       expect(await answer.json()).to.deep.equal({ keys: [] });
     });
 
@@ -301,11 +400,17 @@ describe('the adversarial suite (real sockets)', function () {
       for (let i = 0; i < 20; i++) {
         const socket = openSocket(server.port);
         socket.on('error', () => undefined);
-        socket.write(`POST /adv/form HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n${part('cut', 3000)}`);
+        socket.write(
+          `POST /adv/form HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n${part('cut', 3000)}`,
+        );
         await new Promise((done) => setTimeout(done, 10));
         socket.destroy();
       }
-      const malformed = await fetch(`${base}/adv/form`, { method: 'POST', headers: { 'content-type': 'multipart/form-data; boundary=b' }, body: `${part('bad', 3000).slice(0, 2500)}` });
+      const malformed = await fetch(`${base}/adv/form`, {
+        method: 'POST',
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+        body: `${part('bad', 3000).slice(0, 2500)}`,
+      });
       expect(malformed.status).to.equal(400);
       await stillUp();
     });

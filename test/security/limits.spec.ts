@@ -5,21 +5,43 @@
  */
 import { expect } from 'chai';
 import { gzipSync, brotliCompressSync, deflateSync } from 'node:zlib';
-import { Accepts, CsrfExempt, Get, Param, Post, Req, Route, type App, type HttpRequest, type RunningServer } from 'rondo';
+import {
+  Accepts,
+  CsrfExempt,
+  Get,
+  Param,
+  Post,
+  Req,
+  Route,
+  type App,
+  type HttpRequest,
+  type RunningServer,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { rawRequest } from '../fixtures/sockets';
 
 @Route('/lim')
 class Limited {
-  @Post('/raw') @CsrfExempt() @Accepts('application/octet-stream') async raw(@Req() request: HttpRequest) { return { bytes: (await request.body()).length }; }
-  @Post('/json') @CsrfExempt() async json(@Req() request: HttpRequest) { await request.json(); return { ok: true }; }
-  @Post('/form') @CsrfExempt() @Accepts('application/x-www-form-urlencoded', 'multipart/form-data') async form(@Req() request: HttpRequest) {
+  @Post('/raw') @CsrfExempt() @Accepts('application/octet-stream') async raw(@Req() request: HttpRequest) {
+    return { bytes: (await request.body()).length };
+  }
+  @Post('/json') @CsrfExempt() async json(@Req() request: HttpRequest) {
+    await request.json();
+    return { ok: true };
+  }
+  @Post('/form') @CsrfExempt() @Accepts('application/x-www-form-urlencoded', 'multipart/form-data') async form(
+    @Req() request: HttpRequest,
+  ) {
     await request.load();
     return { fields: request.POST.size, files: request.FILES.size };
   }
-  @Get('/query') query(@Req() request: HttpRequest) { return { fields: request.GET.size }; }
-  @Get('/p/<str:v>') param(@Param('v') v: string) { return { length: v.length }; }
+  @Get('/query') query(@Req() request: HttpRequest) {
+    return { fields: request.GET.size };
+  }
+  @Get('/p/<str:v>') param(@Param('v') v: string) {
+    return { length: v.length };
+  }
 }
 
 const LIMITS = {
@@ -35,9 +57,18 @@ const LIMITS = {
   maxHeaderSize: 4096,
 };
 
-function multipart(parts: Array<{ name: string; filename?: string; content: string }>): { body: string; contentType: string } {
+function multipart(parts: Array<{ name: string; filename?: string; content: string }>): {
+  body: string;
+  contentType: string;
+} {
   const b = 'limitsboundary';
-  const body = parts.map((p) => `--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename === undefined ? '' : `; filename="${p.filename}"`}\r\n\r\n${p.content}\r\n`).join('') + `--${b}--\r\n`;
+  const body =
+    parts
+      .map(
+        (p) =>
+          `--${b}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename === undefined ? '' : `; filename="${p.filename}"`}\r\n\r\n${p.content}\r\n`,
+      )
+      .join('') + `--${b}--\r\n`;
   return { body, contentType: `multipart/form-data; boundary=${b}` };
 }
 
@@ -58,64 +89,175 @@ describe('the limits table: just under, at, and just over each limit', () => {
   }
 
   it('body bytes (dataUploadMaxMemorySize): 413 over', async () => {
-    await three(async (n) => (await client.post('/lim/raw', { body: Buffer.alloc(n, 'x'), contentType: 'application/octet-stream' })).status, LIMITS.dataUploadMaxMemorySize);
+    await three(
+      async (n) =>
+        (await client.post('/lim/raw', { body: Buffer.alloc(n, 'x'), contentType: 'application/octet-stream' })).status,
+      LIMITS.dataUploadMaxMemorySize,
+    );
   });
 
   it('body bytes are counted after Content-Encoding is decoded (gzip, deflate, br)', async () => {
-    for (const [name, compress] of [['gzip', gzipSync], ['deflate', deflateSync], ['br', brotliCompressSync]] as const) {
-      await three(async (n) => (await client.post('/lim/raw', { body: compress(Buffer.alloc(n, 'x')), contentType: 'application/octet-stream', headers: { 'content-encoding': name } })).status, LIMITS.dataUploadMaxMemorySize);
+    for (const [name, compress] of [
+      ['gzip', gzipSync],
+      ['deflate', deflateSync],
+      ['br', brotliCompressSync],
+    ] as const) {
+      await three(
+        async (n) =>
+          (
+            await client.post('/lim/raw', {
+              body: compress(Buffer.alloc(n, 'x')),
+              contentType: 'application/octet-stream',
+              headers: { 'content-encoding': name },
+            })
+          ).status,
+        LIMITS.dataUploadMaxMemorySize,
+      );
     }
     const bomb = gzipSync(Buffer.alloc(50 * 1024 * 1024)); // 50 MB of zeros in ~50 KB
-    expect((await client.post('/lim/raw', { body: bomb, contentType: 'application/octet-stream', headers: { 'content-encoding': 'gzip' } })).status).to.equal(413);
+    expect(
+      (
+        await client.post('/lim/raw', {
+          body: bomb,
+          contentType: 'application/octet-stream',
+          headers: { 'content-encoding': 'gzip' },
+        })
+      ).status,
+    ).to.equal(413);
   });
 
   it('refuses an unsupported Content-Encoding with 415, and a body that does not decode with 400', async () => {
-    const answer = await client.post('/lim/raw', { body: 'abc', contentType: 'application/octet-stream', headers: { 'content-encoding': 'compress', accept: 'application/json' } });
+    const answer = await client.post('/lim/raw', {
+      body: 'abc',
+      contentType: 'application/octet-stream',
+      headers: { 'content-encoding': 'compress', accept: 'application/json' },
+    });
     expect(answer.status).to.equal(415);
-    expect((answer.json<{ detail: string }>()).detail).to.include("Content-Encoding 'compress' is not supported");
-    expect((await client.post('/lim/raw', { body: 'not gzip', contentType: 'application/octet-stream', headers: { 'content-encoding': 'gzip' } })).status).to.equal(400);
+    expect(answer.json<{ detail: string }>().detail).to.include("Content-Encoding 'compress' is not supported");
+    expect(
+      (
+        await client.post('/lim/raw', {
+          body: 'not gzip',
+          contentType: 'application/octet-stream',
+          headers: { 'content-encoding': 'gzip' },
+        })
+      ).status,
+    ).to.equal(400);
     const { body, contentType } = multipart([{ name: 'a', content: '1' }]);
-    expect((await client.post('/lim/form', { body: gzipSync(body), contentType, headers: { 'content-encoding': 'gzip' } })).status).to.equal(415);
+    expect(
+      (await client.post('/lim/form', { body: gzipSync(body), contentType, headers: { 'content-encoding': 'gzip' } }))
+        .status,
+    ).to.equal(415);
   });
 
   it('query fields (dataUploadMaxNumberFields): 400 over', async () => {
-    await three(async (n) => (await client.get(`/lim/query?${Array.from({ length: n }, (_, i) => `f${i}=1`).join('&')}`)).status, LIMITS.dataUploadMaxNumberFields, 400);
+    await three(
+      async (n) => (await client.get(`/lim/query?${Array.from({ length: n }, (_, i) => `f${i}=1`).join('&')}`)).status,
+      LIMITS.dataUploadMaxNumberFields,
+      400,
+    );
   });
 
   it('form fields (dataUploadMaxNumberFields), urlencoded and multipart: 400 over', async () => {
-    await three(async (n) => (await client.post('/lim/form', { body: Array.from({ length: n }, (_, i) => `f${i}=1`).join('&'), contentType: 'application/x-www-form-urlencoded' })).status, LIMITS.dataUploadMaxNumberFields, 400);
-    await three(async (n) => (await client.post('/lim/form', multipart(Array.from({ length: n }, (_, i) => ({ name: `f${i}`, content: '1' }))))).status, LIMITS.dataUploadMaxNumberFields, 400);
+    await three(
+      async (n) =>
+        (
+          await client.post('/lim/form', {
+            body: Array.from({ length: n }, (_, i) => `f${i}=1`).join('&'),
+            contentType: 'application/x-www-form-urlencoded',
+          })
+        ).status,
+      LIMITS.dataUploadMaxNumberFields,
+      400,
+    );
+    await three(
+      async (n) =>
+        (
+          await client.post(
+            '/lim/form',
+            multipart(Array.from({ length: n }, (_, i) => ({ name: `f${i}`, content: '1' }))),
+          )
+        ).status,
+      LIMITS.dataUploadMaxNumberFields,
+      400,
+    );
   });
 
   it('files per request (dataUploadMaxNumberFiles): 400 over', async () => {
-    await three(async (n) => (await client.post('/lim/form', multipart(Array.from({ length: n }, (_, i) => ({ name: `f${i}`, filename: `a${i}.txt`, content: 'x' }))))).status, LIMITS.dataUploadMaxNumberFiles, 400);
+    await three(
+      async (n) =>
+        (
+          await client.post(
+            '/lim/form',
+            multipart(Array.from({ length: n }, (_, i) => ({ name: `f${i}`, filename: `a${i}.txt`, content: 'x' }))),
+          )
+        ).status,
+      LIMITS.dataUploadMaxNumberFiles,
+      400,
+    );
   });
 
   it('file size (fileUploadMaxSize): 413 over', async () => {
-    await three(async (n) => (await client.post('/lim/form', multipart([{ name: 'doc', filename: 'a.txt', content: 'x'.repeat(n) }]))).status, LIMITS.fileUploadMaxSize);
+    await three(
+      async (n) =>
+        (await client.post('/lim/form', multipart([{ name: 'doc', filename: 'a.txt', content: 'x'.repeat(n) }])))
+          .status,
+      LIMITS.fileUploadMaxSize,
+    );
   });
 
   it('file name length (fileUploadMaxNameLength): 400 over', async () => {
-    await three(async (n) => (await client.post('/lim/form', multipart([{ name: 'doc', filename: `${'n'.repeat(n - 4)}.txt`, content: 'x' }]))).status, LIMITS.fileUploadMaxNameLength, 400);
+    await three(
+      async (n) =>
+        (
+          await client.post(
+            '/lim/form',
+            multipart([{ name: 'doc', filename: `${'n'.repeat(n - 4)}.txt`, content: 'x' }]),
+          )
+        ).status,
+      LIMITS.fileUploadMaxNameLength,
+      400,
+    );
   });
 
   it('JSON nesting (jsonMaxDepth): 400 over', async () => {
-    await three(async (n) => (await client.post('/lim/json', { body: '['.repeat(n) + ']'.repeat(n), contentType: 'application/json' })).status, LIMITS.jsonMaxDepth, 400);
+    await three(
+      async (n) =>
+        (await client.post('/lim/json', { body: '['.repeat(n) + ']'.repeat(n), contentType: 'application/json' }))
+          .status,
+      LIMITS.jsonMaxDepth,
+      400,
+    );
   });
 
   it('URL length (maxUrlLength), which also bounds every route parameter: 414 over', async () => {
     const prefix = '/lim/p/';
-    await three(async (n) => (await client.get(prefix + 'v'.repeat(n - prefix.length))).status, LIMITS.maxUrlLength, 414);
+    await three(
+      async (n) => (await client.get(prefix + 'v'.repeat(n - prefix.length))).status,
+      LIMITS.maxUrlLength,
+      414,
+    );
   });
 
   it('header lines (maxHeaderCount): 431 over', async () => {
     // TestClient adds Host; the rest are X-N headers.
-    await three(async (n) => (await client.get('/lim/query', { headers: Object.fromEntries(Array.from({ length: n - 1 }, (_, i) => [`x-h${i}`, '1'])) })).status, LIMITS.maxHeaderCount, 431);
+    await three(
+      async (n) =>
+        (
+          await client.get('/lim/query', {
+            headers: Object.fromEntries(Array.from({ length: n - 1 }, (_, i) => [`x-h${i}`, '1'])),
+          })
+        ).status,
+      LIMITS.maxHeaderCount,
+      431,
+    );
   });
 
   describe('over a real socket', () => {
     let server: RunningServer;
-    before(async () => { server = await app.listen({ port: 0, handleSignals: false }); });
+    before(async () => {
+      server = await app.listen({ port: 0, handleSignals: false });
+    });
 
     const rawStatus = async (request: string) => (await rawRequest(server.port, request, 500)).status;
 

@@ -13,7 +13,13 @@ function multipart(files: number, size: number): Buffer {
   const parts: Buffer[] = [];
   const data = Buffer.alloc(size, 0x61);
   for (let i = 0; i < files; i++) {
-    parts.push(Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="f${i}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), data, Buffer.from('\r\n'));
+    parts.push(
+      Buffer.from(
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="f"; filename="f${i}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`,
+      ),
+      data,
+      Buffer.from('\r\n'),
+    );
   }
   parts.push(Buffer.from(`--${BOUNDARY}--\r\n`));
   return Buffer.concat(parts);
@@ -22,12 +28,23 @@ function multipart(files: number, size: number): Buffer {
 /** Sends the body; resolves with the status, or 0 when the server closed the socket first. */
 function send(port: number, method: string, path: string, body: Buffer): Promise<{ status: number; text: string }> {
   return new Promise((resolve) => {
-    const req = httpRequest({ host: '127.0.0.1', port, method, path, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length } }, (res) => {
-      let text = '';
-      res.on('data', (c) => { text += c; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      res.on('error', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = httpRequest(
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path,
+        headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': body.length },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (c) => {
+          text += c;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', () => resolve({ status: 0, text: '' }));
     req.end(body);
   });

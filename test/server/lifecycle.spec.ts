@@ -14,7 +14,9 @@ function exitOf(child: Child): Promise<number | null> {
 
 function collect(child: Child, from: 'stdout' | 'stderr' = 'stdout'): { text: () => string } {
   let text = '';
-  child.process[from]!.on('data', (c) => { text += c; });
+  child.process[from]!.on('data', (c) => {
+    text += c;
+  });
   return { text: () => text };
 }
 
@@ -22,7 +24,12 @@ describe('server hardening and lifecycle (child processes)', function () {
   this.timeout(30_000);
   const children: Child[] = [];
   afterEach(async () => {
-    await Promise.all(children.splice(0).map((c) => { c.process.kill('SIGKILL'); return exitOf(c); }));
+    await Promise.all(
+      children.splice(0).map((c) => {
+        c.process.kill('SIGKILL');
+        return exitOf(c);
+      }),
+    );
   });
 
   async function start(env: Record<string, string> = {}, options: { detached?: boolean } = {}): Promise<Child> {
@@ -37,11 +44,16 @@ describe('server hardening and lifecycle (child processes)', function () {
     const closed = new Promise<{ after: number; data: string }>((resolve) => {
       const socket = connect(server.port, '127.0.0.1');
       let data = '';
-      socket.on('data', (c: Buffer) => { data += c.toString(); });
+      socket.on('data', (c: Buffer) => {
+        data += c.toString();
+      });
       socket.on('close', () => resolve({ after: Date.now() - started, data }));
       socket.on('error', () => undefined);
       socket.write('GET /pid HTTP/1.1\r\nHost: localhost\r\n');
-      const trickle = setInterval(() => { if (!socket.destroyed) socket.write('X'); else clearInterval(trickle); }, 200);
+      const trickle = setInterval(() => {
+        if (!socket.destroyed) socket.write('X');
+        else clearInterval(trickle);
+      }, 200);
       socket.on('close', () => clearInterval(trickle));
     });
     const meanwhile = await fetch(`http://127.0.0.1:${server.port}/pid`);
@@ -69,7 +81,10 @@ describe('server hardening and lifecycle (child processes)', function () {
     await new Promise((r) => setTimeout(r, 100));
     server.process.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 150));
-    const error = await fetch(`http://127.0.0.1:${server.port}/pid`).then(() => undefined, (e: unknown) => e);
+    const error = await fetch(`http://127.0.0.1:${server.port}/pid`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).to.be.instanceOf(Error);
     expect(await exitOf(server)).to.equal(0);
   });
@@ -93,12 +108,18 @@ describe('server hardening and lifecycle (child processes)', function () {
     const primary = await start({ WORKERS: '2' });
     const url = `http://127.0.0.1:${primary.port}`;
     const pids = new Set<number>();
-    for (let i = 0; i < 40 && pids.size < 2; i++) pids.add(((await (await fetch(`${url}/pid`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid);
+    for (let i = 0; i < 40 && pids.size < 2; i++)
+      pids.add(
+        ((await (await fetch(`${url}/pid`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid,
+      );
     expect(pids.size).to.equal(2);
     await fetch(`${url}/crash`, { headers: { connection: 'close' } }).catch(() => undefined);
     await new Promise((r) => setTimeout(r, 800));
     const after = new Set<number>();
-    for (let i = 0; i < 40 && after.size < 2; i++) after.add(((await (await fetch(`${url}/pid`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid);
+    for (let i = 0; i < 40 && after.size < 2; i++)
+      after.add(
+        ((await (await fetch(`${url}/pid`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid,
+      );
     expect(after.size).to.equal(2);
     expect([...after].some((pid) => !pids.has(pid))).to.equal(true);
     primary.process.kill('SIGTERM');
@@ -130,12 +151,14 @@ describe('server hardening and lifecycle (child processes)', function () {
     server.process.kill('SIGTERM');
     await new Promise((r) => setTimeout(r, 300)); // the servers are closed; the hook is running
     server.process.kill('SIGINT');
-    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => server.process.once('exit', (code, signal) => resolve({ code, signal })));
+    const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      server.process.once('exit', (code, signal) => resolve({ code, signal })),
+    );
     expect(exit).to.deep.equal({ code: 1, signal: null });
     expect(err.text()).to.include('SIGINT received again');
   });
 
-  it('runs the primary\'s onShutdown hooks after draining the workers', async () => {
+  it("runs the primary's onShutdown hooks after draining the workers", async () => {
     const primary = await start({ WORKERS: '2' });
     const out = collect(primary);
     primary.process.kill('SIGTERM');
@@ -147,7 +170,10 @@ describe('server hardening and lifecycle (child processes)', function () {
   });
 
   it('reports a worker that fails to start and exits 1 instead of restarting it forever', async () => {
-    const error = await start({ QUIET: '', WORKERS: '2', FAIL_WORKER_START: '1' }).then(() => undefined, (e: Error) => e);
+    const error = await start({ QUIET: '', WORKERS: '2', FAIL_WORKER_START: '1' }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(error).to.be.instanceOf(Error);
     expect(error!.message).to.include('exited with 1'); // the fixture's own exit code
     expect(error!.message).to.include('failed to start').and.to.include('WORKER_START_FAILED');

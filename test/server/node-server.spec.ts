@@ -7,12 +7,24 @@ import { makeApp } from '../fixtures/apps';
 
 @Route('/s')
 class SocketController {
-  @Get('/json') json() { return { hello: 'world' }; }
-  @Post('/echo') async echo(request: HttpRequest) { return { got: await request.json() }; }
-  @Get('/slow') async slow() { await new Promise((r) => setTimeout(r, 200)); return 'slow done'; }
-  @Get('/fail') fail() { throw new Error('only this request fails'); }
+  @Get('/json') json() {
+    return { hello: 'world' };
+  }
+  @Post('/echo') async echo(request: HttpRequest) {
+    return { got: await request.json() };
+  }
+  @Get('/slow') async slow() {
+    await new Promise((r) => setTimeout(r, 200));
+    return 'slow done';
+  }
+  @Get('/fail') fail() {
+    throw new Error('only this request fails');
+  }
   @Get('/stream') stream() {
-    async function* parts() { yield 'one,'; yield 'two'; }
+    async function* parts() {
+      yield 'one,';
+      yield 'two';
+    }
     return new StreamingHttpResponse(parts(), { contentType: 'text/plain' });
   }
 }
@@ -23,8 +35,16 @@ function raw(port: number, text: string | Buffer, idleMs = 300): Promise<string>
     const socket = connect(port, '127.0.0.1');
     let data = '';
     let timer: NodeJS.Timeout | undefined;
-    const done = () => { clearTimeout(timer); socket.destroy(); resolve(data); };
-    socket.on('data', (chunk) => { data += chunk.toString('latin1'); clearTimeout(timer); timer = setTimeout(done, idleMs); });
+    const done = () => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(data);
+    };
+    socket.on('data', (chunk) => {
+      data += chunk.toString('latin1');
+      clearTimeout(timer);
+      timer = setTimeout(done, idleMs);
+    });
     socket.on('end', done);
     socket.on('error', reject);
     socket.write(text);
@@ -36,7 +56,10 @@ describe('the node:http server', () => {
   let server: RunningServer;
 
   beforeEach(async () => {
-    app = await makeApp({ controllers: [SocketController], settings: { maxHeaderSize: 2048, dataUploadMaxMemorySize: 1024 } });
+    app = await makeApp({
+      controllers: [SocketController],
+      settings: { maxHeaderSize: 2048, dataUploadMaxMemorySize: 1024 },
+    });
     server = await app.listen({ port: 0, host: '127.0.0.1' });
   });
   afterEach(() => app.close());
@@ -51,12 +74,20 @@ describe('the node:http server', () => {
   });
 
   it('reads a request body', async () => {
-    const response = await fetch(`${server.url}/s/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"a":1}' });
+    const response = await fetch(`${server.url}/s/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"a":1}',
+    });
     expect(await response.json()).to.deep.equal({ got: { a: 1 } });
   });
 
   it('answers 413 for a body over the limit', async () => {
-    const response = await fetch(`${server.url}/s/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify('x'.repeat(5000)) });
+    const response = await fetch(`${server.url}/s/echo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify('x'.repeat(5000)),
+    });
     expect(response.status).to.equal(413);
   });
 
@@ -74,7 +105,10 @@ describe('the node:http server', () => {
   });
 
   it('answers 431 to a header block over maxHeaderSize and keeps serving', async () => {
-    const text = await raw(server.port, `GET /s/json HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(4096)}\r\n\r\n`);
+    const text = await raw(
+      server.port,
+      `GET /s/json HTTP/1.1\r\nHost: localhost\r\nX-Big: ${'a'.repeat(4096)}\r\n\r\n`,
+    );
     expect(text).to.match(/^HTTP\/1\.1 431/);
     expect((await fetch(`${server.url}/s/json`)).status).to.equal(200);
   });
@@ -91,7 +125,10 @@ describe('the node:http server', () => {
   });
 
   it('serves several requests on one keep-alive socket', async () => {
-    const text = await raw(server.port, 'GET /s/json HTTP/1.1\r\nHost: localhost\r\n\r\nGET /s/json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n');
+    const text = await raw(
+      server.port,
+      'GET /s/json HTTP/1.1\r\nHost: localhost\r\n\r\nGET /s/json HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n',
+    );
     expect(text.match(/HTTP\/1\.1 200/g)).to.have.length(2);
   });
 
@@ -106,7 +143,9 @@ describe('the node:http server', () => {
     const results = await Promise.all([
       fetch(`${server.url}/s/fail`).then((r) => r.status),
       fetch(`${server.url}/s/json`).then((r) => r.status),
-      raw(server.port, 'GET /s/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n').then((t) => Number(t.slice(9, 12))),
+      raw(server.port, 'GET /s/%zz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n').then((t) =>
+        Number(t.slice(9, 12)),
+      ),
       fetch(`${server.url}/s/json`).then((r) => r.status),
     ]);
     expect(results).to.deep.equal([500, 200, 400, 200]);

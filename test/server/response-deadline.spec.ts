@@ -35,7 +35,9 @@ describe('ResponseDeadline', () => {
     try {
       const uploading = fakeResponse('uploading');
       const entry = deadline.pending(uploading);
-      const trickle = setInterval(() => { uploading.socket.bytesRead += 10; }, 20);
+      const trickle = setInterval(() => {
+        uploading.socket.bytesRead += 10;
+      }, 20);
       await wait(600); // three deadlines
       clearInterval(trickle);
       expect(late).to.deep.equal([]);

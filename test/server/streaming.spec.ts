@@ -64,9 +64,32 @@ describe('streamed responses over a socket', () => {
 describe('lifecycle hooks', () => {
   it('runs onStartup at createApp and onShutdown at app.close, in reverse order', async () => {
     const calls: string[] = [];
-    @Injectable() class Db { onStartup() { calls.push('db up'); } async onShutdown() { calls.push('db down'); } }
-    @Injectable() class Cache { constructor(readonly db: Db) {} onStartup() { calls.push('cache up'); } onShutdown() { calls.push('cache down'); } }
-    @Route('/h') class UsesCache { constructor(readonly cache: Cache) {} @Get('/') a() { return 1; } }
+    @Injectable()
+    class Db {
+      onStartup() {
+        calls.push('db up');
+      }
+      async onShutdown() {
+        calls.push('db down');
+      }
+    }
+    @Injectable()
+    class Cache {
+      constructor(readonly db: Db) {}
+      onStartup() {
+        calls.push('cache up');
+      }
+      onShutdown() {
+        calls.push('cache down');
+      }
+    }
+    @Route('/h')
+    class UsesCache {
+      constructor(readonly cache: Cache) {}
+      @Get('/') a() {
+        return 1;
+      }
+    }
     const app = await makeApp({ controllers: [UsesCache], providers: [Db, Cache] });
     expect(calls).to.deep.equal(['db up', 'cache up']);
     await app.close();
@@ -74,7 +97,12 @@ describe('lifecycle hooks', () => {
   });
 
   it('fails createApp when an onStartup hook throws', async () => {
-    @Injectable() class Broken { onStartup() { throw new Error('cannot reach the database'); } }
+    @Injectable()
+    class Broken {
+      onStartup() {
+        throw new Error('cannot reach the database');
+      }
+    }
     const error = await makeApp({ providers: [Broken] }).catch((e: Error) => e);
     expect((error as Error).message).to.include('cannot reach the database');
   });
@@ -98,9 +126,17 @@ describe('streamed responses when the client goes away', () => {
     @Get('/late') async late() {
       await new Promise((r) => setTimeout(r, 150));
       const iterator: AsyncIterableIterator<string> = {
-        [Symbol.asyncIterator]() { return this; },
-        next: async () => { events.push('produced'); return { done: false, value: 'x'.repeat(1024) }; },
-        return: async () => { events.push('returned'); return { done: true, value: undefined }; },
+        [Symbol.asyncIterator]() {
+          return this;
+        },
+        next: async () => {
+          events.push('produced');
+          return { done: false, value: 'x'.repeat(1024) };
+        },
+        return: async () => {
+          events.push('returned');
+          return { done: true, value: undefined };
+        },
       };
       return new StreamingHttpResponse(iterator);
     }

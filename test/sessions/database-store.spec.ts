@@ -3,7 +3,17 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { DATABASE, Get, LoginRequired, Route, User as CurrentUser, createApp, silentLogger, type App, type Database } from 'rondo';
+import {
+  DATABASE,
+  Get,
+  LoginRequired,
+  Route,
+  User as CurrentUser,
+  createApp,
+  silentLogger,
+  type App,
+  type Database,
+} from 'rondo';
 import { Accounts, authApp } from 'rondo/auth';
 import { TestClient } from 'rondo/testing';
 import { DatabaseSessionStore } from '../../src/sessions/database-store';
@@ -13,12 +23,18 @@ import { freshPostgresOrSkip } from '../fixtures/services';
 
 @Route('/me')
 class Me {
-  @Get('') @LoginRequired() me(@CurrentUser() user: { username: string }) { return { username: user.username }; }
+  @Get('') @LoginRequired() me(@CurrentUser() user: { username: string }) {
+    return { username: user.username };
+  }
 }
 
 /** An app on `database` with accounts and sessionEngine 'database', migrated as `rondo migrate` does. */
 async function sessionsApp(database: string): Promise<App> {
-  const app = await makeFullApp({ apps: [authApp({ views: true })], controllers: [Me], settings: { database, sessionEngine: 'database', authLoginRateLimit: null } });
+  const app = await makeFullApp({
+    apps: [authApp({ views: true })],
+    controllers: [Me],
+    settings: { database, sessionEngine: 'database', authLoginRateLimit: null },
+  });
   await app.container.get<Database>(DATABASE).migrate();
   return app;
 }
@@ -37,12 +53,19 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       await drop();
     });
 
-    sessionStoreContract(`DatabaseSessionStore on ${engine}`, () => new DatabaseSessionStore(app.container.get<Database>(DATABASE)), { serverSide: true });
+    sessionStoreContract(
+      `DatabaseSessionStore on ${engine}`,
+      () => new DatabaseSessionStore(app.container.get<Database>(DATABASE)),
+      { serverSide: true },
+    );
 
     it('ends a logged-out session for every copy of its cookie (the signed-cookie engine cannot)', async () => {
       await app.container.get(Accounts).createUser({ username: `copy${engine}`, password: 'violet sunset 42' });
       const browser = new TestClient(app);
-      expect((await browser.post('/accounts/login/', { data: { username: `copy${engine}`, password: 'violet sunset 42' } })).status).to.equal(302);
+      expect(
+        (await browser.post('/accounts/login/', { data: { username: `copy${engine}`, password: 'violet sunset 42' } }))
+          .status,
+      ).to.equal(302);
       const stolen = browser.cookies.get('sessionid')!;
       expect(stolen).to.match(/^[A-Za-z0-9_-]{32}$/); // a random key: the data stays on the server
       const thief = new TestClient(app);
@@ -69,11 +92,21 @@ describe('rondo clearsessions', function () {
   const ROOT = resolve(__dirname, '../../..');
   const CLI = join(ROOT, 'dist/src/cli/main.js');
   const rondo = (args: string[], env: Record<string, string>) =>
-    spawnSync(process.execPath, [CLI, ...args, '--app', join(ROOT, 'dist/test/fixtures/cli/sessions-app.js')], { cwd: ROOT, encoding: 'utf8', timeout: 30_000, env: { ...process.env, ...env } });
+    spawnSync(process.execPath, [CLI, ...args, '--app', join(ROOT, 'dist/test/fixtures/cli/sessions-app.js')], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
+      env: { ...process.env, ...env },
+    });
 
   it('deletes the expired sessions and keeps the live ones', async () => {
     const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'rondo-sessions-')), 'db.sqlite3')}`;
-    const app = await createApp({ apps: [authApp()], settings: { sessionEngine: 'database', secretKey: 'cli-test', database: url }, logger: silentLogger, env: {} });
+    const app = await createApp({
+      apps: [authApp()],
+      settings: { sessionEngine: 'database', secretKey: 'cli-test', database: url },
+      logger: silentLogger,
+      env: {},
+    });
     try {
       await app.container.get<Database>(DATABASE).migrate();
       const store = new DatabaseSessionStore(app.container.get<Database>(DATABASE));
@@ -91,7 +124,7 @@ describe('rondo clearsessions', function () {
     }
   });
 
-  it("says there is nothing to clear for an engine whose sessions expire by themselves", () => {
+  it('says there is nothing to clear for an engine whose sessions expire by themselves', () => {
     const url = `sqlite:${join(mkdtempSync(join(tmpdir(), 'rondo-sessions-')), 'db.sqlite3')}`;
     const result = rondo(['clearsessions'], { DATABASE_URL: url, RONDO_SESSION_ENGINE: 'cookie' });
     expect(result.status, result.stderr).to.equal(0);

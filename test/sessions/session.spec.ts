@@ -37,7 +37,7 @@ describe('RequestSession', () => {
     expect(await session.keys()).to.have.members(['n', '__proto__']);
   });
 
-  it('takes data from the store\'s cache without calling load(), and falls back to load() on a miss', async () => {
+  it("takes data from the store's cache without calling load(), and falls back to load() on a miss", async () => {
     const calls: string[] = [];
     const store: SessionStore = {
       loadCached: (key) => (calls.push(`cached ${key}`), key === 'hit' ? Object.freeze({ n: 1 }) : undefined),

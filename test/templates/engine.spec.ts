@@ -61,7 +61,11 @@ describe('TemplateEngine', () => {
 
   it('lists every path tried when a template is missing', () => {
     const engine = new TemplateEngine({ dirs: [dir, second], cache: true });
-    expect(() => engine.render('missing.ejs', {})).to.throw(TemplateDoesNotExist).with.property('message').that.includes(join(dir, 'missing.ejs')).and.includes(join(second, 'missing.ejs'));
+    expect(() => engine.render('missing.ejs', {}))
+      .to.throw(TemplateDoesNotExist)
+      .with.property('message')
+      .that.includes(join(dir, 'missing.ejs'))
+      .and.includes(join(second, 'missing.ejs'));
   });
 
   it('detects a layout cycle', () => {

@@ -1,6 +1,19 @@
 import { expect } from 'chai';
 import { join } from 'node:path';
-import { Get, HttpRequest, Middleware, render, Route, safe, TEMPLATES, type Templates, Injectable, type HttpResponse, type TemplateResponse, csvResponse } from 'rondo';
+import {
+  Get,
+  HttpRequest,
+  Middleware,
+  render,
+  Route,
+  safe,
+  TEMPLATES,
+  type Templates,
+  Injectable,
+  type HttpResponse,
+  type TemplateResponse,
+  csvResponse,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { capturingLogger, makeApp, makeFullApp } from '../fixtures/apps';
 
@@ -9,29 +22,66 @@ const DIRS = [join(__dirname, '../../../test/fixtures/templates')];
 @Route('/posts', { name: 'posts' })
 class PostPages {
   @Get('/', { name: 'list' })
-  list(request: HttpRequest) { return render(request, 'posts/list.ejs', { posts: [{ title: '<b>One</b>' }, { title: 'Two' }] }); }
+  list(request: HttpRequest) {
+    return render(request, 'posts/list.ejs', { posts: [{ title: '<b>One</b>' }, { title: 'Two' }] });
+  }
 
   @Get('/<int:id>', { name: 'detail' })
-  detail() { return 'detail'; }
+  detail() {
+    return 'detail';
+  }
 
   @Get('/echo')
-  echo(request: HttpRequest) { return render(request, 'posts/echo.ejs', { q: request.GET.get('q'), all: JSON.stringify(request.GET.toObject()), ...request.GET.toObject() }); }
+  echo(request: HttpRequest) {
+    return render(request, 'posts/echo.ejs', {
+      q: request.GET.get('q'),
+      all: JSON.stringify(request.GET.toObject()),
+      ...request.GET.toObject(),
+    });
+  }
 
   @Get('/named')
-  named(request: HttpRequest) { return render(request, request.GET.get('name') ?? '', {}); }
+  named(request: HttpRequest) {
+    return render(request, request.GET.get('name') ?? '', {});
+  }
 
-  @Get('/broken') broken(request: HttpRequest) { return render(request, 'posts/broken.ejs', { post: {} }); }
-  @Get('/syntax') syntax(request: HttpRequest) { return render(request, 'posts/syntax.ejs'); }
-  @Get('/feed') feed(request: HttpRequest) { return render(request, 'feed.xml.ejs', { items: ['a<b', 'c'] }); }
-  @Get('/report') report(request: HttpRequest) { return render(request, 'report.csv.ejs', { rows: [{ name: 'Ann, B.', note: '=HYPERLINK("x")' }] }); }
-  @Get('/export') exportRows() { return csvResponse([[1, 'a,b'], [2, 'say "hi"']], { header: ['id', 'text'], filename: 'export ü.csv' }); }
-  @Get('/safe') safePage(request: HttpRequest) { return render(request, 'posts/safe.ejs', { trusted: safe('<em>ok</em>'), untrusted: '<em>no</em>' }); }
-  @Get('/status') status(request: HttpRequest) { return render(request, 'posts/echo.ejs', { q: 'x', all: '' }, { status: 418 }); }
+  @Get('/broken') broken(request: HttpRequest) {
+    return render(request, 'posts/broken.ejs', { post: {} });
+  }
+  @Get('/syntax') syntax(request: HttpRequest) {
+    return render(request, 'posts/syntax.ejs');
+  }
+  @Get('/feed') feed(request: HttpRequest) {
+    return render(request, 'feed.xml.ejs', { items: ['a<b', 'c'] });
+  }
+  @Get('/report') report(request: HttpRequest) {
+    return render(request, 'report.csv.ejs', { rows: [{ name: 'Ann, B.', note: '=HYPERLINK("x")' }] });
+  }
+  @Get('/export') exportRows() {
+    return csvResponse(
+      [
+        [1, 'a,b'],
+        [2, 'say "hi"'],
+      ],
+      { header: ['id', 'text'], filename: 'export ü.csv' },
+    );
+  }
+  @Get('/safe') safePage(request: HttpRequest) {
+    return render(request, 'posts/safe.ejs', { trusted: safe('<em>ok</em>'), untrusted: '<em>no</em>' });
+  }
+  @Get('/status') status(request: HttpRequest) {
+    return render(request, 'posts/echo.ejs', { q: 'x', all: '' }, { status: 418 });
+  }
 }
 
 async function client(settings: Record<string, unknown> = {}, middleware: Function[] = []) {
   const logger = capturingLogger();
-  const app = await makeApp({ controllers: [PostPages], middleware: middleware as never, logger, settings: { templates: { dirs: DIRS }, ...settings } });
+  const app = await makeApp({
+    controllers: [PostPages],
+    middleware: middleware as never,
+    logger,
+    settings: { templates: { dirs: DIRS }, ...settings },
+  });
   return { client: new TestClient(app), app, logger };
 }
 
@@ -71,7 +121,8 @@ describe('templates', () => {
   });
 
   it('lets processTemplateResponse change the context before rendering', async () => {
-    @Middleware(10) class Retitle {
+    @Middleware(10)
+    class Retitle {
       processTemplateResponse(request: HttpRequest, response: HttpResponse) {
         (response as TemplateResponse).context.posts = [{ title: 'Changed by middleware' }];
         return response;
@@ -97,7 +148,9 @@ describe('templates', () => {
 
   it('streams CSV exports with a download name', async () => {
     const response = await (await client()).client.get('/posts/export');
-    expect(response.headers.get('content-disposition')).to.equal('attachment; filename="export _.csv"; filename*=UTF-8\'\'export%20%C3%BC.csv');
+    expect(response.headers.get('content-disposition')).to.equal(
+      'attachment; filename="export _.csv"; filename*=UTF-8\'\'export%20%C3%BC.csv',
+    );
     expect(response.text).to.equal('id,text\r\n1,"a,b"\r\n2,"say ""hi"""\r\n');
   });
 
@@ -108,11 +161,15 @@ describe('templates', () => {
         const response = await c.get('/posts/named', { query: { name } });
         expect(response.status, name).to.equal(500);
       }
-      expect(logger.lines.map((l) => String((l.error as Error)?.message)).join()).to.include('TEMPLATE_NAME_INVALID'.length ? 'is not allowed' : '');
+      expect(logger.lines.map((l) => String((l.error as Error)?.message)).join()).to.include(
+        'TEMPLATE_NAME_INVALID'.length ? 'is not allowed' : '',
+      );
     });
 
     it('lists every path tried for a missing template (debug page)', async () => {
-      const response = await (await client({ debug: true })).client.get('/posts/named', { query: { name: 'nope.ejs' } });
+      const response = await (
+        await client({ debug: true })
+      ).client.get('/posts/named', { query: { name: 'nope.ejs' } });
       expect(response.status).to.equal(500);
       expect(response.text).to.include('TemplateDoesNotExist').and.include(join(DIRS[0], 'nope.ejs'));
     });
@@ -138,12 +195,15 @@ describe('templates', () => {
 
   describe('context processors', () => {
     it('gives csrfToken(), messages and the user with the default middleware stack', async () => {
-      @Route('/f') class FormPage {
+      @Route('/f')
+      class FormPage {
         @Get('/') form(request: HttpRequest) {
           request.messages.info('Welcome <b>');
           return render(request, 'layouts/base.ejs', {});
         }
-        @Get('/form') page(request: HttpRequest) { return render(request, 'posts/form.ejs', { values: {}, errors: {} }); }
+        @Get('/form') page(request: HttpRequest) {
+          return render(request, 'posts/form.ejs', { values: {}, errors: {} });
+        }
       }
       const app = await makeFullApp({ controllers: [FormPage], settings: { templates: { dirs: DIRS } } });
       const c = new TestClient(app);
@@ -156,7 +216,12 @@ describe('templates', () => {
     });
 
     it('explains that csrfToken() needs CsrfViewMiddleware', async () => {
-      @Route('/g') class FormOnly { @Get('/') page(request: HttpRequest) { return render(request, 'posts/form.ejs', { values: {}, errors: {} }); } }
+      @Route('/g')
+      class FormOnly {
+        @Get('/') page(request: HttpRequest) {
+          return render(request, 'posts/form.ejs', { values: {}, errors: {} });
+        }
+      }
       const app = await makeApp({ controllers: [FormOnly], settings: { templates: { dirs: DIRS }, debug: true } });
       const response = await new TestClient(app).get('/g/');
       expect(response.status).to.equal(500);
@@ -164,21 +229,36 @@ describe('templates', () => {
     });
 
     it('rejects an unknown processor name at start-up', async () => {
-      const error = await makeApp({ settings: { templates: { dirs: DIRS, contextProcessors: ['nope'] } } }).catch((e: Error) => e);
+      const error = await makeApp({ settings: { templates: { dirs: DIRS, contextProcessors: ['nope'] } } }).catch(
+        (e: Error) => e,
+      );
       expect((error as Error).message).to.include("lists 'nope'");
     });
 
     it('adds variables from a custom processor', async () => {
-      @Route('/h') class Custom { @Get('/') page(request: HttpRequest) { return render(request, 'posts/echo.ejs', { all: '' }); } }
-      const app = await makeApp({ controllers: [Custom], settings: { templates: { dirs: DIRS, contextProcessors: [() => ({ q: 'from processor' })] } } });
+      @Route('/h')
+      class Custom {
+        @Get('/') page(request: HttpRequest) {
+          return render(request, 'posts/echo.ejs', { all: '' });
+        }
+      }
+      const app = await makeApp({
+        controllers: [Custom],
+        settings: { templates: { dirs: DIRS, contextProcessors: [() => ({ q: 'from processor' })] } },
+      });
       expect((await new TestClient(app).get('/h/')).text).to.include('from processor');
     });
   });
 
   it('renders without a request through TEMPLATES or app.renderToString', async () => {
-    @Injectable() class Mailer { constructor(readonly templates: Templates) {} }
+    @Injectable()
+    class Mailer {
+      constructor(readonly templates: Templates) {}
+    }
     const { app } = await client();
-    expect(app.renderToString('partials/row.ejs', { post: { title: 'Mail & co' } }).trim()).to.equal('<li>Mail &amp; co</li>');
+    expect(app.renderToString('partials/row.ejs', { post: { title: 'Mail & co' } }).trim()).to.equal(
+      '<li>Mail &amp; co</li>',
+    );
     const templates = app.container.get<Templates>(TEMPLATES);
     expect(templates.renderToString('other/override.ejs').trim()).to.equal('second folder');
     void Mailer;

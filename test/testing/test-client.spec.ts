@@ -1,27 +1,53 @@
 import { expect } from 'chai';
-import { Get, HttpRequest, HttpResponse, HttpResponseRedirect, Injectable, Middleware, Post, Route, type Next } from 'rondo';
+import {
+  Get,
+  HttpRequest,
+  HttpResponse,
+  HttpResponseRedirect,
+  Injectable,
+  Middleware,
+  Post,
+  Route,
+  type Next,
+} from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 
 @Route('/t')
 class ClientController {
-  @Get('/set') set() { return new HttpResponse('set').setCookie('flavour', 'ginger'); }
-  @Get('/read') read(request: HttpRequest) { return { flavour: request.COOKIES.flavour ?? null }; }
-  @Get('/clear') clear() { return new HttpResponse('cleared').deleteCookie('flavour'); }
-  @Post('/login') login() { return new HttpResponseRedirect('/t/home?welcome=1'); }
-  @Get('/home') home(request: HttpRequest) { return `home ${request.GET.get('welcome')} ${request.method}`; }
-  @Get('/echo') echo(request: HttpRequest) { return { query: request.GET.toObject(), host: request.getHost(), secure: request.isSecure() }; }
+  @Get('/set') set() {
+    return new HttpResponse('set').setCookie('flavour', 'ginger');
+  }
+  @Get('/read') read(request: HttpRequest) {
+    return { flavour: request.COOKIES.flavour ?? null };
+  }
+  @Get('/clear') clear() {
+    return new HttpResponse('cleared').deleteCookie('flavour');
+  }
+  @Post('/login') login() {
+    return new HttpResponseRedirect('/t/home?welcome=1');
+  }
+  @Get('/home') home(request: HttpRequest) {
+    return `home ${request.GET.get('welcome')} ${request.method}`;
+  }
+  @Get('/echo') echo(request: HttpRequest) {
+    return { query: request.GET.toObject(), host: request.getHost(), secure: request.isSecure() };
+  }
 }
 
 @Injectable()
 class Weather {
-  today() { return 'rain'; }
+  today() {
+    return 'rain';
+  }
 }
 
 @Route('/w')
 class WeatherController {
   constructor(private readonly weather: Weather) {}
-  @Get('/') show() { return { today: this.weather.today() }; }
+  @Get('/') show() {
+    return { today: this.weather.today() };
+  }
 }
 
 @Middleware(100)
@@ -46,7 +72,6 @@ describe('TestClient', () => {
     client.override(Gate, { handle: (request: HttpRequest, next: Next) => next(request) });
     expect((await client.get('/w/')).status).to.equal(200);
   });
-
 
   it('keeps cookies in a jar and sends them back until they are deleted', async () => {
     const client = new TestClient(await makeApp({ controllers: [ClientController] }));

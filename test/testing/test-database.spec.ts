@@ -3,17 +3,31 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource, Repository } from 'typeorm';
-import { CsrfExempt, DATA_SOURCE, Get, ImproperlyConfigured, InjectRepository, Post as PostRoute, Body, Route, atomic, type App } from 'rondo';
+import {
+  CsrfExempt,
+  DATA_SOURCE,
+  Get,
+  ImproperlyConfigured,
+  InjectRepository,
+  Post as PostRoute,
+  Body,
+  Route,
+  atomic,
+  type App,
+} from 'rondo';
 import { TestClient, loadFixtures, useTestDatabase } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { Comment, Post } from '../fixtures/models';
 
 const POSTGRES = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-@Route('/posts') @CsrfExempt()
+@Route('/posts')
+@CsrfExempt()
 class PostController {
   constructor(@InjectRepository(Post) private readonly posts: Repository<Post>) {}
-  @Get('') async list() { return (await this.posts.find({ order: { id: 'ASC' } })).map((p) => p.title); }
+  @Get('') async list() {
+    return (await this.posts.find({ order: { id: 'ASC' } })).map((p) => p.title);
+  }
   @PostRoute('') async create(@Body() body: { title: string }) {
     const post = await this.posts.save(this.posts.create({ title: body.title, slug: body.title.toLowerCase() }));
     return { id: post.id };
@@ -47,12 +61,13 @@ for (const [engine, url] of engines) {
     let app: App;
     before(async function () {
       if (engine === 'PostgreSQL' && !(await reachable(POSTGRES))) {
-        if (process.env.CI) throw new Error(`PostgreSQL at ${POSTGRES} is not reachable; .ci/run starts it, so this is a failure in CI`);
+        if (process.env.CI)
+          throw new Error(`PostgreSQL at ${POSTGRES} is not reachable; .ci/run starts it, so this is a failure in CI`);
         console.log(`      (skipped: PostgreSQL at ${POSTGRES} is not reachable; set DATABASE_URL or start it)`);
         this.skip();
       }
       app = await makeApp({ controllers: [PostController], entities: [Post, Comment], settings: { database: url() } });
-      await (app.container.get<DataSource>(DATA_SOURCE)).synchronize(true);
+      await app.container.get<DataSource>(DATA_SOURCE).synchronize(true);
     });
     after(() => app?.close());
 
@@ -79,7 +94,9 @@ for (const [engine, url] of engines) {
 
       it('loads the rows of a fixture file before each test, foreign keys given as the key of the related row', async () => {
         expect((await new TestClient(app).get('/posts')).json()).to.deep.equal(['Fixture one', 'Fixture two']);
-        const comments = await (app.container.get<DataSource>(DATA_SOURCE)).manager.find(Comment, { relations: { post: true } });
+        const comments = await app.container
+          .get<DataSource>(DATA_SOURCE)
+          .manager.find(Comment, { relations: { post: true } });
         expect(comments.map((c) => [c.body, c.post.title])).to.deep.equal([['First!', 'Fixture one']]);
       });
 
@@ -100,8 +117,12 @@ for (const [engine, url] of engines) {
         const broken = await loadFixtures(app, join(dir, 'broken.json')).catch((e: unknown) => e);
         expect(broken).to.be.instanceOf(ImproperlyConfigured);
         expect((broken as ImproperlyConfigured).code).to.equal('FIXTURE_INVALID');
-        expect((broken as Error).message).to.include('broken.json').and.include('JSON');
-        expect(((await loadFixtures(app, join(dir, 'object.json')).catch((e: unknown) => e)) as Error).message).to.include('must hold a JSON array');
+        expect((broken as Error).message)
+          .to.include('broken.json')
+          .and.include('JSON');
+        expect(
+          ((await loadFixtures(app, join(dir, 'object.json')).catch((e: unknown) => e)) as Error).message,
+        ).to.include('must hold a JSON array');
       });
 
       it('names the row and lists the entities for an unknown model, and loads nothing of that call', async () => {
@@ -109,14 +130,21 @@ for (const [engine, url] of engines) {
           { model: 'Post', pk: 7, fields: { title: 'Kept?', slug: 'kept' } },
           { model: 'Article', fields: { title: 'x' } },
         ]).catch((e: unknown) => e);
-        expect((error as Error).message).to.include('row 1').and.include("unknown model 'Article'").and.include('Post, Comment');
+        expect((error as Error).message)
+          .to.include('row 1')
+          .and.include("unknown model 'Article'")
+          .and.include('Post, Comment');
         expect((await new TestClient(app).get('/posts')).json()).to.deep.equal([]);
       });
 
       it('names the row and the database error for a row the database refuses', async () => {
-        const error = await loadFixtures(app, [{ model: 'Post', fields: { title: 'No slug' } }]).catch((e: unknown) => e);
+        const error = await loadFixtures(app, [{ model: 'Post', fields: { title: 'No slug' } }]).catch(
+          (e: unknown) => e,
+        );
         expect((error as ImproperlyConfigured).code).to.equal('FIXTURE_INVALID');
-        expect((error as Error).message).to.include('row 0 (Post)').and.include('the database refused it');
+        expect((error as Error).message)
+          .to.include('row 0 (Post)')
+          .and.include('the database refused it');
       });
 
       it('returns how many rows it loaded', async () => {

@@ -2,8 +2,25 @@ import { expect } from 'chai';
 import { IsEmail, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
 import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type Repository } from 'typeorm';
 import {
-  Body, CsrfExempt, DATA_SOURCE, Get, ImproperlyConfigured, InjectRepository, OmitType, Param, Patch, PartialType, PickType, Post, Route,
-  Accepts, getObjectOr404, validateForm, type HttpRequest, type App, Req,
+  Body,
+  CsrfExempt,
+  DATA_SOURCE,
+  Get,
+  ImproperlyConfigured,
+  InjectRepository,
+  OmitType,
+  Param,
+  Patch,
+  PartialType,
+  PickType,
+  Post,
+  Route,
+  Accepts,
+  getObjectOr404,
+  validateForm,
+  type HttpRequest,
+  type App,
+  Req,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
@@ -24,11 +41,16 @@ class RenameAuthor extends PickType(Author, ['name']) {
   @IsOptional() @IsString() reason?: string;
 }
 
-@Route('/authors') @CsrfExempt()
+@Route('/authors')
+@CsrfExempt()
 class AuthorController {
   constructor(@InjectRepository(Author) private readonly authors: Repository<Author>) {}
-  @Post('') async create(@Body() input: CreateAuthor) { return this.authors.save(this.authors.create(input)); }
-  @Post('/raw') async raw(@Body() input: Author) { return { ...input }; }
+  @Post('') async create(@Body() input: CreateAuthor) {
+    return this.authors.save(this.authors.create(input));
+  }
+  @Post('/raw') async raw(@Body() input: Author) {
+    return { ...input };
+  }
   @Patch('/<int:id>') async update(@Param('id') id: number, @Body() input: UpdateAuthor) {
     const author = await getObjectOr404(this.authors, { id });
     return this.authors.save(this.authors.merge(author, input));
@@ -37,21 +59,29 @@ class AuthorController {
     const form = await validateForm(request, RenameAuthor);
     return form.isValid ? { name: form.data.name } : { errors: form.errors };
   }
-  @Get('/<int:id>') detail(@Param('id') id: number) { return getObjectOr404(this.authors, { id }); }
+  @Get('/<int:id>') detail(@Param('id') id: number) {
+    return getObjectOr404(this.authors, { id });
+  }
 }
 
 describe('DTOs from entities', () => {
   let app: App;
   let client: TestClient;
   beforeEach(async () => {
-    app = await makeApp({ controllers: [AuthorController], entities: [Author], settings: { database: 'sqlite::memory:' } });
-    await (app.container.get<DataSource>(DATA_SOURCE)).synchronize();
+    app = await makeApp({
+      controllers: [AuthorController],
+      entities: [Author],
+      settings: { database: 'sqlite::memory:' },
+    });
+    await app.container.get<DataSource>(DATA_SOURCE).synchronize();
     client = new TestClient(app);
   });
   afterEach(() => app.close());
 
   it("validates @Body() against the entity's own rules, keeping only the properties that have one", async () => {
-    const response = await client.post('/authors/raw', { json: { id: 1, name: 'Ann', email: 'ann@example.com', books: 2, isStaff: true } });
+    const response = await client.post('/authors/raw', {
+      json: { id: 1, name: 'Ann', email: 'ann@example.com', books: 2, isStaff: true },
+    });
     expect(response.status).to.equal(200);
     expect(response.json()).to.deep.equal({ id: 1, name: 'Ann', email: 'ann@example.com', books: 2 }); // isStaff has no rule: a client cannot set it
     const bad = await client.post('/authors/raw', { json: { id: 1, name: 'A', email: 'nope', books: -1 } });
@@ -60,7 +90,9 @@ describe('DTOs from entities', () => {
   });
 
   it('creates through OmitType(Author, [id]): the key is not accepted from the client', async () => {
-    const created = await client.post('/authors', { json: { id: 99, name: 'Ann', email: 'ann@example.com', books: 3, isStaff: true } });
+    const created = await client.post('/authors', {
+      json: { id: 99, name: 'Ann', email: 'ann@example.com', books: 3, isStaff: true },
+    });
     expect(created.status).to.equal(200);
     expect(created.json()).to.include({ id: 1, name: 'Ann', books: 3, isStaff: false });
     const missing = await client.post('/authors', { json: { name: 'Bob' } });
@@ -80,15 +112,28 @@ describe('DTOs from entities', () => {
 
   it('validates a form with validateForm and a PickType DTO that adds its own field', async () => {
     await client.post('/authors', { json: { name: 'Ann', email: 'ann@example.com', books: 0 } });
-    expect((await client.post('/authors/1/rename', { data: { name: 'Anna', email: 'x' } })).json()).to.deep.equal({ name: 'Anna' });
+    expect((await client.post('/authors/1/rename', { data: { name: 'Anna', email: 'x' } })).json()).to.deep.equal({
+      name: 'Anna',
+    });
     expect((await client.post('/authors/1/rename', { data: { name: 'A' } })).json().errors).to.have.keys('name');
   });
 
   it('fails at start-up when PickType or OmitType names a property without rules, listing the ones it has', () => {
-    const error = (() => { try { return PickType(Author, ['isStaff']); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        return PickType(Author, ['isStaff']);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).to.be.instanceOf(ImproperlyConfigured);
     expect((error as ImproperlyConfigured).code).to.equal('DTO_MAPPED_PROPERTY_UNKNOWN');
-    expect((error as Error).message).to.include('PickType(Author, ...) names isStaff').and.include('id, name, email, books');
-    expect(() => OmitType(Author, ['nope' as keyof Author])).to.throw(ImproperlyConfigured, 'OmitType(Author, ...) names nope');
+    expect((error as Error).message)
+      .to.include('PickType(Author, ...) names isStaff')
+      .and.include('id, name, email, books');
+    expect(() => OmitType(Author, ['nope' as keyof Author])).to.throw(
+      ImproperlyConfigured,
+      'OmitType(Author, ...) names nope',
+    );
   });
 });

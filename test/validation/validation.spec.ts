@@ -1,7 +1,17 @@
 import { expect } from 'chai';
 import {
-  IsArray, IsBoolean, IsDate, IsInt, IsOptional, IsString, Length, Min, Validate, ValidateNested,
-  ValidatorConstraint, type ValidatorConstraintInterface,
+  IsArray,
+  IsBoolean,
+  IsDate,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Min,
+  Validate,
+  ValidateNested,
+  ValidatorConstraint,
+  type ValidatorConstraintInterface,
 } from 'class-validator';
 import { join } from 'node:path';
 import { Body, Get, HttpRequest, Injectable, Post, Query, redirect, render, Route, Type, validateForm } from 'rondo';
@@ -25,8 +35,13 @@ class PostStore {
 @Injectable()
 class UniqueTitle implements ValidatorConstraintInterface {
   constructor(private readonly store: PostStore) {}
-  async validate(title: string) { await new Promise((r) => setImmediate(r)); return !this.store.titles.has(title); }
-  defaultMessage() { return 'title is already taken'; }
+  async validate(title: string) {
+    await new Promise((r) => setImmediate(r));
+    return !this.store.titles.has(title);
+  }
+  defaultMessage() {
+    return 'title is already taken';
+  }
 }
 
 class CreatePostDto {
@@ -51,7 +66,15 @@ const DIRS = [join(__dirname, '../../../test/fixtures/templates')];
 class PostApi {
   @Post('/posts')
   create(@Body() input: CreatePostDto) {
-    return { ok: true, isDto: input instanceof CreatePostDto, views: input.views, draft: input.draft ?? null, publishAt: input.publishAt instanceof Date, address: input.address instanceof AddressDto, keys: Object.keys(input).sort() };
+    return {
+      ok: true,
+      isDto: input instanceof CreatePostDto,
+      views: input.views,
+      draft: input.draft ?? null,
+      publishAt: input.publishAt instanceof Date,
+      address: input.address instanceof AddressDto,
+      keys: Object.keys(input).sort(),
+    };
   }
 
   @Get('/posts')
@@ -85,19 +108,46 @@ async function client(settings = {}) {
 
 describe('DTO validation', () => {
   it('builds a typed DTO from JSON, with nested DTOs, arrays and dates', async () => {
-    const response = await (await client()).post('/v/posts', { json: { title: 'Hello', views: 3, draft: false, publishAt: '2026-01-02T03:04:05Z', address: { city: 'Oslo' }, tags: [{ name: 'a' }], scores: [1, 2] } });
+    const response = await (
+      await client()
+    ).post('/v/posts', {
+      json: {
+        title: 'Hello',
+        views: 3,
+        draft: false,
+        publishAt: '2026-01-02T03:04:05Z',
+        address: { city: 'Oslo' },
+        tags: [{ name: 'a' }],
+        scores: [1, 2],
+      },
+    });
     expect(response.status).to.equal(200);
-    expect(response.json()).to.deep.include({ ok: true, isDto: true, views: 3, draft: false, publishAt: true, address: true });
+    expect(response.json()).to.deep.include({
+      ok: true,
+      isDto: true,
+      views: 3,
+      draft: false,
+      publishAt: true,
+      address: true,
+    });
   });
 
   it('coerces form strings to the declared types', async () => {
-    const response = await (await client()).post('/v/posts', { data: { title: 'Hello', views: '7', draft: 'on', 'address.city': 'Rome', scores: ['1', '2'] } });
+    const response = await (
+      await client()
+    ).post('/v/posts', {
+      data: { title: 'Hello', views: '7', draft: 'on', 'address.city': 'Rome', scores: ['1', '2'] },
+    });
     expect(response.status).to.equal(200);
     expect(response.json()).to.deep.include({ views: 7, draft: true, address: true });
   });
 
   it('answers 400 problem+json with errors per field, nested fields included', async () => {
-    const response = await (await client()).post('/v/posts', { json: { title: 'x', views: -1, address: { city: '' }, tags: [{ name: 5 }], scores: [1, 'b'] } });
+    const response = await (
+      await client()
+    ).post('/v/posts', {
+      json: { title: 'x', views: -1, address: { city: '' }, tags: [{ name: 5 }], scores: [1, 'b'] },
+    });
     expect(response.status).to.equal(400);
     expect(response.headers.get('content-type')).to.equal('application/problem+json');
     const errors = response.json().errors as Record<string, string[]>;
@@ -126,7 +176,9 @@ describe('DTO validation', () => {
   it('strips unknown fields, or rejects them with validationForbidUnknown', async () => {
     const lenient = await (await client()).post('/v/posts', { json: { title: 'Hello', views: 1, isAdmin: true } });
     expect(lenient.json().keys).to.not.include('isAdmin');
-    const strict = await (await client({ validationForbidUnknown: true })).post('/v/posts', { json: { title: 'Hello', views: 1, isAdmin: true } });
+    const strict = await (
+      await client({ validationForbidUnknown: true })
+    ).post('/v/posts', { json: { title: 'Hello', views: 1, isAdmin: true } });
     expect(strict.status).to.equal(400);
     expect(strict.json().errors.isAdmin).to.deep.equal(['isAdmin is not a field of this form.']);
   });
@@ -147,7 +199,11 @@ describe('DTO validation', () => {
 
   it('validates @Query() DTOs with query-string coercion', async () => {
     const c = await client();
-    expect((await c.get('/v/posts', { query: { page: '2', mine: 'true', tag: ['a', 'b'] } })).json()).to.deep.equal({ page: 2, mine: true, tag: ['a', 'b'] });
+    expect((await c.get('/v/posts', { query: { page: '2', mine: 'true', tag: ['a', 'b'] } })).json()).to.deep.equal({
+      page: 2,
+      mine: true,
+      tag: ['a', 'b'],
+    });
     const bad = await c.get('/v/posts', { query: { page: '0' }, headers: { accept: 'application/json' } });
     expect(bad.status).to.equal(400);
     expect(bad.json().errors.page).to.deep.equal(['Ensure this value is greater than or equal to 1.']);
@@ -156,7 +212,11 @@ describe('DTO validation', () => {
 
 describe('HTML forms with validateForm', () => {
   async function browser() {
-    const app = await makeFullApp({ controllers: [PostPages], providers: [PostStore, UniqueTitle], settings: { templates: { dirs: DIRS } } });
+    const app = await makeFullApp({
+      controllers: [PostPages],
+      providers: [PostStore, UniqueTitle],
+      settings: { templates: { dirs: DIRS } },
+    });
     return new TestClient(app);
   }
 
@@ -181,7 +241,9 @@ describe('HTML forms with validateForm', () => {
   });
 
   it('redirects after a valid POST (POST/redirect/GET)', async () => {
-    const response = await (await browser()).post('/pages/new', { data: { title: 'A fine post', views: '1' }, followRedirects: true });
+    const response = await (
+      await browser()
+    ).post('/pages/new', { data: { title: 'A fine post', views: '1' }, followRedirects: true });
     expect(response.redirectChain).to.deep.equal([{ url: '/pages/new', status: 302 }]);
     expect(response.status).to.equal(200);
   });

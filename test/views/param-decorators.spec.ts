@@ -9,27 +9,43 @@ class NewUser {
   @IsEmail() email!: string;
 }
 
-@Route('/users') @CsrfExempt()
+@Route('/users')
+@CsrfExempt()
 class UserController {
-  @Post('') create(@Body('user') user: NewUser) { return { user: { username: user.username, email: user.email } }; }
-  @Post('/raw') raw(@Body('user') user: unknown) { return { got: user ?? null }; }
-  @Get('/401') unauthorized() { throw new Unauthorized('Token expired'); }
-  @Get('/409') conflict() { throw new Conflict('That username is taken', { field: 'username' }); }
-  @Get('/422') unprocessable() { throw new UnprocessableContent('Cannot follow yourself'); }
+  @Post('') create(@Body('user') user: NewUser) {
+    return { user: { username: user.username, email: user.email } };
+  }
+  @Post('/raw') raw(@Body('user') user: unknown) {
+    return { got: user ?? null };
+  }
+  @Get('/401') unauthorized() {
+    throw new Unauthorized('Token expired');
+  }
+  @Get('/409') conflict() {
+    throw new Conflict('That username is taken', { field: 'username' });
+  }
+  @Get('/422') unprocessable() {
+    throw new UnprocessableContent('Cannot follow yourself');
+  }
 }
 
 describe("@Body('key'): one member of the body", () => {
   const client = async () => new TestClient(await makeApp({ controllers: [UserController] }));
 
   it('validates the member against the DTO (the RealWorld { "user": { ... } } shape)', async () => {
-    const response = await (await client()).post('/users', { json: { user: { username: 'ann', email: 'ann@example.com', admin: true } } });
+    const response = await (
+      await client()
+    ).post('/users', { json: { user: { username: 'ann', email: 'ann@example.com', admin: true } } });
     expect(response.status).to.equal(200);
     expect(response.json()).to.deep.equal({ user: { username: 'ann', email: 'ann@example.com' } });
   });
 
   it("answers 400 with the member's field errors, and 400 naming the member when it is missing", async () => {
     const c = await client();
-    const invalid = await c.post('/users', { json: { user: { username: '', email: 'nope' } }, headers: { accept: 'application/json' } });
+    const invalid = await c.post('/users', {
+      json: { user: { username: '', email: 'nope' } },
+      headers: { accept: 'application/json' },
+    });
     expect(invalid.status).to.equal(400);
     expect(invalid.json().errors).to.have.keys('username', 'email');
     for (const body of [{ username: 'ann' }, ['user'], 'user']) {

@@ -3,7 +3,17 @@
  * only; the API ignores cookie sessions, so CSRF does not concern it) and the error shape
  * `{"errors": {"<field>": ["..."]}}` for every failure under /api.
  */
-import { HttpError, Injectable, JsonResponse, MethodNotAllowed, TooManyRequests, Unauthorized, ValidationFailed, type ExceptionHandler, type HttpRequest } from 'rondo';
+import {
+  HttpError,
+  Injectable,
+  JsonResponse,
+  MethodNotAllowed,
+  TooManyRequests,
+  Unauthorized,
+  ValidationFailed,
+  type ExceptionHandler,
+  type HttpRequest,
+} from 'rondo';
 import type { Member } from '../models/member';
 
 /** The token's user, or undefined for an anonymous call. */
@@ -14,7 +24,8 @@ export function caller(request: HttpRequest): Member | undefined {
 /** The token's user, else a 401. */
 export function requireCaller(request: HttpRequest): Member {
   const member = caller(request);
-  if (member === undefined) throw new Unauthorized('This needs Authorization: Token <token>', undefined, 'Token realm="api"');
+  if (member === undefined)
+    throw new Unauthorized('This needs Authorization: Token <token>', undefined, 'Token realm="api"');
   return member;
 }
 
@@ -26,7 +37,9 @@ export class ConduitErrors implements ExceptionHandler {
     if (!request.rawPath.startsWith('/api/') && request.rawPath !== '/api') return undefined;
     if (error instanceof ValidationFailed) return new JsonResponse({ errors: error.errors }, { status: 422 });
     if (!(error instanceof HttpError) || error.status >= 500) return undefined; // Rondo's 500 (logged, no details)
-    const errors = (error.extra?.errors as Record<string, string[]> | undefined) ?? { [error.status === 401 ? 'token' : 'body']: [error.message] };
+    const errors = (error.extra?.errors as Record<string, string[]> | undefined) ?? {
+      [error.status === 401 ? 'token' : 'body']: [error.message],
+    };
     const response = new JsonResponse({ errors }, { status: error.status });
     if (error instanceof Unauthorized && error.challenge) response.headers.set('WWW-Authenticate', error.challenge);
     if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));

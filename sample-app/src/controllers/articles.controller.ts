@@ -1,10 +1,26 @@
 /** Conduit: articles, the feed, favorites, comments, profiles and tags under /api. */
-import { Body, CsrfExempt, Delete, Get, HttpRequest, JsonErrors, JsonResponse, Param, Post, Put, Query, Req, Route } from 'rondo';
+import {
+  Body,
+  CsrfExempt,
+  Delete,
+  Get,
+  HttpRequest,
+  JsonErrors,
+  JsonResponse,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Route,
+} from 'rondo';
 import { ArticleQueryDto, NewArticleDto, NewCommentDto, UpdateArticleDto } from '../dtos/conduit';
 import { BlogService } from '../services/blog-service';
 import { caller, requireCaller } from './api-support';
 
-@Route('/api', { name: 'conduit' }) @JsonErrors() @CsrfExempt()
+@Route('/api', { name: 'conduit' })
+@JsonErrors()
+@CsrfExempt()
 export class ArticlesController {
   constructor(private readonly blog: BlogService) {}
 

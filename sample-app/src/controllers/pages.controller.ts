@@ -3,7 +3,22 @@
  * the forms to write, edit and delete one (only its author may) and to comment. Accounts
  * (sign-up, login, logout, password change and reset) come from rondo/auth's pages.
  */
-import { Get, HttpRequest, LoginRequired, Param, PermissionDenied, Post, Query, Req, Route, User, redirect, render, reverse, validateForm } from 'rondo';
+import {
+  Get,
+  HttpRequest,
+  LoginRequired,
+  Param,
+  PermissionDenied,
+  Post,
+  Query,
+  Req,
+  Route,
+  User,
+  redirect,
+  render,
+  reverse,
+  validateForm,
+} from 'rondo';
 import { ArticleForm, CommentForm } from '../dtos/article-form';
 import type { Member } from '../models/member';
 import { BlogService } from '../services/blog-service';
@@ -22,15 +37,21 @@ export class PagesController {
     // A page that is not a whole number from 1 to MAX_PAGE is the first (no offset the database refuses).
     const page = /^[1-9][0-9]{0,5}$/.test(pageText ?? '') ? Math.min(Number(pageText), MAX_PAGE) : 1;
     const { articles, articlesCount } = await this.blog.list({ limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-    return render(request, 'articles/list.ejs', { articles, page, pages: Math.max(1, Math.ceil(articlesCount / PAGE_SIZE)) });
+    return render(request, 'articles/list.ejs', {
+      articles,
+      page,
+      pages: Math.max(1, Math.ceil(articlesCount / PAGE_SIZE)),
+    });
   }
 
-  @Get('/articles/new', { name: 'new' }) @LoginRequired()
+  @Get('/articles/new', { name: 'new' })
+  @LoginRequired()
   newForm(@Req() request: HttpRequest) {
     return render(request, 'articles/form.ejs', { form: blank(), article: undefined });
   }
 
-  @Post('/articles/new') @LoginRequired()
+  @Post('/articles/new')
+  @LoginRequired()
   async create(@Req() request: HttpRequest, @User() me: Member) {
     const form = await validateForm(request, ArticleForm);
     if (!form.isValid) return render(request, 'articles/form.ejs', { form, article: undefined }, { status: 400 });
@@ -44,19 +65,28 @@ export class PagesController {
     const article = await this.blog.find(slug);
     const viewer = me.isAuthenticated ? me : undefined;
     return render(request, 'articles/detail.ejs', {
-      article: await this.blog.view(article, viewer), comments: await this.blog.commentsOf(slug, viewer),
-      mine: viewer?.id === article.author.id, form: blank(),
+      article: await this.blog.view(article, viewer),
+      comments: await this.blog.commentsOf(slug, viewer),
+      mine: viewer?.id === article.author.id,
+      form: blank(),
     });
   }
 
-  @Get('/articles/<slug:slug>/edit', { name: 'edit' }) @LoginRequired()
+  @Get('/articles/<slug:slug>/edit', { name: 'edit' })
+  @LoginRequired()
   async editForm(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
     const article = await this.own(slug, me);
-    const values = { title: article.title, description: article.description, body: article.body, tags: article.tagList.join(', ') };
+    const values = {
+      title: article.title,
+      description: article.description,
+      body: article.body,
+      tags: article.tagList.join(', '),
+    };
     return render(request, 'articles/form.ejs', { form: { ...blank(), values }, article });
   }
 
-  @Post('/articles/<slug:slug>/edit') @LoginRequired()
+  @Post('/articles/<slug:slug>/edit')
+  @LoginRequired()
   async edit(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
     const article = await this.own(slug, me);
     const form = await validateForm(request, ArticleForm);
@@ -66,7 +96,8 @@ export class PagesController {
     return redirect(reverse('blog:article', { slug: saved.slug }));
   }
 
-  @Post('/articles/<slug:slug>/delete', { name: 'delete' }) @LoginRequired()
+  @Post('/articles/<slug:slug>/delete', { name: 'delete' })
+  @LoginRequired()
   async remove(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
     const article = await this.own(slug, me);
     await this.blog.remove(me, article.slug);
@@ -74,7 +105,8 @@ export class PagesController {
     return redirect(reverse('blog:home'));
   }
 
-  @Post('/articles/<slug:slug>/comments', { name: 'comment' }) @LoginRequired()
+  @Post('/articles/<slug:slug>/comments', { name: 'comment' })
+  @LoginRequired()
   async comment(@Req() request: HttpRequest, @Param('slug') slug: string, @User() me: Member) {
     const form = await validateForm(request, CommentForm);
     if (form.isValid) await this.blog.addComment(me, slug, form.data.body.trim());
@@ -85,7 +117,8 @@ export class PagesController {
   /** The article as the viewer's own, else 404 (unknown) or 403 (someone else's). */
   private async own(slug: string, me: Member) {
     const article = await this.blog.view(await this.blog.find(slug), me);
-    if (article.author.username !== me.username) throw new PermissionDenied('Only the author may change or delete this article');
+    if (article.author.username !== me.username)
+      throw new PermissionDenied('Only the author may change or delete this article');
     return article;
   }
 }

@@ -1,6 +1,28 @@
 /** Conduit: registration, login and the current user (`/api/users`, `/api/user`). */
-import { Body, Get, HttpRequest, JsonErrors, JsonResponse, Post, Put, Req, Route, Unauthorized, UnprocessableContent, CsrfExempt } from 'rondo';
-import { AccountRateLimits, Accounts, ApiTokens, LoginThrottle, normalizeEmail, normalizeUsername, validatePassword, type PasswordRules } from 'rondo/auth';
+import {
+  Body,
+  Get,
+  HttpRequest,
+  JsonErrors,
+  JsonResponse,
+  Post,
+  Put,
+  Req,
+  Route,
+  Unauthorized,
+  UnprocessableContent,
+  CsrfExempt,
+} from 'rondo';
+import {
+  AccountRateLimits,
+  Accounts,
+  ApiTokens,
+  LoginThrottle,
+  normalizeEmail,
+  normalizeUsername,
+  validatePassword,
+  type PasswordRules,
+} from 'rondo/auth';
 import { LoginDto, RegisterDto, UpdateUserDto } from '../dtos/conduit';
 import type { Member } from '../models/member';
 import { requireCaller } from './api-support';
@@ -12,11 +34,19 @@ import { requireCaller } from './api-support';
  * (length, similarity, all digits, at most 4096 characters) still applies. An app that
  * does not need to pass that collection keeps `common: true` here.
  */
-export const CONDUIT_PASSWORD_RULES: Readonly<PasswordRules> = { minLength: 8, similarTo: ['username', 'email'], common: false, numeric: true };
+export const CONDUIT_PASSWORD_RULES: Readonly<PasswordRules> = {
+  minLength: 8,
+  similarTo: ['username', 'email'],
+  common: false,
+  numeric: true,
+};
 
-const taken = (field: string) => new UnprocessableContent(`${field} has already been taken`, { errors: { [field]: ['has already been taken'] } });
+const taken = (field: string) =>
+  new UnprocessableContent(`${field} has already been taken`, { errors: { [field]: ['has already been taken'] } });
 
-@Route('/api', { name: 'conduit-users' }) @JsonErrors() @CsrfExempt()
+@Route('/api', { name: 'conduit-users' })
+@JsonErrors()
+@CsrfExempt()
 export class UsersController {
   constructor(
     private readonly accounts: Accounts,
@@ -32,14 +62,25 @@ export class UsersController {
     if (await this.accounts.exists(username)) throw taken('username');
     if ((await this.accounts.findByEmail(input.email)) !== undefined) throw taken('email');
     this.checkPassword(input.password, { username, email: input.email });
-    const member = (await this.accounts.createUser({ username, email: input.email, password: input.password })) as Member;
+    const member = (await this.accounts.createUser({
+      username,
+      email: input.email,
+      password: input.password,
+    })) as Member;
     return this.answer(member, 201);
   }
 
   @Post('/users/login', { name: 'login' })
   async login(@Req() request: HttpRequest, @Body('user') input: LoginDto) {
-    const member = (await this.throttle.attempt(request, input.email, () => this.accounts.authenticate(normalizeEmail(input.email), input.password))) as Member | undefined;
-    if (member === undefined) throw new Unauthorized('email or password is invalid', { errors: { 'email or password': ['is invalid'] } }, 'Token realm="api"');
+    const member = (await this.throttle.attempt(request, input.email, () =>
+      this.accounts.authenticate(normalizeEmail(input.email), input.password),
+    )) as Member | undefined;
+    if (member === undefined)
+      throw new Unauthorized(
+        'email or password is invalid',
+        { errors: { 'email or password': ['is invalid'] } },
+        'Token realm="api"',
+      );
     return this.answer(member);
   }
 
@@ -74,7 +115,13 @@ export class UsersController {
   }
 
   private async answer(member: Member, status = 200) {
-    const user = { email: member.email, token: await this.tokens.issueJwt(member), username: member.username, bio: member.bio ?? null, image: member.image ?? null };
+    const user = {
+      email: member.email,
+      token: await this.tokens.issueJwt(member),
+      username: member.username,
+      bio: member.bio ?? null,
+      image: member.image ?? null,
+    };
     return new JsonResponse({ user }, { status });
   }
 }

@@ -1,9 +1,26 @@
 /** The Conduit API's payloads (each arrives wrapped: `{"user": {...}}`, taken with @Body('user')). */
-import { IsArray, IsEmail, IsInt, IsNotEmpty, IsOptional, IsString, IsUrl, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
+import {
+  IsArray,
+  IsEmail,
+  IsInt,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { PasswordField } from 'rondo/auth';
 
 export class RegisterDto {
-  @IsString() @IsNotEmpty() @MaxLength(150) @Matches(/^[\w.@+-]+$/, { message: 'may contain only letters, numbers, and @/./+/-/_' }) username!: string;
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(150)
+  @Matches(/^[\w.@+-]+$/, { message: 'may contain only letters, numbers, and @/./+/-/_' })
+  username!: string;
   @IsEmail() @MaxLength(254) email!: string;
   @PasswordField() password!: string;
 }
@@ -18,7 +35,11 @@ export class UpdateUserDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(150) @Matches(/^[\w.@+-]+$/) username?: string;
   @IsOptional() @PasswordField() password?: string;
   @ValidateIf((_, value) => value !== null) @IsOptional() @IsString() @MaxLength(5000) bio?: string | null;
-  @ValidateIf((_, value) => value !== null && value !== '') @IsOptional() @IsUrl({ require_tld: false }) @MaxLength(1000) image?: string | null;
+  @ValidateIf((_, value) => value !== null && value !== '')
+  @IsOptional()
+  @IsUrl({ require_tld: false })
+  @MaxLength(1000)
+  image?: string | null;
 }
 
 export class NewArticleDto {

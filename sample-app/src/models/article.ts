@@ -1,5 +1,15 @@
 /** Articles (the blog's posts), their tags, comments, favorites and who follows whom. */
-import { Column, CreateDateColumn, Entity, Index, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import { Member } from './member';
 
 @Entity({ name: 'tag' })
@@ -31,14 +41,16 @@ export class Comment {
   @UpdateDateColumn({ type: Date, precision: 3 }) updatedAt!: Date;
 }
 
-@Entity({ name: 'favorite' }) @Index(['article', 'member'], { unique: true })
+@Entity({ name: 'favorite' })
+@Index(['article', 'member'], { unique: true })
 export class Favorite {
   @PrimaryGeneratedColumn() id!: number;
   @ManyToOne(() => Article, { onDelete: 'CASCADE' }) article!: Article;
   @ManyToOne(() => Member, { onDelete: 'CASCADE' }) member!: Member;
 }
 
-@Entity({ name: 'follow' }) @Index(['follower', 'followed'], { unique: true })
+@Entity({ name: 'follow' })
+@Index(['follower', 'followed'], { unique: true })
 export class Follow {
   @PrimaryGeneratedColumn() id!: number;
   @ManyToOne(() => Member, { onDelete: 'CASCADE' }) follower!: Member;

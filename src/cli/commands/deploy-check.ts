@@ -7,7 +7,15 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { AuthenticationMiddleware, SecurityMiddleware, SessionMiddleware, CsrfViewMiddleware, MessageMiddleware, XFrameOptionsMiddleware, type App } from '../../index';
+import {
+  AuthenticationMiddleware,
+  SecurityMiddleware,
+  SessionMiddleware,
+  CsrfViewMiddleware,
+  MessageMiddleware,
+  XFrameOptionsMiddleware,
+  type App,
+} from '../../index';
 import { TemplateLoader } from '../../templates/template-loader';
 
 export interface DeployIssue {
@@ -22,23 +30,76 @@ type Check = (app: App) => string | undefined;
 const WEAK_KEY = /^(|.{0,49}|.*(insecure|change[-_ ]?me|dev(elopment)?|secret|sample|example|test).*)$/i;
 
 const CHECKS: ReadonlyArray<[string, Check]> = [
-  ['security.W018', (app) => (app.settings.debug ? 'debug is on in deployment: every error shows your code and settings. Set debug: false (RONDO_DEBUG=false)' : undefined)],
-  ['security.W009', (app) => (WEAK_KEY.test(app.settings.secretKey)
-    ? 'secretKey is empty, shorter than 50 characters or looks like a development key; anyone who knows it can forge sessions. Set RONDO_SECRET_KEY to a long random value'
-    : undefined)],
-  ['security.W020', (app) => (app.settings.allowedHosts.length === 0 || app.settings.allowedHosts.includes('*')
-    ? "allowedHosts is empty or '*'; list the host names this site serves" : undefined)],
-  ['security.W001', (app) => (installed(app, SecurityMiddleware) ? undefined : 'SecurityMiddleware is not installed: no HSTS, nosniff or SSL redirect. Add it to settings.middleware')],
-  ['security.W008', (app) => (app.settings.secureSslRedirect ? undefined : 'secureSslRedirect is off: plain HTTP requests are served. Turn it on unless a proxy redirects')],
-  ['security.W004', (app) => (app.settings.secureHstsSeconds > 0 ? undefined : 'secureHstsSeconds is 0: browsers may reach the site over HTTP. Set it (start with 3600, then 31536000)')],
-  ['security.W012', (app) => (installed(app, SessionMiddleware) && !app.settings.sessionCookieSecure
-    ? 'sessionCookieSecure is off: the session cookie travels over HTTP. Turn it on' : undefined)],
-  ['security.W016', (app) => (installed(app, CsrfViewMiddleware) && !app.settings.csrfCookieSecure
-    ? 'csrfCookieSecure is off: the CSRF cookie travels over HTTP. Turn it on' : undefined)],
-  ['security.W002', (app) => (installed(app, XFrameOptionsMiddleware) ? undefined : 'XFrameOptionsMiddleware is not installed: pages can be framed by other sites (clickjacking). Add it to settings.middleware')],
-  ['rondo.W001', (app) => (installed(app, AuthenticationMiddleware) && app.settings.sessionEngine === 'cookie'
-    ? "sessionEngine 'cookie' with authentication: logout() cannot revoke a copied session cookie (it stays valid for sessionCookieAge). Use sessionEngine 'database' (or 'redis') if a logout must end every copy"
-    : undefined)],
+  [
+    'security.W018',
+    (app) =>
+      app.settings.debug
+        ? 'debug is on in deployment: every error shows your code and settings. Set debug: false (RONDO_DEBUG=false)'
+        : undefined,
+  ],
+  [
+    'security.W009',
+    (app) =>
+      WEAK_KEY.test(app.settings.secretKey)
+        ? 'secretKey is empty, shorter than 50 characters or looks like a development key; anyone who knows it can forge sessions. Set RONDO_SECRET_KEY to a long random value'
+        : undefined,
+  ],
+  [
+    'security.W020',
+    (app) =>
+      app.settings.allowedHosts.length === 0 || app.settings.allowedHosts.includes('*')
+        ? "allowedHosts is empty or '*'; list the host names this site serves"
+        : undefined,
+  ],
+  [
+    'security.W001',
+    (app) =>
+      installed(app, SecurityMiddleware)
+        ? undefined
+        : 'SecurityMiddleware is not installed: no HSTS, nosniff or SSL redirect. Add it to settings.middleware',
+  ],
+  [
+    'security.W008',
+    (app) =>
+      app.settings.secureSslRedirect
+        ? undefined
+        : 'secureSslRedirect is off: plain HTTP requests are served. Turn it on unless a proxy redirects',
+  ],
+  [
+    'security.W004',
+    (app) =>
+      app.settings.secureHstsSeconds > 0
+        ? undefined
+        : 'secureHstsSeconds is 0: browsers may reach the site over HTTP. Set it (start with 3600, then 31536000)',
+  ],
+  [
+    'security.W012',
+    (app) =>
+      installed(app, SessionMiddleware) && !app.settings.sessionCookieSecure
+        ? 'sessionCookieSecure is off: the session cookie travels over HTTP. Turn it on'
+        : undefined,
+  ],
+  [
+    'security.W016',
+    (app) =>
+      installed(app, CsrfViewMiddleware) && !app.settings.csrfCookieSecure
+        ? 'csrfCookieSecure is off: the CSRF cookie travels over HTTP. Turn it on'
+        : undefined,
+  ],
+  [
+    'security.W002',
+    (app) =>
+      installed(app, XFrameOptionsMiddleware)
+        ? undefined
+        : 'XFrameOptionsMiddleware is not installed: pages can be framed by other sites (clickjacking). Add it to settings.middleware',
+  ],
+  [
+    'rondo.W001',
+    (app) =>
+      installed(app, AuthenticationMiddleware) && app.settings.sessionEngine === 'cookie'
+        ? "sessionEngine 'cookie' with authentication: logout() cannot revoke a copied session cookie (it stays valid for sessionCookieAge). Use sessionEngine 'database' (or 'redis') if a logout must end every copy"
+        : undefined,
+  ],
 ];
 
 function installed(app: App, middleware: Function): boolean {
@@ -60,8 +121,18 @@ function position(chain: ReadonlyArray<{ cls: Function }>, middleware: Function)
 /** Middleware that need the session, and when. */
 const NEEDS_SESSION: ReadonlyArray<[string, Function, (app: App) => boolean, string]> = [
   ['rondo.E001', AuthenticationMiddleware, () => true, 'AuthenticationMiddleware keeps the user in the session'],
-  ['rondo.E002', CsrfViewMiddleware, (app) => app.settings.csrfUseSessions, 'CsrfViewMiddleware keeps the CSRF secret in the session (csrfUseSessions)'],
-  ['rondo.E003', MessageMiddleware, (app) => app.settings.messageStorage === 'session', "MessageMiddleware keeps messages in the session (messageStorage 'session')"],
+  [
+    'rondo.E002',
+    CsrfViewMiddleware,
+    (app) => app.settings.csrfUseSessions,
+    'CsrfViewMiddleware keeps the CSRF secret in the session (csrfUseSessions)',
+  ],
+  [
+    'rondo.E003',
+    MessageMiddleware,
+    (app) => app.settings.messageStorage === 'session',
+    "MessageMiddleware keeps messages in the session (messageStorage 'session')",
+  ],
 ];
 
 /** Django's system checks that apply everywhere: errors in the middleware chain, templates that do not exist. */
@@ -75,8 +146,17 @@ function middlewareIssues(app: App): DeployIssue[] {
   return NEEDS_SESSION.flatMap(([id, middleware, applies, why]): DeployIssue[] => {
     const at = position(chain, middleware);
     if (at < 0 || !applies(app) || (session >= 0 && session < at)) return [];
-    const fix = session < 0 ? 'add SessionMiddleware to settings.middleware' : `give SessionMiddleware a lower @Middleware order than ${middleware.name}`;
-    return [{ id, level: 'ERROR', message: `${why}, but ${session < 0 ? 'SessionMiddleware is not installed' : 'SessionMiddleware runs after it'}: ${fix}` }];
+    const fix =
+      session < 0
+        ? 'add SessionMiddleware to settings.middleware'
+        : `give SessionMiddleware a lower @Middleware order than ${middleware.name}`;
+    return [
+      {
+        id,
+        level: 'ERROR',
+        message: `${why}, but ${session < 0 ? 'SessionMiddleware is not installed' : 'SessionMiddleware runs after it'}: ${fix}`,
+      },
+    ];
   });
 }
 
@@ -113,7 +193,11 @@ function templateIssues(app: App): DeployIssue[] {
   const issues = new Map<string, DeployIssue>();
   const report = (name: string, where: string) => {
     if (!issues.has(`${name} ${where}`) && missing(name)) {
-      issues.set(`${name} ${where}`, { id: 'templates.E001', level: 'ERROR', message: `${where} renders template '${name}', which none of settings.templates.dirs holds (${dirs.join(', ') || 'none set'}): create it, or fix the name` });
+      issues.set(`${name} ${where}`, {
+        id: 'templates.E001',
+        level: 'ERROR',
+        message: `${where} renders template '${name}', which none of settings.templates.dirs holds (${dirs.join(', ') || 'none set'}): create it, or fix the name`,
+      });
     }
   };
   for (const route of app.routes()) {
@@ -123,7 +207,8 @@ function templateIssues(app: App): DeployIssue[] {
   }
   for (const dir of dirs) {
     for (const file of templateFiles(dir)) {
-      for (const match of readFileSync(file, 'utf8').matchAll(TEMPLATE_TEMPLATE)) report(match[2], `Template ${relative(process.cwd(), file) || file}`);
+      for (const match of readFileSync(file, 'utf8').matchAll(TEMPLATE_TEMPLATE))
+        report(match[2], `Template ${relative(process.cwd(), file) || file}`);
     }
   }
   return [...issues.values()];

@@ -26,7 +26,10 @@ function tscPath(project: string): string {
     const { bin } = require(manifest) as { bin: { tsc: string } };
     return join(dirname(manifest), bin.tsc);
   } catch {
-    throw new ImproperlyConfigured('CLI_NO_TYPESCRIPT', `rondo runserver rebuilds with the project's TypeScript, and ${project} has none: npm install --save-dev typescript (or pass --noreload to serve the compiled app as it is)`);
+    throw new ImproperlyConfigured(
+      'CLI_NO_TYPESCRIPT',
+      `rondo runserver rebuilds with the project's TypeScript, and ${project} has none: npm install --save-dev typescript (or pass --noreload to serve the compiled app as it is)`,
+    );
   }
 }
 
@@ -69,9 +72,15 @@ export function runDevServer(options: DevServerOptions): void {
     await stopChild(app);
     await problem?.close();
     problem = undefined;
-    const child = spawn(process.execPath, [cli, 'runserver', `${host}:${port}`, '--noreload', ...(options.app ? ['--app', options.app] : [])], {
-      cwd: project, stdio: ['ignore', 'inherit', 'pipe', 'ipc'], env: { RONDO_DEBUG: 'true', ...process.env },
-    });
+    const child = spawn(
+      process.execPath,
+      [cli, 'runserver', `${host}:${port}`, '--noreload', ...(options.app ? ['--app', options.app] : [])],
+      {
+        cwd: project,
+        stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
+        env: { RONDO_DEBUG: 'true', ...process.env },
+      },
+    );
     app = child;
     let stderr = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -85,7 +94,10 @@ export function runDevServer(options: DevServerOptions): void {
     });
   };
 
-  const tsc = spawn(process.execPath, [tscPath(project), '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], { cwd: project, stdio: ['ignore', 'pipe', 'inherit'] });
+  const tsc = spawn(process.execPath, [tscPath(project), '-p', 'tsconfig.json', '--watch', '--preserveWatchOutput'], {
+    cwd: project,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let pending = '';
   tsc.stdout.on('data', (chunk: Buffer) => {
     pending += chunk.toString();
@@ -114,12 +126,16 @@ export function runDevServer(options: DevServerOptions): void {
   });
   tsc.once('exit', (code) => {
     out(`tsc --watch exited (${code}); runserver stops`);
-    void stopChild(app).then(() => problem?.close()).then(() => process.exit(1));
+    void stopChild(app)
+      .then(() => problem?.close())
+      .then(() => process.exit(1));
   });
   const quit = () => {
     tsc.removeAllListeners('exit');
     tsc.kill('SIGTERM');
-    void stopChild(app).then(() => problem?.close()).then(() => process.exit(0));
+    void stopChild(app)
+      .then(() => problem?.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', quit);
   process.once('SIGTERM', quit);

@@ -22,7 +22,27 @@ export interface Generator {
 }
 
 /** Names a generated entity or controller cannot take: they would shadow what its files import. */
-const TAKEN = new Set(['Get', 'Post', 'Put', 'Patch', 'Delete', 'Route', 'Body', 'Param', 'Query', 'Req', 'Entity', 'Column', 'Table', 'App', 'Form', 'Session', 'User', 'Middleware', 'Injectable']);
+const TAKEN = new Set([
+  'Get',
+  'Post',
+  'Put',
+  'Patch',
+  'Delete',
+  'Route',
+  'Body',
+  'Param',
+  'Query',
+  'Req',
+  'Entity',
+  'Column',
+  'Table',
+  'App',
+  'Form',
+  'Session',
+  'User',
+  'Middleware',
+  'Injectable',
+]);
 
 function controller(n: Names): Files {
   return {
@@ -105,7 +125,11 @@ describe('${n.pascal}Service', () => {
 function nextOrder(project: string): number {
   const dir = join(project, 'src/middleware');
   const used = existsSync(dir)
-    ? readdirSync(dir).filter((f) => f.endsWith('.ts')).flatMap((f) => [...readFileSync(join(dir, f), 'utf8').matchAll(/@Middleware\((\d+)\)/g)].map((m) => Number(m[1])))
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.ts'))
+        .flatMap((f) =>
+          [...readFileSync(join(dir, f), 'utf8').matchAll(/@Middleware\((\d+)\)/g)].map((m) => Number(m[1])),
+        )
     : [];
   return Math.max(790, ...used) + 10;
 }
@@ -154,7 +178,10 @@ function dto(n: Names): Files {
   return {
     [`src/dtos/${n.kebab}.dto.ts`]: `import { IsOptional, IsString, Length } from 'class-validator';
 
-/** What a client may send: \`@Body() input: ${n.pascal}Dto\` or \`validateForm(request, ${n.pascal}Dto)\` (400 with field errors otherwise). */
+/**
+ * What a client may send: \`@Body() input: ${n.pascal}Dto\` or \`validateForm(request, ${n.pascal}Dto)\` (400 with
+ * field errors otherwise).
+ */
 export class ${n.pascal}Dto {
   @IsString() @Length(1, 200) name!: string;
   @IsOptional() @IsString() @Length(0, 2000) description?: string;
@@ -328,7 +355,8 @@ export class ${n.pascal}Controller {
 
 function resourceTemplates(n: Names): Files {
   const dir = `templates/${n.plural}`;
-  const errors = (field: string) => `<% (form.errors.${field} || []).forEach(function (e) { %><span class="error"><%= e %></span><% }) %>`;
+  const errors = (field: string) =>
+    `<% (form.errors.${field} || []).forEach(function (e) { %><span class="error"><%= e %></span><% }) %>`;
   return {
     [`${dir}/list.ejs`]: `<% layout('layouts/base.ejs') %>
 <% block('title', '${n.pascal}s') %>
@@ -466,9 +494,17 @@ const BASE_LAYOUT = `<!doctype html>
 export const GENERATORS: Record<string, Generator> = {
   controller: { summary: 'a controller (src/controllers) answering JSON, and its test', files: controller },
   service: { summary: 'an @Injectable service (src/services), and its test', files: service },
-  middleware: { summary: 'a @Middleware class (src/middleware) with the next free order, and its test', files: middleware },
+  middleware: {
+    summary: 'a @Middleware class (src/middleware) with the next free order, and its test',
+    files: middleware,
+  },
   dto: { summary: 'a validated DTO (src/dtos), and its test', files: dto, needs: ['class-validator'] },
-  model: { summary: 'an entity (src/models) with its migration (src/migrations), and its test', files: model, next: 'Then: npm run build && npx rondo migrate', needs: MODEL_PACKAGES },
+  model: {
+    summary: 'an entity (src/models) with its migration (src/migrations), and its test',
+    files: model,
+    next: 'Then: npm run build && npx rondo migrate',
+    needs: MODEL_PACKAGES,
+  },
   resource: {
     summary: 'model + migration + DTO + controller with list/detail/create/edit/delete pages + templates + tests',
     files: resource,
@@ -486,24 +522,36 @@ export interface Generated {
 /** Writes the files of `kind` for `name` into the project at `project`. */
 export function generate(kind: string, name: string, project: string): Generated {
   if (!existsSync(join(project, 'package.json'))) {
-    throw new ImproperlyConfigured('CLI_NOT_A_PROJECT', `${project} has no package.json; run rondo generate in a project made by rondo new`);
+    throw new ImproperlyConfigured(
+      'CLI_NOT_A_PROJECT',
+      `${project} has no package.json; run rondo generate in a project made by rondo new`,
+    );
   }
   const names = namesOf(name);
   if (TAKEN.has(names.pascal) && kind !== 'service' && kind !== 'middleware') {
-    throw new ImproperlyConfigured('CLI_GENERATE_NAME', `'${names.pascal}' would shadow a decorator or class the generated files import; choose another name (e.g. Article, BlogPost)`);
+    throw new ImproperlyConfigured(
+      'CLI_GENERATE_NAME',
+      `'${names.pascal}' would shadow a decorator or class the generated files import; choose another name (e.g. Article, BlogPost)`,
+    );
   }
   const files: Files = { ...GENERATORS[kind].files(names, project) };
   if (!existsSync(join(project, 'test/helpers.ts'))) files['test/helpers.ts'] = TEST_HELPERS;
-  if (kind === 'resource' && !existsSync(join(project, 'templates/layouts/base.ejs'))) files['templates/layouts/base.ejs'] = BASE_LAYOUT;
+  if (kind === 'resource' && !existsSync(join(project, 'templates/layouts/base.ejs')))
+    files['templates/layouts/base.ejs'] = BASE_LAYOUT;
   const existing = Object.keys(files).filter((file) => existsSync(join(project, file)));
   if (existing.length > 0) {
-    throw new ImproperlyConfigured('CLI_GENERATE_EXISTS', `rondo generate never overwrites; these exist already: ${existing.join(', ')}. Choose another name or remove them`);
+    throw new ImproperlyConfigured(
+      'CLI_GENERATE_EXISTS',
+      `rondo generate never overwrites; these exist already: ${existing.join(', ')}. Choose another name or remove them`,
+    );
   }
   for (const [file, content] of Object.entries(files)) {
     mkdirSync(dirname(join(project, file)), { recursive: true });
     writeFileSync(join(project, file), content);
   }
-  const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+  };
   const install = (GENERATORS[kind].needs ?? []).filter((name) => pkg.dependencies?.[name] === undefined);
   return { written: Object.keys(files), install };
 }

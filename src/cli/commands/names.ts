@@ -22,9 +22,16 @@ function pluralOf(word: string): string {
 
 export function namesOf(input: string): Names {
   if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(input)) {
-    throw new ImproperlyConfigured('CLI_GENERATE_NAME', `'${input}' is not a name rondo generate can use: start with a letter, then letters, digits, '-' or '_' (e.g. BlogPost)`);
+    throw new ImproperlyConfigured(
+      'CLI_GENERATE_NAME',
+      `'${input}' is not a name rondo generate can use: start with a letter, then letters, digits, '-' or '_' (e.g. BlogPost)`,
+    );
   }
-  const words = input.replace(/([a-z0-9])([A-Z])/g, '$1 $2').split(/[-_ ]+/).filter(Boolean).map((w) => w.toLowerCase());
+  const words = input
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[-_ ]+/)
+    .filter(Boolean)
+    .map((w) => w.toLowerCase());
   const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
   const last = words.length - 1;
   return {

@@ -1,5 +1,6 @@
 /**
- * `rondo new <name>`: writes a new project (project-files.ts says which files). Refuses to overwrite a non-empty folder.
+ * `rondo new <name>`: writes a new project (project-files.ts says which files). Refuses to overwrite a non-empty
+ * folder.
  */
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -18,10 +19,16 @@ export interface NewProjectOptions {
 export function newProject(target: string, options: NewProjectOptions): string[] {
   const name = basename(resolve(target));
   if (!/^[a-z0-9][a-z0-9._-]*$/.test(name)) {
-    throw new ImproperlyConfigured('CLI_PROJECT_NAME', `'${name}' is not a valid package name: use lower-case letters, digits, '.', '_' and '-'`);
+    throw new ImproperlyConfigured(
+      'CLI_PROJECT_NAME',
+      `'${name}' is not a valid package name: use lower-case letters, digits, '.', '_' and '-'`,
+    );
   }
   if (existsSync(target) && readdirSync(target).length > 0) {
-    throw new ImproperlyConfigured('CLI_PROJECT_EXISTS', `${resolve(target)} exists and is not empty; choose a new folder name`);
+    throw new ImproperlyConfigured(
+      'CLI_PROJECT_EXISTS',
+      `${resolve(target)} exists and is not empty; choose a new folder name`,
+    );
   }
   const files = projectFiles({ name, ...options });
   for (const [path, content] of Object.entries(files)) {

@@ -15,36 +15,52 @@ export interface ProjectOptions {
 }
 
 function packageJson(options: ProjectOptions): string {
-  const models = options.minimal ? {} : {
-    'class-validator': '^0.15.1',
-    typeorm: '^1.1.1',
-    ...(options.database === 'postgres' ? { pg: '^8.23.1' } : {}),
-    'better-sqlite3': '^12.9.0', // the tests' in-memory database
-  };
-  return `${JSON.stringify({
-    name: options.name,
-    version: '0.1.0',
-    private: true,
-    rondo: { app: 'dist/src/app.js' },
-    scripts: {
-      build: 'rm -rf dist && tsc -p tsconfig.json',
-      start: 'npm run build && node dist/src/main.js',
-      dev: 'rondo runserver',
-      test: 'npm run build && mocha',
-      ...(options.minimal ? {} : { migrate: 'npm run build && rondo migrate', makemigrations: 'npm run build && rondo makemigrations' }),
-      routes: 'npm run build && rondo routes',
-      check: 'npm run build && rondo check --deploy',
+  const models = options.minimal
+    ? {}
+    : {
+        'class-validator': '^0.15.1',
+        typeorm: '^1.1.1',
+        ...(options.database === 'postgres' ? { pg: '^8.23.1' } : {}),
+        'better-sqlite3': '^12.9.0', // the tests' in-memory database
+      };
+  return `${JSON.stringify(
+    {
+      name: options.name,
+      version: '0.1.0',
+      private: true,
+      rondo: { app: 'dist/src/app.js' },
+      scripts: {
+        build: 'rm -rf dist && tsc -p tsconfig.json',
+        start: 'npm run build && node dist/src/main.js',
+        dev: 'rondo runserver',
+        test: 'npm run build && mocha',
+        ...(options.minimal
+          ? {}
+          : { migrate: 'npm run build && rondo migrate', makemigrations: 'npm run build && rondo makemigrations' }),
+        routes: 'npm run build && rondo routes',
+        check: 'npm run build && rondo check --deploy',
+      },
+      engines: { node: '>=20.19' },
+      dependencies: { rondo: options.rondoSpec, 'reflect-metadata': '^0.2.2', ...models },
+      devDependencies: {
+        typescript: '^7.0.2',
+        mocha: '^12.0.3',
+        chai: '^6.2.0',
+        '@types/node': '^20.19.0',
+        '@types/mocha': '^10.0.10',
+        '@types/chai': '^5.2.0',
+      },
     },
-    engines: { node: '>=20.19' },
-    dependencies: { rondo: options.rondoSpec, 'reflect-metadata': '^0.2.2', ...models },
-    devDependencies: { typescript: '^7.0.2', mocha: '^12.0.3', chai: '^6.2.0', '@types/node': '^20.19.0', '@types/mocha': '^10.0.10', '@types/chai': '^5.2.0' },
-  }, null, 2)}\n`;
+    null,
+    2,
+  )}\n`;
 }
 
 function settings(options: ProjectOptions): string {
-  const database = options.database === 'postgres'
-    ? `process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/${options.name.replace(/\W/g, '_')}'`
-    : "process.env.DATABASE_URL ?? 'sqlite:./db.sqlite3'";
+  const database =
+    options.database === 'postgres'
+      ? `process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/${options.name.replace(/\W/g, '_')}'`
+      : "process.env.DATABASE_URL ?? 'sqlite:./db.sqlite3'";
   return `/**
  * The settings of ${options.name}. Every one can also be set from the environment
  * (RONDO_DEBUG=true, RONDO_SECRET_KEY=..., DATABASE_URL=...); see Rondo's README.
@@ -66,13 +82,17 @@ export const settings: Partial<Settings> = {
     'base-uri': [CSP.SELF],
     'form-action': [CSP.SELF],
     'frame-ancestors': [CSP.NONE],
-  },${options.minimal ? '' : `
+  },${
+    options.minimal
+      ? ''
+      : `
   database: ${database},
   // Sessions in the database (the rondo_session table, made by rondo migrate): a logout or a password
   // change ends every copy of a session cookie. 'cookie' keeps no server state but cannot be revoked.
   sessionEngine: 'database',
   // static/ is served by the app itself; behind nginx or a CDN, let them serve it and set this to false.
-  serveStatic: true,`}
+  serveStatic: true,`
+  }
 };
 `;
 }
@@ -80,7 +100,7 @@ export const settings: Partial<Settings> = {
 function app(options: ProjectOptions): string {
   return `/**
  * The app: discovers the controllers, services, middleware and models compiled next to
- * this file (the folders that exist)${options.minimal ? '' : ', with rondo/auth\'s accounts (sign-up, login,\n * logout, password change and reset under /accounts/, their tables migrated by rondo migrate)'}.
+ * this file (the folders that exist)${options.minimal ? '' : ", with rondo/auth's accounts (sign-up, login,\n * logout, password change and reset under /accounts/, their tables migrated by rondo migrate)"}.
  * Tests and the CLI build it with this function too.
  */
 import { existsSync } from 'node:fs';
@@ -92,8 +112,12 @@ const ROOT = join(__dirname, '../..');
 
 export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'baseDir'> = {}): Promise<App> {
   return createApp({
-    ...options,${options.minimal ? '' : `
-    apps: [authApp({ views: true }), ...(options.apps ?? [])],`}
+    ...options,${
+      options.minimal
+        ? ''
+        : `
+    apps: [authApp({ views: true }), ...(options.apps ?? [])],`
+    }
     settings: {
       ...settings,
       templates: { dirs: [join(ROOT, 'templates')] },
@@ -366,15 +390,23 @@ A [Rondo](https://github.com/) app${options.minimal ? '' : ` with a database (${
     npm install
     npm test           # compiles, then runs test/ (in-memory SQLite)
     npm run dev        # http://127.0.0.1:8000, debug pages, rebuilt and restarted on change
-    npm start          # compile and serve (debug off)${options.minimal ? '' : `
-    npm run makemigrations -- AddSomething   # after changing a model (then npm run migrate)`}
+    npm start          # compile and serve (debug off)${
+      options.minimal
+        ? ''
+        : `
+    npm run makemigrations -- AddSomething   # after changing a model (then npm run migrate)`
+    }
 
-${options.minimal ? '' : `Accounts come from rondo/auth: /accounts/signup/, /accounts/login/, logout (a POST from the
+${
+  options.minimal
+    ? ''
+    : `Accounts come from rondo/auth: /accounts/signup/, /accounts/login/, logout (a POST from the
 layout's button), password change and reset; \`npx rondo createsuperuser\` makes an administrator.
 The Article resource (src/models/article.ts, its controller, templates and tests) is the
 one \`rondo generate resource\` writes: copy its shape for your own.
 
-`}Generate more: \`npx rondo generate controller|service|middleware|dto|model|resource Name\`.
+`
+}Generate more: \`npx rondo generate controller|service|middleware|dto|model|resource Name\`.
 \`npm run routes\` prints the URL table; \`npm run check\` the deployment checklist.
 `;
 }
@@ -385,9 +417,17 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     'package.json': packageJson(options),
     'tsconfig.json': json({
       compilerOptions: {
-        target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', strict: true,
-        experimentalDecorators: true, emitDecoratorMetadata: true, sourceMap: true,
-        rootDir: '.', outDir: 'dist', types: ['node', 'mocha'], skipLibCheck: true,
+        target: 'es2022',
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        strict: true,
+        experimentalDecorators: true,
+        emitDecoratorMetadata: true,
+        sourceMap: true,
+        rootDir: '.',
+        outDir: 'dist',
+        types: ['node', 'mocha'],
+        skipLibCheck: true,
       },
       include: ['src', 'test'],
     }),
@@ -406,7 +446,11 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     files['.npmrc'] = 'install-links=true\n';
   }
   if (!options.minimal) {
-    Object.assign(files, GENERATORS.resource.files(namesOf('Article'), ''), GENERATORS.middleware.files(namesOf('Timing'), ''));
+    Object.assign(
+      files,
+      GENERATORS.resource.files(namesOf('Article'), ''),
+      GENERATORS.middleware.files(namesOf('Timing'), ''),
+    );
   }
   return files;
 }
