@@ -77,11 +77,18 @@ export function buildApp(inputs: BuildInputs): BuiltApp {
     jsonErrors,
   });
   const kernel = new Kernel({ routes, middleware, convert, finish: inputs.signing.signPending });
+  const debugSql = settings.debug && resources.database !== undefined;
   return {
     container,
     routes,
-    handle: withDebugSql(kernel.handle, settings.debug && resources.database !== undefined),
-    explain: { routes, ordered, layers: middleware, container },
+    handle: withDebugSql(kernel.handle, debugSql),
+    explain: {
+      routes,
+      ordered,
+      layers: middleware,
+      container,
+      requestWrappers: debugSql ? ['debug SQL capture (debug on)'] : [],
+    },
   };
 }
 

@@ -7,7 +7,7 @@ import type { Container } from '../di/container-builder';
 import { CookieSigning } from '../http/cookie-signing';
 import type { HttpRequest, RequestInit } from '../http/request';
 import type { HttpResponse } from '../http/response';
-import type { MaybePromise } from '../kernel/chain';
+import type { MaybePromise } from '../http/maybe-promise';
 import type { Token } from '../metadata/keys';
 import type { Logger } from '../observability/logger';
 import { registerReverseTable } from '../routing/reverse';

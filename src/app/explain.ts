@@ -40,6 +40,10 @@ export interface Explanation {
   middleware: ExplainedMiddleware[];
   /** The middleware whose processView runs before this view (appliesToView said yes). */
   processView?: string[];
+  /** What wraps the whole request, outside the middleware (debug SQL capture with debug on). */
+  requestWrappers: string[];
+  /** What wraps the view's call (views/view-wrappers.ts), outermost first: 'rate limit ...', 'atomic ...'. */
+  viewWrappers?: string[];
   controllerScope?: string;
   dependencies?: Array<{ token: string; scope: string }>;
 }
@@ -49,6 +53,7 @@ export interface ExplainParts {
   ordered: readonly OrderedMiddleware[];
   layers: readonly ChainLayer[];
   container: AppContainer;
+  requestWrappers: string[];
 }
 
 const HOOKS = [
@@ -86,7 +91,7 @@ export function explainRequest(parts: ExplainParts, method: string, path: string
       (hook) => typeof (parts.layers[i].instance as unknown as Record<string, unknown>)[hook] === 'function',
     ),
   }));
-  const base = { method: method.toUpperCase(), path, middleware };
+  const base = { method: method.toUpperCase(), path, middleware, requestWrappers: parts.requestWrappers };
   const url = new URL(path, 'http://explain.invalid');
   const match = parts.routes.match(base.method, url.pathname);
   if (match.kind === 'none') return { ...base, outcome: 'not-found' };
@@ -113,6 +118,7 @@ export function explainRequest(parts: ExplainParts, method: string, path: string
         (layer) => typeof layer.instance.processView === 'function' && (layer.instance.appliesToView?.(info) ?? true),
       )
       .map((layer) => layer.label),
+    viewWrappers: [...match.route.handler.wrappers],
     controllerScope: info.source === 'StaticFiles.serve' ? undefined : scoped(controller),
     dependencies: parts.container
       .dependencies(controller)

@@ -28,10 +28,12 @@ export function addStaticRoute(routes: RouteTable<CompiledView>, settings: Reado
       methodName: 'serve',
       name: undefined,
       route: path,
-      options: Object.freeze({}),
+      // Files are read from disk, never in a transaction (atomicRequests).
+      options: Object.freeze({ atomic: false }),
     },
     readsBody: false,
     call: (request) => files.serve(request),
+    wrappers: [],
   };
   routes.add({ path, methods: ['GET'], name: undefined, handler: view, source });
 }

@@ -7,6 +7,7 @@
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
 import type { CompiledView } from '../kernel/view-compiler';
+import { wrapView } from '../views/view-wrappers';
 import type { RouteTable } from '../routing/route-table';
 import { toResponse } from '../views/result-mapper';
 import { ViewOption } from '../views/view-options';
@@ -27,19 +28,22 @@ class RollBack extends Error {
 export function wrapAtomicViews(routes: RouteTable<CompiledView>, database: Database, atomicRequests: boolean): void {
   for (const { handler: view } of routes.list()) {
     const wanted = view.info.options.atomic;
-    if (wanted === false || (wanted !== true && !atomicRequests) || view.info.source === 'StaticFiles.serve') continue;
-    const call = view.call;
+    if (wanted === false || (wanted !== true && !atomicRequests)) continue;
     const source = view.info.source;
-    view.call = (request: HttpRequest, params) =>
-      database
-        .atomic(async () => {
-          const response = toResponse(await call(request, params), source);
-          if (response.status >= 500) throw new RollBack(response);
-          return response;
-        })
-        .catch((error: unknown) => {
-          if (error instanceof RollBack) return error.response;
-          throw error;
-        });
+    wrapView(
+      view,
+      'atomic (one transaction)',
+      (call) => (request: HttpRequest, params) =>
+        database
+          .atomic(async () => {
+            const response = toResponse(await call(request, params), source);
+            if (response.status >= 500) throw new RollBack(response);
+            return response;
+          })
+          .catch((error: unknown) => {
+            if (error instanceof RollBack) return error.response;
+            throw error;
+          }),
+    );
   }
 }

@@ -94,7 +94,7 @@ export class ResponseHeaders {
     first?: PresetHeader,
   ) {
     if (!init) {
-      // The usual response: its one header in a literal (an empty array's first push reserves 17 slots).
+      // The usual response: its one header in a literal (an empty array grown by push reserves more room).
       this.list = first === undefined ? [] : [first.key, first.name, first.value];
       return;
     }

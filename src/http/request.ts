@@ -4,6 +4,7 @@
  * body) is parsed on first use and cached.
  */
 import { RondoError } from '../errors/rondo-error';
+import type { ViewOptions } from '../metadata/keys';
 import { decodeBody, parseJsonBody, readBody, type BodyCallback, type BodySource } from './body';
 import { isFormType, isJsonType, mediaType } from './content-negotiation';
 import { findCookie, parseCookieHeader } from './cookies';
@@ -94,7 +95,7 @@ export class HttpRequest {
         name: string | undefined;
         route: string;
         params: Record<string, unknown>;
-        options: Readonly<Record<string, unknown>>;
+        options: ViewOptions;
       }
     | undefined;
   /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */
@@ -300,7 +301,8 @@ export class HttpRequest {
       throw new DisallowedHost('The request has more than one Host header (RFC 9112 section 3.2)');
     const host = this.headerHost();
     const policy = this.options.hostPolicy;
-    const problem = policy?.problem(host, this.state.fromTestClient === true ? 'testserver' : undefined);
+    // A request built in process may carry one more host its builder vouches for (the TestClient's 'testserver').
+    const problem = policy?.problem(host, this.state.alsoAllowedHost as string | undefined);
     if (problem !== undefined) throw new DisallowedHost(problem);
     this.validHost = host;
     return host;

@@ -17,9 +17,9 @@
 import { MiddlewareContractError } from '../errors/rondo-error';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
+import { isPromise, type MaybePromise } from '../http/maybe-promise';
 import type { MiddlewareHandler, Next } from '../middleware/middleware-contract';
 
-export type MaybePromise<T> = T | Promise<T>;
 export type Handler = (request: HttpRequest) => MaybePromise<HttpResponse>;
 /** Turns an exception into a response (the kernel's one place for that). Never throws. */
 export type Convert = (request: HttpRequest, error: unknown) => MaybePromise<HttpResponse>;
@@ -36,10 +36,6 @@ interface Layer {
   around?: (request: HttpRequest, next: Next) => unknown;
   before?: (request: HttpRequest) => unknown;
   after?: (request: HttpRequest, response: HttpResponse) => unknown;
-}
-
-export function isPromise<T>(value: unknown): value is Promise<T> {
-  return typeof (value as Promise<T> | undefined)?.then === 'function';
 }
 
 function describe(value: unknown): string {

@@ -13,7 +13,8 @@ import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
 import type { Logger } from '../observability/logger';
 import { databaseHttpError } from '../db/database-errors';
-import { isPromise, type Convert, type MaybePromise } from './chain';
+import { isPromise, type MaybePromise } from '../http/maybe-promise';
+import type { Convert } from './chain';
 import { plainPage, problemResponse, technical404, technical500, technical500Json } from './error-pages';
 
 /**

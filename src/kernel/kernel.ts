@@ -14,7 +14,8 @@ import type { ViewInfo } from '../middleware/middleware-contract';
 import type { RouteTable } from '../routing/route-table';
 import type { Params } from '../views/argument-resolvers';
 import { toResponse } from '../views/result-mapper';
-import { composeChain, isPromise, type ChainLayer, type Convert, type Handler, type MaybePromise } from './chain';
+import { isPromise, type MaybePromise } from '../http/maybe-promise';
+import { composeChain, type ChainLayer, type Convert, type Handler } from './chain';
 import type { CompiledView } from './view-compiler';
 
 /** A response rendered late, after processTemplateResponse (TemplateResponse). */

@@ -1,24 +1,28 @@
 /**
  * Compiles one controller method into a CompiledView at start-up: the controller instance
- * (or, for request-scoped controllers, its per-request builder) plus the argument invoker.
+ * (or, for request-scoped controllers, its per-request builder) plus the argument invoker,
+ * and the wrappers parts of Rondo put around the call (views/view-wrappers.ts), listed on
+ * the view so that `rondo routes --explain` shows them.
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { AppContainer } from '../di/container-builder';
 import { RequestScope } from '../di/request-scope';
 import type { HttpRequest } from '../http/request';
 import type { ViewInfo } from '../middleware/middleware-decorator';
-import { compileInvoker, loadsBodyFirst, type Params } from '../views/argument-resolvers';
+import { loadsBodyFirst } from '../views/argument-resolvers';
+import { compileInvoker } from './view-invoker';
 import { acceptedMediaCheck } from '../views/accepted-media';
 import { viewOptions } from '../views/view-options';
+import type { ViewCall, WrappableView } from '../views/view-wrappers';
 
-export interface CompiledView {
+export interface CompiledView extends WrappableView {
   info: ViewInfo;
   /** True when the kernel loads a declared body before the call (see `loadsBodyFirst`). */
   readsBody: boolean;
   /** Refuses a body of a media type the view does not accept (415); undefined = any. */
   checkBody?: (request: HttpRequest) => void;
-  /** Builds (if request-scoped) the controller and calls the view. */
-  call: (request: HttpRequest, params: Params) => unknown;
+  /** Builds (if request-scoped) the controller and calls the view, inside its wrappers (see wrapView). */
+  call: ViewCall;
 }
 
 export interface ViewSpec {
@@ -52,10 +56,11 @@ export function compileView(spec: ViewSpec, container: AppContainer): CompiledVi
       readsBody,
       checkBody,
       call: (request, params) => invoke(build(new RequestScope(request)), request, params),
+      wrappers: [],
     };
   }
   const instance = instantiate(spec.controller, container);
-  return { info, readsBody, checkBody, call: (request, params) => invoke(instance, request, params) };
+  return { info, readsBody, checkBody, call: (request, params) => invoke(instance, request, params), wrappers: [] };
 }
 
 /** Resolves a singleton at start-up, so a throwing constructor fails createApp, not a request. */

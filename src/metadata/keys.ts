@@ -60,3 +60,33 @@ export interface ParamMeta {
 export function ownList<T>(key: symbol, target: object): T[] {
   return [...((Reflect.getMetadata(key, target) as T[] | undefined) ?? [])];
 }
+
+/**
+ * The options view decorators record on a view (or on every view of a controller), read at
+ * start-up by the middleware and view wrappers they concern. Rondo's own are typed here;
+ * an app's own (`ViewOption('audited', true)`) ride along under their keys.
+ */
+export interface ViewOptions {
+  /** `@CsrfExempt()`: no CSRF check, and JSON bodies only unless `@Accepts` says otherwise. */
+  readonly csrfExempt?: boolean;
+  /** `@XFrameOptionsExempt()` */
+  readonly xFrameOptionsExempt?: boolean;
+  /** `@Accepts(...)`: the body media types the view takes. */
+  readonly accepts?: readonly string[];
+  /** `@Atomic()` (true) or `@NonAtomic()` (false): the view's transaction. */
+  readonly atomic?: boolean;
+  /** `@RateLimit({...})` */
+  readonly rateLimit?: object;
+  /** `@LoginRequired()` */
+  readonly loginRequired?: boolean;
+  /** `@PermissionRequired(...)` */
+  readonly permissionRequired?: readonly string[];
+  /** `@CachePage(seconds)` */
+  readonly cachePage?: number;
+  /** `@JsonErrors()` */
+  readonly jsonErrors?: boolean;
+  /** `@Csp(...)` / `@CspReportOnly(...)`: the compiled policy, or null for none. */
+  readonly csp?: unknown;
+  readonly cspReportOnly?: unknown;
+  readonly [key: string]: unknown;
+}

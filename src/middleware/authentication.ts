@@ -52,8 +52,8 @@ export class AuthenticationMiddleware {
   }
 
   async processView(request: HttpRequest, view: ViewInfo): Promise<HttpResponse | undefined> {
-    const permissions = view.options[PERMISSION_REQUIRED] as readonly string[] | undefined;
-    if (view.options[LOGIN_REQUIRED] !== true && permissions === undefined) return undefined;
+    const permissions = view.options.permissionRequired;
+    if (view.options.loginRequired !== true && permissions === undefined) return undefined;
     const user: unknown = await request.auser();
     if (!isAuthenticated(user)) {
       if (

@@ -22,8 +22,8 @@ const WRAPPED = Uint8Array.from({ length: 124 }, (_, sum) => CODES[sum % 62]);
 
 // Random bytes come in 4 KB batches (one call to the CSPRNG serves ~120 tokens), refilled
 // in place. Each byte is filtered as it is taken, inside the token's own (hot, optimised)
-// loop: a separate pass over each batch ran ~120 times less often than the tokens, mostly
-// in V8's unoptimised tiers (~900 instructions more per token, measured in the server).
+// loop: a separate pass over each batch ran ~120 times less often than the tokens, so it
+// mostly ran in V8's unoptimised tiers, which cost more per token than the filtering itself.
 const pool = new Uint8Array(4096);
 let next = pool.length;
 

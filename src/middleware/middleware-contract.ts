@@ -4,6 +4,7 @@
  */
 import type { HttpRequest } from '../http/request';
 import type { HttpResponse } from '../http/response';
+import type { ViewOptions } from '../metadata/keys';
 
 /** Calls the rest of the chain (inner middleware and the view). Call it at most once. */
 export type Next = (request: HttpRequest) => Promise<HttpResponse>;
@@ -19,7 +20,7 @@ export interface ViewInfo {
   /** The route pattern as declared, e.g. `/posts/<int:id>`. */
   route: string;
   /** Options set by view decorators (csrfExempt, loginRequired...). */
-  options: Readonly<Record<string, unknown>>;
+  options: ViewOptions;
 }
 
 /**

@@ -15,7 +15,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import type { Settings } from '../app/settings';
 import { Inject, SETTINGS } from '../di/injectable';
-import { isPromise } from '../kernel/chain';
+import { isPromise } from '../http/maybe-promise';
 import type { HttpRequest } from '../http/request';
 import { HttpResponse } from '../http/response';
 import { Middleware } from '../middleware/middleware-decorator';

@@ -12,6 +12,7 @@ import { ImproperlyConfigured } from '../errors/rondo-error';
 import { TooManyRequests } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import type { CompiledView } from '../kernel/view-compiler';
+import { wrapView } from '../views/view-wrappers';
 import type { Logger } from '../observability/logger';
 import type { RouteTable } from '../routing/route-table';
 import { ViewOption } from '../views/view-options';
@@ -73,8 +74,7 @@ export class RateLimits {
         );
       }
       const limiter = this.limiter(view.info.source, options);
-      const call = view.call;
-      view.call = async (request, params) => {
+      wrapView(view, `rate limit (${options.points} per ${options.duration} s)`, (call) => async (request, params) => {
         try {
           await limiter.consume(await keyOf(request, options.key));
         } catch (answer) {
@@ -82,7 +82,7 @@ export class RateLimits {
           throw new TooManyRequests(Math.max(1, Math.ceil(answer.msBeforeNext / 1000)));
         }
         return call(request, params);
-      };
+      });
     }
   }
 

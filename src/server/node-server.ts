@@ -7,7 +7,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { HttpRequest, RequestInit } from '../http/request';
 import type { HttpResponse } from '../http/response';
-import { isPromise, type MaybePromise } from '../kernel/chain';
+import { isPromise, type MaybePromise } from '../http/maybe-promise';
 import { accessLogTo } from './access-log';
 import type { Logger } from '../observability/logger';
 import { ResponseDeadline } from './response-deadline';

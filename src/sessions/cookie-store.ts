@@ -14,8 +14,8 @@ const MAX_COOKIE_BYTES = 4000;
 /**
  * The cache key of a cookie: the last 12 characters of its signature (72 of the HMAC's
  * bits), cheap to hash whatever the session's size. V8 copies a slice this short into a
- * string of its own, which hashes and compares in a few instructions; a longer slice
- * points into the Cookie header and costs ~80 ns more per lookup. Only a key: a hit
+ * string of its own, which hashes and compares quickly; a longer slice points into the
+ * Cookie header and is hashed again at every lookup. Only a key: a hit
  * still compares the whole cookie, so a forged cookie that shares a key is a miss.
  */
 function cacheKey(cookie: string): string {

@@ -128,7 +128,7 @@ export class TestClient {
       httpVersion: '1.1',
     });
     if (!this.config.enforceCsrfChecks) request.state.dontEnforceCsrfChecks = true;
-    request.state.fromTestClient = true; // 'testserver' is an allowed host, as in Django's tests
+    request.state.alsoAllowedHost = 'testserver'; // an allowed host, as in Django's tests
     try {
       const { result, queries } = await captureQueries(async () => {
         const response = await this.app.handle(request);

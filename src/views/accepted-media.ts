@@ -8,6 +8,7 @@
 import { isJsonType } from '../http/content-negotiation';
 import { UnsupportedMediaType } from '../http/errors';
 import type { HttpRequest } from '../http/request';
+import type { ViewOptions } from '../metadata/keys';
 import { ViewOption } from './view-options';
 
 const ACCEPTS = 'accepts';
@@ -26,11 +27,8 @@ export const Accepts = (...types: string[]): ClassDecorator & MethodDecorator =>
   );
 
 /** The check a view's body gets, built at start-up; undefined when any type is fine. */
-export function acceptedMediaCheck(
-  options: Readonly<Record<string, unknown>>,
-  source: string,
-): ((request: HttpRequest) => void) | undefined {
-  const declared = options[ACCEPTS] as readonly string[] | undefined;
+export function acceptedMediaCheck(options: ViewOptions, source: string): ((request: HttpRequest) => void) | undefined {
+  const declared = options.accepts;
   const types = declared ?? (options.csrfExempt === true ? JSON_ONLY : undefined);
   if (types === undefined) return undefined;
   const allowed = new Set(types);

@@ -1,12 +1,13 @@
 /**
- * Compiles a view method's parameter decorators into an invoker, once at start-up.
- * Per request it only runs the precomputed resolvers: no metadata lookups.
+ * Compiles a view method's parameter decorators into argument resolvers, once at
+ * start-up (the kernel's view-invoker calls them). Per request only the precomputed
+ * resolvers run: no metadata lookups.
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { BadRequest, UnsupportedMediaType } from '../http/errors';
 import { isFormType, isJsonType } from '../http/content-negotiation';
+import { whenReady } from '../http/maybe-promise';
 import type { HttpRequest } from '../http/request';
-import { isPromise } from '../kernel/chain';
 import { VIEW_PARAMS_KEY, type ParamMeta } from '../metadata/keys';
 import { bodyDtoResolver, queryDtoResolver } from '../validation/dto-arguments';
 import { isDtoClass } from '../validation/dto-schema';
@@ -14,11 +15,8 @@ import { isDtoClass } from '../validation/dto-schema';
 export type Params = Record<string, unknown>;
 export type ArgResolver = (request: HttpRequest, params: Params) => unknown;
 
-/** Calls a view on an instance with its arguments resolved. */
-export type Invoker = (instance: object, request: HttpRequest, params: Params) => unknown;
-
 /** Resolves the argument for one decorated parameter (body parsing is async). */
-interface ResolverSpec {
+export interface ResolverSpec {
   resolve: ArgResolver;
   async: boolean;
 }
@@ -38,16 +36,14 @@ export function loadsBodyFirst(ctor: Function, methodName: string): boolean {
   return metas.some((m) => m.kind === 'req' || (m.kind === 'body' && !isDtoClass(types[m.index])));
 }
 
-export function compileInvoker(ctor: Function, methodName: string, source: string): Invoker {
-  const method = (ctor.prototype as Record<string, unknown>)[methodName];
-  if (typeof method !== 'function') {
-    throw new ImproperlyConfigured('VIEW_NOT_A_METHOD', `${source} is decorated as a route but is not a method`);
-  }
-  const fn = method as (this: object, ...args: unknown[]) => unknown;
+/**
+ * The resolvers of a view's decorated parameters, one per parameter in order (the
+ * kernel's invoker calls them), or undefined for a view without parameter decorators
+ * (called as `(request, params)`).
+ */
+export function compileResolvers(ctor: Function, methodName: string, source: string): ResolverSpec[] | undefined {
   const metas = (Reflect.getMetadata(VIEW_PARAMS_KEY, ctor) as Map<string, ParamMeta[]> | undefined)?.get(methodName);
-  if (metas === undefined || metas.length === 0) {
-    return (instance, request, params) => fn.call(instance, request, params);
-  }
+  if (metas === undefined || metas.length === 0) return undefined;
   const types =
     (Reflect.getMetadata('design:paramtypes', ctor.prototype as object, methodName) as unknown[] | undefined) ?? [];
   const count = Math.max(...metas.map((m) => m.index)) + 1;
@@ -62,43 +58,7 @@ export function compileInvoker(ctor: Function, methodName: string, source: strin
     }
     specs.push(resolverFor(meta, types[i], source));
   }
-  const resolvers = specs.map((s) => s.resolve);
-  const asyncAt = specs.findIndex((s) => s.async);
-  if (asyncAt !== -1 && specs.filter((s) => s.async).length === 1) {
-    // One asynchronous argument (a @Body(), a @User()): the others first, then one then(),
-    // or none when the value is at hand (a body the kernel loaded before the call).
-    const resolveAsync = resolvers[asyncAt];
-    return (instance, request, params) => {
-      const args: unknown[] = new Array<unknown>(count);
-      for (let i = 0; i < count; i++) if (i !== asyncAt) args[i] = resolvers[i](request, params);
-      const value = resolveAsync(request, params);
-      if (!isPromise(value)) {
-        args[asyncAt] = value;
-        return fn.apply(instance, args);
-      }
-      return value.then((resolved) => {
-        args[asyncAt] = resolved;
-        return fn.apply(instance, args);
-      });
-    };
-  }
-  if (asyncAt !== -1) {
-    return async (instance, request, params) => {
-      const args: unknown[] = new Array<unknown>(count);
-      for (let i = 0; i < count; i++) args[i] = await resolvers[i](request, params);
-      return fn.apply(instance, args);
-    };
-  }
-  if (count === 1) {
-    // The common view (one @Param, @Query or @Req): no arguments array, no apply.
-    const only = resolvers[0];
-    return (instance, request, params) => fn.call(instance, only(request, params));
-  }
-  return (instance, request, params) => {
-    const args: unknown[] = new Array<unknown>(count);
-    for (let i = 0; i < count; i++) args[i] = resolvers[i](request, params);
-    return fn.apply(instance, args);
-  };
+  return specs;
 }
 
 function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSpec {
@@ -160,7 +120,7 @@ function loadedBody(request: HttpRequest): unknown {
 
 /** `@Body('user')` without a DTO, once the body is there. */
 function bodyMemberOf(body: unknown, key: string): unknown {
-  return isPromise(body) ? body.then((value) => bodyMember(value, key)) : bodyMember(body, key);
+  return whenReady(body, (value) => bodyMember(value, key));
 }
 
 /** `@Body('user')` without a DTO: that member of the body object (undefined when absent). */

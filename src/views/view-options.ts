@@ -2,7 +2,7 @@
  * View options: small flags a decorator puts on a view method or a whole controller,
  * read by middleware at start-up or in `processView` (e.g. csrfExempt, loginRequired).
  */
-import { VIEW_OPTIONS_KEY } from '../metadata/keys';
+import { VIEW_OPTIONS_KEY, type ViewOptions } from '../metadata/keys';
 
 /**
  * Builds a decorator that sets `options[key] = value` on a method, or on every method of a
@@ -50,7 +50,7 @@ export function viewOptionNeeds(key: string, decorator: string, middleware: stri
 
 /** The first option of `options` whose middleware is not among `present`, as [decorator, middleware]. */
 export function unmetViewNeed(
-  options: Readonly<Record<string, unknown>>,
+  options: ViewOptions,
   present: ReadonlySet<string>,
 ): readonly [string, string] | undefined {
   for (const [key, need] of NEEDS) {

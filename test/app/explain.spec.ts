@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Get, Inject, Injectable, Middleware, REQUEST, Route, type HttpRequest } from 'rondo';
+import { Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Atomic, Get, Inject, Injectable, Middleware, Post, RateLimit, REQUEST, Route, type HttpRequest } from 'rondo';
 import { makeApp } from '../fixtures/apps';
 
 @Injectable({ scope: 'request' })
@@ -59,5 +60,38 @@ describe('app.explain(method, path)', () => {
     expect(app.explain('DELETE', '/reports/q3')).to.deep.include({ outcome: 'method-not-allowed' });
     expect(app.explain('GET', '/reports/')).to.deep.include({ outcome: 'not-found' });
     await app.close();
+  });
+});
+
+@Entity({ name: 'explain_note' })
+class Note {
+  @PrimaryGeneratedColumn() id!: number;
+}
+
+@Route('/notes')
+class NoteController {
+  @Post('/') @Atomic() @RateLimit({ points: 5, duration: 60 }) create() {
+    return {};
+  }
+  @Get('/') list() {
+    return [];
+  }
+}
+
+describe('the view wrappers, listed', () => {
+  it('lists what wraps a view (rate limit outside its transaction) and what wraps the whole request, and nothing for a plain view', async () => {
+    const app = await makeApp({
+      controllers: [NoteController],
+      entities: [Note],
+      settings: { database: 'sqlite::memory:', debug: true },
+    });
+    try {
+      const wrapped = app.explain('POST', '/notes/');
+      expect(wrapped.viewWrappers).to.deep.equal(['rate limit (5 per 60 s)', 'atomic (one transaction)']);
+      expect(wrapped.requestWrappers).to.deep.equal(['debug SQL capture (debug on)']);
+      expect(app.explain('GET', '/notes/').viewWrappers).to.deep.equal([]);
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -26,6 +26,25 @@ function importsOf(file: string): { local: string[]; packages: string[] } {
   return { local, packages: specifiers.filter((s) => !s.startsWith('.')) };
 }
 
+/** The local modules a file imports for values (not `import type`, nor `{ type A, type B }` alone). */
+function valueImportsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  const statements = [...text.matchAll(/^(import|export)\s(type\s)?([^;]*?)from\s+'(\.[^']+)'/gm)];
+  return statements
+    .filter(([, , typeOnly, clause]) => {
+      if (typeOnly !== undefined) return false;
+      const named = /\{([^}]*)\}/.exec(clause)?.[1];
+      const rest = clause.replace(/\{[^}]*\}/, '').replace(/[\s,]/g, '');
+      const allTypes =
+        named !== undefined && named.split(',').every((n) => n.trim() === '' || n.trim().startsWith('type '));
+      return !(rest === '' && allTypes);
+    })
+    .map(([, , , , specifier]) => {
+      const base = join(dirname(file), specifier);
+      return existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts');
+    });
+}
+
 /** Tarjan's strongly connected components with more than one module: the cycles. */
 function cycles(graph: Map<string, string[]>): string[][] {
   let counter = 0;
@@ -66,6 +85,26 @@ describe('the import graph of src/', () => {
   it('has no cycle', () => {
     const graph = new Map(files.map((file) => [file, importsOf(file).local]));
     expect(cycles(graph)).to.deep.equal([]);
+  });
+
+  it('has no cycle between folders through value imports (the layers of CONTRIBUTING.md)', () => {
+    // A type-only import couples no code at run time; a folder that needs only another's types may sit below it.
+    const folderOf = (file: string) => {
+      const path = relative(src, file);
+      return path.includes('/') ? path.split('/')[0] : '(root)';
+    };
+    const graph = new Map<string, string[]>();
+    for (const file of files) {
+      const from = folderOf(file);
+      const targets = valueImportsOf(file)
+        .map(folderOf)
+        .filter((to) => to !== from);
+      graph.set(from, [...new Set([...(graph.get(from) ?? []), ...targets])]);
+    }
+    const folderCycles = cycles(
+      new Map([...graph].map(([folder, to]) => [join(src, folder), to.map((t) => join(src, t))])),
+    );
+    expect(folderCycles).to.deep.equal([]);
   });
 
   it('imports inversify only in di/container-builder.ts and node:http only in server/', () => {

@@ -39,6 +39,7 @@ function where(file: string | undefined): string {
 
 export function formatExplanation(e: Explanation): string {
   const lines = [`${e.method} ${e.path}`];
+  if (e.requestWrappers.length) lines.push(`  around the whole request: ${e.requestWrappers.join(', ')}`);
   if (e.outcome === 'not-found') lines.push('  No route matches: 404 (the middleware below still run, around the 404)');
   else if (e.outcome === 'method-not-allowed')
     lines.push(`  The path matches, the method does not: 405, Allow: ${e.allowed!.join(', ')}`);
@@ -65,6 +66,7 @@ export function formatExplanation(e: Explanation): string {
       `processView hooks, before the view: ${e.processView!.join(', ') || '(none)'}${skipped.length ? ` (not for this view: ${skipped.join(', ')})` : ''}`,
     );
     lines.push('', `View ${e.view}: controller ${e.controllerScope ?? '(built in)'}-scoped`);
+    if (e.viewWrappers!.length) lines.push(`  wrapped in (outermost first): ${e.viewWrappers!.join(' > ')}`);
     for (const d of e.dependencies ?? []) lines.push(`  injects ${d.token.padEnd(30)} ${d.scope}`);
   }
   lines.push('', 'Response, out:');
