@@ -1,16 +1,21 @@
 /**
- * Rondo's public API: everything users and outside tests import comes from here
- * (and from `rondo/testing`). test/index.spec.ts lists these names, so a change to the
- * surface is deliberate.
+ * `rondo`: the core every app uses, grouped as the request travels: the app, HTTP,
+ * routing, DI, middleware (built-ins, sessions, authentication, messages), views,
+ * templates, validation, errors and logging. Areas with their own dependency or concept
+ * have their own entry points: `rondo/testing`, `rondo/auth` (accounts), `rondo/db`
+ * (models), `rondo/cache`, `rondo/mail`. test/index.spec.ts lists the names of each, so a
+ * change to the surface is deliberate.
  */
 import 'reflect-metadata';
 
+// The app and its settings.
 export { createApp, type AppModule, type CreateAppOptions } from './app/create-app';
 export { App, type RouteInfo } from './app/app';
 export type { Explanation, ExplainedMiddleware } from './app/explain';
 export { DEFAULT_SETTINGS } from './app/default-settings';
 export type { Settings, SettingsInput } from './app/settings';
 
+// Errors: Rondo's coded errors, and the HTTP errors that become responses.
 export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractError } from './errors/rondo-error';
 export { ERROR_CODES, type ErrorCode } from './errors/error-codes';
 export type { ExceptionHandler } from './kernel/exception-response';
@@ -33,6 +38,8 @@ export {
   UnsupportedMediaType,
   ServiceUnavailable,
 } from './http/errors';
+
+// Requests and responses.
 export { HttpRequest, type RequestInit } from './http/request';
 export { QueryDict } from './http/query-dict';
 export { UploadedFile, UploadDestinationExists, UploadGone, FileDict } from './http/uploaded-file';
@@ -54,17 +61,20 @@ export {
   type StreamBody,
 } from './http/response';
 
+// Routing.
 export { Route, Get, Post, Put, Patch, Delete, type RouteOptions } from './routing/route-decorators';
 export { registerConverter, type PathConverter } from './routing/converters';
 export { reverse } from './routing/reverse';
 
+// Dependency injection.
 export { Injectable, Inject, Optional, REQUEST, SETTINGS, LOGGER } from './di/injectable';
 export type { Provider } from './di/providers';
 
+// Middleware: the contract and the default stack.
 export { Middleware, type MiddlewareHandler, type Next, type ViewInfo } from './middleware/middleware-decorator';
 export { DEFAULT_MIDDLEWARE } from './middleware/defaults';
 
-// Built-in middleware, sessions, authentication and messages.
+// Built-in middleware.
 export { SecurityMiddleware } from './middleware/security';
 export { CSP, Csp, CspReportOnly, type CspPolicy } from './middleware/csp';
 export { cspNonce } from './http/csp-nonce';
@@ -78,20 +88,9 @@ export { GZipMiddleware } from './middleware/gzip';
 export { ConditionalGetMiddleware } from './middleware/conditional-get';
 export { CorsMiddleware } from './middleware/cors';
 export { RequestIdMiddleware } from './middleware/request-id';
-export { HealthMiddleware } from './observability/health';
-export { MetricsMiddleware } from './observability/metrics';
-export { jsonLogger, type JsonLoggerOptions } from './observability/json-logger';
-export { AppStatus } from './server/app-status';
-export {
-  Cache,
-  CacheKeyInvalid,
-  CacheKeyMissing,
-  CacheUnavailable,
-  type CacheTimeout,
-  type CacheKeyOptions,
-} from './cache/cache';
-export { CacheMiddleware, CachePage } from './cache/cache-middleware';
-export { Session as RequestSession } from './sessions/session';
+
+// Sessions, authentication and messages.
+export { RequestSession } from './sessions/session';
 export {
   SessionStoreUnavailable,
   SessionInterrupted,
@@ -107,22 +106,18 @@ export { LoginRequired, PermissionRequired } from './auth/decorators';
 export { makePassword, verifyPassword, needsRehash, type PasswordHashOptions } from './auth/password';
 export { MessageBag, MESSAGE_LEVELS, type Message, type MessageLevel } from './messages/message-bag';
 
+// Views: parameter decorators, options, shortcuts, rate limits.
 export { Param, Query, Body, Req, Header, Cookie, Session, User } from './views/param-decorators';
 export { ViewOption, JsonErrors } from './views/view-options';
+export type { ViewOptions } from './metadata/keys';
 export { Accepts } from './views/accepted-media';
 export { redirect } from './views/shortcuts';
 
-export { consoleLogger, silentLogger, type Logger, type LogFields } from './observability/logger';
-
-// Models (TypeORM, loaded only by an app that declares an entity).
-export { InjectRepository, DATA_SOURCE, ENTITY_MANAGER } from './db/repository-token';
-export { DATABASE } from './db/database-token';
-export type { Database } from './db/database';
-export { Atomic, NonAtomic } from './db/atomic';
 export { RateLimit, type RateLimitOptions } from './ratelimit/rate-limit';
-export { Mailer, type MailMessage, type TemplateMail } from './mail/mailer';
-export { atomic } from './db/database';
-export { captureQueries, type RecordedQuery } from './db/query-log';
+
+// Models: the everyday names (the rest, and these, in rondo/db).
+export { InjectRepository } from './db/repository-token';
+export { Atomic, NonAtomic } from './db/atomic';
 export { getObjectOr404, getListOr404, paginate, type Page } from './db/shortcuts';
 
 // Templates.
@@ -144,4 +139,11 @@ export {
   type ValidationMessage,
   type ValidationMessages,
 } from './validation/messages';
-export type { ServerHandle, ServerHandle as RunningServer, ListenOptions } from './server/node-server';
+
+// Serving, health and logs.
+export type { ServerHandle, ListenOptions } from './server/node-server';
+export { AppStatus } from './server/app-status';
+export { HealthMiddleware } from './observability/health';
+export { MetricsMiddleware } from './observability/metrics';
+export { consoleLogger, silentLogger, type Logger, type LogFields } from './observability/logger';
+export { jsonLogger, type JsonLoggerOptions } from './observability/json-logger';

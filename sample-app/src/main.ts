@@ -3,7 +3,7 @@
  * SQLite database is migrated at start; for PostgreSQL run `rondo migrate` first (or set
  * RONDO_MIGRATE_ON_START=1). The migration holds the SQL of both databases.
  */
-import { DATABASE, type Database } from 'rondo';
+import { DATABASE, type Database } from 'rondo/db';
 import buildApp from './app';
 
 async function main(): Promise<void> {

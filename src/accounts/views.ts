@@ -18,7 +18,6 @@ import {
   Injectable,
   LOGGER,
   LoginRequired,
-  Mailer,
   Post,
   SETTINGS,
   isSafeRedirect,
@@ -33,6 +32,7 @@ import {
   type Logger,
   type Settings,
 } from '../index';
+import { Mailer } from '../mail/index';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { AccountRateLimits } from './account-limits';
 import { Accounts } from './accounts';

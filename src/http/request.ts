@@ -15,7 +15,7 @@ import { QueryDict } from './query-dict';
 import { BadSignature, type Signer } from './signing';
 import { FileDict } from './uploaded-file';
 import type { MessageBag } from '../messages/message-bag';
-import type { Session } from '../sessions/session';
+import type { RequestSession } from '../sessions/session';
 
 /** What an adapter (node:http, TestClient) hands the framework for one request. */
 export interface RequestInit {
@@ -99,7 +99,7 @@ export class HttpRequest {
       }
     | undefined;
   /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */
-  session!: Session;
+  session!: RequestSession;
   /**
    * The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or
    * @PermissionRequired have it). `any` as Django's request.user: each app has its own user class.

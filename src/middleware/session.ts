@@ -17,7 +17,7 @@ import type { Logger } from '../observability/logger';
 import { CookieSessionStore } from '../sessions/cookie-store';
 import { MemorySessionStore } from '../sessions/memory-store';
 import { RedisSessionStore } from '../sessions/redis-store';
-import { Session } from '../sessions/session';
+import { RequestSession } from '../sessions/session';
 import { SessionStoreUnavailable, type SessionStore } from '../sessions/session-store';
 import { Middleware } from './middleware-decorator';
 
@@ -81,13 +81,13 @@ export class SessionMiddleware {
   }
 
   processRequest(request: HttpRequest): undefined {
-    request.session = new Session(this.store, request.getCookie(this.settings.sessionCookieName));
+    request.session = new RequestSession(this.store, request.getCookie(this.settings.sessionCookieName));
     return undefined;
   }
 
   processResponse(request: HttpRequest, response: HttpResponse): Promise<HttpResponse> | HttpResponse {
-    const session = request.session as Session | undefined;
-    if (!(session instanceof Session)) return response; // an inner layer replaced it: not ours to save
+    const session = request.session as RequestSession | undefined;
+    if (!(session instanceof RequestSession)) return response; // an inner layer replaced it: not ours to save
     // Fast path (most requests): nothing changed, nothing to save.
     if (!session.modified && session.stale.length === 0 && !this.settings.sessionSaveEveryRequest) {
       if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
@@ -113,7 +113,7 @@ export class SessionMiddleware {
     await this.store.close?.();
   }
 
-  private async persist(session: Session, response: HttpResponse): Promise<void> {
+  private async persist(session: RequestSession, response: HttpResponse): Promise<void> {
     if (session.accessed) response.headers.appendToken('Vary', 'Cookie');
     for (const key of session.stale) await this.store.destroy(key);
     const data = session.snapshot();

@@ -1,5 +1,5 @@
 /**
- * Session: `request.session`, Django's SessionBase for one request. Data is loaded from
+ * RequestSession: `request.session`, Django's SessionBase for one request. Data is loaded from
  * the store on first use (a request that never touches the session costs no store I/O),
  * so every accessor is async. Changes are saved by SessionMiddleware on the way out.
  */
@@ -9,7 +9,7 @@ function pick<T>(data: SessionData, name: string, fallback: T | undefined): T | 
   return Object.prototype.hasOwnProperty.call(data, name) ? (data[name] as T) : fallback;
 }
 
-export class Session {
+export class RequestSession {
   /** True once data was changed (set, delete, flush, cycleKey). */
   modified = false;
   /** True once data was read or written. */

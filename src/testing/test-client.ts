@@ -3,7 +3,8 @@
  * does: one method per HTTP verb, JSON and form bodies, a cookie jar shared by the
  * requests of one client, and optional redirect following. Uses the public API only.
  */
-import { captureQueries, type App, type HttpResponse } from '../index';
+import { type App, type HttpResponse } from '../index';
+import { captureQueries } from '../db/index';
 import { TestResponse } from './test-response';
 
 /** Options of one request. */

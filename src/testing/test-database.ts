@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { EntityMetadata, ObjectLiteral } from 'typeorm';
-import { DATABASE, ImproperlyConfigured, type App, type Database } from '../index';
+import { ImproperlyConfigured, type App } from '../index';
+import { DATABASE, type Database } from '../db/index';
 
 /** One fixture row, as Django's `dumpdata` writes them: the entity's name, its key, its columns. */
 export interface FixtureRow {

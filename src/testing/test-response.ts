@@ -2,7 +2,8 @@
  * TestResponse: what a test reads of a response: status, headers, text, json(), cookies,
  * the SQL the request ran, and for rendered templates the template name and context.
  */
-import { RondoError, type HttpResponse, type RecordedQuery, type ResponseHeaders } from '../index';
+import { RondoError, type HttpResponse, type ResponseHeaders } from '../index';
+import { type RecordedQuery } from '../db/index';
 
 export class TestResponse {
   readonly status: number;

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import {
   CsrfExempt,
-  DATA_SOURCE,
   Get,
   ImproperlyConfigured,
   LoginRequired,
@@ -15,6 +14,7 @@ import {
   type App,
   type HttpRequest,
 } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
 import { Accounts, ApiToken, AUTH_ENTITIES, Group, User, authApp } from 'rondo/auth';
 import { TestClient, useTestDatabase } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';

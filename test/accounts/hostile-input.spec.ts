@@ -1,6 +1,8 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, Get, Mailer, Route, User as CurrentUser, type App } from 'rondo';
+import { Get, Route, User as CurrentUser, type App } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
+import { Mailer } from 'rondo/mail';
 import { Accounts, ApiTokens, MAX_PASSWORD_LENGTH, PasswordResetTokens, authApp, validatePassword } from 'rondo/auth';
 import { TestClient } from 'rondo/testing';
 import { capturingLogger, makeFullApp, type CapturingLogger } from '../fixtures/apps';

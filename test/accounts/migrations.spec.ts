@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DATABASE, ImproperlyConfigured, silentLogger, type App, type Database } from 'rondo';
+import { ImproperlyConfigured, silentLogger, type App } from 'rondo';
+import { DATABASE, type Database } from 'rondo/db';
 import { Accounts, User, authApp } from 'rondo/auth';
 import { Entity } from 'typeorm';
 import { makeFullApp } from '../fixtures/apps';

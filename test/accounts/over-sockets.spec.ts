@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, Get, LoginRequired, Route, User as CurrentUser, type App } from 'rondo';
+import { Get, LoginRequired, Route, User as CurrentUser, type App } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
 import { Accounts, ApiTokens, authApp, type User } from 'rondo/auth';
 import { makeFullApp } from '../fixtures/apps';
 import { DATABASE_URL, requireService } from '../fixtures/services';

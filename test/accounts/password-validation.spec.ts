@@ -3,7 +3,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { DATA_SOURCE, ImproperlyConfigured } from 'rondo';
+import { ImproperlyConfigured } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
 import { Accounts, DEFAULT_PASSWORD_RULES, authApp, validatePassword } from 'rondo/auth';
 import { makeApp } from '../fixtures/apps';
 

@@ -2,7 +2,6 @@ import { expect } from 'chai';
 import type { DataSource } from 'typeorm';
 import {
   CsrfExempt,
-  DATA_SOURCE,
   Get,
   LoginRequired,
   Post,
@@ -14,6 +13,7 @@ import {
   type App,
   type HttpRequest,
 } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
 import { Accounts, authApp, type User } from 'rondo/auth';
 import { TestClient, useTestDatabase } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';

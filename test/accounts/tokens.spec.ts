@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { SignJWT } from 'jose';
 import type { DataSource } from 'typeorm';
-import { Body, DATA_SOURCE, Get, LoginRequired, Post, Route, User as CurrentUser, type App } from 'rondo';
+import { Body, Get, LoginRequired, Post, Route, User as CurrentUser, type App } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
 import { Accounts, ApiTokens, authApp, type User } from 'rondo/auth';
 import { TestClient, useTestDatabase } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';

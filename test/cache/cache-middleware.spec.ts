@@ -1,17 +1,6 @@
 import { expect } from 'chai';
-import {
-  Cache,
-  CacheMiddleware,
-  CachePage,
-  DEFAULT_MIDDLEWARE,
-  Get,
-  HttpResponse,
-  Query,
-  Req,
-  Route,
-  type App,
-  type HttpRequest,
-} from 'rondo';
+import { DEFAULT_MIDDLEWARE, Get, HttpResponse, Query, Req, Route, type App, type HttpRequest } from 'rondo';
+import { Cache, CacheMiddleware, CachePage } from 'rondo/cache';
 import { TestClient } from 'rondo/testing';
 import { makeApp, makeFullApp } from '../fixtures/apps';
 

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { Cache, CacheKeyInvalid, CacheKeyMissing, type App } from 'rondo';
+import { type App } from 'rondo';
+import { Cache, CacheKeyInvalid, CacheKeyMissing } from 'rondo/cache';
 import { capturingLogger, makeApp, type CapturingLogger } from '../fixtures/apps';
 import { REDIS_URL, requireService } from '../fixtures/services';
 

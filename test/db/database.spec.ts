@@ -8,8 +8,6 @@ import {
   Atomic,
   Body,
   CsrfExempt,
-  DATA_SOURCE,
-  DATABASE,
   Get,
   HttpResponse,
   ImproperlyConfigured,
@@ -23,8 +21,8 @@ import {
   getObjectOr404,
   paginate,
   type App,
-  type Database,
 } from 'rondo';
+import { DATA_SOURCE, DATABASE, type Database } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { Post } from '../fixtures/models';

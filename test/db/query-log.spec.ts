@@ -1,16 +1,7 @@
 import { expect } from 'chai';
 import type { DataSource, EntityManager, Repository } from 'typeorm';
-import {
-  DATA_SOURCE,
-  ENTITY_MANAGER,
-  Get,
-  ImproperlyConfigured,
-  InjectRepository,
-  Route,
-  atomic,
-  captureQueries,
-  type App,
-} from 'rondo';
+import { Get, ImproperlyConfigured, InjectRepository, Route, type App } from 'rondo';
+import { DATA_SOURCE, ENTITY_MANAGER, atomic, captureQueries } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { Comment, Post } from '../fixtures/models';

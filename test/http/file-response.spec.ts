@@ -11,7 +11,7 @@ import {
   Route,
   type App,
   type Next,
-  type RunningServer,
+  type ServerHandle,
 } from 'rondo';
 import { makeApp } from '../fixtures/apps';
 import { openFilesUnder, openSocket, readReply, sleep, statusOf, waitFor } from '../fixtures/sockets';
@@ -21,7 +21,7 @@ import { openFilesUnder, openSocket, readReply, sleep, statusOf, waitFor } from 
 describe('FileResponse and static files: file descriptors', () => {
   let dir: string;
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
 
   @Route('')
   class FilesController {

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Get, HttpRequest, Post, Route, type App, type RunningServer } from 'rondo';
+import { Get, HttpRequest, Post, Route, type App, type ServerHandle } from 'rondo';
 import { makeApp } from '../fixtures/apps';
 import { headersOf, openSocket, readReply, sleep, statusOf } from '../fixtures/sockets';
 
@@ -20,7 +20,7 @@ class HostileController {
 // of the body would otherwise be read as the next request, or keep the server reading.
 describe('hostile and broken clients over a socket', () => {
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
   beforeEach(async () => {
     app = await makeApp({ controllers: [HostileController], settings: { dataUploadMaxMemorySize: 1024 } });
     server = await app.listen({ port: 0, handleSignals: false });

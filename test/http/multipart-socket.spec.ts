@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HttpRequest, Middleware, Post, Route, type App, type Next, type RunningServer } from 'rondo';
+import { HttpRequest, Middleware, Post, Route, type App, type Next, type ServerHandle } from 'rondo';
 import { makeApp } from '../fixtures/apps';
 import { headersOf, openFilesUnder, openSocket, readReply, sleep, statusOf, waitFor } from '../fixtures/sockets';
 
@@ -19,7 +19,7 @@ function uploadHead(contentLength: number): string {
 describe('multipart uploads from hostile or broken clients (socket)', () => {
   let temp: string;
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
   const finished: number[] = [];
 
   @Route('/up')

@@ -11,7 +11,7 @@ import {
   Route,
   UploadDestinationExists,
   type App,
-  type RunningServer,
+  type ServerHandle,
   type UploadedFile,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
@@ -286,7 +286,7 @@ describe('multipart uploads', () => {
 
   describe('over a socket', () => {
     let app: App;
-    let server: RunningServer;
+    let server: ServerHandle;
     beforeEach(async () => {
       app = await makeApp({
         controllers: [UploadController],

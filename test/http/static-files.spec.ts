@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
 import { join } from 'node:path';
-import { FileResponse, Get, Route, type App, type RunningServer } from 'rondo';
+import { FileResponse, Get, Route, type App, type ServerHandle } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 
@@ -115,7 +115,7 @@ describe('static files', () => {
 
   describe('over a socket', () => {
     let app: App;
-    let server: RunningServer;
+    let server: ServerHandle;
     before(async () => {
       app = await makeApp({ settings: { staticDirs: [STATIC], debug: true } });
       server = await app.listen({ port: 0 });

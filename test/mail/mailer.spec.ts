@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSmtp } from '../fixtures/smtp';
-import { ImproperlyConfigured, Mailer, type App } from 'rondo';
+import { ImproperlyConfigured, type App } from 'rondo';
+import { Mailer } from 'rondo/mail';
 import { capturingLogger, makeApp } from '../fixtures/apps';
 
 const TEMPLATES = join(__dirname, '../../../test/fixtures/templates');

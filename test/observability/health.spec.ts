@@ -73,7 +73,7 @@ describe('HealthMiddleware: /healthz and /readyz', () => {
       entities: [HealthRow],
       settings: { database: 'sqlite::memory:' },
     });
-    const { DATA_SOURCE } = await import('rondo');
+    const { DATA_SOURCE } = await import('rondo/db');
     await app.container.get<{ destroy(): Promise<void> }>(DATA_SOURCE).destroy();
     const answer = await new TestClient(app).get('/readyz');
     expect(answer.status).to.equal(503);

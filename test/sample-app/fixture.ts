@@ -1,5 +1,6 @@
 /** The sample app on a fresh in-memory SQLite database, migrated as `npm start` migrates. */
-import { DATABASE, silentLogger, type App, type Database } from 'rondo';
+import { silentLogger, type App } from 'rondo';
+import { DATABASE, type Database } from 'rondo/db';
 import buildApp from '../../sample-app/src/app';
 
 export async function sampleApp(): Promise<App> {

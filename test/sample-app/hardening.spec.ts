@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DATABASE, type App, type Database } from 'rondo';
+import { type App } from 'rondo';
+import { DATABASE, type Database } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import buildApp from '../../sample-app/src/app';
 import { capturingLogger, type CapturingLogger } from '../fixtures/apps';

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { DATABASE, silentLogger, type App, type Database } from 'rondo';
+import { silentLogger, type App } from 'rondo';
+import { DATABASE, type Database } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import buildApp from '../../sample-app/src/app';
 import { freshPostgresOrSkip } from '../fixtures/services';

@@ -26,7 +26,7 @@ import {
   render,
   type App,
   type HttpRequest,
-  type RunningServer,
+  type ServerHandle,
 } from 'rondo';
 import { makeFullApp } from '../fixtures/apps';
 import { ROOT } from '../fixtures/projects';
@@ -143,7 +143,7 @@ function fds(): number {
 describe('the adversarial suite (real sockets)', function () {
   this.timeout(30_000);
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
   let base: string;
   let fdsBefore: number;
   const uploads = mkdtempSync(join(tmpdir(), 'rondo-adversarial-'));

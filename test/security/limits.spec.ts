@@ -15,7 +15,7 @@ import {
   Route,
   type App,
   type HttpRequest,
-  type RunningServer,
+  type ServerHandle,
 } from 'rondo';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
@@ -254,7 +254,7 @@ describe('the limits table: just under, at, and just over each limit', () => {
   });
 
   describe('over a real socket', () => {
-    let server: RunningServer;
+    let server: ServerHandle;
     before(async () => {
       server = await app.listen({ port: 0, handleSignals: false });
     });

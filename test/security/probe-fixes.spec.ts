@@ -16,7 +16,7 @@ import {
   SecurityMiddleware,
   StreamingHttpResponse,
   type App,
-  type RunningServer,
+  type ServerHandle,
 } from 'rondo';
 import { makeApp, makeFullApp } from '../fixtures/apps';
 import { rawRequest, sleep, waitFor } from '../fixtures/sockets';
@@ -67,7 +67,7 @@ class ExemptApi {
   }
 }
 
-function raw(server: RunningServer, text: string, waitMs = 2000) {
+function raw(server: ServerHandle, text: string, waitMs = 2000) {
   return rawRequest(server.port, text, waitMs);
 }
 
@@ -77,7 +77,7 @@ function openSockets(): number {
 
 describe('fixes from the hostile-input probe', () => {
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
   async function serve(make: Promise<App>) {
     app = await make;
     server = await app.listen({ port: 0, handleSignals: false });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import { Get, HttpRequest, Post, Route, StreamingHttpResponse, type App, type RunningServer } from 'rondo';
+import { Get, HttpRequest, Post, Route, StreamingHttpResponse, type App, type ServerHandle } from 'rondo';
 import { makeApp } from '../fixtures/apps';
 
 @Route('/s')
@@ -53,7 +53,7 @@ function raw(port: number, text: string | Buffer, idleMs = 300): Promise<string>
 
 describe('the node:http server', () => {
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
 
   beforeEach(async () => {
     app = await makeApp({

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { connect } from 'node:net';
-import { Get, Injectable, Route, StreamingHttpResponse, type App, type RunningServer } from 'rondo';
+import { Get, Injectable, Route, StreamingHttpResponse, type App, type ServerHandle } from 'rondo';
 import { PassThrough } from 'node:stream';
 import { makeApp } from '../fixtures/apps';
 import { openSocket, sleep, waitFor } from '../fixtures/sockets';
@@ -28,7 +28,7 @@ class StreamController {
 
 describe('streamed responses over a socket', () => {
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
   beforeEach(async () => {
     app = await makeApp({ controllers: [StreamController] });
     server = await app.listen({ port: 0, handleSignals: false });
@@ -143,7 +143,7 @@ describe('streamed responses when the client goes away', () => {
   }
 
   let app: App;
-  let server: RunningServer;
+  let server: ServerHandle;
   beforeEach(async () => {
     events.length = 0;
     app = await makeApp({ controllers: [QuietStreamController] });

@@ -3,17 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import {
-  DATABASE,
-  Get,
-  LoginRequired,
-  Route,
-  User as CurrentUser,
-  createApp,
-  silentLogger,
-  type App,
-  type Database,
-} from 'rondo';
+import { Get, LoginRequired, Route, User as CurrentUser, createApp, silentLogger, type App } from 'rondo';
+import { DATABASE, type Database } from 'rondo/db';
 import { Accounts, authApp } from 'rondo/auth';
 import { TestClient } from 'rondo/testing';
 import { DatabaseSessionStore } from '../../src/sessions/database-store';

@@ -5,16 +5,15 @@ import { join } from 'node:path';
 import type { DataSource, Repository } from 'typeorm';
 import {
   CsrfExempt,
-  DATA_SOURCE,
   Get,
   ImproperlyConfigured,
   InjectRepository,
   Post as PostRoute,
   Body,
   Route,
-  atomic,
   type App,
 } from 'rondo';
+import { DATA_SOURCE, atomic } from 'rondo/db';
 import { TestClient, loadFixtures, useTestDatabase } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 import { Comment, Post } from '../fixtures/models';

@@ -4,7 +4,6 @@ import { Column, Entity, PrimaryGeneratedColumn, type DataSource, type Repositor
 import {
   Body,
   CsrfExempt,
-  DATA_SOURCE,
   Get,
   ImproperlyConfigured,
   InjectRepository,
@@ -22,6 +21,7 @@ import {
   type App,
   Req,
 } from 'rondo';
+import { DATA_SOURCE } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import { makeApp } from '../fixtures/apps';
 

@@ -251,7 +251,8 @@ export class Create${n.pascal}${stamp} implements MigrationInterface {
 `,
     [`test/models/${n.kebab}.spec.ts`]: `import { expect } from 'chai';
 import { validate } from 'class-validator';
-import { ENTITY_MANAGER, type App } from 'rondo';
+import { type App } from 'rondo';
+import { ENTITY_MANAGER } from 'rondo/db';
 import { useTestDatabase } from 'rondo/testing';
 import type { EntityManager } from 'typeorm';
 import { ${n.pascal} } from '../../src/models/${n.kebab}';

@@ -146,7 +146,7 @@ buildApp()
   });
 `;
   }
-  return `import { DATABASE, type Database } from 'rondo';
+  return `import { DATABASE, type Database } from 'rondo/db';
 import buildApp from './app';
 
 /** Serves the app; an embedded SQLite database is migrated on start (run \`rondo migrate\` for a server database). */

@@ -1,7 +1,8 @@
 /** The test/helpers.ts a new project gets (rondo new), and rondo generate writes when it is missing. */
 
 /** test/helpers.ts: the app as tests build it (also written by rondo generate when missing). */
-export const TEST_HELPERS = `import { DATABASE, silentLogger, type App } from 'rondo';
+export const TEST_HELPERS = `import { silentLogger, type App } from 'rondo';
+import { DATABASE } from 'rondo/db';
 import { testDatabase } from 'rondo/testing';
 import buildApp from '../src/app';
 
