@@ -3,11 +3,10 @@
  * guards. Every middleware is first adapted to one shape, a Layer: `around` for a
  * `handle(request, next)` class, `before`/`after` for a Django-style `processRequest` /
  * `processResponse` class (MiddlewareMixin's adaptation, done at load time). One engine,
- * `composeChain`, then runs any list of layers by index, as koa-compose does:
- *
- *   enter(from): `before` hooks inwards until a layer answers, an `around` layer takes the
- *                rest (its `next` enters the layer below it), or the view is reached;
- *   leave(at):   `after` hooks back outwards to `from`, in one go once the answer is there.
+ * `composeChain`, then runs any list of layers by index, as koa-compose does: `run(from)`
+ * goes inwards through the `before` hooks until a layer answers, an `around` layer takes
+ * the rest (its `next` runs the layers below it) or the view is reached, then `outwards`
+ * through the `after` hooks back to `from`, in one go once the answer is there.
  *
  * So a run of Django-style layers around an async view costs one promise, not one per
  * layer. An exception at a layer becomes a response at that layer (the Convert): outer
@@ -71,12 +70,12 @@ export function composeChain(entries: readonly ChainLayer[], view: Handler, opti
   if (finish !== undefined)
     layers.unshift({ label: 'Rondo (finishing the response)', after: (_request, response) => finish(response) });
   const chain = new Chain(layers, view, options.convert);
-  return (request) => chain.enter(request, 0);
+  return (request) => chain.run(request, 0);
 }
 
 class Chain {
   private readonly count: number;
-  /** next() of each `around` layer, built once: it enters the layer below. */
+  /** next() of each `around` layer, built once: it runs the layers below it. */
   private readonly nexts: Next[];
 
   constructor(
@@ -88,38 +87,42 @@ class Chain {
     this.nexts = layers.map((_, depth) => (request) => this.next(request, depth));
   }
 
-  /** `before` hooks from layer `from` inwards, then whatever answers; then back out to `from`. */
-  enter(request: HttpRequest, from: number): MaybePromise<HttpResponse> {
+  /**
+   * The response layer `from` hands to its caller. Inwards: `before` hooks from `from` on,
+   * until one answers, an `around` layer takes the rest, or the view answers. Outwards:
+   * the `after` hooks of the layers the request went through, back to `from`.
+   *
+   * `outwards(..., through, ...)` names the innermost layer whose `after` hook runs: the
+   * layer itself when its `before` answered (Django still runs its processResponse), the
+   * one above it when its hook threw or it is an `around` layer (which has no `after`).
+   */
+  run(request: HttpRequest, from: number): MaybePromise<HttpResponse> {
     for (let i = from; i < this.count; i++) {
-      const layer = this.layers[i];
-      if (layer.around !== undefined) return this.leave(request, i - 1, from, this.around(request, i));
-      if (layer.before === undefined) continue;
+      const { around, before } = this.layers[i];
+      if (around !== undefined) return this.outwards(request, this.runAround(request, i), i - 1, from);
+      if (before === undefined) continue;
       let early: unknown;
       try {
-        early = layer.before(request);
+        early = before(request);
       } catch (error) {
-        return this.leave(request, i - 1, from, this.convert(request, error));
+        return this.outwards(request, this.convert(request, error), i - 1, from);
       }
       if (early === undefined) continue;
       if (isPromise(early)) {
         return early.then(
           (value) =>
-            this.leave(
-              request,
-              i,
-              from,
-              value === undefined ? this.enter(request, i + 1) : this.checked(request, value, i, 'processRequest'),
-            ),
-          (error: unknown) => this.leave(request, i - 1, from, this.convert(request, error)),
+            value === undefined
+              ? this.outwards(request, this.run(request, i + 1), i, from)
+              : this.outwards(request, this.asResponse(request, value, i, 'processRequest'), i, from),
+          (error: unknown) => this.outwards(request, this.convert(request, error), i - 1, from),
         );
       }
-      // An early answer: this layer's own `after` still runs (Django's MiddlewareMixin).
-      return this.leave(request, i, from, this.checked(request, early, i, 'processRequest'));
+      return this.outwards(request, this.asResponse(request, early, i, 'processRequest'), i, from);
     }
-    return this.leave(request, this.count - 1, from, this.callView(request));
+    return this.outwards(request, this.callView(request), this.count - 1, from);
   }
 
-  /** The view; a synchronous throw is converted here, a rejection in `leave`. */
+  /** The view; a synchronous throw is converted here, a rejection in `outwards`. */
   private callView(request: HttpRequest): MaybePromise<HttpResponse> {
     try {
       return this.view(request);
@@ -128,56 +131,66 @@ class Chain {
     }
   }
 
-  /** `after` hooks from layer `at` out to layer `from`, once the answer is there. */
-  private leave(
+  /**
+   * The `after` hooks from layer `through` out to layer `from`, once the answer is there:
+   * one then() for the whole run when it is a promise, none when it is a response.
+   */
+  private outwards(
     request: HttpRequest,
-    at: number,
-    from: number,
     answer: MaybePromise<HttpResponse>,
+    through: number,
+    from: number,
   ): MaybePromise<HttpResponse> {
-    if (!isPromise<HttpResponse>(answer)) return at < from ? answer : this.up(request, at, from, answer);
-    // One then() for every after hook of the run; it also turns the view's rejection into
-    // a response, so no layer ever sees an exception from inside.
+    if (!isPromise<HttpResponse>(answer)) return this.afterHooks(request, answer, through, from);
+    // The rejection of the view (or of a layer below) becomes a response here, so no layer
+    // above ever sees an exception from inside.
     return answer.then(
-      (response) => this.up(request, at, from, response),
-      (error: unknown) => this.leave(request, at, from, this.convert(request, error)),
+      (response) => this.afterHooks(request, response, through, from),
+      (error: unknown) => this.outwards(request, this.convert(request, error), through, from),
     );
   }
 
-  private up(request: HttpRequest, at: number, from: number, response: HttpResponse): MaybePromise<HttpResponse> {
-    for (let i = at; i >= from; i--) {
+  /** Runs the `after` hooks from `through` to `from` on a response that is there. */
+  private afterHooks(
+    request: HttpRequest,
+    response: HttpResponse,
+    through: number,
+    from: number,
+  ): MaybePromise<HttpResponse> {
+    for (let i = through; i >= from; i--) {
       const after = this.layers[i].after;
       if (after === undefined) continue;
       let result: unknown;
       try {
         result = after(request, response);
       } catch (error) {
-        return this.leave(request, i - 1, from, this.convert(request, error));
+        return this.outwards(request, this.convert(request, error), i - 1, from);
       }
       if (isPromise(result)) {
         const settled = result.then(
-          (value) => this.checked(request, value, i, 'processResponse'),
+          (value) => this.asResponse(request, value, i, 'processResponse'),
           (error: unknown) => this.convert(request, error),
         );
-        return this.leave(request, i - 1, from, settled);
+        return this.outwards(request, settled, i - 1, from);
       }
-      if (!(result instanceof HttpResponse))
-        return this.leave(request, i - 1, from, this.checked(request, result, i, 'processResponse'));
+      if (!(result instanceof HttpResponse)) {
+        return this.outwards(request, this.asResponse(request, result, i, 'processResponse'), i - 1, from);
+      }
       response = result;
     }
     return response;
   }
 
   /** An `around` layer (handle(request, next)), its exception or missing response converted. */
-  private around(request: HttpRequest, at: number): MaybePromise<HttpResponse> {
+  private runAround(request: HttpRequest, at: number): MaybePromise<HttpResponse> {
     try {
       const result = this.layers[at].around!(request, this.nexts[at]);
       return isPromise(result)
         ? result.then(
-            (value) => this.checked(request, value, at, 'handle'),
+            (value) => this.asResponse(request, value, at, 'handle'),
             (error: unknown) => this.convert(request, error),
           )
-        : this.checked(request, result, at, 'handle');
+        : this.asResponse(request, result, at, 'handle');
     } catch (error) {
       return this.convert(request, error);
     }
@@ -198,12 +211,12 @@ class Chain {
       );
     }
     request.chainDepth = depth + 1;
-    const response = this.enter(request, depth + 1);
+    const response = this.run(request, depth + 1);
     return isPromise<HttpResponse>(response) ? response : Promise.resolve(response);
   }
 
   /** A hook's value as a response, or a contract error (as a response) naming the hook. */
-  private checked(
+  private asResponse(
     request: HttpRequest,
     value: unknown,
     at: number,

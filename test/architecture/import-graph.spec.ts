@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
-// STYLE.md: imports flow one way, so src/ has no import cycle (type-only imports count:
+// CONTRIBUTING.md: imports flow one way, so src/ has no import cycle (type-only imports count:
 // they couple the modules as much for a reader), inversify is imported in one module
 // under di/ and node:http in one under server/.
 const src = join(__dirname, '..', '..', '..', 'src');
