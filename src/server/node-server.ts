@@ -142,34 +142,32 @@ export function requestListener(
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const log = app.settings.accessLog ? accessLogTo(app.logger) : undefined;
   const deadline = serving?.deadline;
+  /** Writes the app's response (a stream stays under the deadline: it can stall), then cleans up. */
+  const send = (request: HttpRequest, res: ServerResponse, response: HttpResponse): void => {
+    if (response.stream !== undefined) deadline?.streaming(res.req.socket);
+    write(app, res, response, res.req.method === 'HEAD');
+    cleanupAfter(request, res);
+  };
   return (req, res) => {
     if (serving !== undefined && !serving.server.listening) res.shouldKeepAlive = false; // closing: no keep-alive
     const startedAt = log === undefined ? 0 : performance.now();
     const request = app.createRequest(toInit(req));
-    const isHead = request.method === 'HEAD';
     const result = app.handle(request);
     log?.(request, res, startedAt);
-    if (isPromise<HttpResponse>(result)) {
-      const waiting = deadline?.pending(res);
-      // One then() for an asynchronous view: finish, write, then clean up (no async frames).
-      result.then(
-        (response) => {
-          if (waiting !== undefined) deadline!.answered(waiting);
-          if (response.stream !== undefined) deadline?.streaming(req.socket);
-          write(app, res, response, isHead);
-          cleanupAfter(request, res);
-        },
-        (error: unknown) => {
-          if (waiting !== undefined) deadline!.answered(waiting);
-          abort(app, res, 'The kernel rejected (a Rondo bug)', error);
-          cleanupAfter(request, res);
-        },
-      );
-    } else {
-      if (result.stream !== undefined) deadline?.streaming(req.socket); // a stream can stall
-      write(app, res, result, isHead);
-      cleanupAfter(request, res);
-    }
+    if (!isPromise<HttpResponse>(result)) return send(request, res, result);
+    // An asynchronous answer waits under the deadline; one then() for it, no async frames.
+    const waiting = deadline?.pending(res);
+    result.then(
+      (response) => {
+        if (waiting !== undefined) deadline!.answered(waiting);
+        send(request, res, response);
+      },
+      (error: unknown) => {
+        if (waiting !== undefined) deadline!.answered(waiting);
+        abort(app, res, 'The kernel rejected (a Rondo bug)', error);
+        cleanupAfter(request, res);
+      },
+    );
   };
 }
 
