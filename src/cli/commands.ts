@@ -43,6 +43,23 @@ async function withDatabase(
   }
 }
 
+/**
+ * runserver's first five minutes: an embedded SQLite database gets its pending migrations
+ * (as `npm start` of a new project does), so a fresh project never answers "no such table";
+ * a server database is left alone with one line naming `rondo migrate`.
+ */
+async function migrateForDevelopment(app: App, out: (text: string) => void): Promise<void> {
+  if (!app.container.isBound(DATABASE)) return;
+  const database = app.container.get<Database>(DATABASE);
+  if (database.url.startsWith('sqlite:')) {
+    for (const name of await database.migrate()) out(`Applied migration ${name} (embedded SQLite database)`);
+  } else if ((await database.migrations()).some((migration) => !migration.applied)) {
+    out(
+      'There are unapplied migrations: run rondo migrate (runserver applies them only to an embedded SQLite database)',
+    );
+  }
+}
+
 /** The first line of a stream (standard input), without its newline. */
 async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -291,6 +308,7 @@ export const COMMANDS: Record<string, Command> = {
         return -1;
       }
       const app = await loadApp(values.app as string | undefined);
+      await migrateForDevelopment(app, out);
       const server = await app.listen({ host, port });
       // Started by the reloading runserver: stop with it (its IPC channel closes when it ends).
       if (process.connected) process.once('disconnect', () => void app.close().finally(() => process.exit(0)));

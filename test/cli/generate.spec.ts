@@ -108,6 +108,23 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
       .to.include('creates one from a valid form, redirects to it and lists it')
       .and.include('signs up through the form');
 
+    // rondo runserver on a fresh embedded database: it applies the migrations first, so the home page is no 500.
+    const devPort = await freePort();
+    const dev = await startNode(
+      [CLI, 'runserver', '--noreload', `127.0.0.1:${devPort}`],
+      project,
+      { DATABASE_URL: 'sqlite:./dev.sqlite3' },
+      'Rondo serving on',
+    );
+    try {
+      expect(dev.output()).to.match(/Applied migration CreateArticle\d+ \(embedded SQLite database\)/);
+      const page = await fetch(`http://127.0.0.1:${devPort}/`);
+      expect(page.status, await page.clone().text()).to.equal(200);
+      expect((await fetch(`http://127.0.0.1:${devPort}/articles/`)).status).to.equal(200);
+    } finally {
+      dev.stop();
+    }
+
     // npm start's second half (the build is done): the embedded database is migrated on the first run.
     const port = await freePort();
     const server = await startNode(['dist/src/main.js'], project, { HOST: '127.0.0.1', PORT: String(port) });
