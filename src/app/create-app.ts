@@ -9,6 +9,7 @@ import { consoleLogger, type Logger } from '../observability/logger';
 import type { Class, Token } from '../metadata/keys';
 import { App } from './app';
 import { discover } from './discovery';
+import { duplicatePackageWarnings } from './package-copies';
 import { resolveSettings } from './default-settings';
 import { randomBytes } from 'node:crypto';
 import { ImproperlyConfigured } from '../errors/rondo-error';
@@ -84,6 +85,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       'settings.secretKey is empty: debug is on, so a random key is used until this process ends (sessions and signed cookies do not survive a restart). Set RONDO_SECRET_KEY; with debug off an empty key is an error',
     );
   }
+  for (const warning of duplicatePackageWarnings(options.baseDir ?? process.cwd())) logger.warn(warning);
   const found = await discover(options.discover ?? [], options.baseDir ?? process.cwd());
   const unique = <T>(items: T[]) => [...new Set(items)];
   const apps = [...(options.apps ?? [])];
