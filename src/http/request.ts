@@ -96,6 +96,8 @@ export class HttpRequest {
         route: string;
         params: Record<string, unknown>;
         options: ViewOptions;
+        /** The view, as `Controller.method` (debug pages name it). */
+        view: string;
       }
     | undefined;
   /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */

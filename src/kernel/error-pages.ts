@@ -109,12 +109,24 @@ export function problemResponse(
   return new JsonResponse(body, { status, contentType: 'application/problem+json' });
 }
 
-/** Debug 404: the message and every URL pattern that was tried, in order. */
+/**
+ * Debug 404: the message, and either the view that raised it (a route matched: Django's
+ * "Raised by") or every URL pattern that was tried, in order.
+ */
 export function technical404(
   request: HttpRequest,
   message: string,
   patterns: ReadonlyArray<{ path: string; methods: readonly string[]; name?: string }>,
 ): HttpResponse {
+  const match = request.resolverMatch;
+  if (match !== undefined) {
+    const body =
+      `<p>${escapeHtml(message)}</p><p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>` +
+      `<p>Raised by the view <code>${escapeHtml(match.view)}</code>: the URL matched its pattern <code>${escapeHtml(match.route)}</code>` +
+      `${match.name ? ` (name <code>${escapeHtml(match.name)}</code>)` : ''}, and the view answered 404 (Http404, getObjectOr404, ...).</p>` +
+      '<p>You see this page because debug is on. Turn it off and Rondo shows a plain 404 page.</p>';
+    return new HttpResponse(page(request, 404, body), { status: 404 });
+  }
   const rows = patterns
     .map(
       (p) =>

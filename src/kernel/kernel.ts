@@ -100,7 +100,7 @@ export class Kernel {
     if (match.kind === 'none') throw new Http404(`No route matches ${request.method} ${request.path}`);
     if (match.kind === 'method') return optionsOrNotAllowed(request, match.allowed);
     const { handler: view, name, path: route } = match.route;
-    request.resolverMatch = { name, route, params: match.params, options: view.info.options };
+    request.resolverMatch = { name, route, params: match.params, options: view.info.options, view: view.info.source };
     const early = this.processView(request, view, 0);
     if (isPromise<HttpResponse | undefined>(early))
       return early.then((value) => value ?? this.viewResponse(request, view));

@@ -106,6 +106,14 @@ describe('the kernel', () => {
       expect((await quiet.client.get('/unknown')).text).to.not.include('/k/ok');
     });
 
+    it('names the view that raised a 404 instead of listing patterns it did match (debug on)', async () => {
+      const { client } = await setup({ debug: true });
+      const page = await client.get('/k/missing');
+      expect(page.status).to.equal(404);
+      expect(page.text).to.include('Nothing here').and.include('Raised by the view <code>');
+      expect(page.text).to.include('/k/missing').and.not.include('Rondo tried these URL patterns');
+    });
+
     it('answers clients that prefer JSON with application/problem+json (RFC 9457)', async () => {
       const { client } = await setup();
       const response = await client.get('/k/missing', { headers: { accept: 'application/json' } });
