@@ -57,8 +57,9 @@ export function exceptionConverter(context: ExceptionContext): Convert {
     );
     return builtIn(request, error);
   };
+  // The app's own response for an HTTP error keeps the headers the protocol requires of it.
   const settle = (request: HttpRequest, error: unknown, answer: unknown): HttpResponse =>
-    answer instanceof HttpResponse ? answer : builtIn(request, error);
+    answer instanceof HttpResponse ? withErrorHeaders(answer, error) : builtIn(request, error);
   return (request, error) => {
     try {
       const answer = handler.handle(request, error);
@@ -71,6 +72,21 @@ export function exceptionConverter(context: ExceptionContext): Convert {
       return failed(request, error, failure);
     }
   };
+}
+
+/**
+ * The headers an HTTP error's answer must carry (RFC 9110: Allow on 405, WWW-Authenticate
+ * on 401; Retry-After on 429), on Rondo's pages and the app's handler's answers alike;
+ * a header the answer set itself stays.
+ */
+function withErrorHeaders(response: HttpResponse, error: unknown): HttpResponse {
+  const set = (name: string, value: string) => {
+    if (!response.headers.has(name)) response.headers.set(name, value);
+  };
+  if (error instanceof MethodNotAllowed) set('Allow', error.allowed.join(', '));
+  if (error instanceof TooManyRequests) set('Retry-After', String(error.retryAfter));
+  if (error instanceof Unauthorized && error.challenge !== undefined) set('WWW-Authenticate', error.challenge);
+  return response;
 }
 
 /** Does this request get errors as problem+json? (API mode, Accept prefers JSON, or it sent JSON.) */
@@ -88,12 +104,8 @@ export function exceptionToResponse(request: HttpRequest, error: unknown, contex
       context.logger.warn(`${http.message} (${http.status}) on ${requestLine(request)}`, error);
     const response =
       http !== undefined ? httpErrorResponse(request, http, context) : serverError(request, error, context);
-    if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));
-    if (http?.status === 503) response.headers.set('Retry-After', '1');
-    if (error instanceof TooManyRequests) response.headers.set('Retry-After', String(error.retryAfter));
-    if (error instanceof Unauthorized && error.challenge !== undefined)
-      response.headers.set('WWW-Authenticate', error.challenge);
-    return response;
+    if (http?.status === 503 && !response.headers.has('Retry-After')) response.headers.set('Retry-After', '1');
+    return withErrorHeaders(response, error);
   } catch (failure) {
     context.logger.error(`Rondo failed while rendering an error page for ${requestLine(request)}`, failure);
     return new HttpResponse('Server Error (500)', { status: 500, contentType: 'text/plain; charset=utf-8' });

@@ -12,6 +12,8 @@ import {
   Middleware,
   Post,
   Route,
+  TooManyRequests,
+  Unauthorized,
   ValidationFailed,
   type ExceptionHandler,
   type Next,
@@ -40,6 +42,12 @@ class ApiController {
   }
   @Get('/guarded') guarded() {
     return 'never reached';
+  }
+  @Get('/busy') busy() {
+    throw new TooManyRequests(42);
+  }
+  @Get('/token') token() {
+    throw new Unauthorized('Token missing', undefined, 'Token realm="api"');
   }
 }
 
@@ -90,6 +98,19 @@ describe('an app exception handler', () => {
     const wrong = await c.delete('/api/articles');
     expect(wrong.status).to.equal(405);
     expect(wrong.headers.get('content-type')).to.equal('application/json');
+  });
+
+  it('keeps the headers the protocol requires on its answers: Allow on 405, Retry-After on 429, WWW-Authenticate on 401', async () => {
+    const { client: c } = await client();
+    const wrong = await c.delete('/api/articles');
+    expect(wrong.headers.get('allow')).to.equal('GET, POST, HEAD, OPTIONS');
+    const busy = await c.get('/api/busy');
+    expect(busy.status).to.equal(429);
+    expect(busy.headers.get('retry-after')).to.equal('42');
+    expect(busy.json()).to.deep.equal({ errors: { '/api/busy': ['Too many requests; try again in 42 s'] } });
+    const token = await c.get('/api/token');
+    expect(token.status).to.equal(401);
+    expect(token.headers.get('www-authenticate')).to.equal('Token realm="api"');
   });
 
   it('sees body parsing errors: invalid JSON, a body too large, an unsupported media type', async () => {

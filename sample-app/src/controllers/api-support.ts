@@ -7,8 +7,6 @@ import {
   HttpError,
   Injectable,
   JsonResponse,
-  MethodNotAllowed,
-  TooManyRequests,
   Unauthorized,
   ValidationFailed,
   type ExceptionHandler,
@@ -40,10 +38,7 @@ export class ConduitErrors implements ExceptionHandler {
     const errors = (error.extra?.errors as Record<string, string[]> | undefined) ?? {
       [error.status === 401 ? 'token' : 'body']: [error.message],
     };
-    const response = new JsonResponse({ errors }, { status: error.status });
-    if (error instanceof Unauthorized && error.challenge) response.headers.set('WWW-Authenticate', error.challenge);
-    if (error instanceof MethodNotAllowed) response.headers.set('Allow', error.allowed.join(', '));
-    if (error instanceof TooManyRequests) response.headers.set('Retry-After', String(error.retryAfter));
-    return response;
+    // Rondo adds what the protocol requires (Allow, WWW-Authenticate, Retry-After) to this answer.
+    return new JsonResponse({ errors }, { status: error.status });
   }
 }
