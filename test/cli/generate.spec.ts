@@ -5,40 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, linkDependencies, linkPackages, startNode } from '../fixtures/projects';
 import { freePort } from '../fixtures/ports';
+import { chromiumAvailable, launchChromium, recordCspViolations } from '../fixtures/browser';
 
 const CLI = join(ROOT, 'dist/src/cli/main.js');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/**
- * The Content-Security-Policy violations chromium reports on these pages (none where chromium is missing outside CI).
- */
+/** The Content-Security-Policy violations chromium reports on these pages (none checked without chromium, outside CI). */
 async function cspViolations(base: string, paths: string[]): Promise<string[]> {
-  if (!existsSync(CHROMIUM)) {
-    if (process.env.CI)
-      throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
-    console.log(`      (browser check skipped: no chromium at ${CHROMIUM})`);
-    return [];
-  }
-  const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  if (!chromiumAvailable()) return [];
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage();
     const violations: string[] = [];
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
-    });
+    recordCspViolations(page, violations);
     for (const path of paths) await page.goto(base + path);
     return violations;
   } finally {

@@ -4,26 +4,15 @@
  * machine without it skips this suite and says why. Screenshots: sample-app/test-results/.
  */
 import { expect } from 'chai';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from 'rondo';
 import { ROOT } from '../fixtures/projects';
+import { chromiumAvailable, launchChromium, recordCspViolations } from '../fixtures/browser';
 import { sampleApp } from './fixture';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SHOTS = join(ROOT, 'sample-app/test-results');
-// Without the background-networking flags chromium keeps dialing out of this closed network.
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 describe('the sample app in a real browser (chromium, headless)', function () {
   this.timeout(60_000);
@@ -34,22 +23,13 @@ describe('the sample app in a real browser (chromium, headless)', function () {
   const violations: string[] = [];
 
   before(async function () {
-    if (!existsSync(CHROMIUM)) {
-      if (process.env.CI)
-        throw new Error(`chromium is not at ${CHROMIUM}; .ci/run installs it with apt-get, so this is a failure in CI`);
-      console.log(`      (skipped: no chromium at ${CHROMIUM}; apt-get install -y chromium, or set CHROMIUM_PATH)`);
-      this.skip();
-    }
+    if (!chromiumAvailable()) this.skip();
     app = await sampleApp();
     const server = await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${server.port}`;
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    browser = await launchChromium();
     page = await browser.newPage();
-    // Chromium reports each Content-Security-Policy violation as a console error.
-    page.on('console', (message) => {
-      if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
-    });
+    recordCspViolations(page, violations);
     mkdirSync(SHOTS, { recursive: true });
   });
   after(async () => {
