@@ -10,7 +10,7 @@ import type { ChainLayer } from '../kernel/chain';
 import type { CompiledView } from '../kernel/view-compiler';
 import type { Token } from '../metadata/keys';
 import type { RouteTable } from '../routing/route-table';
-import type { OrderedMiddleware } from './middleware-stack';
+import { HOOKS, type OrderedMiddleware } from './middleware-stack';
 
 export interface ExplainedMiddleware {
   name: string;
@@ -55,15 +55,6 @@ export interface ExplainParts {
   container: AppContainer;
   requestWrappers: string[];
 }
-
-const HOOKS = [
-  'handle',
-  'processRequest',
-  'processResponse',
-  'processView',
-  'processException',
-  'processTemplateResponse',
-];
 
 /** The loaded module whose exports hold `cls`, preferring the one that defines it over an index that re-exports it. */
 function fileOf(cls: Function): string | undefined {

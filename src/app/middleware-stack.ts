@@ -47,7 +47,8 @@ export function orderMiddleware(classes: readonly Class[]): OrderedMiddleware[] 
   return ordered.sort((a, b) => a.order - b.order);
 }
 
-const HOOKS = [
+/** Every hook a middleware class may define (Django's and `handle`). */
+export const HOOKS = [
   'handle',
   'processRequest',
   'processResponse',
