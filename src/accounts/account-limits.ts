@@ -9,6 +9,7 @@
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { Inject, Injectable, SETTINGS, type HttpRequest, type Settings } from '../index';
 import { RateLimits } from '../ratelimit/rate-limit';
+import { normalizeEmail } from './entities';
 import { reserve } from './login-throttle';
 
 @Injectable()
@@ -35,7 +36,7 @@ export class AccountRateLimits {
     if (this.resets === undefined) return;
     await reserve([
       [this.resets, `ip:${request.clientAddress}`],
-      [this.resets, `email:${email.trim().toLowerCase()}`],
+      [this.resets, `email:${normalizeEmail(email)}`],
     ]);
   }
 }

@@ -12,19 +12,12 @@
  * login name alone instead: a distributed guess at one account is slowed too, but anyone
  * can then keep an account locked out.
  */
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { Inject, Injectable, SETTINGS, TooManyRequests, type HttpRequest, type Settings } from '../index';
-import { RateLimits } from '../ratelimit/rate-limit';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { Inject, Injectable, SETTINGS, type HttpRequest, type Settings } from '../index';
+import { RateLimits, consumeOrRefuse } from '../ratelimit/rate-limit';
 
 /** The login name as counted: case and Unicode compatibility forms do not make a new name. */
 export const loginKey = (login: string): string => login.normalize('NFKC').trim().toLowerCase();
-
-/** The 429 for a refusal of rate-limiter-flexible (its rejection value carries msBeforeNext). */
-export function tooManyRequests(refusal: unknown): TooManyRequests {
-  const wait = (refusal as Partial<RateLimiterRes> | undefined)?.msBeforeNext;
-  if (typeof wait !== 'number') throw refusal; // the store failed: not a refusal
-  return new TooManyRequests(Math.max(1, Math.ceil(wait / 1000)));
-}
 
 /**
  * Takes one point from every key (in order); when one refuses, gives back what was taken
@@ -39,10 +32,10 @@ export async function reserve(
   };
   for (const entry of keys) {
     try {
-      await entry[0].consume(entry[1], 1);
+      await consumeOrRefuse(entry[0], entry[1]);
     } catch (refusal) {
       await giveBack();
-      throw tooManyRequests(refusal);
+      throw refusal;
     }
     taken.push(entry);
   }

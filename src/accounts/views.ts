@@ -36,7 +36,7 @@ import { Mailer } from '../mail/index';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { AccountRateLimits } from './account-limits';
 import { Accounts } from './accounts';
-import { normalizeUsername, type User } from './entities';
+import type { User } from './entities';
 import {
   ACCOUNT_MESSAGES,
   LoginForm,
@@ -82,8 +82,8 @@ export class AccountViews {
   @Post('/signup/')
   async signup(request: HttpRequest) {
     const form = await validateForm(request, SignupForm);
-    const { email, password1, password2 } = form.data;
-    const username = form.isValid ? normalizeUsername(form.data.username) : form.data.username;
+    // The User entity stores the username in NFKC form; exists() compares that way too.
+    const { username, email, password1, password2 } = form.data;
     if (form.isValid) {
       await this.limits.signup(request);
       if (this.settings.authLoginField === 'email' && !email) form.addError('email', ACCOUNT_MESSAGES.emailRequired);

@@ -52,6 +52,19 @@ function isLimitAnswer(value: unknown): value is RateLimiterRes {
   return typeof value === 'object' && value !== null && 'msBeforeNext' in value;
 }
 
+/**
+ * Takes one point of `key`: over the limit, a TooManyRequests (429, Retry-After in whole
+ * seconds); a store that failed rejects with its own error.
+ */
+export async function consumeOrRefuse(limiter: RateLimiterAbstract, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (answer) {
+    if (!isLimitAnswer(answer)) throw answer;
+    throw new TooManyRequests(Math.max(1, Math.ceil(answer.msBeforeNext / 1000)));
+  }
+}
+
 /** The app's limiters: built at start-up per limited view, one Redis client per app. */
 export class RateLimits {
   private redis: Redis | undefined;
@@ -75,12 +88,7 @@ export class RateLimits {
       }
       const limiter = this.limiter(view.info.source, options);
       wrapView(view, `rate limit (${options.points} per ${options.duration} s)`, (call) => async (request, params) => {
-        try {
-          await limiter.consume(await keyOf(request, options.key));
-        } catch (answer) {
-          if (!isLimitAnswer(answer)) throw answer;
-          throw new TooManyRequests(Math.max(1, Math.ceil(answer.msBeforeNext / 1000)));
-        }
+        await consumeOrRefuse(limiter, await keyOf(request, options.key));
         return call(request, params);
       });
     }

@@ -18,8 +18,6 @@ import {
   Accounts,
   ApiTokens,
   LoginThrottle,
-  normalizeEmail,
-  normalizeUsername,
   validatePassword,
   type PasswordRules,
 } from 'rondo/auth';
@@ -58,22 +56,19 @@ export class UsersController {
   @Post('/users', { name: 'register' })
   async register(@Req() request: HttpRequest, @Body('user') input: RegisterDto) {
     await this.limits.signup(request);
-    const username = normalizeUsername(input.username);
+    // Accounts and the User entity normalise usernames (NFKC, unique ignoring case) and e-mails (lower case).
+    const { username, email, password } = input;
     if (await this.accounts.exists(username)) throw taken('username');
-    if ((await this.accounts.findByEmail(input.email)) !== undefined) throw taken('email');
-    this.checkPassword(input.password, { username, email: input.email });
-    const member = (await this.accounts.createUser({
-      username,
-      email: input.email,
-      password: input.password,
-    })) as Member;
+    if ((await this.accounts.findByEmail(email)) !== undefined) throw taken('email');
+    this.checkPassword(password, { username, email });
+    const member = (await this.accounts.createUser({ username, email, password })) as Member;
     return this.answer(member, 201);
   }
 
   @Post('/users/login', { name: 'login' })
   async login(@Req() request: HttpRequest, @Body('user') input: LoginDto) {
     const member = (await this.throttle.attempt(request, input.email, () =>
-      this.accounts.authenticate(normalizeEmail(input.email), input.password),
+      this.accounts.authenticate(input.email, input.password),
     )) as Member | undefined;
     if (member === undefined)
       throw new Unauthorized(
@@ -92,12 +87,12 @@ export class UsersController {
   @Put('/user', { name: 'update-me' })
   async update(@Req() request: HttpRequest, @Body('user') input: UpdateUserDto) {
     const member = requireCaller(request);
-    const username = input.username === undefined ? undefined : normalizeUsername(input.username);
+    const { username } = input;
     if (username !== undefined && (await this.accounts.exists(username, member.id))) throw taken('username');
     if (input.email !== undefined) {
       const owner = await this.accounts.findByEmail(input.email, { activeOnly: false });
       if (owner !== undefined && owner.id !== member.id) throw taken('email');
-      member.email = normalizeEmail(input.email);
+      member.email = input.email;
     }
     if (username !== undefined) member.username = username;
     if (input.bio !== undefined) member.bio = input.bio;
