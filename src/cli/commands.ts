@@ -307,6 +307,8 @@ export const COMMANDS: Record<string, Command> = {
         runDevServer({ host, port, project: process.cwd(), app: values.app as string | undefined, out });
         return -1;
       }
+      // Debug tracebacks name the TypeScript lines; only modules loaded after this call are mapped.
+      process.setSourceMapsEnabled(true);
       const app = await loadApp(values.app as string | undefined);
       await migrateForDevelopment(app, out);
       const server = await app.listen({ host, port });

@@ -7,6 +7,7 @@ import type { HttpRequest } from '../http/request';
 import { cspNonce } from '../http/csp-nonce';
 import { HttpResponse, JsonResponse } from '../http/response';
 import { capturedQueries, type RecordedQuery } from '../db/query-log';
+import { TemplateError } from '../templates/engine';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -31,9 +32,11 @@ const TITLES: Record<number, string> = {
 
 /**
  * Names whose values the debug page never shows, by pattern as Django's
- * SafeExceptionReporterFilter does: headers, settings, query and form fields alike.
+ * SafeExceptionReporterFilter does (headers, settings, query and form fields alike), plus
+ * the credential-carrying headers by exact name. Only secrets: `sessionCookieAge` or
+ * `authLoginField` are what a developer needs to see.
  */
-const SENSITIVE = /API|TOKEN|KEY|SECRET|PASS|SIGNATURE|AUTH|COOKIE/i;
+const SENSITIVE = /KEY|SECRET|PASS|TOKEN|SIGNATURE|^(authorization|proxy-authorization|cookie|set-cookie)$/i;
 const MASK = '********************';
 
 function shown(name: string, value: unknown): string {
@@ -76,6 +79,7 @@ function page(request: HttpRequest, status: number, body: string): string {
     `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>${title}</title>` +
     `<style nonce="${cspNonce(request)}">` +
     'body{font:15px/1.5 system-ui,sans-serif;margin:2em;color:#222}pre{background:#f6f6f6;padding:1em;overflow:auto}' +
+    'mark{background:#fde68a}.hint{background:#eef6ff;padding:.6em 1em}' +
     'table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:.2em .6em;text-align:left;vertical-align:top}</style>' +
     `</head><body><h1>${title}</h1>${body}</body></html>\n`
   );
@@ -168,12 +172,40 @@ function sqlSection(): string {
   return `<h3>SQL (${queries.length} ${queries.length === 1 ? 'query' : 'queries'})</h3><table>${rows || '<tr><td>(none)</td></tr>'}</table>`;
 }
 
+/** A next step for errors with a known cause (Django's "did you run migrate?"). */
+function hint(err: { message: string }): string {
+  const table = /no such table: (\S+)|relation "([^"]+)" does not exist/.exec(err.message);
+  if (table === null) return '';
+  return (
+    `<p class="hint"><strong>Hint:</strong> the database has no table <code>${escapeHtml(table[1] ?? table[2])}</code>. ` +
+    'Apply the migrations with <code>npm run migrate</code> (<code>rondo migrate</code>); after changing an entity, ' +
+    'create one first with <code>npm run makemigrations</code>.</p>'
+  );
+}
+
+/** Where a template failed: its name, line and EJS's excerpt, the failing line marked. */
+function templateSection(error: unknown): string {
+  if (!(error instanceof TemplateError)) return '';
+  const lines = (error.excerpt ?? '')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => (line.startsWith(' >> ') ? `<mark>${escapeHtml(line)}</mark>` : escapeHtml(line)))
+    .join('\n');
+  return (
+    `<h3>Template error</h3><p>In template <code>${escapeHtml(error.templateName)}</code>` +
+    `${error.line ? `, line ${error.line}` : ''}: ${escapeHtml(error.reason)}</p>` +
+    (lines ? `<pre class="excerpt">${lines}</pre>` : '')
+  );
+}
+
 /** Debug 500: exception, stack, the SQL run, the request and the settings, with credentials masked. */
 export function technical500(request: HttpRequest, error: unknown, settings: Readonly<object> = {}): HttpResponse {
   const err = thrown(error);
   const body =
     `<h2>${escapeHtml(err.name)}: ${escapeHtml(err.message)}</h2>` +
     `<p>Request: <code>${escapeHtml(request.method)} ${escapeHtml(request.rawPath)}</code></p>${requestIdLine(request)}` +
+    hint(err) +
+    templateSection(error) +
     `<h3>Traceback</h3><pre>${escapeHtml(err.stack ?? String(err))}</pre>` +
     sqlSection() +
     `<h3>Query</h3>${table(request.GET.entries())}` +

@@ -17,20 +17,47 @@ import { RondoError } from '../errors/rondo-error';
 import { escapeCsv, escapeHtml, safe, SafeString } from './safe-string';
 import { TemplateLoader } from './template-loader';
 
-/** A template failed to compile or render; says which template and line. */
+/**
+ * A template failed to compile or render; says which template and line. The message is one
+ * line; EJS's source excerpt (the lines around the failure, the failing one marked `>>`)
+ * is kept apart in `excerpt`, so pages and logs show it once, formatted.
+ */
 export class TemplateError extends RondoError {
+  /** The lines around the failure as EJS numbers them, or undefined (a compile error has none). */
+  readonly excerpt: string | undefined;
+  /** What went wrong, without the location (the cause's own message). */
+  readonly reason: string;
+  /** The one-line message, kept to undo an enclosing template's rewrite of `message`. */
+  readonly summary: string;
+
   constructor(
     readonly templateName: string,
     readonly line: number | undefined,
     cause: unknown,
   ) {
-    super(
-      'TEMPLATE_ERROR',
-      `Error in template '${templateName}'${line ? ` at line ${line}` : ''}: ${cause instanceof Error ? cause.message : String(cause)}`,
-    );
+    const parsed = splitEjsMessage(cause instanceof Error ? cause.message : String(cause));
+    const summary = `Error in template '${templateName}'${line ? ` at line ${line}` : ''}: ${parsed.reason}`;
+    super('TEMPLATE_ERROR', summary);
+    this.summary = summary;
+    this.reason = parsed.reason;
+    this.excerpt = parsed.excerpt;
     if (cause instanceof Error && cause.stack)
-      this.stack = `${this.name}: ${this.message}\n${cause.stack.split('\n').slice(1).join('\n')}`;
+      this.stack = `${this.name}: ${this.message}\n${stackFrames(cause.stack)}`;
   }
+}
+
+/** EJS writes `file:line\n<excerpt>\n\n<reason>` into a runtime error's message. */
+function splitEjsMessage(message: string): { reason: string; excerpt: string | undefined } {
+  const match = /^[^\n]*:\d+\n([\s\S]*?)\n\n([\s\S]*)$/.exec(message);
+  return match ? { excerpt: match[1], reason: match[2] } : { excerpt: undefined, reason: message };
+}
+
+/** The `at ...` lines of a stack, without its (possibly multi-line) message. */
+function stackFrames(stack: string): string {
+  return stack
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .join('\n');
 }
 
 type Kind = 'html' | 'xml' | 'csv' | 'text';
@@ -141,6 +168,9 @@ export class TemplateEngine {
     try {
       return compiled.fn({ ...locals, ...helpers });
     } catch (error) {
+      // A partial's TemplateError passes through the enclosing template's EJS catch, which
+      // prefixes its own excerpt to the message: the innermost location is the one to report.
+      if (error instanceof TemplateError) error.message = error.summary;
       if (error instanceof RondoError) throw error;
       throw new TemplateError(name, lineOf(error), error);
     }

@@ -142,3 +142,58 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     expect(free, 'the port is free after runserver ended').to.equal(true);
   });
 });
+
+describe('rondo runserver: tracebacks and stopping', function () {
+  this.timeout(90_000);
+  let dir: string;
+  let server: ChildProcess | undefined;
+  afterEach(() => {
+    server?.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('maps debug tracebacks to the TypeScript source, and SIGTERM stops the app and tsc --watch', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'rondo-dev-'));
+    expect(spawnSync(process.execPath, [CLI, 'new', 'traced', '--minimal'], { cwd: dir }).status).to.equal(0);
+    const project = join(dir, 'traced');
+    linkPackages(project, [
+      'rondo',
+      'reflect-metadata',
+      'typescript',
+      'mocha',
+      'chai',
+      '@types/node',
+      '@types/mocha',
+      '@types/chai',
+    ]);
+    const service = join(project, 'src/services/greeting.service.ts');
+    writeFileSync(
+      service,
+      readFileSync(service, 'utf8').replace(
+        'return `Hello',
+        "if (name === 'boom') throw new Error('boom');\n    return `Hello",
+      ),
+    );
+    const port = await freePort();
+    let output = '';
+    server = spawn(process.execPath, [CLI, 'runserver', `127.0.0.1:${port}`], { cwd: project });
+    server.stdout!.on('data', (c) => (output += c));
+    server.stderr!.on('data', (c) => (output += c));
+    await waitFor(() => output, /Rondo serving on/, 0);
+
+    const page = await fetch(`http://127.0.0.1:${port}/?name=boom`, { headers: { accept: 'text/html' } });
+    expect(page.status).to.equal(500);
+    expect(await page.text()).to.match(/src\/services\/greeting\.service\.ts:6:\d+/);
+
+    const exited = new Promise<number | null>((done) => server!.once('exit', done));
+    server.kill('SIGTERM');
+    expect(await exited).to.equal(0);
+    let left = '';
+    for (let i = 0; i < 50; i++) {
+      left = spawnSync('pgrep', ['-af', project], { encoding: 'utf8' }).stdout.trim();
+      if (left === '') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(left, 'processes of the project left running').to.equal('');
+  });
+});

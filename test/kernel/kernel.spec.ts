@@ -35,19 +35,22 @@ class KernelController {
   @Get('/crash') crash() {
     throw new TypeError('db password is hunter2');
   }
+  @Get('/no-table') noTable() {
+    throw new Error('SqliteError: no such table: article');
+  }
   @Get('/async') async asyncView() {
     await new Promise((r) => setImmediate(r));
     return 'async';
   }
 }
 
-async function setup(options: { middleware?: Function[]; debug?: boolean } = {}) {
+async function setup(options: { middleware?: Function[]; debug?: boolean; settings?: object } = {}) {
   const logger = capturingLogger();
   const app = await makeApp({
     controllers: [KernelController],
     middleware: options.middleware as never,
     logger,
-    settings: { debug: options.debug ?? false },
+    settings: { debug: options.debug ?? false, ...options.settings },
   });
   return { client: new TestClient(app), logger };
 }
@@ -95,6 +98,27 @@ describe('the kernel', () => {
       expect(response.text).to.include('TypeError').and.include('hunter2').and.include('kernel.spec');
       expect(response.text).to.include('/k/crash').and.include('visible');
       expect(response.text).to.not.include('s3cr3t').and.not.include('t0ken');
+    });
+
+    it('masks only secrets among the settings and headers of the debug page', async () => {
+      const { client } = await setup({
+        debug: true,
+        settings: { secretKey: 'k'.repeat(50), sessionCookieAge: 4242, authLoginField: 'email' },
+      });
+      const response = await client.get('/k/crash', { headers: { 'x-api-key': 'hidden-key' } });
+      const row = (name: string) => new RegExp(`<td>${name}</td><td>([^<]*)</td>`).exec(response.text)?.[1];
+      expect(row('secretKey')).to.equal('********************');
+      expect(row('x-api-key')).to.equal('********************');
+      expect(row('sessionCookieAge')).to.equal('4242');
+      expect(row('authLoginField')).to.equal('email');
+      expect(response.text).to.not.include('kkkkkkkk').and.not.include('hidden-key');
+    });
+
+    it('suggests applying the migrations when a query names a missing table (debug on)', async () => {
+      const { client } = await setup({ debug: true });
+      const response = await client.get('/k/no-table');
+      expect(response.status).to.equal(500);
+      expect(response.text).to.include('no table <code>article</code>').and.include('npm run migrate');
     });
 
     it('lists the URL patterns tried on a 404 when debug is on, and not when it is off', async () => {

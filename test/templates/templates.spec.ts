@@ -178,6 +178,14 @@ describe('templates', () => {
       const response = await (await client({ debug: true })).client.get('/posts/broken');
       expect(response.status).to.equal(500);
       expect(response.text).to.include('posts/broken.ejs').and.include('line 2').and.include('post.missing.deeper');
+      // the excerpt appears once, in its own block, the failing line marked; the heading is one line
+      const heading = /<h2>([\s\S]*?)<\/h2>/.exec(response.text)![1];
+      expect(heading).to.include('Error in template &#39;posts/broken.ejs&#39; at line 2');
+      expect(heading).to.not.include('\n');
+      expect(response.text.split('post.missing.deeper')).to.have.length(2);
+      expect(response.text).to.match(
+        /<pre class="excerpt">[^<]*<mark> &#62;&#62; 2\| &#60;p&#62;&#60;%= post.missing.deeper/,
+      );
     });
 
     it('shows nothing of it when debug is off', async () => {

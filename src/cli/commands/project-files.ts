@@ -31,7 +31,7 @@ function packageJson(options: ProjectOptions): string {
       rondo: { app: 'dist/src/app.js' },
       scripts: {
         build: 'rm -rf dist && tsc -p tsconfig.json',
-        start: 'npm run build && node dist/src/main.js',
+        start: 'npm run build && node --enable-source-maps dist/src/main.js',
         dev: 'rondo runserver',
         test: 'npm run build && mocha',
         ...(options.minimal
