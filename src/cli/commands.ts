@@ -167,12 +167,17 @@ export const COMMANDS: Record<string, Command> = {
         throw new UsageError('rondo generate needs a kind and a name, e.g. rondo generate resource Article');
       if (!Object.prototype.hasOwnProperty.call(GENERATORS, kind))
         throw new UsageError(`unknown kind '${kind}'; use one of ${Object.keys(GENERATORS).join(', ')}`);
-      const { written, install } = generate(kind, name, process.cwd());
-      const next = [
-        install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '',
-        GENERATORS[kind].next ?? '',
-      ];
-      out([...written.map((file) => `Wrote ${file}`), ...next.filter(Boolean)].join('\n'));
+      const { written, updated, install, next } = generate(kind, name, process.cwd());
+      out(
+        [
+          ...written.map((file) => `Wrote ${file}`),
+          ...updated.map((file) => `Updated ${file} (menu link)`),
+          install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '',
+          next ?? '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
       return 0;
     },
   },

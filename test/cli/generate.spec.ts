@@ -181,45 +181,56 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     expect(bad.stdout).to.include('--database must be sqlite or postgres');
   });
 
-  it('generates each kind into a project, with tests that pass, and never overwrites', () => {
-    expect(rondo(['new', 'blog', '--minimal'], dir).code).to.equal(0);
-    const project = join(dir, 'blog');
-    linkDependencies(project);
-    const generated = [
-      ['controller', 'Report'],
-      ['service', 'Clock'],
-      ['middleware', 'RequestId'],
-      ['dto', 'Signup'],
-      ['resource', 'BlogPost'],
-    ];
-    for (const [kind, name] of generated) {
-      const result = rondo(['generate', kind, name], project);
-      expect(result.code, `${kind}: ${result.stdout}${result.stderr}`).to.equal(0);
-      expect(result.stdout).to.include('Wrote ');
-      if (kind === 'dto') expect(result.stdout).to.include('npm install class-validator');
-    }
-    expect(existsSync(join(project, 'src/controllers/blog-post.controller.ts'))).to.equal(true);
-    expect(readFileSync(join(project, 'src/middleware/request-id.middleware.ts'), 'utf8')).to.include(
-      '@Middleware(800)',
-    );
-    const again = rondo(['generate', 'controller', 'Report'], project);
-    expect(again.code).to.equal(1);
-    expect(again.stderr).to.include('CLI_GENERATE_EXISTS').and.include('src/controllers/report.controller.ts');
-    // The minimal project had no models: generate said what to install; install (link) it.
-    linkPackages(project, ['typeorm', 'better-sqlite3', 'class-validator']);
-    const { code, output } = npmTest(project);
-    expect(code, output).to.equal(0);
-    for (const suite of [
-      'ReportController',
-      'ClockService',
-      'RequestIdMiddleware',
-      'SignupDto',
-      'BlogPostController (pages)',
-      'BlogPost',
-    ])
-      expect(output).to.include(suite);
-    expect(output).to.not.include('failing');
-  });
+  for (const minimal of [true, false]) {
+    it(`generates each kind into a ${minimal ? '--minimal' : 'full'} project, with tests that pass, and never overwrites`, () => {
+      expect(rondo(['new', 'blog', ...(minimal ? ['--minimal'] : [])], dir).code).to.equal(0);
+      const project = join(dir, 'blog');
+      linkDependencies(project);
+      const generated = [
+        ['controller', 'Report'],
+        ['service', 'Clock'],
+        ['middleware', 'RequestId'],
+        ['dto', 'Signup'],
+        ['model', 'Book'],
+        ['resource', 'BlogPost'],
+      ];
+      const printed: Record<string, string> = {};
+      for (const [kind, name] of generated) {
+        const result = rondo(['generate', kind, name], project);
+        expect(result.code, `${kind}: ${result.stdout}${result.stderr}`).to.equal(0);
+        expect(result.stdout).to.include('Wrote ');
+        printed[kind] = result.stdout;
+      }
+      if (minimal) expect(printed.dto).to.include('npm install class-validator');
+      expect(printed.resource).to.include('open http://127.0.0.1:8000/blog-posts/').and.not.include('<plural>');
+      expect(printed.resource).to.include('Updated templates/layouts/base.ejs (menu link)');
+      expect(readFileSync(join(project, 'templates/layouts/base.ejs'), 'utf8')).to.include(
+        `<a href="<%= url('blog-posts:list') %>">BlogPosts</a>`,
+      );
+      expect(existsSync(join(project, 'src/controllers/blog-post.controller.ts'))).to.equal(true);
+      expect(readFileSync(join(project, 'src/middleware/request-id.middleware.ts'), 'utf8')).to.include(
+        minimal ? '@Middleware(800)' : '@Middleware(810)',
+      );
+      const again = rondo(['generate', 'controller', 'Report'], project);
+      expect(again.code).to.equal(1);
+      expect(again.stderr).to.include('CLI_GENERATE_EXISTS').and.include('src/controllers/report.controller.ts');
+      // A minimal project had no models: generate said what to install; install (link) it.
+      if (minimal) linkPackages(project, ['typeorm', 'better-sqlite3', 'class-validator']);
+      const { code, output } = npmTest(project);
+      expect(code, output).to.equal(0);
+      for (const suite of [
+        'ReportController',
+        'ClockService',
+        'RequestIdMiddleware',
+        'SignupDto',
+        'BlogPostController (pages)',
+        'BlogPost',
+        'Book',
+      ])
+        expect(output).to.include(suite);
+      expect(output).to.not.include('failing');
+    });
+  }
 
   it('refuses bad names and kinds with a clear message', () => {
     expect(rondo(['new', 'app'], dir).code).to.equal(0);

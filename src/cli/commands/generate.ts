@@ -15,7 +15,7 @@ type Files = Record<string, string>;
 export interface Generator {
   summary: string;
   /** What to do after generating, printed under the file list. */
-  next?: string;
+  next?: (names: Names) => string;
   /** Packages its files import besides rondo (an `npm install` line is printed for missing ones). */
   needs?: string[];
   files(names: Names, project: string): Files;
@@ -166,7 +166,8 @@ describe('${n.pascal}Middleware', () => {
     const client = new TestClient(app);
     for (const path of ['/', '/no-such-page']) {
       const response = await client.get(path);
-      expect(response.headers.get('server-timing'), path).to.match(/(^|, )${n.kebab};dur=\\d+\\.\\d$/);
+      // other middleware may add entries around this one: look for it anywhere in the list
+      expect(response.headers.get('server-timing'), path).to.match(/(^|, )${n.kebab};dur=\\d+\\.\\d(,|$)/);
     }
   });
 });
@@ -361,20 +362,29 @@ function resourceTemplates(n: Names): Files {
   return {
     [`${dir}/list.ejs`]: `<% layout('layouts/base.ejs') %>
 <% block('title', '${n.pascal}s') %>
-<h1>${n.pascal}s</h1>
-<p><a href="<%= url('${n.plural}:new') %>">New ${n.words}</a></p>
-<% if (page.items.length === 0) { %><p>No ${n.words}s yet.</p><% } %>
-<ul>
-<% page.items.forEach(function (item) { %>  <li><a href="<%= url('${n.plural}:detail', { id: item.id }) %>"><%= item.title %></a></li>
-<% }) %></ul>
-<% if (page.hasPrevious) { %><a href="?page=<%= page.previousPage %>">Previous</a><% } %>
-<% if (page.hasNext) { %><a href="?page=<%= page.nextPage %>">Next</a><% } %>
+<div class="actions"><h1>${n.pascal}s</h1><a class="button" href="<%= url('${n.plural}:new') %>">New ${n.words}</a></div>
+<% if (page.items.length === 0) { %><p class="muted">No ${n.words}s yet.</p><% } else { %>
+<table>
+  <thead><tr><th>Title</th><th>Text</th></tr></thead>
+  <tbody>
+<% page.items.forEach(function (item) { %>    <tr><td><a href="<%= url('${n.plural}:detail', { id: item.id }) %>"><%= item.title %></a></td><td class="muted"><%= item.body.length > 80 ? item.body.slice(0, 80) + '…' : item.body %></td></tr>
+<% }) %>  </tbody>
+</table>
+<% } %>
+<nav class="pagination">
+<% if (page.hasPrevious) { %><a href="?page=<%= page.previousPage %>">← Previous</a><% } %>
+<% if (page.hasNext) { %><a href="?page=<%= page.nextPage %>">Next →</a><% } %>
+</nav>
 `,
     [`${dir}/detail.ejs`]: `<% layout('layouts/base.ejs') %>
 <% block('title', ${n.camel}.title) %>
 <h1><%= ${n.camel}.title %></h1>
 <div class="body"><%= ${n.camel}.body %></div>
-<p><a href="<%= url('${n.plural}:edit', { id: ${n.camel}.id }) %>">Edit</a> · <a href="<%= url('${n.plural}:delete', { id: ${n.camel}.id }) %>">Delete</a> · <a href="<%= url('${n.plural}:list') %>">All ${n.words}s</a></p>
+<div class="actions">
+  <a class="button" href="<%= url('${n.plural}:edit', { id: ${n.camel}.id }) %>">Edit</a>
+  <a class="button danger" href="<%= url('${n.plural}:delete', { id: ${n.camel}.id }) %>">Delete</a>
+  <a href="<%= url('${n.plural}:list') %>">All ${n.words}s</a>
+</div>
 `,
     [`${dir}/form.ejs`]: `<% layout('layouts/base.ejs') %>
 <% block('title', ${n.camel} ? 'Edit ' + ${n.camel}.title : 'New ${n.words}') %>
@@ -385,7 +395,7 @@ function resourceTemplates(n: Names): Files {
   ${errors('title')}
   <label>Body <textarea name="body"><%= form.values.body || '' %></textarea></label>
   ${errors('body')}
-  <button>Save</button>
+  <div class="actions"><button>Save</button><a href="<%= url('${n.plural}:list') %>">Cancel</a></div>
 </form>
 `,
     [`${dir}/confirm-delete.ejs`]: `<% layout('layouts/base.ejs') %>
@@ -393,7 +403,7 @@ function resourceTemplates(n: Names): Files {
 <h1>Delete “<%= ${n.camel}.title %>”?</h1>
 <form method="post">
   <input type="hidden" name="csrfmiddlewaretoken" value="<%= csrfToken() %>">
-  <button>Yes, delete it</button> <a href="<%= url('${n.plural}:detail', { id: ${n.camel}.id }) %>">No, keep it</a>
+  <div class="actions"><button class="danger">Yes, delete it</button> <a href="<%= url('${n.plural}:detail', { id: ${n.camel}.id }) %>">No, keep it</a></div>
 </form>
 `,
   };
@@ -481,11 +491,20 @@ export class ${n.pascal}Input extends PickType(${n.pascal}, ['title', 'body']) {
 
 const MODEL_PACKAGES = ['typeorm', 'better-sqlite3', 'class-validator'];
 
+/**
+ * Where `generate resource` adds its link in the layout's menu: an EJS comment (never
+ * output), so that a layout without it is left alone.
+ */
+export const NAV_MARKER = '<%# rondo generate resource adds its menu link above this line %>';
+
 /** The layout the resource's templates extend, for a project that has none (made with --minimal). */
 const BASE_LAYOUT = `<!doctype html>
 <html lang="en">
-<head><meta charset="utf-8"><title><%= block('title') || 'Rondo' %></title></head>
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title><%= block('title') || 'Rondo' %></title></head>
 <body>
+  <nav>
+    ${NAV_MARKER}
+  </nav>
   <% messages.forEach(function (m) { %><p class="message <%= m.tag %>"><%= m.text %></p><% }) %>
   <main><%= block('content') %></main>
 </body>
@@ -503,21 +522,24 @@ export const GENERATORS: Record<string, Generator> = {
   model: {
     summary: 'an entity (src/models) with its migration (src/migrations), and its test',
     files: model,
-    next: 'Then: npm run build && npx rondo migrate',
+    next: () => 'Then: npm run build && npx rondo migrate',
     needs: MODEL_PACKAGES,
   },
   resource: {
     summary: 'model + migration + DTO + controller with list/detail/create/edit/delete pages + templates + tests',
     files: resource,
     needs: MODEL_PACKAGES,
-    next: 'Then: npm run build && npx rondo migrate, and open /<plural>/ (npm test runs its tests)',
+    next: (n) =>
+      `Then: npm run build && npx rondo migrate, and open http://127.0.0.1:8000/${n.plural}/ (npm test runs its tests)`,
   },
 };
 
-/** What generate wrote, and the packages the project still has to install. */
+/** What generate wrote or changed, and the packages the project still has to install. */
 export interface Generated {
   written: string[];
+  updated: string[];
   install: string[];
+  next: string | undefined;
 }
 
 /** Writes the files of `kind` for `name` into the project at `project`. */
@@ -537,8 +559,7 @@ export function generate(kind: string, name: string, project: string): Generated
   }
   const files: Files = { ...GENERATORS[kind].files(names, project) };
   if (!existsSync(join(project, 'test/helpers.ts'))) files['test/helpers.ts'] = TEST_HELPERS;
-  if (kind === 'resource' && !existsSync(join(project, 'templates/layouts/base.ejs')))
-    files['templates/layouts/base.ejs'] = BASE_LAYOUT;
+  if (kind === 'resource' && !existsSync(join(project, LAYOUT))) files[LAYOUT] = BASE_LAYOUT;
   const existing = Object.keys(files).filter((file) => existsSync(join(project, file)));
   if (existing.length > 0) {
     throw new ImproperlyConfigured(
@@ -550,9 +571,24 @@ export function generate(kind: string, name: string, project: string): Generated
     mkdirSync(dirname(join(project, file)), { recursive: true });
     writeFileSync(join(project, file), content);
   }
+  const updated = kind === 'resource' && addNavLink(project, names) ? [LAYOUT] : [];
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
   };
   const install = (GENERATORS[kind].needs ?? []).filter((name) => pkg.dependencies?.[name] === undefined);
-  return { written: Object.keys(files), install };
+  return { written: Object.keys(files), updated, install, next: GENERATORS[kind].next?.(names) };
+}
+
+const LAYOUT = 'templates/layouts/base.ejs';
+
+/** Adds the resource's list page to the layout's menu, above NAV_MARKER; false when the layout has none. */
+function addNavLink(project: string, n: Names): boolean {
+  const file = join(project, LAYOUT);
+  const layout = readFileSync(file, 'utf8');
+  const at = layout.indexOf(NAV_MARKER);
+  if (at === -1) return false;
+  const indent = /[ \t]*$/.exec(layout.slice(0, at))![0];
+  const link = `<a href="<%= url('${n.plural}:list') %>">${n.pascal}s</a>\n${indent}`;
+  writeFileSync(file, layout.slice(0, at) + link + layout.slice(at));
+  return true;
 }

@@ -3,7 +3,8 @@
  * gets. A full project adds the `Article` resource (rondo generate resource), a timing
  * middleware, templates with a base layout and static files to the minimal one.
  */
-import { GENERATORS } from './generate';
+import { GENERATORS, NAV_MARKER } from './generate';
+import { SITE_CSS } from './site-css';
 import { namesOf } from './names';
 import { TEST_HELPERS } from './test-helpers-file';
 
@@ -255,6 +256,7 @@ describe('HomeController', () => {
     expect(response.status).to.equal(200);
     expect(response.templateName).to.equal('home.ejs');
     expect(response.text).to.include('<title>${options.name}</title>').and.include('Hello, world!').and.include('Welcome');
+    expect(response.text).to.include('What to do next').and.include('href="/articles/"');
     expect(response.headers.get('content-security-policy') ?? response.headers.get('x-content-type-options')).to.be.a('string');
   });
 
@@ -280,49 +282,74 @@ describe('HomeController', () => {
   <link rel="stylesheet" href="<%= static('css/site.css') %>">
 </head>
 <body>
-  <header>
-    <a href="<%= url('home:index') %>">${options.name}</a> · <a href="<%= url('articles:list') %>">Articles</a>
-    <span class="account">
+  <header class="site">
+    <nav>
+      <a class="brand" href="<%= url('home:index') %>">${options.name}</a>
+      <a href="<%= url('articles:list') %>">Articles</a>
+      ${NAV_MARKER}
+    </nav>
+    <div class="account">
     <% if (user.isAuthenticated) { %>
-      Signed in as <strong><%= user.username %></strong>
+      <span>Signed in as <strong><%= user.username %></strong></span>
+      <a href="<%= url('accounts:password_change') %>">Password</a>
       <form class="inline" method="post" action="<%= url('accounts:logout') %>">
         <input type="hidden" name="csrfmiddlewaretoken" value="<%= csrfToken() %>">
-        <button>Log out</button>
+        <button class="link">Log out</button>
       </form>
     <% } else { %>
-      <a href="<%= url('accounts:login') %>">Log in</a> · <a href="<%= url('accounts:signup') %>">Sign up</a>
+      <a href="<%= url('accounts:login') %>">Log in</a>
+      <a class="button" href="<%= url('accounts:signup') %>">Sign up</a>
     <% } %>
-    </span>
+    </div>
   </header>
-  <% messages.forEach(function (m) { %><p class="message <%= m.tag %>"><%= m.text %></p><% }) %>
-  <main><%= block('content') %></main>
+  <main>
+    <% messages.forEach(function (m) { %><p class="message <%= m.tag %>" role="status"><%= m.text %></p><% }) %>
+    <%= block('content') %>
+  </main>
+  <footer class="site">Made with Rondo · <a href="<%= url('home:status') %>">/api/status</a></footer>
 </body>
 </html>
 `,
     'templates/home.ejs': `<% layout('layouts/base.ejs') %>
-<h1><%= greeting %></h1>
-<p>This is ${options.name}, a Rondo app. Edit <code>templates/home.ejs</code> and <code>src/controllers/home.controller.ts</code>.</p>
-<h2>Latest articles</h2>
-<ul>
-<% latest.forEach(function (article) { %>  <li><a href="<%= url('articles:detail', { id: article.id }) %>"><%= article.title %></a></li>
-<% }) %></ul>
-<p><a href="<%= url('articles:new') %>">Write an article</a></p>
+<section class="hero">
+  <h1><%= greeting %></h1>
+  <p>This is <strong>${options.name}</strong>, a Rondo app with a database, accounts and an Article resource.
+  It is yours to change: the page you are reading is <code>templates/home.ejs</code>, rendered by
+  <code>HomeController.index</code> in <code>src/controllers/home.controller.ts</code>.</p>
+</section>
+
+<div class="columns">
+  <section class="card">
+    <h2>Latest articles</h2>
+    <% if (latest.length === 0) { %>
+      <p class="muted">No articles yet.</p>
+    <% } else { %>
+      <ul>
+      <% latest.forEach(function (article) { %>  <li><a href="<%= url('articles:detail', { id: article.id }) %>"><%= article.title %></a></li>
+      <% }) %></ul>
+    <% } %>
+    <p><a class="button" href="<%= url('articles:new') %>">Write an article</a></p>
+  </section>
+
+  <section class="card">
+    <h2>What to do next</h2>
+    <ol>
+      <li><strong>Add a resource:</strong> <code>npx rondo generate resource Book</code>, then
+        <code>npm run migrate</code>; its pages appear in the menu above.</li>
+      <li><strong>Create an administrator:</strong> <code>npx rondo createsuperuser</code>, or
+        <a href="<%= url('accounts:signup') %>">sign up</a> as a user.</li>
+      <li><strong>Run the tests:</strong> <code>npm test</code> (each generated class has one under <code>test/</code>).</li>
+      <li><strong>See the URL table:</strong> <code>npm run routes</code>; before deploying, <code>npm run check</code>.</li>
+    </ol>
+  </section>
+</div>
 `,
     // The account pages (rondo/auth's templates) inside the site's layout.
     'templates/registration/base.ejs': `<% layout('layouts/base.ejs') %>
-<%= block('content') %>
+<div class="narrow card"><%= block('content') %></div>
 `,
     'test/controllers/accounts.spec.ts': ACCOUNTS_TEST,
-    'static/css/site.css': `body { font: 16px/1.5 system-ui, sans-serif; max-width: 48rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
-header { margin-bottom: 1.5rem; display: flex; gap: .5rem; align-items: baseline; }
-header .account { margin-left: auto; }
-form.inline { display: inline; }
-.errorlist { color: #b00020; list-style: none; padding: 0; }
-label { display: block; margin: .75rem 0; }
-input, textarea { display: block; width: 100%; font: inherit; }
-.error { color: #b00020; }
-.message { background: #eef6ee; padding: .5rem 1rem; }
-`,
+    'static/css/site.css': SITE_CSS,
   };
 }
 
