@@ -9,7 +9,8 @@
  * ```
  */
 import { join } from 'node:path';
-import { ImproperlyConfigured, Route, SETTINGS, USER_LOADER, type AppModule } from '../index';
+import { ImproperlyConfigured, Route, SETTINGS, USER_LOADER, type AppModule, type Settings } from '../index';
+import { AUTH_CHALLENGE } from '../middleware/authentication';
 import { repositoryToken } from '../db/repository-token';
 import { Accounts } from './accounts';
 import { ApiToken, Group, User, setUserEntity } from './entities';
@@ -17,7 +18,7 @@ import { AccountRateLimits } from './account-limits';
 import { LoginThrottle } from './login-throttle';
 import { AUTH_MIGRATIONS } from './migrations';
 import { PasswordResetTokens } from './reset-tokens';
-import { ApiTokens, TokenAuthMiddleware } from './tokens';
+import { ApiTokens, TokenAuthMiddleware, tokenChallenge } from './tokens';
 import { AccountViews, NAMESPACE } from './views';
 
 export { Accounts, type NewUser } from './accounts';
@@ -95,6 +96,15 @@ export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
       AccountRateLimits,
       PasswordResetTokens,
       { provide: USER_LOADER, useFactory: (found: Accounts) => found, inject: [Accounts] },
+      ...(options.tokens
+        ? [
+            {
+              provide: AUTH_CHALLENGE,
+              useFactory: (settings: Settings) => tokenChallenge(settings),
+              inject: [SETTINGS],
+            },
+          ]
+        : []),
     ],
     middleware: options.tokens ? [TokenAuthMiddleware] : [],
     controllers,

@@ -98,6 +98,11 @@ export class ApiTokens {
   }
 }
 
+/** The `WWW-Authenticate` of a request refused for want of a token: the first scheme, realm "api". */
+export function tokenChallenge(settings: Settings): string {
+  return `${settings.authTokenSchemes[0] ?? 'Token'} realm="api"`;
+}
+
 /** Reads `Authorization` (after AuthenticationMiddleware, before CSRF's check runs in processView). */
 @Middleware(550)
 export class TokenAuthMiddleware {
@@ -110,7 +115,7 @@ export class TokenAuthMiddleware {
     @Inject(SETTINGS) settings: Settings,
   ) {
     this.schemes = new Set(settings.authTokenSchemes.map((s) => s.toLowerCase()));
-    this.challenge = `${settings.authTokenSchemes[0] ?? 'Token'} realm="api"`;
+    this.challenge = tokenChallenge(settings);
   }
 
   /** Synchronous for requests without our scheme: they pay no promise for this layer. */

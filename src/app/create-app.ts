@@ -33,7 +33,7 @@ export interface AppModule {
 export interface CreateAppOptions {
   /** Parts merged into the app, in order: `apps: [authApp({ views: true })]`. */
   apps?: AppModule[];
-  /** Overrides of the defaults (see the README's settings table). */
+  /** Overrides of the defaults (see docs/reference/settings.md). */
   settings?: SettingsInput;
   /** Folders, files or globs of compiled modules to import (relative to `baseDir`). */
   discover?: string[];

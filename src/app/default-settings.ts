@@ -170,7 +170,7 @@ export function resolveSettings(given: SettingsInput = {}, env: NodeJS.ProcessEn
       const near = Object.keys(DEFAULT_SETTINGS).filter((k) => k.toLowerCase() === key.toLowerCase());
       throw new ImproperlyConfigured(
         'SETTINGS_UNKNOWN',
-        `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See the README's settings table`,
+        `Unknown setting '${key}'.${near.length ? ` Did you mean '${near[0]}'?` : ''} See docs/reference/settings.md`,
       );
     }
     if (value === undefined) continue;

@@ -4,9 +4,11 @@
  */
 import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
-import { start as startRepl } from 'node:repl';
+import { createInterface } from 'node:readline';
+import { start as startRepl, type REPLServer } from 'node:repl';
+import { PassThrough } from 'node:stream';
 import { resolve } from 'node:path';
-import { RondoError, type App } from '../index';
+import { ImproperlyConfigured, RondoError, type App } from '../index';
 import { DATABASE, type Database } from '../db/index';
 import { APP_OPTION, UsageError, type Command, type CommandContext } from './command';
 import { deployIssues, systemIssues } from './commands/deploy-check';
@@ -58,6 +60,42 @@ async function migrateForDevelopment(app: App, out: (text: string) => void): Pro
       'There are unapplied migrations: run rondo migrate (runserver applies them only to an embedded SQLite database)',
     );
   }
+}
+
+/** Applies an embedded SQLite database's pending migrations; refuses a server database that has some. */
+async function applyPendingBeforeDiff(database: Database): Promise<string[]> {
+  const pending = (await database.migrations()).filter((migration) => !migration.applied);
+  if (pending.length === 0) return [];
+  if (database.url.startsWith('sqlite:')) return database.migrate();
+  throw new ImproperlyConfigured(
+    'MIGRATIONS_PENDING',
+    `rondo makemigrations compares the entities with the database, which lacks ${pending.length} migration(s) ` +
+      `(${pending.map((migration) => migration.name).join(', ')}); run rondo migrate first, then makemigrations again`,
+  );
+}
+
+/**
+ * Feeds standard input to the REPL one line at a time, each after the previous one is
+ * evaluated (its promise settled), so that `rondo shell < script` runs a script whose lines
+ * await: Node's REPL would otherwise read every piped line at once and run them before
+ * the awaited results exist.
+ */
+async function feedLineByLine(repl: REPLServer, input: PassThrough): Promise<void> {
+  const evaluate = repl.eval.bind(repl);
+  let evaluated: () => void = () => undefined;
+  (repl as { eval: REPLServer['eval'] }).eval = (code, context, file, callback) =>
+    evaluate(code, context, file, (error, result) => {
+      callback(error, result);
+      evaluated();
+    });
+  const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  repl.once('exit', () => lines.close()); // `.exit` before the end of the input
+  for await (const line of lines) {
+    const done = new Promise<void>((resolve) => (evaluated = resolve));
+    input.write(`${line}\n`);
+    if (line.trim() !== '' && !line.trim().startsWith('.')) await done;
+  }
+  input.end();
 }
 
 /** The first line of a stream (standard input), without its newline. */
@@ -241,10 +279,17 @@ export const COMMANDS: Record<string, Command> = {
           'rondo makemigrations needs a name of letters and digits, e.g. rondo makemigrations AddPosts',
         );
       return withDatabase(context, async (database, app) => {
+        // The entities are compared with the live schema, so that schema must be what the
+        // existing migrations make, or their tables would be written again (Django diffs
+        // against the migrations themselves; TypeORM can only diff a database).
+        const applied = await applyPendingBeforeDiff(database);
         const file = await database.makeMigration(name, resolve(app.settings.migrationsSourceDir));
-        return file === undefined
-          ? 'No changes detected.'
-          : `Wrote ${file}\nCompile it (npm run build), then run: rondo migrate`;
+        return [
+          ...applied.map((migration) => `Applied migration ${migration} (embedded SQLite database)`),
+          file === undefined
+            ? 'No changes detected.'
+            : `Wrote ${file}\nCompile it (npm run build), then run: rondo migrate`,
+        ].join('\n');
       });
     },
   },
@@ -384,9 +429,13 @@ export const COMMANDS: Record<string, Command> = {
       const app = await loadApp(values.app as string | undefined);
       const context = shellContext(app);
       out(`Rondo shell: ${Object.keys(context).join(', ')} (.exit or Ctrl-D to leave)`);
-      const repl = startRepl({ prompt: 'rondo> ', useGlobal: false });
+      const piped = process.stdin.isTTY !== true;
+      const input = piped ? new PassThrough() : process.stdin;
+      const repl = startRepl({ prompt: 'rondo> ', useGlobal: false, input, output: process.stdout, terminal: false });
       Object.assign(repl.context, context);
-      await new Promise<void>((done) => repl.once('exit', done));
+      const exited = new Promise<void>((done) => repl.once('exit', done));
+      if (piped) void feedLineByLine(repl, input as PassThrough);
+      await exited;
       await app.close();
       return 0;
     },

@@ -1,7 +1,7 @@
 /**
  * The catalogue of every framework error code (Fastify's lib/errors.js idea): what
  * happened and how to fix it. `RondoError.code` is typed by it, so a new code cannot be
- * raised without an entry here; a test holds it against the README's Errors table.
+ * raised without an entry here; a test holds it against the table in docs/reference/errors.md.
  */
 
 interface CodeInfo {
@@ -14,7 +14,7 @@ export const ERROR_CODES = {
   // Configuration, raised by createApp (ImproperlyConfigured).
   SETTINGS_UNKNOWN: {
     what: 'a setting name that does not exist',
-    fix: 'check the spelling against the README settings table (the message suggests the near name)',
+    fix: 'check the spelling against docs/reference/settings.md (the message suggests the near name)',
   },
   SETTINGS_TYPE: {
     what: 'a setting of the wrong type or a negative number',
@@ -310,6 +310,10 @@ export const ERROR_CODES = {
   MIGRATION_DRIVER: {
     what: "a migration Rondo ships (rondo/auth's accounts, database sessions) ran on a database that is neither SQLite nor PostgreSQL",
     fix: 'use SQLite or PostgreSQL, or write those tables with rondo makemigrations',
+  },
+  MIGRATIONS_PENDING: {
+    what: 'rondo makemigrations ran on a server database with unapplied migrations: the difference would repeat them',
+    fix: 'run rondo migrate first (an embedded SQLite database gets them applied by makemigrations itself)',
   },
   PASSWORD_HASHER_UNKNOWN: {
     what: "settings.passwordHasher is neither 'scrypt' nor 'argon2'",

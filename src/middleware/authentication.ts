@@ -11,17 +11,24 @@ import { SESSION_HASH_KEY, SESSION_USER_KEY, sessionAuthHash } from '../auth/log
 import { AnonymousUser, isAuthenticated, userHasPerm, USER_LOADER, type UserLoader } from '../auth/user';
 import { Inject, Optional, SETTINGS } from '../di/injectable';
 import { isJsonType, prefersJson } from '../http/content-negotiation';
-import { HttpError, PermissionDenied } from '../http/errors';
+import { PermissionDenied, Unauthorized } from '../http/errors';
 import type { HttpRequest } from '../http/request';
 import { HttpResponseRedirect, type HttpResponse } from '../http/response';
 import { Middleware, type ViewInfo } from './middleware-decorator';
 
-/** 401 for API clients of a @LoginRequired view. */
-export class NotAuthenticated extends HttpError {
-  constructor() {
-    super(401, 'Authentication credentials were not provided');
+/** 401 for API clients of a @LoginRequired view; `challenge` is its WWW-Authenticate. */
+export class NotAuthenticated extends Unauthorized {
+  constructor(challenge?: string) {
+    super('Authentication credentials were not provided', undefined, challenge);
   }
 }
+
+/**
+ * The `WWW-Authenticate` value a 401 of @LoginRequired carries (RFC 9110 §15.5.2): bound by
+ * the part of the app that reads credentials from a header (rondo/auth's tokens). Without
+ * it, a session-only app has no scheme to name and sends none.
+ */
+export const AUTH_CHALLENGE = Symbol('AUTH_CHALLENGE');
 
 function sameText(expected: string, given: unknown): boolean {
   return (
@@ -36,6 +43,7 @@ export class AuthenticationMiddleware {
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     @Optional() @Inject(USER_LOADER) private readonly loader?: UserLoader,
+    @Optional() @Inject(AUTH_CHALLENGE) private readonly challenge?: string,
   ) {}
 
   /** Loads the user for `request.auser()` (bound once; no per-request closure). */
@@ -62,7 +70,7 @@ export class AuthenticationMiddleware {
         prefersJson(request.headers.get('accept')) ||
         isJsonType(request.contentType)
       ) {
-        throw new NotAuthenticated(); // an API view answers 401 whatever the Accept header
+        throw new NotAuthenticated(this.challenge); // an API view answers 401 whatever the Accept header
       }
       const next = encodeURIComponent(request.getFullPath());
       return new HttpResponseRedirect(

@@ -106,6 +106,13 @@ describe('rondo/auth API tokens (TokenAuthMiddleware)', () => {
     await short.close();
   }).timeout(10_000);
 
+  it('answers a @LoginRequired API view without credentials 401 with the token challenge (RFC 9110)', async () => {
+    const response = await new TestClient(app).get('/api/me', { headers: json });
+    expect(response.status).to.equal(401);
+    expect(response.headers.get('www-authenticate')).to.equal('Token realm="api"');
+    expect(response.json().detail).to.equal('Authentication credentials were not provided');
+  });
+
   it('lets anonymous requests through optional views, and leaves other schemes alone', async () => {
     const client = new TestClient(app);
     expect((await client.get('/api/maybe')).json()).to.deep.equal({ username: null });

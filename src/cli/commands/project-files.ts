@@ -64,7 +64,7 @@ function settings(options: ProjectOptions): string {
       : "process.env.DATABASE_URL ?? 'sqlite:./db.sqlite3'";
   return `/**
  * The settings of ${options.name}. Every one can also be set from the environment
- * (RONDO_DEBUG=true, RONDO_SECRET_KEY=..., DATABASE_URL=...); see Rondo's README.
+ * (RONDO_DEBUG=true, RONDO_SECRET_KEY=..., DATABASE_URL=...); see Rondo's docs/reference/settings.md.
  */
 import { CSP, type Settings } from 'rondo';
 
