@@ -3,11 +3,11 @@
  * need the project's app load it with `loadApp` (load-app.ts).
  */
 import cluster from 'node:cluster';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { start as startRepl, type REPLServer } from 'node:repl';
 import { PassThrough } from 'node:stream';
-import { resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { ImproperlyConfigured, RondoError, type App } from '../index';
 import { DATABASE, type Database } from '../db/index';
 import { APP_OPTION, UsageError, type Command, type CommandContext } from './command';
@@ -98,6 +98,24 @@ async function feedLineByLine(repl: REPLServer, input: PassThrough): Promise<voi
   input.end();
 }
 
+/**
+ * How a new project depends on rondo when --rondo is not given: run from a checkout, a
+ * `file:` link to it; run from a project that installed rondo (from `npm pack`'s tarball),
+ * the same source that project's package.json names, so both install the same build.
+ */
+function defaultRondoSpec(): string {
+  const own = resolve(__dirname, '../../..');
+  if (basename(dirname(own)) !== 'node_modules') return `file:${own}`;
+  const host = dirname(dirname(own));
+  const pkg = JSON.parse(readFileSync(join(host, 'package.json'), 'utf8')) as {
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
+  const spec = pkg.dependencies?.rondo ?? pkg.devDependencies?.rondo;
+  if (spec === undefined) return `file:${own}`;
+  return spec.startsWith('file:') ? `file:${resolve(host, spec.slice('file:'.length))}` : spec;
+}
+
 /** The first line of a stream (standard input), without its newline. */
 async function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
@@ -183,7 +201,7 @@ export const COMMANDS: Record<string, Command> = {
       const database = (values.database as string | undefined) ?? 'sqlite';
       if (database !== 'sqlite' && database !== 'postgres')
         throw new UsageError(`--database must be sqlite or postgres, not '${database}'`);
-      const spec = (values.rondo as string | undefined) ?? `file:${resolve(__dirname, '../../..')}`;
+      const spec = (values.rondo as string | undefined) ?? defaultRondoSpec();
       const files = newProject(name, { rondoSpec: spec, database, minimal: values.minimal === true });
       out(
         `Created ${name}/ with ${files.length} files. Next:\n  cd ${name}\n  npm install\n  npm test\n  npm run dev      # http://127.0.0.1:8000, rebuilt and restarted on change`,
