@@ -63,6 +63,24 @@ describe('the code in README.md and docs/', function () {
         },
       );
       expect(result.status, errors).to.equal(0);
+
+      // A block marked `run` is run, and what it prints must be the ```text output block after it.
+      const runs = [...files].filter(([, block]) => block.attrs.run !== undefined);
+      expect(runs.length, 'blocks marked run').to.be.greaterThan(0);
+      for (const [name, block] of runs) {
+        const printed = spawnSync(process.execPath, [join('dist/blocks', name.replace(/\.ts$/, '.js'))], {
+          cwd: dir,
+          encoding: 'utf8',
+          timeout: 30_000,
+        });
+        const where = `${block.doc}:${block.line}`;
+        expect(printed.status, `${where}: ${printed.stderr}`).to.equal(0);
+        const blocks = codeBlocks(block.doc);
+        const next = blocks[blocks.findIndex((b) => b.line === block.line) + 1];
+        expect(next?.lang === 'text' && next.attrs.output !== undefined, `${where}: a \`\`\`text output block follows`)
+          .to.be.true;
+        expect(printed.stdout, where).to.equal(next.code);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
