@@ -77,8 +77,10 @@ describe('the code in README.md and docs/', function () {
         expect(printed.status, `${where}: ${printed.stderr}`).to.equal(0);
         const blocks = codeBlocks(block.doc);
         const next = blocks[blocks.findIndex((b) => b.line === block.line) + 1];
-        expect(next?.lang === 'text' && next.attrs.output !== undefined, `${where}: a \`\`\`text output block follows`)
-          .to.be.true;
+        expect(
+          next?.lang === 'text' && next.attrs.output !== undefined,
+          `${where}: a \`\`\`text output block follows`,
+        ).to.equal(true);
         expect(printed.stdout, where).to.equal(next.code);
       }
     } finally {
