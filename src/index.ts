@@ -67,7 +67,7 @@ export { registerConverter, type PathConverter } from './routing/converters';
 export { reverse } from './routing/reverse';
 
 // Dependency injection.
-export { Injectable, Inject, Optional, REQUEST, SETTINGS, LOGGER } from './di/injectable';
+export { Injectable, Inject, Optional, REQUEST, SETTINGS, LOGGER, APP } from './di/injectable';
 export type { Provider } from './di/providers';
 
 // Middleware: the contract and the default stack.
@@ -109,6 +109,15 @@ export { MessageBag, MESSAGE_LEVELS, type Message, type MessageLevel } from './m
 // Views: parameter decorators, options, shortcuts, rate limits.
 export { Param, Query, Body, Req, Header, Cookie, Session, User } from './views/param-decorators';
 export { ViewOption, JsonErrors } from './views/view-options';
+export {
+  ApiResponse,
+  ApiOperation,
+  ApiExclude,
+  type ApiBody,
+  type ApiResponseSpec,
+  type ApiOperationSpec,
+} from './openapi/decorators';
+export type { OpenApiDocument, OpenApiOptions } from './openapi/document';
 export type { ViewOptions } from './metadata/keys';
 export { Accepts } from './views/accepted-media';
 export { redirect } from './views/shortcuts';

@@ -5,6 +5,7 @@ import * as auth from 'rondo/auth';
 import * as cache from 'rondo/cache';
 import * as db from 'rondo/db';
 import * as mail from 'rondo/mail';
+import * as openapi from 'rondo/openapi';
 
 // The public surface. A change here is a change to the contract: update the README too.
 const RONDO_EXPORTS = [
@@ -124,6 +125,11 @@ const RONDO_EXPORTS = [
   'escapeHtml',
   'escapeCsv',
   'csvResponse',
+  // OpenAPI
+  'ApiResponse',
+  'ApiOperation',
+  'ApiExclude',
+  'APP',
   // validation
   'Type',
   'ValidationFailed',
@@ -217,12 +223,22 @@ describe('the public API', () => {
     expect(Object.keys(mail)).to.deep.equal(['Mailer']);
   });
 
+  it("exports the OpenAPI part and the contract check from 'rondo/openapi'", () => {
+    expect(Object.keys(openapi).sort()).to.deep.equal([
+      'ContractChecker',
+      'ContractViolation',
+      'OPENAPI_OPTIONS',
+      'checkResponse',
+      'openapiApp',
+    ]);
+  });
+
   it('has no name that means two things across the entry points (but User, as the design names both)', () => {
     // `@User()` (rondo's parameter decorator) and `User` (rondo/auth's entity) are both the
     // contract's names: an app importing both renames one (`User as CurrentUser`).
     const allowed = new Set(['User']);
     const seen = new Map<string, unknown>();
-    for (const entry of [rondo, testing, auth, db, cache, mail] as Array<Record<string, unknown>>) {
+    for (const entry of [rondo, testing, auth, db, cache, mail, openapi] as Array<Record<string, unknown>>) {
       for (const [name, value] of Object.entries(entry)) {
         if (seen.has(name) && !allowed.has(name)) expect(seen.get(name), name).to.equal(value);
         seen.set(name, value);

@@ -35,6 +35,7 @@ export interface BuildInputs {
   hooks: LifecycleHooks;
   requests: RequestFactory;
   signing: CookieSigning;
+  app: object;
 }
 
 /** What a build gives the App. */
@@ -56,6 +57,7 @@ export function buildApp(inputs: BuildInputs): BuiltApp {
     settings,
     logger,
     templates,
+    app: inputs.app,
     values: resources.values,
   });
   const routes = buildRouteTable(parts.controllers, container);

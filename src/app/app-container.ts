@@ -4,7 +4,7 @@
  * the app's overrides on top. Everything is validated here (missing bindings, cycles).
  */
 import { AppContainer } from '../di/container-builder';
-import { LOGGER, SETTINGS } from '../di/injectable';
+import { APP, LOGGER, SETTINGS } from '../di/injectable';
 import { classPlan, normaliseProvider, type Provider, type ProviderPlan } from '../di/providers';
 import type { ExceptionHandler } from '../kernel/exception-response';
 import type { Class, Token } from '../metadata/keys';
@@ -35,6 +35,8 @@ export interface ContainerInputs {
   settings: Readonly<Settings>;
   logger: Logger;
   templates: Templates;
+  /** The App being built (bound as APP). */
+  app: object;
   /** Values bound by token (the database's DATA_SOURCE, ENTITY_MANAGER and repositories). */
   values: ReadonlyArray<readonly [Token, string, unknown]>;
 }
@@ -50,6 +52,7 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     value(SETTINGS, 'SETTINGS', inputs.settings),
     value(LOGGER, 'LOGGER', inputs.logger),
     value(TEMPLATES, 'TEMPLATES', inputs.templates),
+    value(APP, 'APP', inputs.app),
     ...inputs.values.map(([token, label, of]) => value(token, label, of)),
     classPlan(Mailer, 'singleton'), // built when first injected; an app's own provider for Mailer replaces it
     classPlan(Cache, 'singleton'), // the backend is made at first use

@@ -22,6 +22,7 @@ import { LifecycleHooks } from './lifecycle-hooks';
 import { RequestFactory } from './request-factory';
 import { routeInfos, type RouteInfo } from './route-compiler';
 import type { Settings } from './settings';
+import type { OpenApiDocument, OpenApiOptions } from '../openapi/document';
 
 export type { AppParts, RouteInfo };
 
@@ -74,6 +75,17 @@ export class App {
   /** Every route, in declaration order. */
   routes(): RouteInfo[] {
     return routeInfos(this.built.routes);
+  }
+
+  /**
+   * The OpenAPI 3.1 document of the app's routes (or those `options.include` names): paths,
+   * parameters and bodies from the converters and DTOs, responses from `@ApiResponse` and
+   * the framework's own errors. Built on each call; rondo/openapi's views keep one.
+   */
+  openapi(options?: OpenApiOptions): OpenApiDocument {
+    // Loaded on first use: an app that never asks for its document never loads the library.
+    const { buildOpenApi } = require('../openapi/document') as typeof import('../openapi/document');
+    return buildOpenApi(this, options);
   }
 
   /** The effective pipeline of one request (`rondo routes --explain GET /posts/42`). */
@@ -147,7 +159,18 @@ export class App {
 
   private build(): void {
     const { settings, parts, overrides, logger, templates, resources, hooks, requests, signing } = this;
-    this.built = buildApp({ settings, parts, overrides, logger, templates, resources, hooks, requests, signing });
+    this.built = buildApp({
+      settings,
+      parts,
+      overrides,
+      logger,
+      templates,
+      resources,
+      hooks,
+      requests,
+      signing,
+      app: this,
+    });
     this.unregister();
     this.unregister = registerReverseTable(this.built.routes);
   }

@@ -17,6 +17,8 @@ export const REQUEST: unique symbol = Symbol.for('rondo:REQUEST');
 export const SETTINGS: unique symbol = Symbol.for('rondo:SETTINGS');
 /** Injects the app's logger. */
 export const LOGGER: unique symbol = Symbol.for('rondo:LOGGER');
+/** The App itself: for parts that describe or drive the whole app (rondo/openapi's document). */
+export const APP: unique symbol = Symbol.for('rondo:APP');
 
 /**
  * Marks a class as a service the container builds. Singleton by default;

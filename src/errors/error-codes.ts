@@ -311,6 +311,10 @@ export const ERROR_CODES = {
     what: "a migration Rondo ships (rondo/auth's accounts, database sessions) ran on a database that is neither SQLite nor PostgreSQL",
     fix: 'use SQLite or PostgreSQL, or write those tables with rondo makemigrations',
   },
+  OPENAPI_CONTRACT: {
+    what: "a response (or request body) in a test does not match the schema its operation declares in the app's OpenAPI document",
+    fix: 'fix the view, or its @ApiResponse / DTO if the contract itself changed',
+  },
   MIGRATIONS_PENDING: {
     what: 'rondo makemigrations ran on a server database with unapplied migrations: the difference would repeat them',
     fix: 'run rondo migrate first (an embedded SQLite database gets them applied by makemigrations itself)',

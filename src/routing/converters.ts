@@ -10,6 +10,8 @@ export interface PathConverter<T = unknown> {
   regex: string;
   toValue(segment: string): T;
   toUrl(value: T): string;
+  /** The JSON Schema of the segment in an OpenAPI document; default: a string matching `regex`. */
+  schema?: Record<string, unknown>;
 }
 
 const identity = {
@@ -18,9 +20,10 @@ const identity = {
 };
 
 const BUILTIN: Record<string, PathConverter> = {
-  str: { regex: '[^/]+', ...identity },
+  str: { regex: '[^/]+', ...identity, schema: { type: 'string', pattern: '^[^/]+$' } },
   int: {
     regex: '[0-9]+',
+    schema: { type: 'integer', minimum: 0 },
     toValue(segment: string): number {
       const value = Number(segment);
       if (!Number.isSafeInteger(value)) throw new RangeError(`${segment} is too large for <int>`);
@@ -28,9 +31,13 @@ const BUILTIN: Record<string, PathConverter> = {
     },
     toUrl: (value: unknown) => String(value),
   },
-  slug: { regex: '[-a-zA-Z0-9_]+', ...identity },
-  uuid: { regex: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}', ...identity },
-  path: { regex: '.+', ...identity },
+  slug: { regex: '[-a-zA-Z0-9_]+', ...identity, schema: { type: 'string', pattern: '^[-a-zA-Z0-9_]+$' } },
+  uuid: {
+    regex: '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}',
+    ...identity,
+    schema: { type: 'string', format: 'uuid' },
+  },
+  path: { regex: '.+', ...identity, schema: { type: 'string' } },
 };
 
 // Converters are definitions, like Django's register_converter: process-wide, add-only,

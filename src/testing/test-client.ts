@@ -6,6 +6,20 @@
 import { type App, type HttpResponse } from '../index';
 import { captureQueries } from '../db/index';
 import { TestResponse } from './test-response';
+import { ContractChecker, OPENAPI_OPTIONS } from '../openapi/index';
+
+/** One contract checker per app (its document and compiled schemas), shared by its clients. */
+const checkers = new WeakMap<App, ContractChecker>();
+
+function checkerFor(app: App): ContractChecker {
+  let checker = checkers.get(app);
+  if (checker === undefined) {
+    const options = app.container.isBound(OPENAPI_OPTIONS) ? app.container.get<object>(OPENAPI_OPTIONS) : {};
+    checker = new ContractChecker(app.openapi(options));
+    checkers.set(app, checker);
+  }
+  return checker;
+}
 
 /** Options of one request. */
 export interface RequestOptions {
@@ -43,6 +57,14 @@ export interface TestClientOptions {
   headers?: Record<string, string>;
   /** The Host header sent by default. */
   host?: string;
+  /**
+   * Check every JSON response against the schema its operation declares in the app's
+   * OpenAPI document (`app.openapi()`, with openapiApp()'s options when the app mounts it):
+   * a status the operation does not declare, or a body its schema refuses, fails the request
+   * with a ContractViolation naming the path, status and mismatch. `{ requests: true }` also
+   * checks the JSON bodies the test sends.
+   */
+  openapi?: boolean | { requests?: boolean };
 }
 
 type Pairs = Record<string, string | number | boolean | ReadonlyArray<string | number | boolean>>;
@@ -136,10 +158,36 @@ export class TestClient {
         return { response, body: method === 'HEAD' ? Buffer.alloc(0) : await readContent(response) };
       });
       this.storeCookies(result.response);
+      if (this.config.openapi) this.checkContract(method, path, request.resolverMatch?.route, result, options);
       return new TestResponse(result.response, result.body, { queries });
     } finally {
       await request.cleanup();
     }
+  }
+
+  private checkContract(
+    method: string,
+    path: string,
+    route: string | undefined,
+    result: { response: HttpResponse; body: Buffer },
+    options: RequestOptions,
+  ): void {
+    if (route === undefined) return;
+    const checker = checkerFor(this.app);
+    const what = `${method} ${path}`;
+    const requests = typeof this.config.openapi === 'object' && this.config.openapi.requests === true;
+    if (requests && options.json !== undefined)
+      checker.checkRequest(what, route, method, 'application/json', options.json);
+    const type = (result.response.headers.get('content-type') ?? '').split(';')[0].trim();
+    let body: unknown;
+    if (/^application\/([\w.-]+\+)?json$/.test(type)) {
+      try {
+        body = JSON.parse(result.body.toString('utf8'));
+      } catch {
+        body = undefined; // not JSON after all: the test's own assertions will say so
+      }
+    }
+    checker.checkResponse(what, route, method, result.response.status, type, body);
   }
 
   private hostName(): string {
