@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { CSP, CorsMiddleware, HealthMiddleware, createApp, type App, type CreateAppOptions } from 'rondo';
 import { authApp } from 'rondo/auth';
+import { openapiApp } from 'rondo/openapi';
+import { GENERIC_ERROR } from './dtos/conduit-responses';
 import { ConduitErrors } from './controllers/api-support';
 import { ArticlesController } from './controllers/articles.controller';
 import { PagesController } from './controllers/pages.controller';
@@ -21,7 +23,18 @@ const ROOT = join(__dirname, '../../../sample-app');
 export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): Promise<App> {
   return createApp({
     ...options,
-    apps: [authApp({ views: true, tokens: true, user: Member })],
+    apps: [
+      authApp({ views: true, tokens: true, user: Member }),
+      // The Conduit API's contract: GET /openapi.json and its page at /docs/ (public: a published API).
+      openapiApp({
+        title: 'Conduit API',
+        version: '1.0.0',
+        description: "The RealWorld API as this sample serves it; errors are {errors: {field: ['...']}}.",
+        include: ['/api/'],
+        errors: { body: GENERIC_ERROR, validationStatus: 422 },
+        public: true,
+      }),
+    ],
     entities: [...BLOG_ENTITIES, ...(options.entities ?? [])],
     controllers: [PagesController, UsersController, ArticlesController, ...(options.controllers ?? [])],
     providers: [BlogService, ...(options.providers ?? [])],

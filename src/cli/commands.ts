@@ -3,7 +3,7 @@
  * need the project's app load it with `loadApp` (load-app.ts).
  */
 import cluster from 'node:cluster';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { start as startRepl, type REPLServer } from 'node:repl';
 import { PassThrough } from 'node:stream';
@@ -17,6 +17,7 @@ import { generate, GENERATORS } from './commands/generate';
 import { newProject } from './commands/new-project';
 import { formatExplanation, formatRoutes } from './commands/routes';
 import { loadApp } from './load-app';
+import { OPENAPI_OPTIONS } from '../openapi/index';
 
 function hostPort(value: string | undefined): { host: string; port: number } {
   const [host, port] = (value ?? '127.0.0.1:8000').split(':');
@@ -359,6 +360,26 @@ export const COMMANDS: Record<string, Command> = {
           ? '(no migrations)'
           : states.map((m) => `[${m.applied ? 'X' : ' '}] ${m.name}`).join('\n');
       }),
+  },
+  openapi: {
+    usage: 'openapi [--out <file>] [--app <module>]',
+    help: "write the app's OpenAPI 3.1 document (JSON) to standard output or --out, with openapiApp()'s options when the app mounts it",
+    options: { ...APP_OPTION, out: { type: 'string' } },
+    maxPositionals: 0,
+    async run({ values, out }) {
+      const app = await loadApp(values.app as string | undefined);
+      try {
+        const options = app.container.isBound(OPENAPI_OPTIONS) ? app.container.get<object>(OPENAPI_OPTIONS) : {};
+        const json = `${JSON.stringify(app.openapi(options), null, 2)}\n`;
+        if (typeof values.out === 'string') {
+          writeFileSync(resolve(values.out), json);
+          out(`Wrote ${values.out} (${Object.keys(app.openapi(options).paths).length} paths)`);
+        } else process.stdout.write(json);
+        return 0;
+      } finally {
+        await app.close();
+      }
+    },
   },
   runserver: {
     usage: 'runserver [host:port] [--noreload] [--app <module>]',

@@ -25,6 +25,12 @@ export interface ApiOperationSpec {
   tags?: string[];
   operationId?: string;
   deprecated?: boolean;
+  /**
+   * Whether the view needs the caller's credentials when it checks them itself (without
+   * @LoginRequired, which Rondo sees): 'required' adds the security requirement and a 401,
+   * 'optional' a security requirement that may be left out.
+   */
+  auth?: 'required' | 'optional';
 }
 
 /**

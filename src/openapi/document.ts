@@ -6,7 +6,16 @@
  * @PermissionRequired → 403, @RateLimit → 429, a DTO → 400, a body → 415). What only the
  * view knows, its successful responses, it declares with `@ApiResponse`.
  */
-import type { App, RouteInfo } from '../app/app';
+import type { RouteInfo } from '../app/route-compiler';
+import type { Settings } from '../app/settings';
+import type { Container } from '../di/container-builder';
+
+/** What the document is built from: an App (this shape keeps app.ts and this file apart). */
+export interface DescribedApp {
+  routes(): RouteInfo[];
+  readonly container: Container;
+  readonly settings: Readonly<Settings>;
+}
 import { AUTH_CHALLENGE } from '../middleware/authentication';
 import { VIEW_OPTIONS_KEY, VIEW_PARAMS_KEY, type ParamMeta, type ViewOptions } from '../metadata/keys';
 import { getConverter } from '../routing/converters';
@@ -24,6 +33,12 @@ export interface OpenApiOptions {
   servers?: Array<{ url: string; description?: string }>;
   /** Which routes the document describes: path prefixes (`['/api/']`) or a test. Default: all. */
   include?: readonly string[] | ((route: RouteInfo) => boolean);
+  /**
+   * How errors look when the app's exception handler reshapes them (Rondo answers
+   * problem+json by default): their body, media type, and the status of a DTO's validation
+   * failure (400 by default; RealWorld's API answers 422).
+   */
+  errors?: { body: ApiBody; contentType?: string; validationStatus?: number };
 }
 
 export type OpenApiDocument = {
@@ -82,7 +97,7 @@ const VALIDATION_PROBLEM: JsonSchema = {
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** The document of `app`'s routes. */
-export function buildOpenApi(app: App, options: OpenApiOptions = {}): OpenApiDocument {
+export function buildOpenApi(app: DescribedApp, options: OpenApiOptions = {}): OpenApiDocument {
   const registry = new SchemaRegistry();
   const tokenChallenge = app.container.isBound(AUTH_CHALLENGE) ? app.container.get<string>(AUTH_CHALLENGE) : undefined;
   const auth: Auth = tokenChallenge
@@ -97,7 +112,7 @@ export function buildOpenApi(app: App, options: OpenApiOptions = {}): OpenApiDoc
     const path = openApiPath(route.path);
     const methods = route.methods.filter((m) => m !== 'OPTIONS' && !(m === 'HEAD' && route.methods.includes('GET')));
     for (const method of methods) {
-      const operation = describe(route, method, methods.length > 1, viewOpts, registry, auth);
+      const operation = describe(route, method, methods.length > 1, viewOpts, registry, auth, options.errors);
       operation.tags.forEach((tag) => tags.add(tag));
       (paths[path] ??= {})[method.toLowerCase()] = operation;
     }
@@ -160,6 +175,7 @@ function describe(
   viewOpts: ViewOptions,
   registry: SchemaRegistry,
   auth: Auth,
+  errors: OpenApiOptions['errors'],
 ): Operation {
   const spec = (viewOpts.apiOperation ?? {}) as ApiOperationSpec;
   const controllerName = route.controller.name.replace(/Controller$/, '') || route.controller.name;
@@ -217,22 +233,30 @@ function describe(
   }
 
   // The framework's own answers, where the view's options make them possible.
+  const custom = errors === undefined ? undefined : bodySchema(errors.body, registry);
   const problem = (description: string, schema = 'Problem', headers?: Record<string, string>) => ({
     description,
     ...(headers === undefined ? {} : { headers: responseHeaders(headers) }),
-    content: { 'application/problem+json': { schema: { $ref: `#/components/schemas/${schema}` } } },
+    content:
+      custom === undefined
+        ? { 'application/problem+json': { schema: { $ref: `#/components/schemas/${schema}` } } }
+        : { [errors!.contentType ?? 'application/json']: { schema: custom } },
   });
   const responses: Record<string, JsonSchema> = {};
-  if (validated || parameters.some((p) => p.in === 'path'))
-    responses['400'] = problem('The input is not valid', 'ValidationProblem');
-  const needsUser = viewOpts.loginRequired === true || viewOpts.permissionRequired !== undefined;
+  if (validated)
+    responses[String(errors?.validationStatus ?? 400)] = problem('The input is not valid', 'ValidationProblem');
+  const needsUser =
+    viewOpts.loginRequired === true || viewOpts.permissionRequired !== undefined || spec.auth === 'required';
+  const requirement: Record<string, string[]> = auth.scheme === 'token' ? { Token: [] } : { Session: [] };
   if (needsUser) {
     responses['401'] = problem(
       'No valid credentials',
       'Problem',
       auth.scheme === 'token' ? { 'WWW-Authenticate': auth.challenge } : undefined,
     );
-    operation.security = [auth.scheme === 'token' ? { Token: [] } : { Session: [] }];
+    operation.security = [requirement];
+  } else if (spec.auth === 'optional') {
+    operation.security = [{}, requirement]; // anonymous, or with credentials
   }
   const csrf = BODY_METHODS.has(method) && viewOpts.csrfExempt !== true;
   if (viewOpts.permissionRequired !== undefined || csrf)
@@ -305,6 +329,16 @@ function queryParameters(dto: Function, registry: SchemaRegistry): JsonSchema[] 
     name,
     in: 'query',
     ...(required.has(name) ? { required: true } : {}),
-    schema: property,
+    schema: withoutNull(property), // a query string has no null: an optional parameter is left out
   }));
+}
+
+function withoutNull(schema: JsonSchema): JsonSchema {
+  if (Array.isArray(schema.type)) {
+    const types = (schema.type as string[]).filter((type) => type !== 'null');
+    return { ...schema, type: types.length === 1 ? types[0] : types };
+  }
+  const anyOf = schema.anyOf as JsonSchema[] | undefined;
+  if (anyOf?.length === 2 && anyOf[1].type === 'null') return anyOf[0];
+  return schema;
 }

@@ -55,11 +55,31 @@ export class SchemaRegistry {
       additionalConverters: { nestedValidation: nested as never },
     }) as JsonSchema;
     const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
+    const optional = optionalProperties(cls);
     for (const [name, property] of Object.entries(properties)) {
-      properties[name] = to31(withDesignType(property, cls, name));
+      const typed = to31(withDesignType(property, cls, name));
+      properties[name] = optional.has(name) ? orNull(typed) : typed;
     }
     return { type: 'object', ...schema, properties, additionalProperties: schema.additionalProperties };
   }
+}
+
+/** Properties marked @IsOptional(): class-validator lets undefined and null through them. */
+function optionalProperties(cls: Function): Set<string> {
+  const { getMetadataStorage } = require('class-validator') as typeof import('class-validator');
+  const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false) as Array<{
+    name?: string;
+    propertyName: string;
+  }>;
+  return new Set(metas.filter((meta) => meta.name === 'isOptional').map((meta) => meta.propertyName));
+}
+
+/** The schema, also allowing null. */
+function orNull(schema: JsonSchema): JsonSchema {
+  if (typeof schema.type === 'string') return { ...schema, type: [schema.type, 'null'] };
+  if (Array.isArray(schema.type))
+    return schema.type.includes('null') ? schema : { ...schema, type: [...(schema.type as string[]), 'null'] };
+  return { anyOf: [schema, { type: 'null' }] };
 }
 
 /** Fills in `type` from the property's TypeScript type when no rule gave one. */

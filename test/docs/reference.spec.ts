@@ -29,7 +29,7 @@ describe('the reference pages', function () {
       });
       expect(result.status, result.stdout + result.stderr).to.equal(0);
       expect(result.stdout + result.stderr).to.include('Found 0 errors');
-      for (const entry of ['index', 'testing', 'accounts', 'db', 'cache', 'mail'])
+      for (const entry of ['index', 'testing', 'accounts', 'db', 'cache', 'mail', 'openapi'])
         expect(existsSync(join(out, `modules/${entry}.html`)), entry).to.equal(true);
       expect(existsSync(join(out, 'functions/index.createApp.html'))).to.equal(true);
       expect(existsSync(join(out, 'classes/testing.TestClient.html'))).to.equal(true);

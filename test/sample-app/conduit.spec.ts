@@ -10,7 +10,7 @@ describe('the sample app: the Conduit API under /api', () => {
   let api: TestClient;
   before(async () => {
     app = await sampleApp();
-    api = new TestClient(app);
+    api = new TestClient(app, { openapi: true }); // every answer held to the published contract
   });
   after(() => app.close());
 

@@ -1,5 +1,7 @@
 /** Conduit: registration, login and the current user (`/api/users`, `/api/user`). */
 import {
+  ApiOperation,
+  ApiResponse,
   Body,
   Get,
   HttpRequest,
@@ -22,6 +24,7 @@ import {
   type PasswordRules,
 } from 'rondo/auth';
 import { LoginDto, RegisterDto, UpdateUserDto } from '../dtos/conduit';
+import { GENERIC_ERROR, UserResponse } from '../dtos/conduit-responses';
 import type { Member } from '../models/member';
 import { requireCaller } from './api-support';
 
@@ -53,6 +56,9 @@ export class UsersController {
     private readonly limits: AccountRateLimits,
   ) {}
 
+  @ApiOperation({ tags: ['User and Authentication'], summary: 'Register' })
+  @ApiResponse(201, UserResponse)
+  @ApiResponse(429, GENERIC_ERROR, { headers: { 'Retry-After': 'Seconds to wait' } })
   @Post('/users', { name: 'register' })
   async register(@Req() request: HttpRequest, @Body('user') input: RegisterDto) {
     await this.limits.signup(request);
@@ -65,6 +71,10 @@ export class UsersController {
     return this.answer(member, 201);
   }
 
+  @ApiOperation({ tags: ['User and Authentication'], summary: 'Log in: the answer carries a token' })
+  @ApiResponse(200, UserResponse)
+  @ApiResponse(401, GENERIC_ERROR, { headers: { 'WWW-Authenticate': 'Token realm="api"' } })
+  @ApiResponse(429, GENERIC_ERROR, { headers: { 'Retry-After': 'Seconds to wait' } })
   @Post('/users/login', { name: 'login' })
   async login(@Req() request: HttpRequest, @Body('user') input: LoginDto) {
     const member = (await this.throttle.attempt(request, input.email, () =>
@@ -79,11 +89,19 @@ export class UsersController {
     return this.answer(member);
   }
 
+  @ApiOperation({ tags: ['User and Authentication'], auth: 'required', summary: 'The current user' })
+  @ApiResponse(200, UserResponse)
   @Get('/user', { name: 'me' })
   me(@Req() request: HttpRequest) {
     return this.answer(requireCaller(request));
   }
 
+  @ApiOperation({
+    tags: ['User and Authentication'],
+    auth: 'required',
+    summary: 'Update the current user (a new password revokes earlier tokens)',
+  })
+  @ApiResponse(200, UserResponse)
   @Put('/user', { name: 'update-me' })
   async update(@Req() request: HttpRequest, @Body('user') input: UpdateUserDto) {
     const member = requireCaller(request);

@@ -17,6 +17,8 @@ import {
   type App,
 } from '../../index';
 import { TemplateLoader } from '../../templates/template-loader';
+import type { OpenApiOptions } from '../../openapi/document';
+import { OPENAPI_OPTIONS } from '../../openapi/openapi-app';
 
 export interface DeployIssue {
   id: string;
@@ -137,7 +139,28 @@ const NEEDS_SESSION: ReadonlyArray<[string, Function, (app: App) => boolean, str
 
 /** Django's system checks that apply everywhere: errors in the middleware chain, templates that do not exist. */
 export function systemIssues(app: App): DeployIssue[] {
-  return [...middlewareIssues(app), ...templateIssues(app)];
+  return [...middlewareIssues(app), ...templateIssues(app), ...openApiIssues(app)];
+}
+
+/**
+ * With openapiApp() mounted, every described operation should say what it answers: one
+ * that declares no successful response is published as "not declared".
+ */
+function openApiIssues(app: App): DeployIssue[] {
+  if (!app.container.isBound(OPENAPI_OPTIONS)) return [];
+  const document = app.openapi(app.container.get<OpenApiOptions>(OPENAPI_OPTIONS));
+  const issues: DeployIssue[] = [];
+  for (const [path, operations] of Object.entries(document.paths)) {
+    for (const [method, operation] of Object.entries(operations)) {
+      if (operation['x-rondo-undeclared'] !== true) continue;
+      issues.push({
+        id: 'openapi.W001',
+        level: 'WARNING',
+        message: `${method.toUpperCase()} ${path} (${operation.operationId}) declares no successful response: add @ApiResponse(${method === 'post' ? 201 : 200}, ...) to the view, or @ApiExclude() to leave it out`,
+      });
+    }
+  }
+  return issues;
 }
 
 function middlewareIssues(app: App): DeployIssue[] {

@@ -46,11 +46,13 @@ const TAKEN = new Set([
 
 function controller(n: Names): Files {
   return {
-    [`src/controllers/${n.kebab}.controller.ts`]: `import { Get, Route } from 'rondo';
+    [`src/controllers/${n.kebab}.controller.ts`]: `import { ApiResponse, Get, Route } from 'rondo';
 
 @Route('/${n.plural}', { name: '${n.plural}' })
 export class ${n.pascal}Controller {
   @Get('/', { name: 'index' })
+  // What it answers, for the OpenAPI document (app.openapi(), rondo openapi); a DTO class works too.
+  @ApiResponse(200, { type: 'object', properties: { ${n.camel}: { type: 'string' } }, required: ['${n.camel}'] })
   index() {
     return { ${n.camel}: 'ready' };
   }
@@ -66,8 +68,8 @@ describe('${n.pascal}Controller', () => {
   before(async () => { app = await testApp(); });
   after(() => app.close());
 
-  it('answers GET /${n.plural}/ with JSON', async () => {
-    const response = await new TestClient(app).get('/${n.plural}/');
+  it('answers GET /${n.plural}/ with JSON, as its OpenAPI description says', async () => {
+    const response = await new TestClient(app, { openapi: true }).get('/${n.plural}/');
     expect(response.status).to.equal(200);
     expect(response.headers.get('content-type')).to.include('application/json');
     expect(response.json()).to.deep.equal({ ${n.camel}: 'ready' });

@@ -106,7 +106,7 @@ function app(options: ProjectOptions): string {
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, type App, type CreateAppOptions } from 'rondo';${options.minimal ? '' : "\nimport { authApp } from 'rondo/auth';"}
+import { createApp, type App, type CreateAppOptions } from 'rondo';${options.minimal ? '' : "\nimport { authApp } from 'rondo/auth';\nimport { openapiApp } from 'rondo/openapi';"}
 import { settings } from './settings';
 
 const ROOT = join(__dirname, '../..');
@@ -117,7 +117,12 @@ export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'b
       options.minimal
         ? ''
         : `
-    apps: [authApp({ views: true }), ...(options.apps ?? [])],`
+    apps: [
+      authApp({ views: true }),
+      // The contract of the /api routes: GET /openapi.json and its page /docs/ (with debug on).
+      openapiApp({ title: '${options.name}', include: ['/api/'] }),
+      ...(options.apps ?? []),
+    ],`
     }
     settings: {
       ...settings,
@@ -217,10 +222,17 @@ describe('GET /', () => {
   }
   return {
     'src/services/greeting.service.ts': service,
-    'src/controllers/home.controller.ts': `import { Get, HttpRequest, InjectRepository, Query, Req, Route, render } from 'rondo';
+    'src/controllers/home.controller.ts': `import { IsInt, IsString } from 'class-validator';
+import { ApiResponse, Get, HttpRequest, InjectRepository, Query, Req, Route, render } from 'rondo';
 import type { Repository } from 'typeorm';
 import { Article } from '../models/article';
 import { GreetingService } from '../services/greeting.service';
+
+/** What GET /api/status answers: its rules are its schema in the OpenAPI document. */
+export class StatusAnswer {
+  @IsString() message!: string;
+  @IsInt() articles!: number;
+}
 
 @Route('', { name: 'home' })
 export class HomeController {
@@ -232,8 +244,9 @@ export class HomeController {
     return render(request, 'home.ejs', { greeting: this.greetings.greet('world'), latest });
   }
 
-  /** A JSON endpoint: GET /api/status?name=Ada */
+  /** A JSON endpoint: GET /api/status?name=Ada (described in the OpenAPI document at /openapi.json). */
   @Get('/api/status', { name: 'status' })
+  @ApiResponse(200, StatusAnswer)
   async status(@Query('name') name?: string) {
     return { message: this.greetings.greet(name ?? 'world'), articles: await this.articles.count() };
   }
@@ -260,8 +273,8 @@ describe('HomeController', () => {
     expect(response.headers.get('content-security-policy') ?? response.headers.get('x-content-type-options')).to.be.a('string');
   });
 
-  it('answers GET /api/status with JSON', async () => {
-    const response = await new TestClient(app).get('/api/status', { query: { name: 'Ada' } });
+  it('answers GET /api/status with JSON, as its OpenAPI description says', async () => {
+    const response = await new TestClient(app, { openapi: true }).get('/api/status', { query: { name: 'Ada' } });
     expect(response.status).to.equal(200);
     expect(response.json()).to.deep.equal({ message: 'Hello, Ada!', articles: 0 });
   });
