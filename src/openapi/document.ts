@@ -257,6 +257,11 @@ function describe(
     operation.security = [requirement];
   } else if (spec.auth === 'optional') {
     operation.security = [{}, requirement]; // anonymous, or with credentials
+    responses['401'] = problem(
+      'Credentials that are not valid (none at all is fine)',
+      'Problem',
+      auth.scheme === 'token' ? { 'WWW-Authenticate': auth.challenge } : undefined,
+    );
   }
   const csrf = BODY_METHODS.has(method) && viewOpts.csrfExempt !== true;
   if (viewOpts.permissionRequired !== undefined || csrf)

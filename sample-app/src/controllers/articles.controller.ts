@@ -16,7 +16,7 @@ import {
   Req,
   Route,
 } from 'rondo';
-import { ArticleQueryDto, NewArticleDto, NewCommentDto, UpdateArticleDto } from '../dtos/conduit';
+import { ArticleQueryDto, FeedQueryDto, NewArticleDto, NewCommentDto, UpdateArticleDto } from '../dtos/conduit';
 import {
   GENERIC_ERROR,
   MultipleArticlesResponse,
@@ -46,7 +46,7 @@ export class ArticlesController {
   @ApiOperation({ tags: ['Articles'], auth: 'required', summary: 'Recent articles by the users the caller follows' })
   @ApiResponse(200, MultipleArticlesResponse)
   @Get('/articles/feed', { name: 'feed' })
-  feed(@Req() request: HttpRequest, @Query() query: ArticleQueryDto) {
+  feed(@Req() request: HttpRequest, @Query() query: FeedQueryDto) {
     return this.blog.list({ limit: query.limit ?? 20, offset: query.offset ?? 0 }, requireCaller(request), true);
   }
 

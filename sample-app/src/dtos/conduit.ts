@@ -60,6 +60,12 @@ export class NewCommentDto {
   @IsString() @IsNotEmpty() @MaxLength(10_000) body!: string;
 }
 
+/** The feed's query: a page of it. */
+export class FeedQueryDto {
+  @IsOptional() @IsInt() @Min(1) @Max(100) limit?: number;
+  @IsOptional() @IsInt() @Min(0) @Max(1_000_000) offset?: number;
+}
+
 export class ArticleQueryDto {
   @IsOptional() @IsString() @MaxLength(100) tag?: string;
   @IsOptional() @IsString() @MaxLength(150) author?: string;
