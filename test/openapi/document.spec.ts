@@ -50,7 +50,7 @@ class ListQuery {
   @IsString() q!: string;
 }
 
-registerConverter('year', {
+registerConverter('bookyear', {
   regex: '[0-9]{4}',
   toValue: Number,
   toUrl: String,
@@ -80,7 +80,7 @@ class PostsController {
     return { id };
   }
 
-  @Get('/archive/<year:year>/<slug:slug>/<uuid:key>')
+  @Get('/archive/<bookyear:year>/<slug:slug>/<uuid:key>')
   archive() {
     return [];
   }

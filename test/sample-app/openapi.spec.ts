@@ -41,7 +41,7 @@ describe("the sample's Conduit OpenAPI document", () => {
     app = await sampleApp();
     const response = await new TestClient(app).get('/openapi.json');
     expect(response.status, 'published: openapiApp({ public: true })').to.equal(200);
-    doc = response.json() as OpenApiDocument;
+    doc = response.json<OpenApiDocument>();
   });
   after(() => app.close());
 
