@@ -118,6 +118,8 @@ export {
   type ApiOperationSpec,
 } from './openapi/decorators';
 export type { OpenApiDocument, OpenApiOptions } from './openapi/document';
+export { Command, type AppCommand, type CommandIO, type CommandSpec } from './management/command';
+export { CommandUsageError, type CommandInfo } from './management/run-command';
 export type { ViewOptions } from './metadata/keys';
 export { Accepts } from './views/accepted-media';
 export { redirect } from './views/shortcuts';

@@ -125,6 +125,9 @@ const RONDO_EXPORTS = [
   'escapeHtml',
   'escapeCsv',
   'csvResponse',
+  // app commands
+  'Command',
+  'CommandUsageError',
   // OpenAPI
   'ApiResponse',
   'ApiOperation',

@@ -111,5 +111,6 @@ export function authApp(options: AuthAppOptions = {}): Required<AppModule> {
     templateDirs: options.views ? [AUTH_TEMPLATES_DIR] : [],
     // The default tables come with a migration (Django's auth migrations); a swapped user's app writes its own.
     migrations: user === User ? [...AUTH_MIGRATIONS] : [],
+    commands: [],
   };
 }

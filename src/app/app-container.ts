@@ -26,6 +26,8 @@ export interface AppParts {
   entities?: Function[];
   /** Migration classes from the app's parts (`authApp()`'s), besides settings.migrations. */
   migrations?: Function[];
+  /** `@Command` classes (built by the container when run). */
+  commands?: Class[];
 }
 
 export interface ContainerInputs {
@@ -58,6 +60,7 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     classPlan(Cache, 'singleton'), // the backend is made at first use
     ...parts.providers.map(normaliseProvider),
     ...parts.controllers.map((c) => classPlan(c, 'singleton')),
+    ...(parts.commands ?? []).map((c) => classPlan(c, 'singleton')),
     ...inputs.middleware.map((m) => classPlan(m, 'singleton')),
     ...(handler === undefined ? [] : [classPlan(handler, 'singleton')]),
   ];

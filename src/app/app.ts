@@ -22,6 +22,8 @@ import { LifecycleHooks } from './lifecycle-hooks';
 import { RequestFactory } from './request-factory';
 import { routeInfos, type RouteInfo } from './route-compiler';
 import type { Settings } from './settings';
+import type { CommandIO } from '../management/command';
+import { CommandUsageError, commandTable, runCommand, type CommandInfo } from '../management/run-command';
 import type { OpenApiDocument, OpenApiOptions } from '../openapi/document';
 
 export type { AppParts, RouteInfo };
@@ -42,6 +44,8 @@ export class App {
   /** The current build: container, routes, the cycle (see app-build.ts). */
   private built!: BuiltApp;
   private unregister: () => void = () => undefined;
+  /** The `@Command` classes by name (two with one name fail here, at start-up). */
+  private readonly commandsByName: ReadonlyMap<string, CommandInfo>;
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
     this.settings = Object.freeze(settings);
@@ -64,7 +68,33 @@ export class App {
       status: this.resources.status,
       afterDrain: () => this.shutdown(),
     });
+    this.commandsByName = commandTable(parts.commands ?? []);
     this.build();
+  }
+
+  /** The app's commands (`@Command` classes), by name: `rondo <name>` runs one. */
+  commands(): ReadonlyMap<string, CommandInfo> {
+    return this.commandsByName;
+  }
+
+  /**
+   * Runs the command `name` with its command line (`['--since', '2026-12-01']`): options
+   * parsed and validated against its DTO (a CommandUsageError names what is wrong), then
+   * its `run` on the instance this app's container builds. Resolves to the exit code.
+   */
+  runCommand(name: string, argv: readonly string[], io: Omit<CommandIO, 'args'>): Promise<number> {
+    const info = this.commandsByName.get(name);
+    if (info === undefined)
+      return Promise.reject(
+        new CommandUsageError(
+          `The app has no command '${name}' (it has: ${[...this.commandsByName.keys()].join(', ') || 'none'})`,
+        ),
+      );
+    const container = this.container;
+    return runCommand(info, argv, io, {
+      instantiate: (cls) => container.get(cls as never),
+      resolve: (cls) => (container.isBound(cls as never) ? container.get(cls as never) : undefined),
+    });
   }
 
   /** The app's root inversify container. */

@@ -28,6 +28,8 @@ export interface AppModule {
   templateDirs?: string[];
   /** Migration classes the part brings (applied by `rondo migrate` with the app's own, in timestamp order). */
   migrations?: Function[];
+  /** `@Command` classes the part brings (`rondo <name>`). */
+  commands?: Class[];
 }
 
 export interface CreateAppOptions {
@@ -40,6 +42,8 @@ export interface CreateAppOptions {
   /** Where relative `discover` entries start. Default: process.cwd(). */
   baseDir?: string;
   controllers?: Class[];
+  /** `@Command` classes besides the discovered ones (`rondo <name>` runs them). */
+  commands?: Class[];
   /** TypeORM entities (models) besides the discovered ones; an app with none loads no ORM. */
   entities?: Function[];
   /** Middleware in addition to `settings.middleware`. */
@@ -95,7 +99,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       (require('../sessions/database-store') as typeof import('../sessions/database-store')).databaseSessionPart(),
     );
   }
-  const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware'>(
+  const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware' | 'commands'>(
     key: K,
   ): NonNullable<AppModule[K]> => apps.flatMap((part) => (part[key] ?? []) as unknown[]) as NonNullable<AppModule[K]>;
   settings.templates = {
@@ -117,6 +121,7 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       exceptionHandler: options.exceptionHandler,
       entities: unique([...fromApps('entities'), ...(options.entities ?? []), ...found.entities]),
       migrations: apps.flatMap((part) => part.migrations ?? []),
+      commands: unique([...fromApps('commands'), ...(options.commands ?? []), ...found.commands]),
     },
     logger,
   );

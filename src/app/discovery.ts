@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { CONTROLLER_KEY, INJECTABLE_KEY, MIDDLEWARE_KEY, ROUTES_KEY, type Class } from '../metadata/keys';
 import { isEntity } from '../db/entity-discovery';
+import { COMMAND_KEY } from '../management/command';
 
 export interface Discovered {
   controllers: Class[];
@@ -16,6 +17,8 @@ export interface Discovered {
   injectables: Class[];
   /** TypeORM entities (models). */
   entities: Class[];
+  /** `@Command` classes. */
+  commands: Class[];
 }
 
 const MODULE_FILE = /\.(c|m)?js$/;
@@ -23,7 +26,7 @@ const SKIPPED = /(\.d\.[cm]?ts|\.map|\.spec\.[cm]?js|\.test\.[cm]?js)$/;
 
 /** Imports the modules `patterns` name (relative to `baseDir`) and classifies their exports. */
 export async function discover(patterns: readonly string[], baseDir: string): Promise<Discovered> {
-  const found: Discovered = { controllers: [], middleware: [], injectables: [], entities: [] };
+  const found: Discovered = { controllers: [], middleware: [], injectables: [], entities: [], commands: [] };
   const seen = new Set<unknown>();
   for (const pattern of patterns) {
     for (const file of filesFor(pattern, baseDir)) {
@@ -49,6 +52,7 @@ export async function discover(patterns: readonly string[], baseDir: string): Pr
 function classify(cls: Class, found: Discovered): void {
   if (Reflect.hasMetadata(CONTROLLER_KEY, cls) || Reflect.hasMetadata(ROUTES_KEY, cls)) found.controllers.push(cls);
   else if (Reflect.hasMetadata(MIDDLEWARE_KEY, cls)) found.middleware.push(cls);
+  else if (Reflect.hasOwnMetadata(COMMAND_KEY, cls)) found.commands.push(cls);
   else if (Reflect.hasOwnMetadata(INJECTABLE_KEY, cls)) found.injectables.push(cls);
   else if (isEntity(cls)) found.entities.push(cls);
 }

@@ -5,7 +5,10 @@
  * command, a RondoError prints its code and message (exit 1).
  */
 import 'reflect-metadata';
-import { RondoError } from '../index';
+import { existsSync } from 'node:fs';
+import { ImproperlyConfigured, RondoError, type App } from '../index';
+import { CommandUsageError, commandHelp, type CommandInfo } from '../management/run-command';
+import { appModulePath, loadApp } from './load-app';
 import { parseCommand, UsageError } from './command';
 import { COMMANDS } from './commands';
 
@@ -21,15 +24,15 @@ function usage(): string {
 async function run(argv: string[], out: (text: string) => void): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const command = rest[0] === undefined ? undefined : COMMANDS[rest[0]];
-    out(command ? `Usage: rondo ${command.usage}\n\n${command.help}` : usage());
+    const { app: explicit, rest: topic } = splitApp(rest);
+    const command = topic[0] === undefined ? undefined : COMMANDS[topic[0]];
+    if (command) out(`Usage: rondo ${command.usage}\n\n${command.help}`);
+    else if (topic[0] !== undefined) return runAppCommand(topic[0], ['--help', ...rest.slice(1)], out);
+    else out(usage() + (await appCommandList(undefined, explicit)));
     return 0;
   }
   const command = Object.prototype.hasOwnProperty.call(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) {
-    out(`Unknown command '${name}'\n\n${usage()}`);
-    return 2;
-  }
+  if (command === undefined) return runAppCommand(name, rest, out);
   try {
     const parsed = parseCommand(name, command, rest);
     if (parsed.values.help) {
@@ -41,6 +44,73 @@ async function run(argv: string[], out: (text: string) => void): Promise<number>
     if (!(error instanceof UsageError)) throw error;
     out(`${error.message}\n\nUsage: rondo ${command.usage}\n\n${command.help}`);
     return 2;
+  }
+}
+
+/** `--app <module>` taken out of an app command's arguments (the rest are the command's). */
+function splitApp(argv: readonly string[]): { app: string | undefined; rest: string[] } {
+  const at = argv.findIndex((arg) => arg === '--app' || arg.startsWith('--app='));
+  if (at === -1) return { app: undefined, rest: [...argv] };
+  const app = argv[at].startsWith('--app=') ? argv[at].slice('--app='.length) : argv[at + 1];
+  return { app, rest: argv.filter((_, i) => i !== at && (argv[at].includes('=') || i !== at + 1)) };
+}
+
+/** The app's own commands (`@Command`), refusing one that takes a built-in's name. */
+function appCommands(app: App): ReadonlyMap<string, CommandInfo> {
+  const commands = app.commands();
+  const clash = [...commands.keys()].find((commandName) => Object.prototype.hasOwnProperty.call(COMMANDS, commandName));
+  if (clash !== undefined)
+    throw new ImproperlyConfigured(
+      'COMMAND_INVALID',
+      `${commands.get(clash)!.cls.name} is named '${clash}', which is a built-in rondo command; rename it`,
+    );
+  return commands;
+}
+
+/** `rondo <name>` for a command of the project's app; "Unknown command" when there is none. */
+async function runAppCommand(name: string, argv: readonly string[], out: (text: string) => void): Promise<number> {
+  const { app: explicit, rest } = splitApp(argv);
+  if (!existsSync(appModulePath(explicit))) {
+    out(`Unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  const app = await loadApp(explicit);
+  try {
+    const info = appCommands(app).get(name);
+    if (info === undefined) {
+      out(`Unknown command '${name}'\n\n${usage()}${await appCommandList(app)}`);
+      return 2;
+    }
+    if (rest.includes('--help') || rest.includes('-h')) {
+      out(commandHelp(info));
+      return 0;
+    }
+    try {
+      return await app.runCommand(name, rest, { out, err: (text) => process.stderr.write(`${text}\n`) });
+    } catch (error) {
+      if (!(error instanceof CommandUsageError)) throw error;
+      out(`${error.message}\n\n${commandHelp(info)}`);
+      return 2;
+    }
+  } finally {
+    await app.close();
+  }
+}
+
+/** The app's commands for `rondo help`, when the project's app loads (nothing outside a project). */
+async function appCommandList(loaded?: App, explicit?: string): Promise<string> {
+  if (loaded === undefined && !existsSync(appModulePath(explicit))) return '';
+  let app = loaded;
+  try {
+    app ??= await loadApp(explicit);
+    const commands = [...appCommands(app).values()];
+    if (commands.length === 0) return '';
+    const width = Math.max(...commands.map((c) => c.name.length));
+    return `\n\nThis app's commands:\n${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.description}`).join('\n')}`;
+  } catch (error) {
+    return `\n\n(The app's own commands are not listed: ${(error as Error).message})`;
+  } finally {
+    if (loaded === undefined) await app?.close();
   }
 }
 

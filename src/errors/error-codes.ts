@@ -311,6 +311,14 @@ export const ERROR_CODES = {
     what: "a migration Rondo ships (rondo/auth's accounts, database sessions) ran on a database that is neither SQLite nor PostgreSQL",
     fix: 'use SQLite or PostgreSQL, or write those tables with rondo makemigrations',
   },
+  COMMAND_INVALID: {
+    what: "an app command's name is not lower-case words joined by dashes, or two commands (or a command and a built-in one) share it",
+    fix: 'rename it (e.g. send-digest); rondo help lists the names in use',
+  },
+  COMMAND_USAGE: {
+    what: "an app command's command line does not fit it: an unknown option, a value its rules refuse, an extra argument, or no such command",
+    fix: 'rondo <command> --help lists its options and what each takes',
+  },
   OPENAPI_CONTRACT: {
     what: "a response (or request body) in a test does not match the schema its operation declares in the app's OpenAPI document",
     fix: 'fix the view, or its @ApiResponse / DTO if the contract itself changed',

@@ -103,6 +103,7 @@ export function openapiApp(options: OpenApiAppOptions = {}): Required<AppModule>
     middleware: [],
     templateDirs: [],
     migrations: [],
+    commands: [],
   };
 }
 
