@@ -92,8 +92,8 @@ export class App {
       );
     const container = this.container;
     return runCommand(info, argv, io, {
-      instantiate: (cls) => container.get(cls as never),
-      resolve: (cls) => (container.isBound(cls as never) ? container.get(cls as never) : undefined),
+      instantiate: (cls) => container.get<unknown>(cls),
+      resolve: (cls) => (container.isBound(cls) ? container.get<unknown>(cls) : undefined),
     });
   }
 

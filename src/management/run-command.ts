@@ -44,7 +44,7 @@ export function commandTable(
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function fieldsOf(meta: CommandMeta): FieldSchema[] {
-  return meta.options === undefined ? [] : dtoSchema(meta.options as new () => object).fields;
+  return meta.options === undefined ? [] : dtoSchema(meta.options).fields;
 }
 
 /** `rondo <command> --help`: the usage line, the description and each option. */
@@ -102,7 +102,7 @@ export async function runCommand(
     );
     const { validateInput } = require('../validation/validate-dto') as typeof import('../validation/validate-dto');
     const result = await validateInput(
-      dtoSchema(info.options as new () => object),
+      dtoSchema(info.options),
       { kind: 'form', value: form },
       { forbidUnknown: true, maxDepth: 8, resolve: context.resolve },
     );
