@@ -8,6 +8,7 @@ import { authApp } from 'rondo/auth';
 import { openapiApp } from 'rondo/openapi';
 import { GENERIC_ERROR } from './dtos/conduit-responses';
 import { ConduitErrors } from './controllers/api-support';
+import { StatsCommand } from './commands/stats.command';
 import { ArticlesController } from './controllers/articles.controller';
 import { PagesController } from './controllers/pages.controller';
 import { UsersController } from './controllers/users.controller';
@@ -38,6 +39,7 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
     entities: [...BLOG_ENTITIES, ...(options.entities ?? [])],
     controllers: [PagesController, UsersController, ArticlesController, ...(options.controllers ?? [])],
     providers: [BlogService, ...(options.providers ?? [])],
+    commands: [StatsCommand, ...(options.commands ?? [])],
     middleware: [HealthMiddleware, CorsMiddleware, TimingMiddleware, ...(options.middleware ?? [])],
     exceptionHandler: options.exceptionHandler ?? ConduitErrors,
     settings: {

@@ -2,13 +2,14 @@ import { expect } from 'chai';
 import { AuthenticationMiddleware, DEFAULT_SETTINGS, MessageMiddleware, SessionMiddleware, type App } from 'rondo';
 import { systemIssues } from '../../src/cli/commands/deploy-check';
 
-/** Just what the checks read of an app: its settings, its middleware chain in order, and its routes (none). */
+/** Just what the checks read of an app: settings, middleware chain in order, routes (none), an empty container. */
 function appWith(chain: Function[], settings: Record<string, unknown> = {}): App {
   const middleware = chain.map((cls, i) => ({ name: cls.name, cls, order: (i + 1) * 100, file: undefined, hooks: [] }));
   return {
     settings: { ...DEFAULT_SETTINGS, ...settings },
     explain: () => ({ method: 'GET', path: '/', outcome: 'not-found', middleware }),
     routes: () => [],
+    container: { isBound: () => false },
   } as unknown as App;
 }
 

@@ -191,6 +191,7 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
         ['service', 'Clock'],
         ['middleware', 'RequestId'],
         ['dto', 'Signup'],
+        ['command', 'SendDigest'],
         ['model', 'Book'],
         ['resource', 'BlogPost'],
       ];
@@ -223,6 +224,7 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
         'ClockService',
         'RequestIdMiddleware',
         'SignupDto',
+        'rondo send-digest',
         'BlogPostController (pages)',
         'BlogPost',
         'Book',

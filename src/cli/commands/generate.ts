@@ -177,6 +177,55 @@ describe('${n.pascal}Middleware', () => {
   };
 }
 
+function command(n: Names): Files {
+  return {
+    [`src/commands/${n.kebab}.command.ts`]: `import { IsBoolean, IsOptional } from 'class-validator';
+import { Command, type AppCommand, type CommandIO } from 'rondo';
+
+/** The options of \`rondo ${n.kebab}\`: each property is one (--dry-run for dryRun), checked by its rules. */
+export class ${n.pascal}Options {
+  @IsOptional() @IsBoolean() dryRun?: boolean;
+}
+
+/** \`rondo ${n.kebab} [--dry-run]\`: built by the app's container, so its constructor may inject services. */
+@Command('${n.kebab}', {
+  description: 'Runs ${n.words} (say here what it does: rondo help shows this line)',
+  options: ${n.pascal}Options,
+  help: { dryRun: 'say what would be done, and do nothing' },
+})
+export class ${n.pascal}Command implements AppCommand<${n.pascal}Options> {
+  run(options: ${n.pascal}Options, io: CommandIO): number {
+    io.out(options.dryRun ? '${n.kebab}: nothing done (--dry-run)' : '${n.kebab}: done');
+    return 0; // the exit code
+  }
+}
+`,
+    [`test/commands/${n.kebab}.command.spec.ts`]: `import { expect } from 'chai';
+import { CommandUsageError, type App } from 'rondo';
+import { testApp } from '../helpers';
+
+describe('rondo ${n.kebab}', () => {
+  let app: App;
+  before(async () => { app = await testApp(); });
+  after(() => app.close());
+
+  it('runs, and does nothing with --dry-run', async () => {
+    const lines: string[] = [];
+    const io = { out: (text: string) => lines.push(text), err: (text: string) => lines.push(text) };
+    expect(await app.runCommand('${n.kebab}', [], io)).to.equal(0);
+    expect(await app.runCommand('${n.kebab}', ['--dry-run'], io)).to.equal(0);
+    expect(lines).to.deep.equal(['${n.kebab}: done', '${n.kebab}: nothing done (--dry-run)']);
+  });
+
+  it('refuses an option it does not take', async () => {
+    const error = await app.runCommand('${n.kebab}', ['--everything'], { out() {}, err() {} }).catch((e: unknown) => e);
+    expect(error).to.be.instanceOf(CommandUsageError);
+  });
+});
+`,
+  };
+}
+
 function dto(n: Names): Files {
   return {
     [`src/dtos/${n.kebab}.dto.ts`]: `import { IsOptional, IsString, Length } from 'class-validator';
@@ -521,6 +570,12 @@ export const GENERATORS: Record<string, Generator> = {
     files: middleware,
   },
   dto: { summary: 'a validated DTO (src/dtos), and its test', files: dto, needs: ['class-validator'] },
+  command: {
+    summary: 'an app command (src/commands) run as rondo <name>, and its test',
+    files: command,
+    needs: ['class-validator'],
+    next: (n) => `Then: npm run build && npx rondo ${n.kebab} --help`,
+  },
   model: {
     summary: 'an entity (src/models) with its migration (src/migrations), and its test',
     files: model,

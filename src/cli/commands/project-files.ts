@@ -100,7 +100,7 @@ export const settings: Partial<Settings> = {
 
 function app(options: ProjectOptions): string {
   return `/**
- * The app: discovers the controllers, services, middleware and models compiled next to
+ * The app: discovers the controllers, services, middleware, models and commands compiled next to
  * this file (the folders that exist)${options.minimal ? '' : ", with rondo/auth's accounts (sign-up, login,\n * logout, password change and reset under /accounts/, their tables migrated by rondo migrate)"}.
  * Tests and the CLI build it with this function too.
  */
@@ -133,7 +133,7 @@ export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'b
       ...options.settings,
     },
     baseDir: __dirname,
-    discover: ['controllers', 'services', 'middleware', 'models'].filter((dir) => existsSync(join(__dirname, dir))),
+    discover: ['controllers', 'services', 'middleware', 'models', 'commands'].filter((dir) => existsSync(join(__dirname, dir))),
   });
 }
 `;
