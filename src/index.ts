@@ -44,6 +44,7 @@ export { HttpRequest, type RequestInit } from './http/request';
 export { QueryDict } from './http/query-dict';
 export { UploadedFile, UploadDestinationExists, UploadGone, FileDict } from './http/uploaded-file';
 export { FileResponse, type FileResponseOptions } from './http/file-response';
+export { EventStream, EventStreamResponse, type EventStreamOptions, type ServerSentEvent } from './http/event-stream';
 export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './http/signing';
 export { RequestHeaders, ResponseHeaders } from './http/headers';
 export type { CookieOptions } from './http/cookies';

@@ -145,6 +145,8 @@ const RONDO_EXPORTS = [
   'FileDict',
   'TooManyFilesSent',
   'FileResponse',
+  'EventStream',
+  'EventStreamResponse',
   // the error catalogue and API-mode errors
   'ERROR_CODES',
   'JsonErrors',
