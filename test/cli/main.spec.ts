@@ -260,6 +260,7 @@ describe('rondo CLI', () => {
       'migrate',
       'showmigrations',
       'createsuperuser',
+      'openapi',
       'runserver',
       'shell',
       'serve',
@@ -273,7 +274,7 @@ describe('rondo CLI', () => {
       .and.include('never overwrites');
     expect(rondo(['--help']).stdout)
       .to.include('Commands:')
-      .and.include('generate <controller|service|middleware|dto|model|resource> <Name>');
+      .and.include('generate <controller|service|middleware|dto|command|model|resource> <Name>');
   });
 
   it('serves the app with worker processes and drains them on SIGTERM', async function () {
