@@ -42,6 +42,8 @@ function packageJson(options: ProjectOptions): string {
         check: 'npm run build && rondo check --deploy',
       },
       engines: { node: '>=20.19' },
+      // swagger-ui-dist (rondo/openapi's docs page) depends on @scarf/scarf: no install analytics
+      scarfSettings: { enabled: false },
       dependencies: { rondo: options.rondoSpec, 'reflect-metadata': '^0.2.2', ...models },
       devDependencies: {
         typescript: '^7.0.2',
