@@ -35,6 +35,9 @@ const ASSETS: Record<string, string> = {
   'favicon-32x32.png': 'image/png',
 };
 
+/** swagger-ui-dist's folder, found on the first asset request (an app that never serves the page never looks). */
+let swaggerDist: string | undefined;
+
 export function openapiApp(options: OpenApiAppOptions = {}): Required<AppModule> {
   const path = options.path ?? '/openapi.json';
   const docs = options.docs ?? '/docs/';
@@ -89,8 +92,8 @@ export function openapiApp(options: OpenApiAppOptions = {}): Required<AppModule>
       this.visible();
       const type = ASSETS[params.file];
       if (type === undefined || docs === false) throw new Http404(`No docs asset ${params.file}`);
-      const dist = dirname(require.resolve('swagger-ui-dist/package.json'));
-      const response = new FileResponse(join(dist, params.file), { contentType: type });
+      swaggerDist ??= dirname(require.resolve('swagger-ui-dist/package.json'));
+      const response = new FileResponse(join(swaggerDist, params.file), { contentType: type });
       response.headers.set('Cache-Control', 'public, max-age=86400');
       return response;
     }

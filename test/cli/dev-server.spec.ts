@@ -60,10 +60,11 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('serves with debug pages, restarts on the same port after a change, and shows a compile error on the page until it is fixed', async () => {
+  /** A `rondo new <name> --minimal` project in a fresh folder, its dependencies linked. */
+  function minimalProject(name: string): string {
     dir = mkdtempSync(join(tmpdir(), 'rondo-dev-'));
-    expect(spawnSync(process.execPath, [CLI, 'new', 'live', '--minimal'], { cwd: dir }).status).to.equal(0);
-    const project = join(dir, 'live');
+    expect(spawnSync(process.execPath, [CLI, 'new', name, '--minimal'], { cwd: dir }).status).to.equal(0);
+    const project = join(dir, name);
     linkPackages(project, [
       'rondo',
       'reflect-metadata',
@@ -74,6 +75,11 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
       '@types/mocha',
       '@types/chai',
     ]);
+    return project;
+  }
+
+  it('serves with debug pages, restarts on the same port after a change, and shows a compile error on the page until it is fixed', async () => {
+    const project = minimalProject('live');
     const port = await freePort();
     let output = '';
     const env = { ...process.env };
@@ -141,31 +147,9 @@ describe('rondo runserver in a TypeScript project (rebuild and restart on change
     }
     expect(free, 'the port is free after runserver ended').to.equal(true);
   });
-});
-
-describe('rondo runserver: tracebacks and stopping', function () {
-  this.timeout(90_000);
-  let dir: string;
-  let server: ChildProcess | undefined;
-  afterEach(() => {
-    server?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
 
   it('maps debug tracebacks to the TypeScript source, and SIGTERM stops the app and tsc --watch', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'rondo-dev-'));
-    expect(spawnSync(process.execPath, [CLI, 'new', 'traced', '--minimal'], { cwd: dir }).status).to.equal(0);
-    const project = join(dir, 'traced');
-    linkPackages(project, [
-      'rondo',
-      'reflect-metadata',
-      'typescript',
-      'mocha',
-      'chai',
-      '@types/node',
-      '@types/mocha',
-      '@types/chai',
-    ]);
+    const project = minimalProject('traced');
     const service = join(project, 'src/services/greeting.service.ts');
     writeFileSync(
       service,
