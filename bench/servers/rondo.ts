@@ -10,6 +10,8 @@ import { CreateUserDto } from './dto-rondo';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rondo = require('../../../dist/src/index.js') as typeof RondoApi;
+/** rondo/cache, loaded only for the CACHE=1 run (as an app that uses no cache never loads it). */
+const cache = () => require('../../../dist/src/cache/index.js') as typeof import('../../dist/src/cache/index');
 const { Body, CsrfExempt, Get, Inject, Injectable, Param, Post, REQUEST, Route, createApp, render, silentLogger } = rondo;
 type HttpRequest = RondoApi.HttpRequest;
 
@@ -76,7 +78,7 @@ createApp({
     templates: { dirs: [join(VIEWS, 'rondo')] },
     ...(full ? {} : { middleware: [] }),
     // CACHE=1: the per-site page cache (CacheMiddleware, memory backend) in front of the bare app.
-    ...(process.env.CACHE === '1' ? { middleware: [rondo.CacheMiddleware], cacheMiddlewareSeconds: 600 } : {}),
+    ...(process.env.CACHE === '1' ? { middleware: [cache().CacheMiddleware], cacheMiddlewareSeconds: 600 } : {}),
     // MW=SecurityMiddleware,SessionMiddleware picks a subset of the default stack (profiling).
     ...(process.env.MW !== undefined ? { middleware: rondo.DEFAULT_MIDDLEWARE.filter((m) => process.env.MW!.split(',').includes(m.name)) } : {}),
     // HEADERS=0: the full stack without the response headers it adds on its own (the three
