@@ -230,7 +230,8 @@ export class AccountViews {
       token: this.resetTokens.make(user),
     });
     try {
-      await this.mailer.sendTemplate({
+      // Through a task: a slow or dead mail server neither slows nor fails the response.
+      await this.mailer.sendTemplateLater({
         to,
         subject: `Password reset on ${request.getHost()}`,
         template: 'registration/password_reset_email',
@@ -239,7 +240,7 @@ export class AccountViews {
     } catch (error) {
       // No address, link or token in the line: the log may be read by others than the user.
       this.logger.error(
-        `Password reset: the mail to user ${user.id} could not be sent: ${(error as Error).message ?? String(error)}`,
+        `Password reset: the mail to user ${user.id} could not be queued: ${(error as Error).message ?? String(error)}`,
       );
     }
   }

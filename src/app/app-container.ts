@@ -12,6 +12,8 @@ import type { Logger } from '../observability/logger';
 import { TEMPLATES, type Templates } from '../templates/templates';
 import { Cache } from '../cache/cache';
 import { Mailer } from '../mail/mailer';
+import { MailTasks } from '../mail/mail-tasks';
+import { TaskQueue } from '../tasks/task-queue';
 import type { Settings } from './settings';
 
 /** What an app is made of, after discovery. */
@@ -58,6 +60,8 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     ...inputs.values.map(([token, label, of]) => value(token, label, of)),
     classPlan(Mailer, 'singleton'), // built when first injected; an app's own provider for Mailer replaces it
     classPlan(Cache, 'singleton'), // the backend is made at first use
+    classPlan(TaskQueue, 'singleton'), // so is the task backend
+    classPlan(MailTasks, 'singleton'),
     ...parts.providers.map(normaliseProvider),
     ...parts.controllers.map((c) => classPlan(c, 'singleton')),
     ...(parts.commands ?? []).map((c) => classPlan(c, 'singleton')),

@@ -25,6 +25,8 @@ import type { Settings } from './settings';
 import type { CommandIO } from '../management/command';
 import { CommandUsageError, commandTable, runCommand, type CommandInfo } from '../management/run-command';
 import type { OpenApiDocument, OpenApiOptions } from '../openapi/document';
+import { taskTable, type TaskInfo } from '../tasks/task';
+import { MailTasks } from '../mail/mail-tasks';
 
 export type { AppParts, RouteInfo };
 
@@ -46,6 +48,8 @@ export class App {
   private unregister: () => void = () => undefined;
   /** The `@Command` classes by name (two with one name fail here, at start-up). */
   private readonly commandsByName: ReadonlyMap<string, CommandInfo>;
+  /** The `@Task` methods of the app's services and controllers, by name (checked at start-up). */
+  private readonly tasksByName: ReadonlyMap<string, TaskInfo>;
 
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
     this.settings = Object.freeze(settings);
@@ -69,7 +73,17 @@ export class App {
       afterDrain: () => this.shutdown(),
     });
     this.commandsByName = commandTable(parts.commands ?? []);
+    this.tasksByName = taskTable([
+      MailTasks,
+      ...parts.providers.filter((provider) => typeof provider === 'function'),
+      ...parts.controllers,
+    ]);
     this.build();
+  }
+
+  /** The app's tasks (`@Task` methods), by name: TaskQueue enqueues them, `rondo worker` runs them. */
+  tasks(): ReadonlyMap<string, TaskInfo> {
+    return this.tasksByName;
   }
 
   /** The app's commands (`@Command` classes), by name: `rondo <name>` runs one. */

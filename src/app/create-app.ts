@@ -99,6 +99,12 @@ export async function createApp(options: CreateAppOptions = {}): Promise<App> {
       (require('../sessions/database-store') as typeof import('../sessions/database-store')).databaseSessionPart(),
     );
   }
+  if (settings.tasksBackend === 'database') {
+    // The database backend brings its tables (entities and migration), as the session engine does.
+    apps.push(
+      (require('../tasks/backends/database') as typeof import('../tasks/backends/database')).databaseTasksPart(),
+    );
+  }
   const fromApps = <K extends 'controllers' | 'entities' | 'providers' | 'middleware' | 'commands'>(
     key: K,
   ): NonNullable<AppModule[K]> => apps.flatMap((part) => (part[key] ?? []) as unknown[]) as NonNullable<AppModule[K]>;

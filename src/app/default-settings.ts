@@ -36,6 +36,9 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   rateLimitStore: 'memory',
   cacheBackend: 'memory',
   cacheTimeout: 300,
+  tasksBackend: 'immediate',
+  tasksLease: 30_000,
+  tasksPollInterval: 1000,
   cacheKeyPrefix: 'rondo',
   cacheVersion: 1,
   cacheMaxEntries: 10_000,
@@ -208,6 +211,7 @@ const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
   passwordHasher: ['PASSWORD_HASHER_UNKNOWN', ['scrypt', 'argon2']],
   logFormat: ['LOG_FORMAT_UNKNOWN', ['text', 'json']],
   cacheBackend: ['CACHE_BACKEND_UNKNOWN', ['memory', 'redis']],
+  tasksBackend: ['TASK_BACKEND_UNKNOWN', ['immediate', 'database', 'redis']],
 };
 
 /** Settings sent as response headers, by the header they become. */

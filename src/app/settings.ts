@@ -120,6 +120,16 @@ export interface Settings {
   rateLimitStore: 'memory' | 'redis';
   /** Cache: 'memory' (an LRU per process) or 'redis' (redisUrl, shared). Default 'memory'. */
   cacheBackend: 'memory' | 'redis';
+  /**
+   * Where queued tasks wait: 'immediate' (run in this process at enqueue: development and
+   * tests), 'database' (the rondo_task table, run by `rondo worker`) or 'redis' (BullMQ on
+   * redisUrl, run by `rondo worker`). Default 'immediate'.
+   */
+  tasksBackend: 'immediate' | 'database' | 'redis';
+  /** ms a worker holds a task without renewing; a killed worker's task runs again after it. Default 30 000. */
+  tasksLease: number;
+  /** ms a database worker waits before looking again when no task is ready. Default 1 000. */
+  tasksPollInterval: number;
   /** Seconds an entry lives when set without a timeout; null = forever. Default 300. */
   cacheTimeout: number | null;
   /** Put before every key (`prefix:version:key`), so apps can share a Redis. Default 'rondo'. */

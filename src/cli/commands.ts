@@ -495,4 +495,57 @@ export const COMMANDS: Record<string, Command> = {
       return -1;
     },
   },
+  worker: {
+    usage: 'worker [--concurrency N] [--queue <name>]... [--schedule] [--burst] [--app <module>]',
+    help: [
+      "run the app's background tasks (settings.tasksBackend 'database' or 'redis') until SIGTERM",
+      '  --concurrency N   tasks run at once (default 1)',
+      "  --queue <name>    serve only this queue (repeat for several; default every queue the app's tasks use)",
+      '  --schedule        also enqueue the @Schedule tasks at their ticks (once per tick however many run)',
+      '  --burst           exit once no task is ready',
+      'SIGTERM or SIGINT: no new task is taken and the running ones get shutdownTimeout to finish (then they go back to the queue); a second signal exits at once.',
+    ].join('\n'),
+    options: {
+      ...APP_OPTION,
+      concurrency: { type: 'string' },
+      queue: { type: 'string', multiple: true },
+      schedule: { type: 'boolean' },
+      burst: { type: 'boolean' },
+    },
+    maxPositionals: 0,
+    async run({ values, out }) {
+      const concurrency = Number(values.concurrency ?? 1);
+      if (!Number.isSafeInteger(concurrency) || concurrency < 1)
+        throw new UsageError(`--concurrency must be a whole number of 1 or more, not '${String(values.concurrency)}'`);
+      if (values.burst && values.schedule)
+        throw new UsageError(
+          '--burst and --schedule do not go together: a burst worker exits, a scheduler must keep running',
+        );
+      const app = await loadApp(values.app as string | undefined);
+      const { runWorker } = require('../tasks/worker') as typeof import('../tasks/worker');
+      const stop = new AbortController();
+      const onSignal = (signal: NodeJS.Signals) => {
+        if (stop.signal.aborted) process.exit(1);
+        out(`${signal}: finishing the running tasks (a second signal exits at once)`);
+        stop.abort();
+      };
+      process.on('SIGTERM', onSignal).on('SIGINT', onSignal);
+      try {
+        await runWorker(app, {
+          concurrency,
+          queues: (values.queue as unknown as string[] | undefined)?.length
+            ? (values.queue as unknown as string[])
+            : undefined,
+          schedule: values.schedule === true,
+          burst: values.burst === true,
+          signal: stop.signal,
+        });
+        out('Worker stopped.');
+        return 0;
+      } finally {
+        process.off('SIGTERM', onSignal).off('SIGINT', onSignal);
+        await app.close();
+      }
+    },
+  },
 };

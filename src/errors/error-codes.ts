@@ -319,6 +319,22 @@ export const ERROR_CODES = {
     what: "an app command's command line does not fit it: an unknown option, a value its rules refuse, an extra argument, or no such command",
     fix: 'rondo <command> --help lists its options and what each takes',
   },
+  TASK_INVALID: {
+    what: 'a @Task or @Schedule that cannot work (bad priority, queue, retries or cron expression; two tasks with one name), or an enqueue the task cannot take (not a task of the app, arguments or result that are not JSON values)',
+    fix: 'the message names the task and the value; pass plain JSON data (ids, strings, numbers; a date as toISOString())',
+  },
+  TASK_BACKEND_UNKNOWN: {
+    what: "settings.tasksBackend is not 'immediate', 'database' or 'redis'",
+    fix: "use 'immediate' (in-process, development), 'database' (rondo_task table) or 'redis' (BullMQ)",
+  },
+  TASK_BACKEND_UNAVAILABLE: {
+    what: "the task backend's database or Redis failed (down, or the database backend without a database)",
+    fix: 'check DATABASE_URL / REDIS_URL and that the server runs; run rondo migrate for the rondo_task table',
+  },
+  WEBSOCKET_INVALID: {
+    what: 'a @WebSocket view that cannot work: no @Socket() parameter, or a route that is also a plain HTTP view',
+    fix: 'give the method a @Socket() socket: WebSocketConnection parameter; keep WebSocket and HTTP views on separate paths',
+  },
   OPENAPI_CONTRACT: {
     what: "a response (or request body) in a test does not match the schema its operation declares in the app's OpenAPI document",
     fix: 'fix the view, or its @ApiResponse / DTO if the contract itself changed',

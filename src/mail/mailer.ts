@@ -14,6 +14,10 @@ import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { Logger } from '../observability/logger';
 import { TemplateDoesNotExist } from '../templates/template-loader';
 import { TEMPLATES, type Templates } from '../templates/templates';
+import { TaskQueue, type TaskResult } from '../tasks/task-queue';
+
+/** The task `sendLater` queues (MailTasks.send). */
+export const MAIL_TASK = 'rondo.mail.send';
 
 export interface MailMessage {
   to: string | string[];
@@ -50,24 +54,11 @@ export class Mailer {
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(TEMPLATES) private readonly templates: Templates,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queue: TaskQueue,
   ) {}
 
   async send(message: MailMessage): Promise<void> {
-    const to = Array.isArray(message.to) ? message.to : [message.to];
-    const from = message.from ?? this.settings.defaultFromEmail;
-    for (const [field, value] of [
-      ['to', to.join(',')],
-      ['from', from],
-      ['subject', message.subject],
-      ['replyTo', message.replyTo ?? ''],
-    ] as const) {
-      if (HEADER_UNSAFE.test(value))
-        throw new ImproperlyConfigured(
-          'EMAIL_HEADER_INVALID',
-          `The e-mail's ${field} contains a line break (header injection); refused`,
-        );
-    }
-    if (to.length === 0) throw new ImproperlyConfigured('EMAIL_HEADER_INVALID', 'The e-mail has no recipient (to)');
+    const { to, from } = this.check(message);
     const mail = {
       from,
       to,
@@ -99,6 +90,10 @@ export class Mailer {
 
   /** Renders the template's text (and HTML, if there is one) part with `context`, then sends. */
   sendTemplate(mail: TemplateMail): Promise<void> {
+    return this.send(this.renderTemplate(mail));
+  }
+
+  private renderTemplate(mail: TemplateMail): MailMessage {
     const context = mail.context ?? {};
     const text = this.templates.renderToString(`${mail.template}.txt.ejs`, context);
     let html: string | undefined;
@@ -107,7 +102,43 @@ export class Mailer {
     } catch (error) {
       if (!(error instanceof TemplateDoesNotExist)) throw error;
     }
-    return this.send({ to: mail.to, subject: mail.subject, text, html, from: mail.from });
+    return { to: mail.to, subject: mail.subject, text, html, from: mail.from };
+  }
+
+  /**
+   * Sends through a task (`rondo.mail.send`, retried 3 times with backoff from 10 s): the
+   * request does not wait for the mail server, and a slow or dead one does not fail it.
+   * The message is checked (header injection) now; with the immediate backend it is sent
+   * before this resolves.
+   */
+  async sendLater(message: MailMessage): Promise<TaskResult> {
+    this.check(message);
+    return this.queue.enqueueByName(MAIL_TASK, [{ ...message }]);
+  }
+
+  /** Renders the template now (in the request, with its context), then sends through a task. */
+  sendTemplateLater(mail: TemplateMail): Promise<TaskResult> {
+    return this.sendLater(this.renderTemplate(mail));
+  }
+
+  /** The recipients and sender of a message whose headers are safe; else EMAIL_HEADER_INVALID. */
+  private check(message: MailMessage): { to: string[]; from: string } {
+    const to = Array.isArray(message.to) ? message.to : [message.to];
+    const from = message.from ?? this.settings.defaultFromEmail;
+    for (const [field, value] of [
+      ['to', to.join(',')],
+      ['from', from],
+      ['subject', message.subject],
+      ['replyTo', message.replyTo ?? ''],
+    ] as const) {
+      if (HEADER_UNSAFE.test(value))
+        throw new ImproperlyConfigured(
+          'EMAIL_HEADER_INVALID',
+          `The e-mail's ${field} contains a line break (header injection); refused`,
+        );
+    }
+    if (to.length === 0) throw new ImproperlyConfigured('EMAIL_HEADER_INVALID', 'The e-mail has no recipient (to)');
+    return { to, from };
   }
 
   /** Closes the SMTP connection (the app's onShutdown hooks call it). */
