@@ -7,6 +7,7 @@ import * as db from 'rondo/db';
 import * as mail from 'rondo/mail';
 import * as openapi from 'rondo/openapi';
 import * as tasks from 'rondo/tasks';
+import * as realtime from 'rondo/realtime';
 
 // The public surface. A change here is a change to the contract: update the README too.
 const RONDO_EXPORTS = [
@@ -251,12 +252,24 @@ describe('the public API', () => {
     ]);
   });
 
+  it("exports WebSocket routes and rooms from 'rondo/realtime'", () => {
+    expect(Object.keys(realtime).sort()).to.deep.equal([
+      'CLOSE',
+      'Channels',
+      'Socket',
+      'WebSocket',
+      'WebSocketConnection',
+    ]);
+  });
+
   it('has no name that means two things across the entry points (but User, as the design names both)', () => {
     // `@User()` (rondo's parameter decorator) and `User` (rondo/auth's entity) are both the
     // contract's names: an app importing both renames one (`User as CurrentUser`).
     const allowed = new Set(['User']);
     const seen = new Map<string, unknown>();
-    for (const entry of [rondo, testing, auth, db, cache, mail, openapi, tasks] as Array<Record<string, unknown>>) {
+    for (const entry of [rondo, testing, auth, db, cache, mail, openapi, tasks, realtime] as Array<
+      Record<string, unknown>
+    >) {
       for (const [name, value] of Object.entries(entry)) {
         if (seen.has(name) && !allowed.has(name)) expect(seen.get(name), name).to.equal(value);
         seen.set(name, value);

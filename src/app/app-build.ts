@@ -3,6 +3,8 @@
  * table with its compiled views, the middleware instances, the exception-to-response place
  * and the kernel around them. App keeps what a build gives and rebuilds on overrides.
  */
+import { Channels } from '../realtime/channels';
+import { wrapWebSocketViews } from '../realtime/websocket';
 import type { AppContainer } from '../di/container-builder';
 import type { CookieSigning } from '../http/cookie-signing';
 import type { Handler } from '../kernel/chain';
@@ -64,6 +66,7 @@ export function buildApp(inputs: BuildInputs): BuiltApp {
   checkViewNeeds(routes, ordered);
   addStaticRoute(routes, settings);
   resources.wrapViews(routes);
+  wrapWebSocketViews(routes, { settings, logger, rooms: container.get(Channels) });
   const middleware = instantiateMiddleware(ordered, container);
   inputs.hooks.collect(container);
   inputs.requests.provideAppServices({ settings, templates, routes, container });

@@ -39,6 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   tasksBackend: 'immediate',
   tasksLease: 30_000,
   tasksPollInterval: 1000,
+  channelsBackend: 'memory',
   cacheKeyPrefix: 'rondo',
   cacheVersion: 1,
   cacheMaxEntries: 10_000,
@@ -212,6 +213,7 @@ const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
   logFormat: ['LOG_FORMAT_UNKNOWN', ['text', 'json']],
   cacheBackend: ['CACHE_BACKEND_UNKNOWN', ['memory', 'redis']],
   tasksBackend: ['TASK_BACKEND_UNKNOWN', ['immediate', 'database', 'redis']],
+  channelsBackend: ['SETTINGS_TYPE', ['memory', 'redis']],
 };
 
 /** Settings sent as response headers, by the header they become. */

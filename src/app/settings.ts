@@ -130,6 +130,11 @@ export interface Settings {
   tasksLease: number;
   /** ms a database worker waits before looking again when no task is ready. Default 1 000. */
   tasksPollInterval: number;
+  /**
+   * Where WebSocket broadcasts go: 'memory' (the connections of this process) or 'redis'
+   * (published on redisUrl: every instance delivers to its own). Default 'memory'.
+   */
+  channelsBackend: 'memory' | 'redis';
   /** Seconds an entry lives when set without a timeout; null = forever. Default 300. */
   cacheTimeout: number | null;
   /** Put before every key (`prefix:version:key`), so apps can share a Redis. Default 'rondo'. */

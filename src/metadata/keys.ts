@@ -48,7 +48,7 @@ export interface InjectableMeta {
   scope: Scope;
 }
 
-export type ParamKind = 'param' | 'query' | 'body' | 'req' | 'header' | 'cookie' | 'session' | 'user';
+export type ParamKind = 'param' | 'query' | 'body' | 'req' | 'header' | 'cookie' | 'session' | 'user' | 'socket';
 
 export interface ParamMeta {
   index: number;

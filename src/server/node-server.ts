@@ -12,6 +12,7 @@ import { accessLogTo } from './access-log';
 import type { Logger } from '../observability/logger';
 import { ResponseDeadline } from './response-deadline';
 import { loggedPath, writeResponse } from './response-writer';
+import { UpgradeResponse, type UpgradedConnection } from './upgrade';
 
 /** What the server needs from an app. */
 export interface ServedApp {
@@ -129,6 +130,49 @@ interface ListenerOptions {
   /** Undefined when responseTimeout is 0. */
   deadline: ResponseDeadline | undefined;
   server: http.Server;
+  /** The connections upgraded (WebSockets), closed when the server stops. */
+  upgraded: Set<UpgradedConnection>;
+}
+
+/** The head bytes that came with each upgrade request (what ws reads first). */
+const upgradeHeads = new WeakMap<IncomingMessage, Buffer>();
+
+/**
+ * A view accepted an upgrade (a WebSocket): the socket leaves HTTP and goes to its handler.
+ * A 101 for a request that did not ask to upgrade is a Rondo bug: answered 500.
+ */
+function upgrade(
+  app: ServedApp,
+  res: ServerResponse,
+  response: HttpResponse,
+  upgraded: Set<UpgradedConnection> | undefined,
+): void {
+  const head = upgradeHeads.get(res.req);
+  const socket = res.socket;
+  if (!(response instanceof UpgradeResponse) || head === undefined || socket === null || upgraded === undefined)
+    return abort(app, res, 'A 101 answer to a request that cannot be upgraded here', new Error('not an upgrade'));
+  res.detachSocket(socket);
+  socket.setTimeout(0); // its own heartbeats watch it from now on
+  const connection = response.handler.upgrade(res.req, socket, head);
+  upgraded.add(connection);
+  socket.once('close', () => upgraded.delete(connection));
+}
+
+/**
+ * Node's 'upgrade' event has no ServerResponse: one is made on the socket, so the request
+ * goes through the same listener (middleware, routing, views) and a refusal is an ordinary
+ * response, after which the socket closes.
+ */
+function upgradeListener(listener: (req: IncomingMessage, res: ServerResponse) => void) {
+  return (req: IncomingMessage, socket: Socket, head: Buffer): void => {
+    upgradeHeads.set(req, head);
+    const res = new http.ServerResponse(req);
+    res.assignSocket(socket);
+    res.shouldKeepAlive = false;
+    res.once('finish', () => socket.end());
+    socket.on('error', () => socket.destroy());
+    listener(req, res);
+  };
 }
 
 /**
@@ -144,6 +188,7 @@ export function requestListener(
   const deadline = serving?.deadline;
   /** Writes the app's response (a stream stays under the deadline: it can stall), then cleans up. */
   const send = (request: HttpRequest, res: ServerResponse, response: HttpResponse): void => {
+    if (response.status === 101) return upgrade(app, res, response, serving?.upgraded);
     if (response.stream !== undefined) deadline?.streaming(res.req.socket);
     write(app, res, response, res.req.method === 'HEAD');
     cleanupAfter(request, res);
@@ -210,6 +255,7 @@ export class RunningServer {
   constructor(
     readonly server: http.Server,
     private readonly shutdownTimeout: number,
+    private readonly upgraded: Set<UpgradedConnection> = new Set(),
   ) {
     const address = server.address() as AddressInfo;
     this.port = address.port;
@@ -228,6 +274,7 @@ export class RunningServer {
         const force = setTimeout(() => {
           this.forced = true;
           this.server.closeAllConnections();
+          for (const connection of this.upgraded) connection.terminate();
         }, this.shutdownTimeout);
         force.unref();
         // Sockets whose last request finishes during the close go idle: sweep them promptly
@@ -239,6 +286,8 @@ export class RunningServer {
           resolve();
         });
         this.server.closeIdleConnections();
+        // Upgraded connections are not HTTP's to close: each is told the server is going away.
+        for (const connection of this.upgraded) connection.shutdown();
       });
     }
     return this.closing;
@@ -268,7 +317,10 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
     limits.responseTimeout > 0
       ? new ResponseDeadline(limits.responseTimeout, (res) => answerLate(app, res))
       : undefined;
-  server.on('request', requestListener(app, { deadline, server }));
+  const upgraded = new Set<UpgradedConnection>();
+  const listener = requestListener(app, { deadline, server, upgraded });
+  server.on('request', listener);
+  server.on('upgrade', upgradeListener(listener));
   server.maxRequestsPerSocket = limits.maxRequestsPerSocket;
   if (deadline !== undefined) {
     // A stalled stream (armed by the deadline) or an idle keep-alive socket: cut.
@@ -279,7 +331,7 @@ export function startServer(app: ServedApp, limits: ServerLimits, options: Liste
     server.once('error', reject);
     server.listen(options.port ?? 8000, options.host ?? '127.0.0.1', () => {
       server.off('error', reject);
-      resolve(new RunningServer(server, limits.shutdownTimeout));
+      resolve(new RunningServer(server, limits.shutdownTimeout, upgraded));
     });
   });
 }

@@ -3,6 +3,7 @@
  * start-up (the kernel's view-invoker calls them). Per request only the precomputed
  * resolvers run: no metadata lookups.
  */
+import { socketOf } from './socket-argument';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { BadRequest, UnsupportedMediaType } from '../http/errors';
 import { isFormType, isJsonType } from '../http/content-negotiation';
@@ -88,6 +89,8 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
       return sync((request) => request.session);
     case 'user':
       return { resolve: (request) => request.auser(), async: true };
+    case 'socket':
+      return sync((request) => socketOf(request, source));
     case 'body':
       if (isDtoClass(type)) return { resolve: bodyDtoResolver(type, name), async: true };
       return {
