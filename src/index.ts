@@ -46,6 +46,23 @@ export { UploadedFile, UploadDestinationExists, UploadGone, FileDict } from './h
 export { FileResponse, type FileResponseOptions } from './http/file-response';
 export { EventStream, EventStreamResponse, type EventStreamOptions, type ServerSentEvent } from './http/event-stream';
 export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './http/signing';
+
+// Signals (Django's django.dispatch and its built-in signals).
+export {
+  Signal,
+  Signals,
+  Receiver,
+  requestStarted,
+  requestFinished,
+  userLoggedIn,
+  userLoggedOut,
+  userLoginFailed,
+  migrationApplied,
+  entityInserted,
+  entityUpdated,
+  entityRemoved,
+  type ReceiverOptions,
+} from './signals/signals';
 export { RequestHeaders, ResponseHeaders } from './http/headers';
 export type { CookieOptions } from './http/cookies';
 export {

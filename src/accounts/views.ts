@@ -12,6 +12,7 @@
  * and an unknown user;
  * the reset request answers the same whether or not the address belongs to anyone.
  */
+import { SIGNALS, userLoginFailed } from '../signals/signals';
 import {
   Get,
   Inject,
@@ -119,6 +120,7 @@ export class AccountViews {
         await login(request, user);
         return redirect(next ?? this.settings.loginRedirectUrl);
       }
+      await request.service(SIGNALS)?.send(userLoginFailed, { request, login: username });
       form.addError(null, ACCOUNT_MESSAGES.invalidLogin(this.settings.authLoginField));
     }
     return render(

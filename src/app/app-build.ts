@@ -3,6 +3,9 @@
  * table with its compiled views, the middleware instances, the exception-to-response place
  * and the kernel around them. App keeps what a build gives and rebuilds on overrides.
  */
+import type { Class } from '../metadata/keys';
+import { RequestSignalsMiddleware } from '../middleware/request-signals';
+import { Signals, receiversOf, requestFinished, requestStarted } from '../signals/signals';
 import { Channels } from '../realtime/channels';
 import { wrapWebSocketViews } from '../realtime/websocket';
 import type { AppContainer } from '../di/container-builder';
@@ -51,7 +54,16 @@ export interface BuiltApp {
 
 export function buildApp(inputs: BuildInputs): BuiltApp {
   const { settings, logger, templates, parts, resources } = inputs;
-  const ordered = orderMiddleware(parts.middleware);
+  // Receivers come from the app's own classes; request signals add their middleware only when received.
+  const classes = [
+    ...parts.providers.filter((provider): provider is Class => typeof provider === 'function'),
+    ...parts.controllers,
+    ...parts.middleware,
+  ];
+  const requestSignals = receiversOf(classes).some(
+    (receiver) => receiver.signal === requestStarted || receiver.signal === requestFinished,
+  );
+  const ordered = orderMiddleware(requestSignals ? [...parts.middleware, RequestSignalsMiddleware] : parts.middleware);
   const container = buildAppContainer({
     parts,
     middleware: ordered.map((m) => m.cls),
@@ -62,6 +74,7 @@ export function buildApp(inputs: BuildInputs): BuiltApp {
     app: inputs.app,
     values: resources.values,
   });
+  container.get(Signals).connectReceivers(classes, (cls) => container.get<object>(cls));
   const routes = buildRouteTable(parts.controllers, container);
   checkViewNeeds(routes, ordered);
   addStaticRoute(routes, settings);

@@ -15,6 +15,7 @@ import { Mailer } from '../mail/mailer';
 import { MailTasks } from '../mail/mail-tasks';
 import { TaskQueue } from '../tasks/task-queue';
 import { Channels } from '../realtime/channels';
+import { Signals } from '../signals/signals';
 import type { Settings } from './settings';
 
 /** What an app is made of, after discovery. */
@@ -63,6 +64,7 @@ export function buildAppContainer(inputs: ContainerInputs): AppContainer {
     classPlan(Cache, 'singleton'), // the backend is made at first use
     classPlan(TaskQueue, 'singleton'), // so is the task backend
     classPlan(MailTasks, 'singleton'),
+    classPlan(Signals, 'singleton'),
     classPlan(Channels, 'singleton'), // WebSocket rooms; Redis only for channelsBackend 'redis'
     ...parts.providers.map(normaliseProvider),
     ...parts.controllers.map((c) => classPlan(c, 'singleton')),

@@ -27,6 +27,7 @@ import { CommandUsageError, commandTable, runCommand, type CommandInfo } from '.
 import type { OpenApiDocument, OpenApiOptions } from '../openapi/document';
 import { taskTable, type TaskInfo } from '../tasks/task';
 import { MailTasks } from '../mail/mail-tasks';
+import { Signals } from '../signals/signals';
 
 export type { AppParts, RouteInfo };
 
@@ -190,6 +191,18 @@ export class App {
   /** Runs the `onStartup()` hooks of services, middleware and controllers (createApp calls it). */
   async startup(): Promise<void> {
     await this.resources.open();
+    const database = this.resources.database;
+    if (database !== undefined) {
+      const { registerSubscribers } =
+        require('../signals/entity-signals') as typeof import('../signals/entity-signals');
+      const classes = [...this.parts.providers.filter((provider) => typeof provider === 'function')];
+      registerSubscribers(
+        database.dataSource,
+        () => this.container.get(Signals),
+        classes,
+        (cls) => this.container.get<object>(cls),
+      );
+    }
     await this.hooks.startup();
   }
 

@@ -3,6 +3,7 @@
  * from settings (once, at start-up), and the services requests carry by typed key
  * (templates, validation options, the URL resolver; see `request.service`).
  */
+import { SIGNALS, Signals } from '../signals/signals';
 import { HostPolicy } from '../http/host-validation';
 import type { CookieSigning } from '../http/cookie-signing';
 import { multipartParser } from '../http/multipart';
@@ -61,6 +62,7 @@ export class RequestFactory {
   }): void {
     const { settings, routes, container } = app;
     this.provide(TEMPLATES, app.templates);
+    this.provide(SIGNALS, container.get(Signals));
     this.provide(URL_RESOLVER, {
       resolves: (rawPath) => routes.match('GET', rawPath).kind !== 'none',
       reverse: (name, params) => routes.reverse(name, params),

@@ -5,7 +5,8 @@
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { HttpRequest } from '../http/request';
-import { AnonymousUser, type AuthUser } from './user';
+import { SIGNALS, userLoggedIn, userLoggedOut } from '../signals/signals';
+import { AnonymousUser, isAuthenticated, type AuthUser } from './user';
 
 /** Session key holding the logged-in user's id. */
 export const SESSION_USER_KEY = '_auth_user_id';
@@ -48,6 +49,7 @@ export async function login(request: HttpRequest, user: AuthUser): Promise<void>
     csrf.secret = undefined; // a new secret is made (and its cookie set) at the next csrfToken()
     request.csrfToken?.();
   }
+  await request.service(SIGNALS)?.send(userLoggedIn, { request, user });
 }
 
 /**
@@ -63,8 +65,11 @@ export async function updateSessionAuthHash(request: HttpRequest, user: AuthUser
 
 /** Logs the user out: the session is emptied and its cookie deleted. */
 export async function logout(request: HttpRequest): Promise<void> {
+  const current: unknown = await request.auser();
+  const user = isAuthenticated(current) ? current : undefined;
   await sessionOf(request, 'logout').flush();
   request.user = new AnonymousUser();
+  await request.service(SIGNALS)?.send(userLoggedOut, { request, user });
 }
 
 /**

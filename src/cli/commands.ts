@@ -18,6 +18,7 @@ import { newProject } from './commands/new-project';
 import { formatExplanation, formatRoutes } from './commands/routes';
 import { loadApp } from './load-app';
 import { OPENAPI_OPTIONS } from '../openapi/index';
+import { Signals, migrationApplied } from '../signals/signals';
 
 function hostPort(value: string | undefined): { host: string; port: number } {
   const [host, port] = (value ?? '127.0.0.1:8000').split(':');
@@ -46,6 +47,14 @@ async function withDatabase(
   }
 }
 
+/** Applies the pending migrations, then sends migrationApplied for each (Django's post_migrate). */
+async function migrateApp(app: App, database: Database): Promise<string[]> {
+  const applied = await database.migrate();
+  const signals = app.container.get(Signals);
+  for (const name of applied) await signals.send(migrationApplied, { name });
+  return applied;
+}
+
 /**
  * runserver's first five minutes: an embedded SQLite database gets its pending migrations
  * (as `npm start` of a new project does), so a fresh project never answers "no such table";
@@ -55,7 +64,7 @@ async function migrateForDevelopment(app: App, out: (text: string) => void): Pro
   if (!app.container.isBound(DATABASE)) return;
   const database = app.container.get<Database>(DATABASE);
   if (database.url.startsWith('sqlite:')) {
-    for (const name of await database.migrate()) out(`Applied migration ${name} (embedded SQLite database)`);
+    for (const name of await migrateApp(app, database)) out(`Applied migration ${name} (embedded SQLite database)`);
   } else if ((await database.migrations()).some((migration) => !migration.applied)) {
     out(
       'There are unapplied migrations: run rondo migrate (runserver applies them only to an embedded SQLite database)',
@@ -318,8 +327,8 @@ export const COMMANDS: Record<string, Command> = {
     options: APP_OPTION,
     maxPositionals: 0,
     run: (context) =>
-      withDatabase(context, async (database) => {
-        const applied = await database.migrate();
+      withDatabase(context, async (database, app) => {
+        const applied = await migrateApp(app, database);
         return applied.length === 0 ? 'No migrations to apply.' : applied.map((name) => `Applied ${name}`).join('\n');
       }),
   },
