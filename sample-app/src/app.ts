@@ -17,6 +17,9 @@ import { BLOG_ENTITIES } from './models/article';
 import { Member } from './models/member';
 import { secretKey } from './secret-key';
 import { BlogService } from './services/blog-service';
+import { CommentNews } from './services/comment-news';
+import { LiveController } from './controllers/live.controller';
+import { NotificationTasks } from './tasks/notification-tasks';
 
 const ROOT = join(__dirname, '../../../sample-app');
 
@@ -37,8 +40,8 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
       }),
     ],
     entities: [...BLOG_ENTITIES, ...(options.entities ?? [])],
-    controllers: [PagesController, UsersController, ArticlesController, ...(options.controllers ?? [])],
-    providers: [BlogService, ...(options.providers ?? [])],
+    controllers: [PagesController, UsersController, ArticlesController, LiveController, ...(options.controllers ?? [])],
+    providers: [BlogService, CommentNews, NotificationTasks, ...(options.providers ?? [])],
     commands: [StatsCommand, ...(options.commands ?? [])],
     middleware: [HealthMiddleware, CorsMiddleware, TimingMiddleware, ...(options.middleware ?? [])],
     exceptionHandler: options.exceptionHandler ?? ConduitErrors,

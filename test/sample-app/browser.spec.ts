@@ -94,6 +94,22 @@ describe('the sample app in a real browser (chromium, headless)', function () {
     await shot('3-validation-error');
   });
 
+  it("shows a new comment live on another reader's open page (a WebSocket), without a reload", async () => {
+    const reader = await browser.newPage(); // a context of its own: an anonymous reader
+    recordCspViolations(reader, violations);
+    await reader.goto(`${base}/articles/morning-light/`);
+    await reader.waitForSelector('[data-live-state="open"]');
+    await page.goto(`${base}/articles/morning-light/`);
+    await page.fill('#id_body', 'Lovely light <b>here</b>.');
+    await page.click('button:has-text("Post comment")');
+    await reader.waitForSelector('.comment.live');
+    expect(await reader.textContent('.comment.live p:first-child')).to.equal('Lovely light <b>here</b>.'); // as text
+    expect(await reader.textContent('.comment.live .meta')).to.include('ada');
+    expect(await reader.locator('.comment.live b').count()).to.equal(0);
+    await reader.screenshot({ path: join(SHOTS, '5-live-comment.png'), fullPage: true });
+    await reader.close();
+  });
+
   it('logs out, back to an anonymous home page', async () => {
     await page.click('button:has-text("Log out")');
     await page.waitForSelector('.nav >> text=Sign up');

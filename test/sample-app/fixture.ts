@@ -3,10 +3,16 @@ import { silentLogger, type App } from 'rondo';
 import { DATABASE, type Database } from 'rondo/db';
 import buildApp from '../../sample-app/src/app';
 
-export async function sampleApp(): Promise<App> {
+export async function sampleApp(settings: Record<string, unknown> = {}): Promise<App> {
   const app = await buildApp({
     logger: silentLogger,
-    settings: { database: 'sqlite::memory:', authLoginRateLimit: null, authSignupRateLimit: null },
+    settings: {
+      database: 'sqlite::memory:',
+      authLoginRateLimit: null,
+      authSignupRateLimit: null,
+      emailBackend: 'memory',
+      ...settings,
+    },
   });
   await app.container.get<Database>(DATABASE).migrate();
   return app;

@@ -5,6 +5,7 @@
 import type { Repository } from 'typeorm';
 import { Http404, Injectable, InjectRepository, PermissionDenied } from 'rondo';
 import { Article, Comment, Favorite, Follow, Tag } from '../models/article';
+import { CommentNews } from './comment-news';
 import { Member } from '../models/member';
 
 export interface Profile {
@@ -67,6 +68,7 @@ export class BlogService {
     @InjectRepository(Favorite) private readonly favorites: Repository<Favorite>,
     @InjectRepository(Follow) private readonly follows: Repository<Follow>,
     @InjectRepository(Member) private readonly members: Repository<Member>,
+    private readonly news: CommentNews,
   ) {}
 
   async member(username: string): Promise<Member> {
@@ -184,7 +186,9 @@ export class BlogService {
   async addComment(viewer: Member, slug: string, body: string): Promise<CommentView> {
     const article = await this.find(slug);
     const comment = await this.comments.save(this.comments.create({ body, article, author: viewer }));
-    return this.commentView(comment, viewer);
+    const view = await this.commentView(comment, viewer);
+    await this.news.published(slug, view);
+    return view;
   }
 
   async removeComment(viewer: Member, slug: string, id: number): Promise<void> {
