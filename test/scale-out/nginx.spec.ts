@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WebSocket as WebSocketClient } from 'ws';
 import { freePort } from '../fixtures/ports';
 import { ROOT } from '../fixtures/projects';
 import { DATABASE_URL, REDIS_URL, freshPostgres, reachable } from '../fixtures/services';
@@ -66,6 +67,16 @@ ${upstreams.map((p) => `    server 127.0.0.1:${p} max_fails=1 fail_timeout=1s;`)
   }
   server {
     listen 127.0.0.1:${port};
+    # WebSockets: the upgrade headers passed on, and a read timeout above the heartbeat.
+    location /ws/ {
+      proxy_pass http://rondo;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection "upgrade";
+      proxy_set_header Host $http_host;
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_read_timeout 75s;
+    }
     location / {
       proxy_pass http://rondo;
       proxy_http_version 1.1;
@@ -110,6 +121,16 @@ class Browser {
   }
 }
 
+/** A WebSocket reader of an article's live comments; resolves once open. */
+function liveReader(url: string): Promise<{ next: Promise<unknown>; close(): void }> {
+  const client = new WebSocketClient(url);
+  const next = new Promise<unknown>((resolve) => client.once('message', (data) => resolve(JSON.parse(String(data)))));
+  return new Promise((resolve, reject) => {
+    client.once('open', () => resolve({ next, close: () => client.close() }));
+    client.once('error', reject);
+  });
+}
+
 describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL data)', function () {
   this.timeout(120_000);
   let dir: string;
@@ -141,6 +162,8 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
       RONDO_SESSION_ENGINE: 'redis',
       RONDO_RATE_LIMIT_STORE: 'redis',
       RONDO_CACHE_BACKEND: 'redis',
+      RONDO_CHANNELS_BACKEND: 'redis',
+      RONDO_TASKS_BACKEND: 'database',
       RONDO_TRUSTED_PROXIES: '127.0.0.1',
       RONDO_DEBUG: 'false',
       RONDO_LOG_FORMAT: 'text',
@@ -193,6 +216,58 @@ describe('three sample-app processes behind nginx (Redis sessions, PostgreSQL da
       served.every((n) => n >= 1),
       `requests per instance: ${served.join(', ')}`,
     ).to.equal(true);
+  });
+
+  it('broadcasts a new comment to live readers on every instance (WebSockets through nginx, Redis between them); a worker process mails the author', async () => {
+    const article = await ann.form('/articles/new', {
+      title: 'Across instances',
+      description: 'd',
+      body: 'b',
+      tags: '',
+    });
+    expect(article.status).to.equal(302);
+    const path = article.headers.get('location')!;
+    const slug = /\/articles\/([^/]+)\//.exec(path)![1];
+    const bob = new Browser(base);
+    await bob.form('/accounts/signup/', {
+      username: 'bob',
+      email: 'bob@example.com',
+      password1: 'violet sunset 42',
+      password2: 'violet sunset 42',
+    });
+    const socketPath = `/ws/articles/${slug}/comments/`;
+    const readers = await Promise.all([
+      ...instances.map((instance) => liveReader(`ws://127.0.0.1:${instance.port}${socketPath}`)),
+      liveReader(`${base.replace('http', 'ws')}${socketPath}`),
+    ]);
+    await new Promise((done) => setTimeout(done, 200)); // each instance subscribes to Redis at its first join
+    const page = await (await bob.request(path)).text();
+    const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(page)![1];
+    const posted = await bob.request(`/articles/${slug}/comments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', origin: base, referer: base + path },
+      body: new URLSearchParams({ csrfmiddlewaretoken: token, body: 'Seen everywhere' }),
+    });
+    expect(posted.status).to.equal(302);
+    const messages = await Promise.all(readers.map((reader) => reader.next));
+    for (const message of messages)
+      expect((message as { comment: { body: string; author: string } }).comment).to.include({
+        body: 'Seen everywhere',
+        author: 'bob',
+      });
+    for (const reader of readers) reader.close();
+
+    // The mail to ann was queued in PostgreSQL (tasksBackend 'database'); a worker process sends it.
+    const worker = spawn(process.execPath, [join(ROOT, 'dist/src/cli/main.js'), 'worker', '--burst'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+    });
+    let output = '';
+    worker.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    worker.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const code = await new Promise((done) => worker.once('exit', done));
+    expect(code, output).to.equal(0);
+    expect(output).to.include('E-mail to ann@example.com').and.include('New comment on “Across instances”');
   });
 
   it('loses no accepted GET when an instance is killed under load, nor the session; the restarted one rejoins', async () => {
