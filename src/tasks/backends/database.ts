@@ -1,9 +1,9 @@
 /**
  * The database backend: queued calls are rows of `rondo_task` in the app's database
  * (SQLite or PostgreSQL, through its TypeORM connection). A worker claims the most urgent
- * ready row with one UPDATE (on PostgreSQL its subquery takes `FOR UPDATE SKIP LOCKED`,
- * so workers never wait for or share a row; SQLite runs one writer at a time) and holds
- * it under a lease it renews while the task runs. A worker killed mid-task stops renewing:
+ * ready rows, as many as it has free slots, with one UPDATE (on PostgreSQL its subquery
+ * takes `FOR UPDATE SKIP LOCKED`, so workers never wait for or share a row; SQLite runs
+ * one writer at a time) and holds them under a lease it renews while the tasks run. A worker killed mid-task stops renewing:
  * once the lease expires another worker claims the row again, as a new attempt.
  */
 import { randomBytes } from 'node:crypto';
@@ -143,25 +143,27 @@ export class DatabaseBackend implements TaskBackend {
           await Promise.race(running.values());
           continue;
         }
-        let record: TaskRecord | undefined;
+        let claimed: TaskRecord[] = [];
         try {
-          record = await this.claim(worker, options.queues);
+          // As many as there are free slots, in one statement.
+          claimed = await this.claim(worker, options.queues, options.concurrency - running.size);
         } catch (error) {
           options.logger.error('Claiming a task failed; trying again after the poll interval', error);
         }
-        if (record === undefined) {
+        if (claimed.length === 0) {
           if (options.burst && running.size === 0 && (await this.stillRetrying(retrying)) === 0) break;
           await Promise.race([pause(this.options.pollInterval, options.signal), ...running.values()]);
           continue;
         }
-        const claimed = record;
-        retrying.delete(claimed.id);
-        const run = this.runClaimed(claimed, worker, options)
-          .then((status) => {
-            if (status === 'ready') retrying.add(claimed.id);
-          })
-          .finally(() => running.delete(claimed.id));
-        running.set(claimed.id, run);
+        for (const record of claimed) {
+          retrying.delete(record.id);
+          const run = this.runClaimed(record, worker, options)
+            .then((status) => {
+              if (status === 'ready') retrying.add(record.id);
+            })
+            .finally(() => running.delete(record.id));
+          running.set(record.id, run);
+        }
       }
       await this.finish(running, worker, options);
     } finally {
@@ -250,14 +252,18 @@ export class DatabaseBackend implements TaskBackend {
     return settled.status;
   }
 
-  private async claim(worker: string, queues: readonly string[]): Promise<TaskRecord | undefined> {
+  /** Claims up to `limit` tasks, most urgent first: ready ones due now, and running ones whose lease lapsed. */
+  private async claim(worker: string, queues: readonly string[], limit: number): Promise<TaskRecord[]> {
     const now = Date.now();
     const eligible = `"queue" IN (${queues.map(() => '?').join(', ')}) AND (("status" = 'ready' AND "runAfter" <= ?) OR ("status" = 'running' AND "lockedUntil" < ?))`;
     const rows = await this.records(
-      `UPDATE "rondo_task" SET "status" = 'running', "attempts" = "attempts" + 1, "lockedBy" = ?, "lockedUntil" = ?, "startedAt" = ? WHERE "id" = (SELECT "id" FROM "rondo_task" WHERE ${eligible} ORDER BY "priority" DESC, "runAfter", "enqueuedAt" LIMIT 1${this.postgres ? ' FOR UPDATE SKIP LOCKED' : ''}) RETURNING *`,
-      [worker, now + this.options.lease, now, ...queues, now, now],
+      `UPDATE "rondo_task" SET "status" = 'running', "attempts" = "attempts" + 1, "lockedBy" = ?, "lockedUntil" = ?, "startedAt" = ? WHERE "id" IN (SELECT "id" FROM "rondo_task" WHERE ${eligible} ORDER BY "priority" DESC, "runAfter", "enqueuedAt" LIMIT ?${this.postgres ? ' FOR UPDATE SKIP LOCKED' : ''}) RETURNING *`,
+      [worker, now + this.options.lease, now, ...queues, now, now, limit],
     );
-    return rows.length === 0 ? undefined : recordOf(rows[0]);
+    // RETURNING keeps no order: the most urgent starts first.
+    return rows
+      .map(recordOf)
+      .sort((a, b) => b.priority - a.priority || a.runAfter - b.runAfter || a.enqueuedAt - b.enqueuedAt);
   }
 
   private async renew(ids: string[], worker: string): Promise<void> {
