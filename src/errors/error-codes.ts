@@ -323,6 +323,10 @@ export const ERROR_CODES = {
     what: 'a @Task or @Schedule that cannot work (bad priority, queue, retries or cron expression; two tasks with one name), or an enqueue the task cannot take (not a task of the app, arguments or result that are not JSON values)',
     fix: 'the message names the task and the value; pass plain JSON data (ids, strings, numbers; a date as toISOString())',
   },
+  TASK_FAILED: {
+    what: "a run of a task threw; with the redis backend this is how BullMQ learns it (the task's own error is the TaskResult's error)",
+    fix: "read result.error (the task's error and stack); the task is retried while it has retries left",
+  },
   TASK_BACKEND_UNKNOWN: {
     what: "settings.tasksBackend is not 'immediate', 'database' or 'redis'",
     fix: "use 'immediate' (in-process, development), 'database' (rondo_task table) or 'redis' (BullMQ)",

@@ -150,7 +150,7 @@ function upgrade(
   const head = upgradeHeads.get(res.req);
   const socket = res.socket;
   if (!(response instanceof UpgradeResponse) || head === undefined || socket === null || upgraded === undefined)
-    return abort(app, res, 'A 101 answer to a request that cannot be upgraded here', new Error('not an upgrade'));
+    return abort(app, res, 'A 101 answer to a request that cannot be upgraded here (a Rondo bug)', response.status);
   res.detachSocket(socket);
   socket.setTimeout(0); // its own heartbeats watch it from now on
   const connection = response.handler.upgrade(res.req, socket, head);

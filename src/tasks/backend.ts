@@ -72,6 +72,13 @@ export class TaskBackendUnavailable extends RondoError {
   }
 }
 
+/** A run of a task failed: how BullMQ is told (its message, the task's error, becomes the TaskResult's). */
+export class TaskFailed extends RondoError {
+  constructor(error: string) {
+    super('TASK_FAILED', error);
+  }
+}
+
 /** When the next attempt of a failed run may start: backoff doubled per attempt, at most an hour. */
 export function retryAt(record: TaskRecord, now: number): number {
   return now + Math.min(3_600_000, record.backoff * 2 ** Math.max(0, record.attempts - 1));

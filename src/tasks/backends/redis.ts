@@ -10,6 +10,7 @@ import type Redis from 'ioredis';
 import {
   pause,
   TaskBackendUnavailable,
+  TaskFailed,
   type TaskBackend,
   type TaskRecord,
   type TaskStatus,
@@ -112,7 +113,7 @@ export class RedisBackend implements TaskBackend {
           name,
           async (job) => {
             const outcome = await options.execute(recordOf(job, 'running', name));
-            if (!outcome.ok) throw new Error(outcome.error);
+            if (!outcome.ok) throw new TaskFailed(outcome.error);
             return outcome.result;
           },
           {
