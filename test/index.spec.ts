@@ -8,6 +8,7 @@ import * as mail from 'rondo/mail';
 import * as openapi from 'rondo/openapi';
 import * as tasks from 'rondo/tasks';
 import * as realtime from 'rondo/realtime';
+import * as admin from 'rondo/admin';
 
 // The public surface. A change here is a change to the contract: update the README too.
 const RONDO_EXPORTS = [
@@ -275,12 +276,16 @@ describe('the public API', () => {
     ]);
   });
 
+  it("exports the admin site from 'rondo/admin'", () => {
+    expect(Object.keys(admin).sort()).to.deep.equal(['ADMIN_TEMPLATES_DIR', 'LogEntry', 'adminApp']);
+  });
+
   it('has no name that means two things across the entry points (but User, as the design names both)', () => {
     // `@User()` (rondo's parameter decorator) and `User` (rondo/auth's entity) are both the
     // contract's names: an app importing both renames one (`User as CurrentUser`).
     const allowed = new Set(['User']);
     const seen = new Map<string, unknown>();
-    for (const entry of [rondo, testing, auth, db, cache, mail, openapi, tasks, realtime] as Array<
+    for (const entry of [rondo, testing, auth, db, cache, mail, openapi, tasks, realtime, admin] as Array<
       Record<string, unknown>
     >) {
       for (const [name, value] of Object.entries(entry)) {

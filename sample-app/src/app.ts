@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import { CSP, CorsMiddleware, HealthMiddleware, createApp, type App, type CreateAppOptions } from 'rondo';
+import { adminApp } from 'rondo/admin';
 import { authApp } from 'rondo/auth';
 import { openapiApp } from 'rondo/openapi';
 import { GENERIC_ERROR } from './dtos/conduit-responses';
@@ -13,7 +14,7 @@ import { ArticlesController } from './controllers/articles.controller';
 import { PagesController } from './controllers/pages.controller';
 import { UsersController } from './controllers/users.controller';
 import { TimingMiddleware } from './middleware/timing.middleware';
-import { BLOG_ENTITIES } from './models/article';
+import { Article, BLOG_ENTITIES, Comment, Tag } from './models/article';
 import { Member } from './models/member';
 import { secretKey } from './secret-key';
 import { BlogService } from './services/blog-service';
@@ -29,6 +30,34 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
     ...options,
     apps: [
       authApp({ views: true, tokens: true, user: Member }),
+      // /admin/: staff users manage the articles, comments, tags and members (rondo createsuperuser first).
+      adminApp({
+        title: 'Rondo blog administration',
+        models: [
+          [
+            Article,
+            {
+              listDisplay: ['id', 'title', 'author', 'createdAt'],
+              listFilter: ['author', 'createdAt'],
+              searchFields: ['title', 'description', 'body'],
+              ordering: ['-createdAt'],
+              listPerPage: 50,
+              inlines: [{ model: Comment, fields: ['body', 'author'] }],
+            },
+          ],
+          [Comment, { listDisplay: ['id', 'body', 'author', 'article', 'createdAt'], searchFields: ['body'] }],
+          [Tag, { listDisplay: ['id', 'name'], searchFields: ['name'], ordering: ['name'] }],
+          [
+            Member,
+            {
+              listDisplay: ['id', 'username', 'email', 'isStaff', 'isActive'],
+              listFilter: ['isStaff', 'isSuperuser', 'isActive'],
+              searchFields: ['username', 'email'],
+              ordering: ['username'],
+            },
+          ],
+        ],
+      }),
       // The Conduit API's contract: GET /openapi.json and its page at /docs/ (public: a published API).
       openapiApp({
         title: 'Conduit API',

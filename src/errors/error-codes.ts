@@ -319,6 +319,10 @@ export const ERROR_CODES = {
     what: "an app command's command line does not fit it: an unknown option, a value its rules refuse, an extra argument, or no such command",
     fix: 'rondo <command> --help lists its options and what each takes',
   },
+  ADMIN_INVALID: {
+    what: 'an adminApp() registration that cannot work: not an entity of the app, no single primary key, or an option naming a column the model lacks or cannot use that way',
+    fix: 'the message names the model, the option and the columns it has; fix the name or the option',
+  },
   TASK_INVALID: {
     what: 'a @Task or @Schedule that cannot work (bad priority, queue, retries or cron expression; two tasks with one name), or an enqueue the task cannot take (not a task of the app, arguments or result that are not JSON values)',
     fix: 'the message names the task and the value; pass plain JSON data (ids, strings, numbers; a date as toISOString())',

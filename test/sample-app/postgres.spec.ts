@@ -24,7 +24,11 @@ describe('the sample app on PostgreSQL (DATABASE_URL)', function () {
 
   it('migrates a fresh database with its own migration, after which the models and tables agree', async () => {
     const database = app.container.get<Database>(DATABASE);
-    expect(await database.migrate()).to.deep.equal(['CreateSessions1700000000001', 'Initial1796213283746']);
+    expect(await database.migrate()).to.deep.equal([
+      'CreateSessions1700000000001',
+      'CreateAdminLog1700000000003',
+      'Initial1796213283746',
+    ]);
     expect(await database.makeMigration('Nothing', '/nonexistent/never-written')).to.equal(undefined);
   });
 

@@ -1,0 +1,60 @@
+/**
+ * How a model appears in the admin (Django's ModelAdmin options). Every option has a
+ * default read from the entity's columns, so `adminApp({ models: [Article] })` is enough.
+ */
+import type { HttpRequest } from '../http/request';
+
+/** A bulk action on the changelist: gets the selected objects; its message goes to the user. */
+export interface AdminAction<T = object> {
+  /** Form value and permission suffix, e.g. 'publish' (needs `app.change_article` unless `permission` says). */
+  name: string;
+  description: string;
+  /** Which permission the user needs: 'change' (default), 'delete', 'view' or 'add'. */
+  permission?: 'view' | 'add' | 'change' | 'delete';
+  run(request: HttpRequest, objects: T[]): Promise<string | void> | string | void;
+}
+
+/** Children edited on the parent's change page (Django's TabularInline). */
+export interface InlineOptions {
+  /** The child entity (it has a many-to-one to the parent). */
+  model: Function;
+  /** The child's many-to-one property pointing at the parent (found when there is one). */
+  fk?: string;
+  /** Columns edited in each row (default: every editable one but the fk). */
+  fields?: string[];
+  /** Empty rows offered for new children (default 1). */
+  extra?: number;
+}
+
+export interface ModelAdminOptions<T = object> {
+  /** Columns of the changelist (default: the primary key and the first four text or number columns). */
+  listDisplay?: Array<keyof T & string>;
+  /** Columns with a filter in the sidebar: booleans, enums and many-to-ones. */
+  listFilter?: Array<keyof T & string>;
+  /** Columns the search box looks in (case-insensitive contains). */
+  searchFields?: Array<keyof T & string>;
+  /** Default order, e.g. ['-createdAt'] (default: the primary key, descending). */
+  ordering?: string[];
+  /** Shown on the change form, not editable. */
+  readonlyFields?: Array<keyof T & string>;
+  /** The form's fields, in order (default: every editable column and relation). */
+  fields?: Array<keyof T & string>;
+  /** Rows per changelist page (default 100). */
+  listPerPage?: number;
+  /** Bulk actions besides 'delete_selected'. */
+  actions?: AdminAction<T>[];
+  inlines?: InlineOptions[];
+  /** The permission prefix and URL part (default 'app'; rondo/auth's models use 'auth'). */
+  appLabel?: string;
+  /** Plural name in the index and titles (default the class name split into words, plus 's'). */
+  verboseNamePlural?: string;
+  /**
+   * Object-level permission: false refuses a change (or a delete) of this object even to a
+   * user who has the model's permission.
+   */
+  hasChangePermission?: (request: HttpRequest, object: T) => boolean | Promise<boolean>;
+  hasDeletePermission?: (request: HttpRequest, object: T) => boolean | Promise<boolean>;
+}
+
+/** One registration: `Article`, or `[Article, { listDisplay: [...] }]`. */
+export type AdminRegistration = Function | readonly [Function, ModelAdminOptions<never>];

@@ -1,0 +1,342 @@
+import { expect } from 'chai';
+import { type App } from 'rondo';
+import { adminApp, LogEntry } from 'rondo/admin';
+import { authApp } from 'rondo/auth';
+import { DATABASE, type Database } from 'rondo/db';
+import { TestClient } from 'rondo/testing';
+import { makeFullApp } from '../fixtures/apps';
+import { freshPostgresOrSkip } from '../fixtures/services';
+import { Label, Note, Status, Story, Writer, adminFixture, type AdminFixture } from './fixture';
+
+async function loggedIn(
+  app: App,
+  username: string,
+  options: { enforceCsrfChecks?: boolean } = {},
+): Promise<TestClient> {
+  const client = new TestClient(app, options);
+  const answer = await client.post('/admin/login/', { data: { username, password: 'violet sunset 42' } });
+  expect(answer.status, answer.text).to.equal(302);
+  return client;
+}
+
+const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+
+for (const engine of ['SQLite', 'PostgreSQL'] as const) {
+  describe(`rondo/admin on ${engine}`, function () {
+    this.timeout(30_000);
+    let fixture: AdminFixture;
+    let app: App;
+    let drop: () => Promise<void> = async () => undefined;
+    let writers: Writer[];
+    let labels: Label[];
+
+    before(async function () {
+      let url = 'sqlite::memory:';
+      if (engine === 'PostgreSQL') ({ url, drop } = await freshPostgresOrSkip(this));
+      fixture = await adminFixture(url);
+      app = fixture.app;
+      const database = app.container.get<Database>(DATABASE);
+      writers = await database.repository<Writer>(Writer).save([{ name: 'Ann Writer' }, { name: 'Bob Writer' }]);
+      labels = await database.repository<Label>(Label).save([{ name: 'news' }, { name: 'sport' }]);
+      const stories = database.repository<Story>(Story);
+      for (let i = 1; i <= 12; i++)
+        await stories.save(
+          stories.create({
+            title: `Story ${i}${i === 3 ? ' 100%_done' : ''}`,
+            body: i === 7 ? 'the secret word is pelican' : '',
+            views: i * 10,
+            featured: i % 4 === 0,
+            status: i % 2 === 0 ? Status.Published : Status.Draft,
+            writer: writers[i % 2],
+            labels: [],
+          }),
+        );
+    });
+    after(async () => {
+      await app?.close();
+      await drop();
+    });
+
+    describe('access', () => {
+      it('sends an anonymous visitor to the admin login, with next', async () => {
+        const answer = await new TestClient(app).get('/admin/app/story/');
+        expect(answer.status).to.equal(302);
+        expect(answer.headers.get('location')).to.equal('/admin/login/?next=%2Fadmin%2Fapp%2Fstory%2F');
+      });
+
+      it('refuses a non-staff user at login with Django’s message', async () => {
+        const answer = await new TestClient(app).post('/admin/login/', {
+          data: { username: 'plain', password: 'violet sunset 42' },
+        });
+        expect(answer.status).to.equal(400);
+        expect(answer.text).to.include('Please enter the correct username and password for a staff account.');
+      });
+
+      it('lists on the index only the models the user may see, and 403s a model without its permission', async () => {
+        const viewer = await loggedIn(app, 'viewer');
+        const index = await viewer.get('/admin/');
+        expect(index.status).to.equal(200);
+        expect(index.headers.get('cache-control')).to.include('no-store');
+        expect(text(index.text)).to.include('Storys').and.not.include('Writers').and.not.include('Labels');
+        expect((await viewer.get('/admin/app/writer/')).status).to.equal(403);
+        const root = await loggedIn(app, 'root');
+        expect(text((await root.get('/admin/')).text))
+          .to.include('Writers')
+          .and.include('Labels')
+          .and.include('Notes');
+      });
+
+      it('lets a view-only user read a story but not save, add or delete it', async () => {
+        const viewer = await loggedIn(app, 'viewer');
+        const page = await viewer.get('/admin/app/story/1/change/');
+        expect(page.status).to.equal(200);
+        expect(page.text).to.include('View story').and.not.include('name="title"');
+        expect((await viewer.post('/admin/app/story/1/change/', { data: { title: 'x' } })).status).to.equal(403);
+        expect((await viewer.get('/admin/app/story/add/')).status).to.equal(403);
+        expect((await viewer.get('/admin/app/story/1/delete/')).status).to.equal(403);
+      });
+
+      it('checks CSRF on every change: a POST without the token is a 403', async () => {
+        const editor = await loggedIn(app, 'editor', { enforceCsrfChecks: true }).catch(() => undefined);
+        // The login form itself is CSRF-checked: without a token even logging in is refused.
+        expect(editor).to.equal(undefined);
+        const client = new TestClient(app, { enforceCsrfChecks: true });
+        const form = await client.get('/admin/login/');
+        const token = /name="csrfmiddlewaretoken" value="([^"]+)"/.exec(form.text)![1];
+        const login = await client.post('/admin/login/', {
+          data: { username: 'editor', password: 'violet sunset 42', csrfmiddlewaretoken: token },
+        });
+        expect(login.status).to.equal(302);
+        const refused = await client.post('/admin/app/story/1/delete/', { data: { post: 'yes' } });
+        expect(refused.status).to.equal(403);
+        expect(await app.container.get<Database>(DATABASE).repository<Story>(Story).existsBy({ id: 1 })).to.equal(true);
+      });
+    });
+
+    describe('the changelist', () => {
+      it('lists the columns, newest first, a page at a time with the count', async () => {
+        const root = await loggedIn(app, 'root');
+        const page = await root.get('/admin/app/story/');
+        expect(page.status).to.equal(200);
+        const body = text(page.text);
+        expect(body).to.include('Story 12').and.include('Story 8').and.not.include('Story 7 ');
+        expect(body).to.include('12 storys');
+        expect(body).to.match(/Bob Writer|Ann Writer/);
+        const second = text((await root.get('/admin/app/story/?p=2')).text);
+        expect(second).to.include('Story 7').and.not.include('Story 12');
+      });
+
+      it('searches the search fields case-insensitively, taking % and _ literally', async () => {
+        const root = await loggedIn(app, 'root');
+        expect(text((await root.get('/admin/app/story/?q=PELICAN')).text))
+          .to.include('Story 7')
+          .and.include('1 result');
+        expect(text((await root.get('/admin/app/story/?q=100%25_')).text))
+          .to.include('Story 3 100%_done')
+          .and.include('1 result');
+        expect(text((await root.get('/admin/app/story/?q=%25')).text)).to.include('1 result'); // only the title with a %
+        const injection = await root.get(`/admin/app/story/?q=${encodeURIComponent("' OR 1=1 --")}`);
+        expect(injection.status).to.equal(200);
+        expect(text(injection.text)).to.include('0 results');
+      });
+
+      it('filters by a boolean, an enum and a many-to-one, and sorts by a listed column', async () => {
+        const root = await loggedIn(app, 'root');
+        expect(text((await root.get('/admin/app/story/?featured=1')).text)).to.include('3 storys');
+        expect(text((await root.get('/admin/app/story/?status=published&featured=1')).text)).to.include('3 storys');
+        expect(text((await root.get(`/admin/app/story/?writer=${writers[1].id}`)).text)).to.include('6 storys');
+        const byViews = (await root.get('/admin/app/story/?o=views')).text;
+        expect(byViews.indexOf('>Story 1<')).to.be.lessThan(byViews.indexOf('>Story 2<'));
+        expect(byViews).to.include('sorted asc');
+      });
+
+      it('answers 400 to unknown parameters, orderings by unlisted columns and bad filter values; clamps huge pages', async () => {
+        const root = await loggedIn(app, 'root');
+        for (const query of ['nope=1', 'o=body', 'o=password', 'featured=maybe', 'status=deleted', "writer=1'--"]) {
+          const answer = await root.get(`/admin/app/story/?${query}`);
+          expect(answer.status, query).to.equal(400);
+          expect(answer.text, query).to.match(/Unknown parameter|Cannot order by|Filter \w+ takes/);
+        }
+        const huge = await root.get('/admin/app/story/?p=999999999');
+        expect(huge.status).to.equal(200);
+        expect(text(huge.text)).to.include('Story 1 ');
+        expect((await root.get('/admin/app/story/?p=-1')).status).to.equal(200);
+      });
+    });
+
+    describe('add, change and history', () => {
+      it('adds a story with a writer and labels, logs it, and keeps input with errors next to the fields', async () => {
+        const editor = await loggedIn(app, 'editor');
+        const form = await editor.get('/admin/app/story/add/');
+        expect(form.text)
+          .to.include('name="title"')
+          .and.include('type="checkbox"')
+          .and.include('<option value="published"');
+        const bad = await editor.post('/admin/app/story/add/', {
+          data: { title: 'forbidden', views: 'many', status: 'lost', writer: '999999', body: 'kept' },
+        });
+        expect(bad.status).to.equal(400);
+        expect(bad.text).to.include('Enter a whole number.').and.include('Select a valid choice. lost');
+        expect(bad.text).to.include('Select a valid choice. That choice is not one of the available choices.');
+        expect(bad.text).to.include('>kept</textarea>');
+        const rules = await editor.post('/admin/app/story/add/', {
+          data: { title: 'forbidden', views: '1', status: 'draft', writer: String(writers[0].id) },
+        });
+        expect(rules.text).to.include('That title is not allowed');
+        const saved = await editor.post('/admin/app/story/add/', {
+          data: {
+            title: 'Fresh',
+            views: '5',
+            status: 'published',
+            featured: 'on',
+            publishOn: '2026-12-24',
+            writer: String(writers[0].id),
+            labels: [String(labels[0].id), String(labels[1].id)],
+            _continue: '',
+          },
+        });
+        expect(saved.status, saved.text).to.equal(302);
+        const story = await app.container
+          .get<Database>(DATABASE)
+          .repository<Story>(Story)
+          .findOne({ where: { title: 'Fresh' }, relations: { labels: true, writer: true } });
+        expect(story).to.include({ views: 5, featured: true, status: 'published', publishOn: '2026-12-24' });
+        expect(story!.writer.name).to.equal('Ann Writer');
+        expect(story!.labels.map((label) => label.name).sort()).to.deep.equal(['news', 'sport']);
+        expect(saved.headers.get('location')).to.equal(`/admin/app/story/${story!.id}/change/`);
+        const history = await editor.get(`/admin/app/story/${story!.id}/history/`);
+        expect(text(history.text)).to.include('editor').and.include('Added.');
+      });
+
+      it('changes a story, edits its notes inline (add and delete rows), and records what changed', async () => {
+        const root = await loggedIn(app, 'root');
+        const database = app.container.get<Database>(DATABASE);
+        const story = (await database.repository<Story>(Story).findOneBy({ title: 'Story 5' }))!;
+        const kept = await database.repository<Note>(Note).save({ text: 'first note', story });
+        const gone = await database.repository<Note>(Note).save({ text: 'old note', story });
+        const page = await root.get(`/admin/app/story/${story.id}/change/`);
+        expect(page.text).to.include('first note').and.include('note_set-TOTAL');
+        const answer = await root.post(`/admin/app/story/${story.id}/change/`, {
+          data: {
+            title: 'Story 5 edited',
+            views: '50',
+            status: 'draft',
+            writer: String(writers[1].id),
+            body: '',
+            'note_set-TOTAL': '3',
+            'note_set-0-id': String(kept.id),
+            'note_set-0-text': 'first note, edited',
+            'note_set-1-id': String(gone.id),
+            'note_set-1-text': 'old note',
+            'note_set-1-DELETE': 'on',
+            'note_set-2-id': '',
+            'note_set-2-text': 'a new note',
+          },
+        });
+        expect(answer.status, answer.text).to.equal(302);
+        const notes = await database
+          .repository<Note>(Note)
+          .find({ where: { story: { id: story.id } }, order: { id: 'ASC' } });
+        expect(notes.map((note) => note.text)).to.deep.equal(['first note, edited', 'a new note']);
+        const log = await database
+          .repository<LogEntry>(LogEntry)
+          .findOneBy({ objectId: String(story.id), actionFlag: 2 });
+        expect(log!.changeMessage).to.include('Title').and.include('Writer');
+        expect(log!.objectRepr).to.equal('Story 5 edited');
+      });
+
+      it('404s an unknown model, an unknown id and an id that is not a number', async () => {
+        const root = await loggedIn(app, 'root');
+        expect((await root.get('/admin/app/nothing/')).status).to.equal(404);
+        expect((await root.get('/admin/app/story/99999/change/')).status).to.equal(404);
+        expect((await root.get("/admin/app/story/1'or'1/change/")).status).to.equal(404);
+      });
+    });
+
+    describe('delete', () => {
+      it('confirms a delete listing what goes with it, then deletes and logs it', async () => {
+        const root = await loggedIn(app, 'root');
+        const database = app.container.get<Database>(DATABASE);
+        const story = (await database.repository<Story>(Story).findOneBy({ title: 'Story 9' }))!;
+        await database.repository<Note>(Note).save({ text: 'goes too', story });
+        const confirm = await root.get(`/admin/app/story/${story.id}/delete/`);
+        expect(text(confirm.text)).to.include('Are you sure').and.include('note: goes too');
+        const done = await root.post(`/admin/app/story/${story.id}/delete/`, { data: { post: 'yes' } });
+        expect(done.status).to.equal(302);
+        expect(await database.repository<Story>(Story).existsBy({ id: story.id })).to.equal(false);
+        expect(
+          await database.repository<LogEntry>(LogEntry).existsBy({ objectId: String(story.id), actionFlag: 3 }),
+        ).to.equal(true);
+      });
+
+      it('refuses to delete a writer whose stories protect it (RESTRICT), naming them', async () => {
+        const root = await loggedIn(app, 'root');
+        const page = await root.get(`/admin/app/writer/${writers[0].id}/delete/`);
+        expect(text(page.text)).to.include('which are protected').and.include('story: Story');
+        await root.post(`/admin/app/writer/${writers[0].id}/delete/`, { data: { post: 'yes' } });
+        expect(
+          await app.container.get<Database>(DATABASE).repository<Writer>(Writer).existsBy({ id: writers[0].id }),
+        ).to.equal(true);
+      });
+
+      it('bulk-deletes the selected stories after a confirmation page', async () => {
+        const editor = await loggedIn(app, 'editor');
+        const database = app.container.get<Database>(DATABASE);
+        const targets = await database.repository<Story>(Story).findBy([{ title: 'Story 10' }, { title: 'Story 11' }]);
+        const ids = targets.map((story) => String(story.id));
+        const confirm = await editor.post('/admin/app/story/', {
+          data: { action: 'delete_selected', _selected_action: ids },
+        });
+        expect(confirm.status).to.equal(200);
+        expect(text(confirm.text)).to.include('Story 10').and.include('Story 11').and.include('Yes, I’m sure');
+        expect(await database.repository<Story>(Story).countBy(ids.map((id) => ({ id: Number(id) })))).to.equal(2);
+        const done = await editor.post('/admin/app/story/', {
+          data: { action: 'delete_selected', _selected_action: ids, post: 'yes' },
+        });
+        expect(done.status).to.equal(302);
+        expect(await database.repository<Story>(Story).countBy(ids.map((id) => ({ id: Number(id) })))).to.equal(0);
+        const list = await editor.get('/admin/app/story/');
+        expect(list.text).to.include('Successfully deleted 2 storys.');
+      });
+
+      it('does nothing for an action without selection or an action the user may not run', async () => {
+        const viewer = await loggedIn(app, 'viewer');
+        const answer = await viewer.post('/admin/app/story/', {
+          data: { action: 'delete_selected', _selected_action: ['1'], post: 'yes' },
+        });
+        expect(answer.status).to.equal(302);
+        expect(await app.container.get<Database>(DATABASE).repository<Story>(Story).existsBy({ id: 1 })).to.equal(true);
+      });
+    });
+  });
+}
+
+describe('adminApp configuration', () => {
+  it('fails start-up for an option naming a column the model lacks', async () => {
+    try {
+      await makeFullApp({
+        apps: [authApp(), adminApp({ models: [[Story, { listDisplay: ['nope'] }]] })],
+        entities: [Writer, Label, Story, Note],
+        settings: { database: 'sqlite::memory:' },
+      });
+      expect.fail('started');
+    } catch (error) {
+      expect((error as Error).message).to.match(
+        /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
+      );
+    }
+  });
+
+  it('fails start-up for a model that is not an entity of the app', async () => {
+    class Stray {}
+    try {
+      await makeFullApp({
+        apps: [authApp(), adminApp({ models: [Stray] })],
+        settings: { database: 'sqlite::memory:' },
+      });
+      expect.fail('started');
+    } catch (error) {
+      expect((error as Error).message).to.match(/adminApp: Stray is not an entity of the app/);
+    }
+  });
+});
