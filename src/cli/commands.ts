@@ -237,7 +237,9 @@ export const COMMANDS: Record<string, Command> = {
       out(
         [
           ...written.map((file) => `Wrote ${file}`),
-          ...updated.map((file) => `Updated ${file} (menu link)`),
+          ...updated.map(
+            (file) => `Updated ${file} (${file === 'src/admin.ts' ? 'registered with the admin' : 'menu link'})`,
+          ),
           install.length ? `Its files import packages this project lacks: npm install ${install.join(' ')}` : '',
           next ?? '',
         ]

@@ -121,6 +121,10 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
         .to.include('<title>shop</title>')
         .and.include('Sign up');
       expect((await fetch(`http://127.0.0.1:${port}/accounts/login/`)).status).to.equal(200);
+      // The admin is mounted: anonymous visitors go to its login page.
+      const admin = await fetch(`http://127.0.0.1:${port}/admin/`, { redirect: 'manual' });
+      expect(admin.status).to.equal(302);
+      expect(admin.headers.get('location')).to.equal('/admin/login/?next=%2Fadmin%2F');
       expect(await (await fetch(`http://127.0.0.1:${port}/api/status`)).json()).to.deep.equal({
         message: 'Hello, world!',
         articles: 0,
@@ -131,6 +135,7 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
           '/accounts/login/',
           '/accounts/signup/',
           '/articles/',
+          '/admin/login/',
           '/no-such-page/',
         ]),
       ).to.deep.equal([]);
@@ -139,7 +144,12 @@ describe('rondo new and rondo generate (a generated project compiles and passes 
     }
 
     // generate resource → build → migrate applies its migration → makemigrations finds the model and table agree.
-    expect(rondo(['generate', 'resource', 'Recipe'], project).code).to.equal(0);
+    const generated = rondo(['generate', 'resource', 'Recipe'], project);
+    expect(generated.code).to.equal(0);
+    expect(generated.stdout).to.include('src/admin.ts');
+    expect(readFileSync(join(project, 'src/admin.ts'), 'utf8'))
+      .to.include("import { Recipe } from './models/recipe';")
+      .and.match(/^ {2}Recipe,$/m);
     const build = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], {
       cwd: project,
       encoding: 'utf8',

@@ -629,6 +629,7 @@ export function generate(kind: string, name: string, project: string): Generated
     writeFileSync(join(project, file), content);
   }
   const updated = kind === 'resource' && addNavLink(project, names) ? [LAYOUT] : [];
+  if ((kind === 'resource' || kind === 'model') && registerWithAdmin(project, names)) updated.push(ADMIN_FILE);
   const pkg = JSON.parse(readFileSync(join(project, 'package.json'), 'utf8')) as {
     dependencies?: Record<string, string>;
   };
@@ -637,6 +638,27 @@ export function generate(kind: string, name: string, project: string): Generated
 }
 
 const LAYOUT = 'templates/layouts/base.ejs';
+const ADMIN_FILE = 'src/admin.ts';
+/** Where `rondo generate` registers a new model with the admin (src/admin.ts of a full project). */
+export const ADMIN_IMPORTS_MARKER = '// rondo generate adds model imports above this line';
+export const ADMIN_MODELS_MARKER = '// rondo generate adds models above this line';
+
+/** Lists the new model in src/admin.ts, above its markers; false when the project has none (--minimal). */
+function registerWithAdmin(project: string, n: Names): boolean {
+  const file = join(project, ADMIN_FILE);
+  if (!existsSync(file)) return false;
+  const text = readFileSync(file, 'utf8');
+  const imports = text.indexOf(ADMIN_IMPORTS_MARKER);
+  const models = text.indexOf(ADMIN_MODELS_MARKER);
+  if (imports === -1 || models === -1) return false;
+  const indent = /[ \t]*$/.exec(text.slice(0, models))![0];
+  const withModel = text.slice(0, models) + `${n.pascal},\n${indent}` + text.slice(models);
+  writeFileSync(
+    file,
+    withModel.slice(0, imports) + `import { ${n.pascal} } from './models/${n.kebab}';\n` + withModel.slice(imports),
+  );
+  return true;
+}
 
 /** Adds the resource's list page to the layout's menu, above NAV_MARKER; false when the layout has none. */
 function addNavLink(project: string, n: Names): boolean {

@@ -3,7 +3,7 @@
  * gets. A full project adds the `Article` resource (rondo generate resource), a timing
  * middleware, templates with a base layout and static files to the minimal one.
  */
-import { GENERATORS, NAV_MARKER } from './generate';
+import { ADMIN_IMPORTS_MARKER, ADMIN_MODELS_MARKER, GENERATORS, NAV_MARKER } from './generate';
 import { SITE_CSS } from './site-css';
 import { namesOf } from './names';
 import { TEST_HELPERS } from './test-helpers-file';
@@ -108,7 +108,7 @@ function app(options: ProjectOptions): string {
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createApp, type App, type CreateAppOptions } from 'rondo';${options.minimal ? '' : "\nimport { authApp } from 'rondo/auth';\nimport { openapiApp } from 'rondo/openapi';"}
+import { createApp, type App, type CreateAppOptions } from 'rondo';${options.minimal ? '' : "\nimport { adminApp } from 'rondo/admin';\nimport { authApp } from 'rondo/auth';\nimport { openapiApp } from 'rondo/openapi';\nimport { ADMIN_MODELS } from './admin';"}
 import { settings } from './settings';
 
 const ROOT = join(__dirname, '../..');
@@ -121,6 +121,8 @@ export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'b
         : `
     apps: [
       authApp({ views: true }),
+      // /admin/ for staff users (npx rondo createsuperuser): the models listed in src/admin.ts.
+      adminApp({ models: ADMIN_MODELS }),
       // The contract of the /api routes: GET /openapi.json and its page /docs/ (with debug on).
       openapiApp({ title: '${options.name}', include: ['/api/'] }),
       ...(options.apps ?? []),
@@ -138,6 +140,35 @@ export default function buildApp(options: Omit<CreateAppOptions, 'discover' | 'b
     discover: ['controllers', 'services', 'middleware', 'models', 'commands'].filter((dir) => existsSync(join(__dirname, dir))),
   });
 }
+`;
+}
+
+function admin(): string {
+  return `/**
+ * The models the admin manages (/admin/, for staff users: \`npx rondo createsuperuser\`).
+ * Each is an entity, or [Entity, options]: see the admin guide for listDisplay, listFilter,
+ * searchFields, inlines... \`rondo generate resource\` (and \`model\`) add theirs here.
+ */
+import type { AdminRegistration } from 'rondo/admin';
+import { Group, User } from 'rondo/auth';
+import { Article } from './models/article';
+${ADMIN_IMPORTS_MARKER}
+
+export const ADMIN_MODELS: AdminRegistration[] = [
+  [
+    User,
+    {
+      appLabel: 'auth',
+      listDisplay: ['id', 'username', 'email', 'isStaff', 'isActive'],
+      listFilter: ['isStaff', 'isSuperuser', 'isActive'],
+      searchFields: ['username', 'email'],
+      ordering: ['username'],
+    },
+  ],
+  [Group, { appLabel: 'auth', searchFields: ['name'], ordering: ['name'] }],
+  [Article, { listDisplay: ['id', 'title'], searchFields: ['title', 'body'] }],
+  ${ADMIN_MODELS_MARKER}
+];
 `;
 }
 
@@ -488,6 +519,7 @@ export function projectFiles(options: ProjectOptions): Record<string, string> {
     files['.npmrc'] = 'install-links=true\n';
   }
   if (!options.minimal) {
+    files['src/admin.ts'] = admin();
     Object.assign(
       files,
       GENERATORS.resource.files(namesOf('Article'), ''),
