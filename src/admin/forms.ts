@@ -22,7 +22,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A column value as its input shows it (datetime-local in UTC, JSON pretty, ids of relations). */
 export function displayValue(field: AdminField, value: unknown, pk: (object: unknown) => string): string | string[] {
-  if (value === null || value === undefined) return field.kind === 'm2m' ? [] : '';
+  if (value === null || value === undefined) return field.kind === 'm2m' || field.kind === 'permissions' ? [] : '';
   switch (field.kind) {
     case 'boolean':
       return value ? 'on' : '';
@@ -35,6 +35,8 @@ export function displayValue(field: AdminField, value: unknown, pk: (object: unk
       return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
     case 'json':
       return JSON.stringify(value, null, 2);
+    case 'permissions':
+      return Array.isArray(value) ? value.map(String) : [];
     case 'fk':
       return typeof value === 'object' ? pk(value) : String(value);
     case 'm2m':
@@ -88,6 +90,14 @@ export async function readForm(
       const found = ids.length === 0 ? [] : await repository.findBy(ids.map((id) => ({ [pk]: id })));
       if (found.length !== new Set(ids).size) fail(field, 'Select valid choices: one of them no longer exists.');
       data[field.name] = found;
+      continue;
+    }
+    if (field.kind === 'permissions') {
+      const chosen = [...new Set(post.getAll(key))];
+      form.values[field.name] = chosen;
+      const bad = chosen.find((permission) => !/^[A-Za-z0-9_-]{1,64}\.[A-Za-z0-9_-]{1,100}$/.test(permission));
+      if (bad !== undefined) fail(field, `'${bad.slice(0, 60)}' is not a permission (app.codename).`);
+      else data[field.name] = chosen;
       continue;
     }
     const raw = post.get(key) ?? '';

@@ -11,7 +11,18 @@ import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { AdminAction, InlineOptions, ModelAdminOptions } from './options';
 
 export type FieldKind =
-  'text' | 'textarea' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'choice' | 'fk' | 'm2m' | 'json';
+  | 'text'
+  | 'textarea'
+  | 'integer'
+  | 'number'
+  | 'boolean'
+  | 'date'
+  | 'datetime'
+  | 'choice'
+  | 'fk'
+  | 'm2m'
+  | 'json'
+  | 'permissions';
 
 export interface AdminField {
   name: string;
@@ -126,7 +137,8 @@ function systemColumn(column: ColumnMetadata): boolean {
 }
 
 function columnField(column: ColumnMetadata, readonly: ReadonlySet<string>): AdminField {
-  const kind = kindOf(column);
+  // rondo/auth's permission strings (on users and groups): chosen from the site's catalogue.
+  const kind = column.propertyName === 'permissions' && kindOf(column) === 'json' ? 'permissions' : kindOf(column);
   const hasDefault = column.default !== undefined || column.isGenerated;
   return {
     name: column.propertyName,
@@ -208,7 +220,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
   const pk = primary[0].propertyName;
   const pkField = all.find((field) => field.name === pk)!;
   const fields = formFields.includes(pkField) ? formFields : [pkField, ...formFields];
-  const shown = all.filter((field) => field.kind !== 'm2m' && field.kind !== 'json' && field.kind !== 'textarea');
+  const shown = all.filter((field) => !['m2m', 'json', 'permissions', 'textarea'].includes(field.kind));
   const listDisplay = pick(model, all, options.listDisplay, 'listDisplay') ?? [
     pkField,
     ...shown.filter((field) => field !== pkField && field.name !== 'password').slice(0, 4),

@@ -109,6 +109,14 @@ export class AdminViews {
       this.byKey.set(key, model);
       model.inlines = inlinesOf(this.dataSource, model, registrations[index][1].inlines ?? []);
     }
+    // The permissions the site checks, offered where users and groups get theirs.
+    const catalogue = this.models.flatMap((model) =>
+      (['view', 'add', 'change', 'delete'] as const).map((action) => `${model.appLabel}.${action}_${model.modelName}`),
+    );
+    for (const model of this.models)
+      for (const field of model.fields)
+        if (field.kind === 'permissions')
+          field.choices = catalogue.map((permission) => [permission, permission] as const);
   }
 
   // ---- pages ----
@@ -375,10 +383,18 @@ export class AdminViews {
         display: readonly ? this.cell(field, object).text : '',
         readonly,
         errors: form.errors[field.name] ?? [],
-        options: !readonly && (field.kind === 'fk' || field.kind === 'm2m') ? await this.options(field) : [],
+        options: readonly ? [] : await this.choicesOf(field, form.values[field.name]),
       });
     }
     return widgets;
+  }
+
+  /** A select's options: related objects, or the permission catalogue plus what the object already has. */
+  private async choicesOf(field: AdminField, value: string | string[] | undefined) {
+    if (field.kind === 'fk' || field.kind === 'm2m') return this.options(field);
+    if (field.kind !== 'permissions') return [];
+    const all = new Set([...(field.choices ?? []).map(([permission]) => permission), ...[value ?? []].flat()]);
+    return [...all].sort().map((permission) => ({ value: permission, label: permission }));
   }
 
   /** The objects a many-to-one or many-to-many may point at (at most 1,000, for a select). */
@@ -623,6 +639,7 @@ export class AdminViews {
       };
     }
     if (field.kind === 'json') return { text: JSON.stringify(value).slice(0, 100) };
+    if (field.kind === 'permissions') return { text: Array.isArray(value) ? value.join(', ') || '-' : '-' };
     const text = String(value);
     return { text: text.length > 100 ? `${text.slice(0, 99)}…` : text };
   }

@@ -1,7 +1,10 @@
 import { expect } from 'chai';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type App } from 'rondo';
 import { adminApp, LogEntry } from 'rondo/admin';
-import { authApp } from 'rondo/auth';
+import { Accounts, authApp } from 'rondo/auth';
 import { DATABASE, type Database } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
@@ -253,6 +256,37 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       });
     });
 
+    describe('users and their permissions', () => {
+      it("offers the site's permissions on a user's page, and a granted one opens the model to them", async () => {
+        const root = await loggedIn(app, 'root');
+        const plain = fixture.users.plain;
+        const page = await root.get(`/admin/auth/user/${plain.id}/change/`);
+        expect(page.status).to.equal(200);
+        expect(page.text)
+          .to.include('<option value="app.view_story"')
+          .and.include('<option value="auth.change_user"')
+          .and.not.include('name="password"'); // the hash is shown, never edited
+        const saved = await root.post(`/admin/auth/user/${plain.id}/change/`, {
+          data: {
+            username: 'plain',
+            email: '',
+            isActive: 'on',
+            isStaff: 'on',
+            permissions: ['app.view_story'],
+          },
+        });
+        expect(saved.status, saved.text).to.equal(302);
+        const client = await loggedIn(app, 'plain');
+        expect((await client.get('/admin/app/story/')).status).to.equal(200);
+        expect((await client.get('/admin/app/writer/')).status).to.equal(403);
+        const refused = await root.post(`/admin/auth/user/${plain.id}/change/`, {
+          data: { username: 'plain', isActive: 'on', permissions: ['not a permission'] },
+        });
+        expect(refused.status).to.equal(400);
+        expect(refused.text).to.include('is not a permission (app.codename).');
+      });
+    });
+
     describe('delete', () => {
       it('confirms a delete listing what goes with it, then deletes and logs it', async () => {
         const root = await loggedIn(app, 'root');
@@ -310,6 +344,38 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
     });
   });
 }
+
+describe('adminApp templates', () => {
+  it("lets the app's own admin/<name>.ejs replace the admin's, by name", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rondo-admin-templates-'));
+    mkdirSync(join(dir, 'admin'));
+    writeFileSync(
+      join(dir, 'admin', 'index.ejs'),
+      "<% layout('admin/base.ejs') %><h1>Our own dashboard</h1><p><%= models.length %> models</p>",
+    );
+    const app = await makeFullApp({
+      apps: [authApp(), adminApp({ models: [Writer], title: 'Back office', path: '/office', name: 'office' })],
+      entities: [Writer],
+      settings: { database: 'sqlite::memory:', templates: { dirs: [dir] }, authLoginRateLimit: null },
+    });
+    try {
+      await app.container.get<Database>(DATABASE).dataSource.synchronize();
+      await app.container
+        .get(Accounts)
+        .createSuperuser({ username: 'boss', email: 'boss@example.com', password: 'violet sunset 42' });
+      const client = new TestClient(app);
+      expect(
+        (await client.post('/office/login/', { data: { username: 'boss', password: 'violet sunset 42' } })).status,
+      ).to.equal(302);
+      const index = await client.get('/office/');
+      expect(index.text).to.include('Our own dashboard').and.include('1 models').and.include('Back office');
+      expect((await client.get('/office/app/writer/')).status).to.equal(200);
+    } finally {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
 
 describe('adminApp configuration', () => {
   it('fails start-up for an option naming a column the model lacks', async () => {

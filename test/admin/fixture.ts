@@ -3,7 +3,7 @@ import { IsNotIn } from 'class-validator';
 import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { type App } from 'rondo';
 import { adminApp, type AdminRegistration } from 'rondo/admin';
-import { Accounts, authApp, type User } from 'rondo/auth';
+import { Accounts, Group, User, authApp } from 'rondo/auth';
 import { DATABASE, type Database } from 'rondo/db';
 import { makeFullApp } from '../fixtures/apps';
 
@@ -62,6 +62,8 @@ export const REGISTRATIONS: AdminRegistration[] = [
     },
   ],
   Note,
+  [User, { appLabel: 'auth', listDisplay: ['id', 'username', 'isStaff'], searchFields: ['username'] }],
+  Group,
 ];
 
 export interface AdminFixture {
