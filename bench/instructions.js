@@ -18,11 +18,11 @@
  *   (--servers keeps the servers whose names include one of the parts, plus node:http, the base)
  */
 const { spawn, spawnSync, execFileSync } = require('node:child_process');
-const { readFileSync, writeFileSync, mkdirSync, readdirSync, mkdtempSync, rmSync } = require('node:fs');
+const { writeFileSync, mkdirSync, readdirSync, mkdtempSync, rmSync } = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { waitForListening, stop, seedCookie, checkAnswer } = require('./lib');
+const { waitForListening, stop, seedCookie, checkAnswer, readDump } = require('./lib');
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -52,45 +52,6 @@ const SERVERS = {
   'rondo (bare)': { file: 'rondo.js' },
   'rondo (full stack)': { file: 'rondo.js', env: { FULL: '1' } },
 };
-
-/** Self cost of every function in a callgrind dump, split into compiler and the rest. */
-function readDump(file) {
-  const names = new Map();
-  let current = '';
-  let afterCall = false;
-  let total = 0;
-  let compiler = 0;
-  const isCompiler = (name) => name.includes('v8::internal::compiler::') || name.includes('v8::internal::maglev::');
-  for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.startsWith('fn=')) {
-      const match = /^fn=\((\d+)\)(?: (.*))?$/.exec(line);
-      if (match[2] !== undefined) names.set(match[1], match[2]);
-      current = names.get(match[1]) ?? '';
-      continue;
-    }
-    if (line.startsWith('cfn=')) {
-      const match = /^cfn=\((\d+)\)(?: (.*))?$/.exec(line);
-      if (match[2] !== undefined) names.set(match[1], match[2]);
-      continue;
-    }
-    if (line.startsWith('calls=')) {
-      afterCall = true; // the next cost line is the call's inclusive cost, not self cost
-      continue;
-    }
-    const c = line.charCodeAt(0);
-    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42) {
-      if (afterCall) {
-        afterCall = false;
-        continue;
-      }
-      const cost = Number(line.split(' ')[1]);
-      if (!Number.isFinite(cost)) continue;
-      total += cost;
-      if (isCompiler(current)) compiler += cost;
-    }
-  }
-  return { total, compiler };
-}
 
 function startServer(name, scenario, outFile) {
   const server = SERVERS[name];

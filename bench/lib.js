@@ -1,4 +1,5 @@
 'use strict';
+const { readFileSync } = require('node:fs');
 /** What run.js and instructions.js share: starting a server child, and the requests around a measurement. */
 
 /**
@@ -45,4 +46,43 @@ async function checkAnswer(port, scenario, name, headers) {
   if (!response.ok) throw new Error(`${name} answered ${scenario.method ?? 'GET'} ${scenario.path} with ${response.status}`);
 }
 
-module.exports = { waitForListening, stop, seedCookie, checkAnswer };
+/** Self cost of every function in a callgrind dump, split into compiler and the rest. */
+function readDump(file) {
+  const names = new Map();
+  let current = '';
+  let afterCall = false;
+  let total = 0;
+  let compiler = 0;
+  const isCompiler = (name) => name.includes('v8::internal::compiler::') || name.includes('v8::internal::maglev::');
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line.startsWith('fn=')) {
+      const match = /^fn=\((\d+)\)(?: (.*))?$/.exec(line);
+      if (match[2] !== undefined) names.set(match[1], match[2]);
+      current = names.get(match[1]) ?? '';
+      continue;
+    }
+    if (line.startsWith('cfn=')) {
+      const match = /^cfn=\((\d+)\)(?: (.*))?$/.exec(line);
+      if (match[2] !== undefined) names.set(match[1], match[2]);
+      continue;
+    }
+    if (line.startsWith('calls=')) {
+      afterCall = true; // the next cost line is the call's inclusive cost, not self cost
+      continue;
+    }
+    const c = line.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || c === 43 || c === 45 || c === 42) {
+      if (afterCall) {
+        afterCall = false;
+        continue;
+      }
+      const cost = Number(line.split(' ')[1]);
+      if (!Number.isFinite(cost)) continue;
+      total += cost;
+      if (isCompiler(current)) compiler += cost;
+    }
+  }
+  return { total, compiler };
+}
+
+module.exports = { waitForListening, stop, seedCookie, checkAnswer, readDump };

@@ -191,19 +191,25 @@ export class App {
   /** Runs the `onStartup()` hooks of services, middleware and controllers (createApp calls it). */
   async startup(): Promise<void> {
     await this.resources.open();
-    const database = this.resources.database;
-    if (database !== undefined) {
-      const { registerSubscribers } =
-        require('../signals/entity-signals') as typeof import('../signals/entity-signals');
-      const classes = [...this.parts.providers.filter((provider) => typeof provider === 'function')];
-      registerSubscribers(
-        database.dataSource,
-        () => this.container.get(Signals),
-        classes,
-        (cls) => this.container.get<object>(cls),
-      );
+    try {
+      const database = this.resources.database;
+      if (database !== undefined) {
+        const { registerSubscribers } =
+          require('../signals/entity-signals') as typeof import('../signals/entity-signals');
+        const classes = [...this.parts.providers.filter((provider) => typeof provider === 'function')];
+        registerSubscribers(
+          database.dataSource,
+          () => this.container.get(Signals),
+          classes,
+          (cls) => this.container.get<object>(cls),
+        );
+      }
+      await this.hooks.startup();
+    } catch (error) {
+      // createApp rejects: nothing it opened may outlive it (a connected database keeps the process alive).
+      await this.resources.close();
+      throw error;
     }
-    await this.hooks.startup();
   }
 
   /** The onShutdown hooks, the database, then the standalone `reverse` forgets this app. */

@@ -393,6 +393,22 @@ describe('adminApp configuration', () => {
     }
   });
 
+  it('closes the database it opened when start-up fails (nothing outlives the rejected createApp)', async () => {
+    const { atomic } = await import('rondo/db');
+    try {
+      await makeFullApp({
+        apps: [authApp(), adminApp({ models: [[Story, { listFilter: ['title'] }]] })],
+        entities: [Writer, Label, Story, Note],
+        settings: { database: 'sqlite::memory:' },
+      });
+      expect.fail('started');
+    } catch (error) {
+      expect((error as Error).message).to.match(/listFilter of Story names 'title', a text column/);
+    }
+    // The standalone atomic() sees no connected database left behind by the failed app.
+    expect(() => atomic(async () => undefined)).to.throw(/atomic\(\) found no connected database/);
+  });
+
   it('fails start-up for a model that is not an entity of the app', async () => {
     class Stray {}
     try {
