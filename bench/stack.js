@@ -16,7 +16,7 @@
  * Instructions (--instructions): each server under callgrind, the same requests, the
  * count per request (repeatable where the wall clock swings by ±30 %).
  *
- *   node bench/stack.js [--rounds 5] [--duration 5] [--only form,post,me] [--instructions] [--n 3000] [--warm 8000] [--readme]
+ *   node bench/stack.js [--rounds 5] [--duration 5] [--only form,post,me] [--servers rondo,fastify] [--instructions] [--n 3000] [--warm 8000] [--readme]
  *   node bench/stack.js --report [--readme]   (the tables again from results/stack.json)
  */
 const { spawn, execFileSync, spawnSync } = require('node:child_process');
@@ -38,7 +38,10 @@ const CONNECTIONS = 50;
 const N = Number(flag('n', 3000));
 const WARM = Number(flag('warm', 8000));
 const INSTRUCTIONS = args.includes('--instructions');
+// V8 flags for the servers under valgrind (INSTRUCTIONS_NODE_FLAGS=--single-threaded: repeatable on a busy machine).
+const NODE_FLAGS = (process.env.INSTRUCTIONS_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 const ONLY = flag('only', '') ? flag('only', '').split(',') : undefined;
+const SERVER_FILTER = flag('servers', '') ? flag('servers', '').split(',') : undefined;
 
 const SERVERS = {
   rondo: { file: 'stack-rondo.js', label: 'Rondo (default stack)' },
@@ -46,6 +49,7 @@ const SERVERS = {
   express: { file: 'stack-express.js', label: 'Express + helmet + express-session + csrf-sync' },
   nest: { file: 'stack-nest.js', label: 'NestJS on Fastify, same plugins' },
 };
+for (const name of Object.keys(SERVERS)) if (SERVER_FILTER && !SERVER_FILTER.includes(name)) delete SERVERS[name];
 const ROUTES = [
   { key: 'form', name: 'GET form (session read + CSRF token)', path: '/form' },
   { key: 'post', name: 'POST JSON (CSRF check + session write)', path: '/form', method: 'POST', body: JSON.stringify({ title: 'Hello' }) },
@@ -72,7 +76,7 @@ function cpuSeconds(pid) {
 function start(name, valgrindOut) {
   const script = path.join(__dirname, 'dist/servers', SERVERS[name].file);
   const [command, argv] = valgrindOut
-    ? ['valgrind', ['--tool=callgrind', `--callgrind-out-file=${valgrindOut}`, '--dump-line=no', '--dump-instr=no', process.execPath, script]]
+    ? ['valgrind', ['--tool=callgrind', `--callgrind-out-file=${valgrindOut}`, '--dump-line=no', '--dump-instr=no', process.execPath, ...NODE_FLAGS, script]]
     : PINNED ? ['taskset', ['-c', '0', process.execPath, script]] : [process.execPath, [script]];
   const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
@@ -91,7 +95,8 @@ async function seed(port) {
 function load(port, route, headers, options) {
   return new Promise((resolve, reject) => autocannon({
     url: `http://127.0.0.1:${port}${route.path}`, method: route.method ?? 'GET', body: route.body, headers,
-    connections: options.connections ?? CONNECTIONS, duration: options.duration, amount: options.amount, timeout: 60,
+    connections: options.connections ?? CONNECTIONS, timeout: 60,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration }),
   }, (error, result) => {
     if (error) return reject(error);
     const failed = result.non2xx + result.errors + result.timeouts;
@@ -225,6 +230,10 @@ function writeReadme(result) {
 }
 
 async function main() {
+  if (args.includes('--instructions-only')) {
+    console.log(JSON.stringify(await instructions()));
+    return;
+  }
   if (args.includes('--report')) {
     const saved = JSON.parse(readFileSync(path.join(__dirname, 'results', 'stack.json'), 'utf8'));
     console.log(report(saved));

@@ -254,6 +254,10 @@ export const ERROR_CODES = {
     what: 'an upload read or moved again after moveTo() or after the response',
     fix: 'read or move each upload once, during the request',
   },
+  COOKIE_NAME_INVALID: {
+    what: 'response.setCookie() with a name that is not an RFC 6265 token (a space, ;, =, a control character...)',
+    fix: "name the cookie with letters, digits and !#$%&'*+-.^_`|~",
+  },
   COOKIE_SAMESITE_NONE_INSECURE: {
     what: "a cookie with sameSite 'none' but not secure",
     fix: 'add secure: true (browsers reject it otherwise)',

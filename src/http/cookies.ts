@@ -90,6 +90,44 @@ function encodeValue(value: string): string {
   return PLAIN_VALUE.test(value) ? value : encodeURIComponent(value);
 }
 
+/**
+ * The attributes of a Set-Cookie header (`; Max-Age=...; Path=/; Expires=...; HttpOnly...`)
+ * for one set of options and one second: the session and CSRF cookies are set with the
+ * same options on every response that writes them, so the cookie library builds (and
+ * checks) their attributes once a second instead of on each response.
+ */
+let attributeCache = new Map<string, string>();
+let attributeSecond = 0;
+
+function attributes(options: CookieOptions, sameSite: CookieOptions['sameSite'], second: number): string {
+  if (second !== attributeSecond) {
+    attributeCache = new Map();
+    attributeSecond = second;
+  }
+  const { maxAge, expires, path, domain, secure, httpOnly, partitioned } = options;
+  const key = `${maxAge}|${expires?.getTime()}|${path}|${domain}|${secure}|${httpOnly}|${sameSite}|${partitioned}`;
+  let text = attributeCache.get(key);
+  if (text === undefined) {
+    const at = expires ?? (maxAge === undefined ? undefined : new Date(second * 1000 + maxAge * 1000));
+    text = cookie
+      .serialize('x', '', {
+        maxAge,
+        expires: at,
+        path: path ?? '/',
+        domain,
+        secure,
+        httpOnly: httpOnly ?? true,
+        sameSite: sameSite === false ? undefined : sameSite,
+        partitioned,
+      })
+      .slice('x='.length);
+    if (attributeCache.size < 100) attributeCache.set(key, text);
+  }
+  return text;
+}
+
+const COOKIE_NAME = /^[\u0021-\u003A\u003C\u003E-\u007E]+$/;
+
 /** Builds one Set-Cookie header value, with Rondo's secure defaults. */
 export function serializeCookie(name: string, value: string, options: CookieOptions = {}): string {
   const sameSite = options.sameSite ?? 'lax';
@@ -99,17 +137,11 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
       `Cookie ${name}: sameSite 'none' needs secure: true (browsers reject it otherwise)`,
     );
   }
-  let expires = options.expires;
-  if (options.maxAge !== undefined && expires === undefined) expires = new Date(Date.now() + options.maxAge * 1000);
-  return cookie.serialize(name, value, {
-    encode: encodeValue,
-    maxAge: options.maxAge,
-    expires,
-    path: options.path ?? '/',
-    domain: options.domain,
-    secure: options.secure,
-    httpOnly: options.httpOnly ?? true,
-    sameSite: sameSite === false ? undefined : sameSite,
-    partitioned: options.partitioned,
-  });
+  if (!COOKIE_NAME.test(name))
+    throw new RondoError(
+      'COOKIE_NAME_INVALID',
+      `Cookie name ${JSON.stringify(name.slice(0, 60))} is not a token (RFC 6265): use letters, digits and !#$%&'*+-.^_\`|~`,
+    );
+  // Expires is written to the second (as browsers read it): within a second the attributes repeat.
+  return `${name}=${encodeValue(value)}${attributes(options, sameSite, Math.floor(Date.now() / 1000))}`;
 }
