@@ -16,7 +16,7 @@
  * Instructions (--instructions): each server under callgrind, the same requests, the
  * count per request (repeatable where the wall clock swings by ±30 %).
  *
- *   node bench/stack.js [--rounds 5] [--duration 5] [--only form,post,me] [--servers rondo,fastify] [--instructions] [--n 3000] [--warm 8000] [--readme]
+ *   node bench/stack.js [--rounds 5] [--duration 5] [--only form,post,me] [--servers rondo,fastify] [--matched] [--instructions] [--n 3000] [--warm 8000] [--readme]
  *   node bench/stack.js --report [--readme]   (the tables again from results/stack.json)
  */
 const { spawn, execFileSync, spawnSync } = require('node:child_process');
@@ -49,6 +49,11 @@ const SERVERS = {
   express: { file: 'stack-express.js', label: 'Express + helmet + express-session + csrf-sync' },
   nest: { file: 'stack-nest.js', label: 'NestJS on Fastify, same plugins' },
 };
+// --matched: the peers again with helmet sending only the headers Rondo sends (HEADERS=rondo).
+if (args.includes('--matched')) {
+  for (const name of ['fastify', 'express', 'nest'])
+    SERVERS[`${name}-matched`] = { ...SERVERS[name], label: `${SERVERS[name].label}, Rondo's headers`, env: { HEADERS: 'rondo' } };
+}
 for (const name of Object.keys(SERVERS)) if (SERVER_FILTER && !SERVER_FILTER.includes(name)) delete SERVERS[name];
 const ROUTES = [
   { key: 'form', name: 'GET form (session read + CSRF token)', path: '/form' },
@@ -78,7 +83,7 @@ function start(name, valgrindOut) {
   const [command, argv] = valgrindOut
     ? ['valgrind', ['--tool=callgrind', `--callgrind-out-file=${valgrindOut}`, '--dump-line=no', '--dump-instr=no', process.execPath, ...NODE_FLAGS, script]]
     : PINNED ? ['taskset', ['-c', '0', process.execPath, script]] : [process.execPath, [script]];
-  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...SERVERS[name].env } });
   let errors = '';
   child.stderr.on('data', (chunk) => { errors = (errors + chunk).slice(-4000); });
   return waitForListening(child, name, valgrindOut ? 120_000 : 15_000, () => `: ${errors}`).then((port) => ({ child, port }));
@@ -189,6 +194,8 @@ function report(result) {
 }
 
 const README = path.join(__dirname, '..', 'README.md');
+/** --matched runs keep their own results (results/stack-matched.*), beside the main ones. */
+const RESULT = args.includes('--matched') ? 'stack-matched' : 'stack';
 const START = '<!-- bench/stack.js writes this table -->';
 const END = '<!-- end of the bench/stack.js table -->';
 
@@ -235,7 +242,7 @@ async function main() {
     return;
   }
   if (args.includes('--report')) {
-    const saved = JSON.parse(readFileSync(path.join(__dirname, 'results', 'stack.json'), 'utf8'));
+    const saved = JSON.parse(readFileSync(path.join(__dirname, 'results', `${RESULT}.json`), 'utf8'));
     console.log(report(saved));
     if (args.includes('--readme')) writeReadme(saved);
     return;
@@ -247,9 +254,9 @@ async function main() {
   const result = { when, machine, rounds: ROUNDS, duration: DURATION, pinned: PINNED, samples, instructions: counts, n: N, warm: WARM };
   const dir = path.join(__dirname, 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, 'stack.json'), `${JSON.stringify(result, null, 2)}\n`);
+  writeFileSync(path.join(dir, `${RESULT}.json`), `${JSON.stringify(result, null, 2)}\n`);
   const text = report(result);
-  writeFileSync(path.join(dir, 'stack.md'), text);
+  writeFileSync(path.join(dir, `${RESULT}.md`), text);
   if (args.includes('--readme')) writeReadme(result);
   console.log(`\n${text}`);
 }

@@ -28,6 +28,28 @@ export const formPage = (token: string, n: number) =>
 
 export const mePage = (user: BenchUser) => `<!doctype html><title>Me</title><p>Hello, ${escapeHtml(user.username)}</p>`;
 
+/**
+ * helmet's options when HEADERS=rondo: only the headers Rondo's default stack sends
+ * (X-Frame-Options DENY, nosniff, Referrer-Policy and Cross-Origin-Opener-Policy
+ * same-origin), so the peers' header work matches Rondo's; otherwise helmet's defaults.
+ */
+export const HELMET_OPTIONS =
+  process.env.HEADERS === 'rondo'
+    ? {
+        contentSecurityPolicy: false,
+        crossOriginResourcePolicy: false,
+        originAgentCluster: false,
+        strictTransportSecurity: false,
+        xDnsPrefetchControl: false,
+        xDownloadOptions: false,
+        xPermittedCrossDomainPolicies: false,
+        xXssProtection: false,
+        xFrameOptions: { action: 'deny' as const },
+        referrerPolicy: { policy: 'same-origin' as const },
+        crossOriginOpenerPolicy: { policy: 'same-origin' as const },
+      }
+    : {};
+
 /** 32 bytes: secure-session's key, express-session's and Rondo's secrets. */
 export const SECRET = 'bench-stack-secret-key-0123456789abcdef-0123456789';
 

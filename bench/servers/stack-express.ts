@@ -4,7 +4,7 @@ import helmet from 'helmet';
 import session from 'express-session';
 import { csrfSync } from 'csrf-sync';
 import { announce } from './common';
-import { SECRET, USERS, formPage, mePage } from './stack-common';
+import { HELMET_OPTIONS, SECRET, USERS, formPage, mePage } from './stack-common';
 
 declare module 'express-session' {
   interface SessionData {
@@ -18,7 +18,7 @@ const { generateToken, csrfSynchronisedProtection } = csrfSync({
 });
 
 const app = express();
-app.use(helmet());
+app.use(helmet(HELMET_OPTIONS));
 app.use(session({ secret: SECRET, resave: false, saveUninitialized: false, cookie: { httpOnly: true, sameSite: 'lax' } }));
 app.use(express.json());
 app.get('/form', (req, res) => {

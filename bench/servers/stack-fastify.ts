@@ -5,11 +5,11 @@ import secureSession from '@fastify/secure-session';
 import csrf from '@fastify/csrf-protection';
 import { createHash } from 'node:crypto';
 import { announce } from './common';
-import { SECRET, USERS, formPage, mePage } from './stack-common';
+import { HELMET_OPTIONS, SECRET, USERS, formPage, mePage } from './stack-common';
 
 export async function fastifyStack() {
   const app = Fastify({ logger: false });
-  await app.register(helmet);
+  await app.register(helmet, HELMET_OPTIONS);
   await app.register(secureSession, { key: createHash('sha256').update(SECRET).digest(), cookie: { path: '/', httpOnly: true, sameSite: 'lax' } });
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
   app.get('/form', async (req, reply) => {

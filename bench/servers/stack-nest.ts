@@ -9,7 +9,7 @@ import csrf from '@fastify/csrf-protection';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { announce } from './common';
-import { SECRET, USERS, formPage, mePage } from './stack-common';
+import { HELMET_OPTIONS, SECRET, USERS, formPage, mePage } from './stack-common';
 
 @Controller()
 class StackController {
@@ -47,7 +47,7 @@ class AppModule {}
 
 async function main() {
   const app = await NestFactory.create<NestFastifyApplication>(AppModule, new FastifyAdapter(), { logger: false });
-  await app.register(helmet as never);
+  await app.register(helmet as never, HELMET_OPTIONS as never);
   await app.register(secureSession as never, { key: createHash('sha256').update(SECRET).digest(), cookie: { path: '/', httpOnly: true, sameSite: 'lax' } } as never);
   await app.register(csrf as never, { sessionPlugin: '@fastify/secure-session' } as never);
   const fastify = app.getHttpAdapter().getInstance();
