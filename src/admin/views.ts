@@ -199,7 +199,8 @@ export class AdminViews {
       .skip((page - 1) * model.listPerPage)
       .take(model.listPerPage)
       .getMany();
-    const total = await this.repository(model).count();
+    // The unfiltered count is shown only beside a search's result count.
+    const total = request.GET.has('q') ? await this.repository(model).count() : count;
     return this.page(request, 'admin/change_list.ejs', {
       title: `Select ${model.verboseName} to change`,
       model,
@@ -397,11 +398,11 @@ export class AdminViews {
     return [...all].sort().map((permission) => ({ value: permission, label: permission }));
   }
 
-  /** The objects a many-to-one or many-to-many may point at (at most 1,000, for a select). */
-  private async options(field: AdminField): Promise<Array<{ value: string; label: string }>> {
+  /** The objects a many-to-one or many-to-many may point at: at most 1,000 in a select, 100 in a sidebar filter. */
+  private async options(field: AdminField, limit = 1000): Promise<Array<{ value: string; label: string }>> {
     const target = field.target!;
     const pk = this.pkOf(target);
-    const rows = await this.database.repository<Row>(target).find({ take: 1000, order: { [pk]: 'ASC' } });
+    const rows = await this.database.repository<Row>(target).find({ take: limit, order: { [pk]: 'ASC' } });
     return rows.map((row) => ({ value: String(row[pk]), label: reprOf(row, { entity: target, pk }) }));
   }
 
@@ -599,7 +600,7 @@ export class AdminViews {
         ];
       else if (field.kind === 'choice') choices = field.choices!.map(([value, label]) => [value, label]);
       else if (field.kind === 'fk')
-        choices = (await this.options(field)).slice(0, 100).map((option) => [option.value, option.label]);
+        choices = (await this.options(field, 100)).map((option) => [option.value, option.label]);
       else choices = DATE_FILTERS.map(([value, label]) => [value, label]);
       filters.push({
         label: field.label,
