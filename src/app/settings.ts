@@ -137,7 +137,10 @@ export interface Settings {
   channelsBackend: 'memory' | 'redis';
   /** Seconds an entry lives when set without a timeout; null = forever. Default 300. */
   cacheTimeout: number | null;
-  /** Put before every key (`prefix:version:key`), so apps can share a Redis. Default 'rondo'. */
+  /**
+   * Put before every key this app keeps in Redis (cache `prefix:version:key`, sessions,
+   * rate-limit counters, channels, tasks), so apps can share a Redis. Default 'rondo'.
+   */
   cacheKeyPrefix: string;
   /** The key version; bump it to leave every entry unread. Default 1. */
   cacheVersion: number;

@@ -48,7 +48,7 @@ function createStore(settings: Settings, logger: Logger, database: Database | un
       return new DatabaseSessionStore(database!);
     }
     case 'redis':
-      return new RedisSessionStore(settings.redisUrl, logger);
+      return new RedisSessionStore(settings.redisUrl, logger, settings.cacheKeyPrefix);
     default:
       throw new ImproperlyConfigured(
         'SESSION_ENGINE_UNKNOWN',

@@ -37,6 +37,7 @@ export const RateLimit = (options: RateLimitOptions): ClassDecorator & MethodDec
 export interface RateLimitSettings {
   rateLimitStore: string;
   redisUrl: string;
+  cacheKeyPrefix: string;
 }
 
 async function keyOf(request: HttpRequest, key: RateLimitOptions['key']): Promise<string> {
@@ -109,7 +110,7 @@ export class RateLimits {
       points: options.points,
       duration: options.duration,
       blockDuration: options.blockDuration ?? 0,
-      keyPrefix: `rondo:rl:${name}`,
+      keyPrefix: `${this.settings.cacheKeyPrefix}:rl:${name}`,
     };
     if (this.settings.rateLimitStore === 'memory') return new flexible.RateLimiterMemory(common);
     return new flexible.RateLimiterRedis({

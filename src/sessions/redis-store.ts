@@ -1,6 +1,6 @@
 /**
  * Redis session store (ioredis): sessions shared by every process and machine using the
- * same Redis. Keys `rondo:session:<random id>` with a TTL. Commands fail fast while Redis
+ * same Redis. Keys `<settings.cacheKeyPrefix>:session:<random id>` with a TTL. Commands fail fast while Redis
  * is unreachable (no offline queue), so a request that uses the session gets a 503
  * instead of hanging; ioredis reconnects in the background and the store recovers.
  */
@@ -9,12 +9,13 @@ import type Redis from 'ioredis';
 import type { Logger } from '../observability/logger';
 import { SessionInterrupted, SessionStoreUnavailable, type SessionData, type SessionStore } from './session-store';
 
-const PREFIX = 'rondo:session:';
-
 export class RedisSessionStore implements SessionStore {
   private readonly client: Redis;
+  private readonly prefix: string;
 
-  constructor(url: string, logger: Logger) {
+  /** `keyPrefix` keeps this app's sessions apart from another's on the same Redis. */
+  constructor(url: string, logger: Logger, keyPrefix = 'rondo') {
+    this.prefix = `${keyPrefix}:session:`;
     // Loaded here, not at import: apps without Redis sessions don't pay its memory.
     const RedisClient = (require('ioredis') as typeof import('ioredis')).default;
     this.client = new RedisClient(url, {
@@ -44,7 +45,7 @@ export class RedisSessionStore implements SessionStore {
 
   async load(key: string): Promise<SessionData | undefined> {
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(key)) return undefined;
-    const text = await this.run(() => this.client.get(PREFIX + key));
+    const text = await this.run(() => this.client.get(this.prefix + key));
     if (text === null) return undefined;
     try {
       return JSON.parse(text) as SessionData;
@@ -58,17 +59,17 @@ export class RedisSessionStore implements SessionStore {
     const json = JSON.stringify(data);
     if (key === undefined) {
       const id = randomBytes(24).toString('base64url');
-      await this.run(() => this.client.set(PREFIX + id, json, 'EX', ttl, 'NX'));
+      await this.run(() => this.client.set(this.prefix + id, json, 'EX', ttl, 'NX'));
       return id;
     }
     // XX: update only a session that still exists; one deleted meanwhile stays deleted.
-    const updated = await this.run(() => this.client.set(PREFIX + key, json, 'EX', ttl, 'XX'));
+    const updated = await this.run(() => this.client.set(this.prefix + key, json, 'EX', ttl, 'XX'));
     if (updated === null) throw new SessionInterrupted();
     return key;
   }
 
   async destroy(key: string): Promise<void> {
-    await this.run(() => this.client.del(PREFIX + key));
+    await this.run(() => this.client.del(this.prefix + key));
   }
 
   async close(): Promise<void> {

@@ -91,9 +91,9 @@ describe('@RateLimit with the Redis store', function () {
     for (const child of children) child.kill('SIGKILL');
   });
 
-  function start(runId: string): Promise<number> {
+  function start(runId: string, keyPrefix = 'rondo'): Promise<number> {
     const child = spawn(process.execPath, [join(__dirname, '../fixtures/rate-limit-server.js')], {
-      env: { ...process.env, RUN_ID: runId, REDIS_URL },
+      env: { ...process.env, RUN_ID: runId, REDIS_URL, RONDO_CACHE_KEY_PREFIX: keyPrefix },
     });
     children.push(child);
     return new Promise((resolve, reject) => {
@@ -115,5 +115,14 @@ describe('@RateLimit with the Redis store', function () {
     expect([await get(first), await get(second), await get(first)]).to.deep.equal([200, 200, 200]);
     expect(await get(second)).to.equal(429); // the fourth, on the other process
     expect(await get(first)).to.equal(429);
+  });
+
+  it('keeps the counters of an app with another cacheKeyPrefix apart on the same Redis', async () => {
+    const runId = `${process.pid}-${Date.now()}-prefixes`;
+    const [blog, shop] = await Promise.all([start(runId, 'blog'), start(runId, 'shop')]);
+    const get = async (port: number) => (await fetch(`http://127.0.0.1:${port}/limited`)).status;
+    await new Promise((r) => setTimeout(r, 300));
+    expect([await get(blog), await get(blog), await get(blog), await get(blog)]).to.deep.equal([200, 200, 200, 429]);
+    expect(await get(shop)).to.equal(200); // same key, another app
   });
 });
