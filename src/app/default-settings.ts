@@ -39,6 +39,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze({
   tasksBackend: 'immediate',
   tasksLease: 30_000,
   tasksPollInterval: 1000,
+  tasksResultRetention: 7 * 24 * 3600,
   channelsBackend: 'memory',
   cacheKeyPrefix: 'rondo',
   cacheVersion: 1,
@@ -213,7 +214,7 @@ const CHOICES: Record<string, readonly [ErrorCode, readonly string[]]> = {
   logFormat: ['LOG_FORMAT_UNKNOWN', ['text', 'json']],
   cacheBackend: ['CACHE_BACKEND_UNKNOWN', ['memory', 'redis']],
   tasksBackend: ['TASK_BACKEND_UNKNOWN', ['immediate', 'database', 'redis']],
-  channelsBackend: ['SETTINGS_TYPE', ['memory', 'redis']],
+  channelsBackend: ['CHANNELS_BACKEND_UNKNOWN', ['memory', 'redis']],
 };
 
 /** Settings sent as response headers, by the header they become. */

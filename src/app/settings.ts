@@ -131,6 +131,11 @@ export interface Settings {
   /** ms a database worker waits before looking again when no task is ready. Default 1 000. */
   tasksPollInterval: number;
   /**
+   * Seconds a finished task (successful or failed) stays readable by `queue.result(id)`;
+   * then workers delete it (database) or BullMQ drops it (redis). Default 604 800 (a week).
+   */
+  tasksResultRetention: number;
+  /**
    * Where WebSocket broadcasts go: 'memory' (the connections of this process) or 'redis'
    * (published on redisUrl: every instance delivers to its own). Default 'memory'.
    */

@@ -371,6 +371,10 @@ export const ERROR_CODES = {
     what: "settings.cacheBackend is neither 'memory' nor 'redis'",
     fix: "use 'memory' (one LRU per process) or 'redis' (shared through redisUrl)",
   },
+  CHANNELS_BACKEND_UNKNOWN: {
+    what: "settings.channelsBackend is neither 'memory' nor 'redis'",
+    fix: "use 'memory' (this process's connections) or 'redis' (broadcasts reach every instance through redisUrl)",
+  },
   CACHE_KEY_INVALID: {
     what: 'a cache key is empty, longer than 250 characters or holds a space or control character, or its value cannot be stored as JSON',
     fix: 'use a short printable key (hash long ones) and a JSON value',

@@ -218,6 +218,7 @@ export class TaskQueue {
 
   private makeBackend(): TaskBackend {
     const { tasksBackend, tasksLease: lease, tasksPollInterval: pollInterval } = this.settings;
+    const retention = this.settings.tasksResultRetention * 1000;
     switch (tasksBackend) {
       case 'immediate': {
         const { ImmediateBackend } = require('./backends/immediate') as typeof import('./backends/immediate');
@@ -230,7 +231,7 @@ export class TaskQueue {
             "settings.tasksBackend is 'database' but the app has no database; set settings.database",
           );
         const { DatabaseBackend } = require('./backends/database') as typeof import('./backends/database');
-        return new DatabaseBackend(this.database, { lease, pollInterval });
+        return new DatabaseBackend(this.database, { lease, pollInterval, retention });
       }
       default: {
         const { RedisBackend } = require('./backends/redis') as typeof import('./backends/redis');
@@ -238,6 +239,7 @@ export class TaskQueue {
           url: this.settings.redisUrl,
           prefix: this.settings.cacheKeyPrefix,
           lease,
+          retention,
           queues: [...new Set([...this.tasks.values()].map((task) => task.queue))],
         });
       }

@@ -282,6 +282,12 @@ describe('WebSocket routes', () => {
     }
   });
 
+  it('fails start-up for an unknown channelsBackend, naming the choices', async () => {
+    const error = await makeFullApp({ settings: { channelsBackend: 'kafka' as never } }).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'CHANNELS_BACKEND_UNKNOWN');
+    expect((error as Error).message).to.include("use one of 'memory', 'redis'");
+  });
+
   it('tells open connections the server is going away (1001) when it stops', async () => {
     const other = await liveApp();
     const handle = await other.listen({ port: 0, handleSignals: false });

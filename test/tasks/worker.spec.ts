@@ -162,6 +162,25 @@ for (const backend of BACKENDS) {
       expect((await delayed.refresh()).status).to.equal('ready');
     });
 
+    if (backend.label.startsWith('database'))
+      it('deletes finished tasks older than tasksResultRetention (a week), keeping newer and waiting ones', async () => {
+        const old = await queue.enqueue(DemoTasks, 'greet', ['Old']);
+        const recent = await queue.enqueue(DemoTasks, 'greet', ['Recent']);
+        await burst();
+        const eightDaysAgo = Date.now() - 8 * 24 * 3_600_000;
+        const database = app.container.get<Database>(DATABASE);
+        const placeholder = env.DATABASE_URL.startsWith('sqlite:') ? '?' : '$1';
+        await database.manager.query(
+          `UPDATE "rondo_task" SET "finishedAt" = ${eightDaysAgo} WHERE "id" = ${placeholder}`,
+          [old.id],
+        );
+        const waiting = await queue.enqueue(DemoTasks, 'count', ['later'], { runAfter: 60_000 });
+        await burst(); // a worker deletes at its start
+        expect(await queue.result(old.id)).to.equal(undefined);
+        expect((await queue.result(recent.id))?.result).to.equal('Hello, Recent');
+        expect((await queue.result(waiting.id))?.status).to.equal('ready');
+      });
+
     it('reads an unknown id as undefined', async () => {
       expect(await queue.result('00000000-0000-4000-8000-000000000000')).to.equal(undefined);
     });

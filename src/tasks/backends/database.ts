@@ -4,7 +4,8 @@
  * ready rows, as many as it has free slots, with one UPDATE (on PostgreSQL its subquery
  * takes `FOR UPDATE SKIP LOCKED`, so workers never wait for or share a row; SQLite runs
  * one writer at a time) and holds them under a lease it renews while the tasks run. A worker killed mid-task stops renewing:
- * once the lease expires another worker claims the row again, as a new attempt.
+ * once the lease expires another worker claims the row again, as a new attempt. Workers
+ * delete finished rows older than the retention, at start and every ten minutes.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -93,7 +94,11 @@ export interface DatabaseBackendOptions {
   lease: number;
   /** ms between two looks for work while the queue is empty (settings.tasksPollInterval). */
   pollInterval: number;
+  /** ms a finished task's row is kept (settings.tasksResultRetention). */
+  retention: number;
 }
+
+const PRUNE_EVERY = 10 * 60_000;
 
 export class DatabaseBackend implements TaskBackend {
   readonly name = 'database';
@@ -137,6 +142,11 @@ export class DatabaseBackend implements TaskBackend {
           options.logger.error('Renewing the running tasks’ lease failed', error),
         );
     }, this.options.lease / 3);
+    const prune = () =>
+      this.prune().catch((error: unknown) => options.logger.error('Deleting old finished tasks failed', error));
+    await prune();
+    const pruning = setInterval(() => void prune(), PRUNE_EVERY);
+    pruning.unref();
     try {
       while (!options.signal.aborted) {
         if (running.size >= options.concurrency) {
@@ -168,6 +178,7 @@ export class DatabaseBackend implements TaskBackend {
       await this.finish(running, worker, options);
     } finally {
       clearInterval(renew);
+      clearInterval(pruning);
     }
   }
 
@@ -183,6 +194,13 @@ export class DatabaseBackend implements TaskBackend {
 
   async close(): Promise<void> {
     // The connection is the app's: it closes with the app.
+  }
+
+  /** Deletes the rows of tasks that finished more than the retention ago. */
+  private async prune(): Promise<void> {
+    await this.records(`DELETE FROM "rondo_task" WHERE "status" IN ('successful', 'failed') AND "finishedAt" < ?`, [
+      Date.now() - this.options.retention,
+    ]);
   }
 
   /** After the stop: the running tasks get `grace` ms, then the unfinished are handed back. */

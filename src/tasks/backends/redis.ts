@@ -22,6 +22,8 @@ export interface RedisBackendOptions {
   prefix: string;
   /** ms a job stays locked without a renewal (settings.tasksLease). */
   lease: number;
+  /** ms a finished job stays readable (settings.tasksResultRetention). */
+  retention: number;
   /** Every queue the app's tasks use (where `get` looks for an id). */
   queues: readonly string[];
 }
@@ -86,9 +88,9 @@ export class RedisBackend implements TaskBackend {
         delay: Math.max(0, record.runAfter - Date.now()),
         attempts: record.maxAttempts,
         backoff: { type: 'exponential', delay: record.backoff },
-        // Results stay readable for a week (at most 10 000 per queue), as the database keeps its rows.
-        removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
-        removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+        // Results stay readable for settings.tasksResultRetention (at most 10 000 per queue).
+        removeOnComplete: { age: Math.ceil(this.options.retention / 1000), count: 10_000 },
+        removeOnFail: { age: Math.ceil(this.options.retention / 1000), count: 10_000 },
       }),
     );
     return record;
