@@ -118,7 +118,7 @@ export function wrapWebSocketViews(routes: RouteTable<CompiledView>, runtime: We
           return result;
         }
         return new UpgradeResponse({
-          upgrade: (req, socket, head) => handshake(server, connection, req, socket, head),
+          upgrade: (...upgrade) => handshake(server, connection, ...upgrade),
         });
       };
       const result = call(request, routeParams);
@@ -129,7 +129,15 @@ export function wrapWebSocketViews(routes: RouteTable<CompiledView>, runtime: We
 
 type Upgrade = Parameters<UpgradeHandler['upgrade']>;
 
-function handshake(server: WebSocketServer, connection: WebSocketConnection, ...[req, socket, head]: Upgrade) {
+/** Set-Cookie values for a handshake under way, read by the server's 'headers' event. */
+const handshakeCookies = new WeakMap<Upgrade[0], readonly string[]>();
+
+function handshake(
+  server: WebSocketServer,
+  connection: WebSocketConnection,
+  ...[req, socket, head, setCookies]: Upgrade
+) {
+  if (setCookies.length > 0) handshakeCookies.set(req, setCookies);
   server.handleUpgrade(req, socket, head, (ws: Ws) => connection.attach(ws));
   return connection;
 }
@@ -142,6 +150,10 @@ function webSocketServer(maxPayload: number): WebSocketServer {
   if (server === undefined) {
     const { WebSocketServer: Server } = require('ws') as typeof import('ws');
     server = new Server({ noServer: true, maxPayload, perMessageDeflate: false, clientTracking: false });
+    // ws writes the 101 itself: the middleware's cookies join its headers here.
+    server.on('headers', (headers: string[], req: Upgrade[0]) => {
+      for (const value of handshakeCookies.get(req) ?? []) headers.push(`Set-Cookie: ${value}`);
+    });
     servers.set(maxPayload, server);
   }
   return server;

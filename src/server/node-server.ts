@@ -153,7 +153,8 @@ function upgrade(
     return abort(app, res, 'A 101 answer to a request that cannot be upgraded here (a Rondo bug)', response.status);
   res.detachSocket(socket);
   socket.setTimeout(0); // its own heartbeats watch it from now on
-  const connection = response.handler.upgrade(res.req, socket, head);
+  const setCookies = response.cookieCount === 0 ? [] : [...response.cookies.values()];
+  const connection = response.handler.upgrade(res.req, socket, head, setCookies);
   upgraded.add(connection);
   socket.once('close', () => upgraded.delete(connection));
 }

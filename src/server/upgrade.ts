@@ -17,7 +17,8 @@ export interface UpgradedConnection {
 }
 
 export interface UpgradeHandler {
-  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): UpgradedConnection;
+  /** `setCookies`: the response's Set-Cookie values (a session the middleware saved), sent with the 101. */
+  upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, setCookies: readonly string[]): UpgradedConnection;
 }
 
 export class UpgradeResponse extends HttpResponse {

@@ -1,6 +1,18 @@
 import { expect } from 'chai';
 import { WebSocket as Client } from 'ws';
-import { CsrfExempt, HttpResponse, LoginRequired, Param, Post, Route, User, type App, type ServerHandle } from 'rondo';
+import {
+  CsrfExempt,
+  HttpResponse,
+  Req,
+  type HttpRequest,
+  LoginRequired,
+  Param,
+  Post,
+  Route,
+  User,
+  type App,
+  type ServerHandle,
+} from 'rondo';
 import { ApiTokens, Accounts, authApp } from 'rondo/auth';
 import { DATABASE, type Database } from 'rondo/db';
 import { Channels, Socket, WebSocket, type WebSocketConnection } from 'rondo/realtime';
@@ -34,6 +46,14 @@ class LiveController {
   refuse(@Socket() socket: WebSocketConnection, @Param('slug') slug: string) {
     if (slug !== 'open') return new HttpResponse('Not yours', { status: 403 });
     socket.send('welcome');
+  }
+
+  /** Counts the visitor's connections in their session: the session cookie comes with the 101. */
+  @WebSocket('/visits/')
+  async visits(@Socket() socket: WebSocketConnection, @Req() request: HttpRequest) {
+    const visits = ((await request.session.get<number>('visits')) ?? 0) + 1;
+    await request.session.set('visits', visits);
+    socket.send({ visits });
   }
 
   @WebSocket('/raw/', { json: false, maxPayload: 1024 })
@@ -200,6 +220,21 @@ describe('WebSocket routes', () => {
     const socket = await connect(`${ws}/ws/private/`, { Authorization: `Token ${token}` });
     expect(await socket.next()).to.deep.equal({ user: 'wsuser' });
     socket.client.close();
+  });
+
+  it('sends the cookies the middleware set (a saved session) with the 101', async () => {
+    const url = `${ws}/ws/visits/`;
+    const cookieOf = (client: Client) =>
+      new Promise<string>((resolve) =>
+        client.once('upgrade', (response) => resolve(String(response.headers['set-cookie']?.[0] ?? ''))),
+      );
+    const first = new Client(url);
+    const cookie = await cookieOf(first);
+    expect(cookie).to.match(/^sessionid=[^;]+;.*HttpOnly/i);
+    first.close();
+    const again = await connect(url, { cookie: cookie.split(';')[0] });
+    expect(await again.next()).to.deep.equal({ visits: 2 });
+    again.client.close();
   });
 
   it('lets the view refuse with an HTTP answer, and 404s an unknown path', async () => {
