@@ -40,6 +40,7 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
               listDisplay: ['id', 'title', 'author', 'createdAt'],
               listFilter: ['author', 'createdAt'],
               searchFields: ['title', 'description', 'body'],
+              dateHierarchy: 'createdAt',
               ordering: ['-createdAt'],
               listPerPage: 50,
               inlines: [{ model: Comment, fields: ['body', 'author'] }],

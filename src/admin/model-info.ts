@@ -72,6 +72,7 @@ export interface AdminModel {
   listDisplay: AdminField[];
   listFilter: AdminField[];
   searchFields: AdminField[];
+  dateHierarchy?: AdminField;
   ordering: Array<{ field: string; descending: boolean }>;
   listPerPage: number;
   actions: AdminAction[];
@@ -241,6 +242,13 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
         `adminApp: searchFields of ${model} names '${field.name}', which is not a text column`,
       );
   }
+  const [dateHierarchy] =
+    options.dateHierarchy === undefined ? [] : pick(model, all, [options.dateHierarchy], 'dateHierarchy')!;
+  if (dateHierarchy !== undefined && dateHierarchy.kind !== 'date' && dateHierarchy.kind !== 'datetime')
+    throw new ImproperlyConfigured(
+      'ADMIN_INVALID',
+      `adminApp: dateHierarchy of ${model} names '${dateHierarchy.name}', a ${dateHierarchy.kind} column; it takes a date or datetime column`,
+    );
   const ordering = (options.ordering ?? [`-${pk}`]).map((entry) => {
     const descending = entry.startsWith('-');
     const field = descending ? entry.slice(1) : entry;
@@ -275,6 +283,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
     listDisplay,
     listFilter,
     searchFields,
+    dateHierarchy,
     ordering,
     listPerPage: options.listPerPage ?? 100,
     actions: options.actions ?? [],

@@ -31,6 +31,8 @@ export interface ModelAdminOptions<T = object> {
   listDisplay?: Array<keyof T & string>;
   /** Columns with a filter in the sidebar: booleans, enums and many-to-ones. */
   listFilter?: Array<keyof T & string>;
+  /** A date or datetime column to drill down by, year, month then day, above the list (UTC days). */
+  dateHierarchy?: keyof T & string;
   /** Columns the search box looks in (case-insensitive contains). */
   searchFields?: Array<keyof T & string>;
   /** Default order, e.g. ['-createdAt'] (default: the primary key, descending). */

@@ -21,6 +21,17 @@ import { login, logout, isSafeRedirect } from '../auth/login';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { render } from '../templates/template-response';
 import { redirect } from '../views/shortcuts';
+import {
+  boundFor,
+  dayLabel,
+  drillParams,
+  periodsAbove,
+  periodsBelow,
+  rangeOf,
+  readDrill,
+  yearOf,
+  type Drill,
+} from './date-hierarchy';
 import { entityRules, formValues, isValid, readForm, REQUIRED, type BoundForm, type Lookup } from './forms';
 import { ADDITION, CHANGE, DELETION, LogEntry } from './log-entry';
 import { inlinesOf, modelInfo, type AdminField, type AdminInline, type AdminModel } from './model-info';
@@ -210,6 +221,7 @@ export class AdminViews {
       })),
       columns: model.listDisplay.map((field) => this.column(request, model, field)),
       filters: await this.filters(request, model),
+      hierarchy: await this.dateHierarchy(request, model),
       search: request.GET.get('q', ''),
       count,
       total,
@@ -508,10 +520,16 @@ export class AdminViews {
   /** A query string the changelist cannot honour: unknown parameters, orderings or filter values (400). */
   private checkQuery(request: HttpRequest, model: AdminModel): string | undefined {
     const filters = new Map(model.listFilter.map((field) => [field.name, field]));
+    const hierarchy = model.dateHierarchy;
+    const drillKeys = new Set<string>(hierarchy === undefined ? [] : Object.values(drillParams(hierarchy)));
+    if (hierarchy !== undefined) {
+      const drill = readDrill((key) => request.GET.get(key), hierarchy);
+      if (typeof drill === 'string') return drill;
+    }
     for (const key of request.GET.keys()) {
-      if (LIST_PARAMS.has(key)) continue;
+      if (LIST_PARAMS.has(key) || drillKeys.has(key)) continue;
       if (!filters.has(key))
-        return `Unknown parameter '${key.slice(0, 50)}': the ${model.verboseNamePlural} list takes q (search), o (order), p (page)${filters.size ? ` and the filters ${[...filters.keys()].join(', ')}` : ''}.`;
+        return `Unknown parameter '${key.slice(0, 50)}': the ${model.verboseNamePlural} list takes q (search), o (order), p (page)${filters.size ? `, the filters ${[...filters.keys()].join(', ')}` : ''}${drillKeys.size ? `, and ${[...drillKeys].join(', ')}` : ''}.`;
       const value = request.GET.get(key, '');
       const field = filters.get(key)!;
       if (field.kind === 'boolean' && value !== '1' && value !== '0') return `Filter ${key} takes 1 or 0.`;
@@ -562,6 +580,13 @@ export class AdminViews {
         });
       }
     }
+    const hierarchy = model.dateHierarchy;
+    const range = hierarchy && rangeOf(readDrill((key) => request.GET.get(key), hierarchy) as Drill);
+    if (hierarchy !== undefined && range !== undefined)
+      query.andWhere(`o.${hierarchy.name} >= :h_start AND o.${hierarchy.name} < :h_end`, {
+        h_start: boundFor(hierarchy, range.start),
+        h_end: boundFor(hierarchy, range.end),
+      });
     const order = request.GET.get('o');
     const ordering =
       order === undefined ? model.ordering : [{ field: order.replace(/^-/, ''), descending: order.startsWith('-') }];
@@ -573,6 +598,61 @@ export class AdminViews {
     // A stable order across pages: the primary key last.
     if (!ordering.some(({ field }) => field === model.pk)) query.addOrderBy(`o.${model.pk}`, 'DESC');
     return query;
+  }
+
+  /** The date drill-down above the list (Django's date_hierarchy): links to the periods that hold rows. */
+  private async dateHierarchy(request: HttpRequest, model: AdminModel) {
+    const field = model.dateHierarchy;
+    if (field === undefined) return undefined;
+    const drill = readDrill((key) => request.GET.get(key), field) as Drill; // checkQuery refused bad ones
+    const names = drillParams(field);
+    const link = (params: Drill) =>
+      this.withParams(request, {
+        [names.year]: params.year?.toString(),
+        [names.month]: params.month?.toString(),
+        [names.day]: params.day?.toString(),
+        p: undefined,
+      });
+    let first: number | undefined;
+    let last: number | undefined;
+    if (drill.year === undefined) {
+      const bounds = await this.listQuery(request, model)
+        .select(`MIN(o.${field.name})`, 'first')
+        .addSelect(`MAX(o.${field.name})`, 'last')
+        .orderBy()
+        .getRawOne<{ first: unknown; last: unknown }>();
+      first = yearOf(field, bounds?.first);
+      last = yearOf(field, bounds?.last);
+    }
+    const periods = periodsBelow(drill, first, last);
+    let counts: number[] = [];
+    if (periods.length > 0) {
+      // Every period counted in one query: COUNT(CASE ...) per period, over the list's filters.
+      const query = this.listQuery(request, model).select('COUNT(*)', 'all').orderBy();
+      for (let index = 0; index < periods.length; index++)
+        query.addSelect(
+          `COUNT(CASE WHEN o.${field.name} >= :p${index}_start AND o.${field.name} < :p${index}_end THEN 1 END)`,
+          `c${index}`,
+        );
+      query.setParameters(
+        Object.fromEntries(
+          periods.flatMap((period, index) => [
+            [`p${index}_start`, boundFor(field, period.start)],
+            [`p${index}_end`, boundFor(field, period.end)],
+          ]),
+        ),
+      );
+      const row = (await query.getRawOne<Record<string, unknown>>()) ?? {};
+      counts = periods.map((_, index) => Number(row[`c${index}`] ?? 0));
+    }
+    return {
+      label: field.label,
+      above: periodsAbove(drill).map((period) => ({ label: period.label, url: link(period.params) })),
+      periods: periods
+        .filter((_, index) => counts[index] > 0)
+        .map((period) => ({ label: period.label, url: link(period.params) })),
+      current: dayLabel(drill),
+    };
   }
 
   private column(request: HttpRequest, model: AdminModel, field: AdminField) {

@@ -42,8 +42,9 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
       writers = await database.repository<Writer>(Writer).save([{ name: 'Ann Writer' }, { name: 'Bob Writer' }]);
       labels = await database.repository<Label>(Label).save([{ name: 'news' }, { name: 'sport' }]);
       const stories = database.repository<Story>(Story);
-      for (let i = 1; i <= 12; i++)
-        await stories.save(
+      // Dates for the drill-down: stories 1-4 in June 2024, 5-8 in March 2025, 9-12 on 1-4 November 2025.
+      for (let i = 1; i <= 12; i++) {
+        const story = await stories.save(
           stories.create({
             title: `Story ${i}${i === 3 ? ' 100%_done' : ''}`,
             body: i === 7 ? 'the secret word is pelican' : '',
@@ -54,6 +55,9 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
             labels: [],
           }),
         );
+        const [year, month, day] = i <= 4 ? [2024, 5, i] : i <= 8 ? [2025, 2, i] : [2025, 10, i - 8];
+        await stories.update(story.id, { createdAt: new Date(Date.UTC(year, month, day, 12)) });
+      }
     });
     after(async () => {
       await app?.close();
@@ -151,6 +155,38 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         const byViews = (await root.get('/admin/app/story/?o=views')).text;
         expect(byViews.indexOf('>Story 1<')).to.be.lessThan(byViews.indexOf('>Story 2<'));
         expect(byViews).to.include('sorted asc');
+      });
+
+      it('drills down by date: the years, then the months and days that hold stories', async () => {
+        const root = await loggedIn(app, 'root');
+        const hierarchy = (html: string) =>
+          text(/<nav class="date-hierarchy"[^]*?<\/nav>/.exec(html)?.[0] ?? '').trim();
+        expect(hierarchy((await root.get('/admin/app/story/')).text)).to.equal('2024 2025');
+        const year = await root.get('/admin/app/story/?createdAt__year=2025');
+        expect(hierarchy(year.text)).to.equal('‹ All dates March 2025 November 2025');
+        expect(text(year.text)).to.include('8 storys');
+        expect(year.text).to.include('href="/admin/app/story/?createdAt__year=2025&amp;createdAt__month=11"');
+        const month = await root.get('/admin/app/story/?createdAt__year=2025&createdAt__month=11&featured=1');
+        expect(hierarchy(month.text)).to.equal('‹ All dates ‹ 2025 November 4'); // featured: stories 4, 8, 12
+        expect(text(month.text)).to.include('1 story').and.include('Story 12');
+        const day = await root.get('/admin/app/story/?createdAt__year=2025&createdAt__month=11&createdAt__day=2');
+        expect(hierarchy(day.text)).to.equal('‹ All dates ‹ 2025 ‹ November 2025 November 2, 2025');
+        expect(text(day.text)).to.include('1 story').and.include('Story 10');
+      });
+
+      it('answers 400 to a drill-down that is not a date', async () => {
+        const root = await loggedIn(app, 'root');
+        for (const [query, message] of [
+          ['createdAt__year=20x5', 'createdAt__year takes a number from 1 to 9999'],
+          ['createdAt__year=2025&createdAt__month=13', 'createdAt__month takes a number from 1 to 12'],
+          ['createdAt__month=3', 'createdAt__month needs createdAt__year'],
+          ['createdAt__year=2025&createdAt__day=3', 'createdAt__day needs createdAt__month'],
+          ['createdAt__year=2025&createdAt__month=2&createdAt__day=30', '2025-2-30 is not a date'],
+        ]) {
+          const answer = await root.get(`/admin/app/story/?${query}`);
+          expect(answer.status, query).to.equal(400);
+          expect(answer.text, query).to.include(message);
+        }
       });
 
       it('answers 400 to unknown parameters, orderings by unlisted columns and bad filter values; clamps huge pages', async () => {
@@ -391,6 +427,16 @@ describe('adminApp configuration', () => {
         /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
       );
     }
+  });
+
+  it('fails start-up for a dateHierarchy that is not a date or datetime column', async () => {
+    const error = await makeFullApp({
+      apps: [authApp(), adminApp({ models: [[Story, { dateHierarchy: 'title' }]] })],
+      entities: [Writer, Label, Story, Note],
+      settings: { database: 'sqlite::memory:' },
+    }).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'ADMIN_INVALID');
+    expect((error as Error).message).to.include("dateHierarchy of Story names 'title', a text column");
   });
 
   it('closes the database it opened when start-up fails (nothing outlives the rejected createApp)', async () => {

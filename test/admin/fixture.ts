@@ -56,6 +56,7 @@ export const REGISTRATIONS: AdminRegistration[] = [
       listDisplay: ['id', 'title', 'writer', 'status', 'featured', 'views'],
       listFilter: ['status', 'featured', 'writer'],
       searchFields: ['title', 'body'],
+      dateHierarchy: 'createdAt',
       ordering: ['-id'],
       listPerPage: 5,
       inlines: [{ model: Note, fields: ['text'], extra: 1 }],
