@@ -8,7 +8,7 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
 import { ImproperlyConfigured } from '../errors/rondo-error';
-import type { AdminAction, InlineOptions, ModelAdminOptions } from './options';
+import type { AdminAction, Fieldset, InlineOptions, ModelAdminOptions } from './options';
 
 export type FieldKind =
   | 'text'
@@ -68,6 +68,8 @@ export interface AdminModel {
   pkKind: 'integer' | 'text';
   /** Every field of the form, editable or not, in order. */
   fields: AdminField[];
+  /** The form's groups of fields (one untitled group holding every field by default). */
+  fieldsets: Array<{ title?: string; description?: string; collapse: boolean; fields: string[] }>;
   byName: ReadonlyMap<string, AdminField>;
   listDisplay: AdminField[];
   listFilter: AdminField[];
@@ -217,10 +219,32 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
   const model = entity.name;
   const readonly = new Set<string>(options.readonlyFields ?? []);
   const all = fieldsOf(metadata, readonly);
-  const formFields = pick(model, all, options.fields, 'fields') ?? all;
+  if (options.fields !== undefined && options.fieldsets !== undefined)
+    throw new ImproperlyConfigured(
+      'ADMIN_INVALID',
+      `adminApp: ${model} has both fields and fieldsets; give one (fieldsets list the fields in groups)`,
+    );
+  const grouped = options.fieldsets?.flatMap(([, set]) => set.fields as string[]);
+  const repeated = grouped?.find((name, index) => grouped.indexOf(name) !== index);
+  if (repeated !== undefined)
+    throw new ImproperlyConfigured(
+      'ADMIN_INVALID',
+      `adminApp: fieldsets of ${model} name '${repeated}' twice; each field goes in one group`,
+    );
+  const formFields = pick(model, all, options.fields ?? grouped, options.fields ? 'fields' : 'fieldsets') ?? all;
   const pk = primary[0].propertyName;
   const pkField = all.find((field) => field.name === pk)!;
   const fields = formFields.includes(pkField) ? formFields : [pkField, ...formFields];
+  // The primary key, shown read-only, heads the first group when no group names it.
+  const sets: ReadonlyArray<readonly [string | null, Fieldset<Record<string, unknown>>]> = options.fieldsets ?? [
+    [null, { fields: fields.map((field) => field.name) }],
+  ];
+  const fieldsets = sets.map(([title, set], index) => ({
+    title: title ?? undefined,
+    description: set.description,
+    collapse: set.collapse === true,
+    fields: [...(index === 0 && !formFields.includes(pkField) && options.fieldsets ? [pk] : []), ...set.fields],
+  }));
   const shown = all.filter((field) => !['m2m', 'json', 'permissions', 'textarea'].includes(field.kind));
   const listDisplay = pick(model, all, options.listDisplay, 'listDisplay') ?? [
     pkField,
@@ -279,6 +303,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
     pk,
     pkKind: pkField.kind === 'integer' || pkField.kind === 'number' ? 'integer' : 'text',
     fields,
+    fieldsets,
     byName: new Map(all.map((field) => [field.name, field])),
     listDisplay,
     listFilter,

@@ -26,6 +26,15 @@ export interface InlineOptions {
   extra?: number;
 }
 
+/** One group of the form's fields. */
+export interface Fieldset<T = object> {
+  fields: Array<keyof T & string>;
+  /** A line under the heading. */
+  description?: string;
+  /** Folded until the user opens it (open anyway when a field in it has an error). */
+  collapse?: boolean;
+}
+
 export interface ModelAdminOptions<T = object> {
   /** Columns of the changelist (default: the primary key and the first four text or number columns). */
   listDisplay?: Array<keyof T & string>;
@@ -41,6 +50,12 @@ export interface ModelAdminOptions<T = object> {
   readonlyFields?: Array<keyof T & string>;
   /** The form's fields, in order (default: every editable column and relation). */
   fields?: Array<keyof T & string>;
+  /**
+   * The form's fields in titled groups (instead of `fields`), as Django's fieldsets:
+   * `[['Content', { fields: ['title', 'body'] }], ['Publishing', { fields: ['status'], collapse: true }]]`.
+   * A null title is a group without a heading; `collapse` folds the group until opened.
+   */
+  fieldsets?: Array<readonly [string | null, Fieldset<T>]>;
   /** Rows per changelist page (default 100). */
   listPerPage?: number;
   /** Bulk actions besides 'delete_selected'. */

@@ -366,7 +366,7 @@ export class AdminViews {
         adding,
         readOnlyView,
         form,
-        fields: await this.widgets(model.fields, form, object, readOnlyView),
+        fieldsets: this.grouped(model, await this.widgets(model.fields, form, object, readOnlyView)),
         inlines: inlineForms,
         objectId: adding ? undefined : String(object[model.pk]),
         canDelete: !adding && this.can(user, model, 'delete'),
@@ -400,6 +400,15 @@ export class AdminViews {
       });
     }
     return widgets;
+  }
+
+  /** The form's widgets in the model's fieldsets; a folded group with an error opens. */
+  private grouped<W extends { field: AdminField; errors: unknown[] }>(model: AdminModel, widgets: W[]) {
+    const byName = new Map(widgets.map((widget) => [widget.field.name, widget]));
+    return model.fieldsets.map((set) => {
+      const members = set.fields.map((name) => byName.get(name)!);
+      return { ...set, widgets: members, open: !set.collapse || members.some((widget) => widget.errors.length > 0) };
+    });
   }
 
   /** A select's options: related objects, or the permission catalogue plus what the object already has. */

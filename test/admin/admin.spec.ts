@@ -247,6 +247,29 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(text(history.text)).to.include('editor').and.include('Added.');
       });
 
+      it('groups the form in its fieldsets, a folded one opening when a field in it has an error', async () => {
+        const editor = await loggedIn(app, 'editor');
+        const form = (await editor.get('/admin/app/story/add/')).text;
+        const order = [
+          'name="title"',
+          'name="labels"',
+          '<summary>Publishing</summary>',
+          'When it shows',
+          'name="views"',
+        ];
+        const at = order.map((marker) => form.indexOf(marker));
+        expect(
+          at.every((index) => index >= 0) && at.every((index, i) => i === 0 || index > at[i - 1]),
+          `${at}`,
+        ).to.equal(true);
+        expect(form).to.include('<details><summary>Publishing</summary>').and.not.include('name="createdAt"');
+        const bad = await editor.post('/admin/app/story/add/', {
+          data: { title: 'Folded', views: 'many', status: 'draft', writer: String(writers[0].id) },
+        });
+        expect(bad.status).to.equal(400);
+        expect(bad.text).to.include('<details open><summary>Publishing</summary>').and.include('Enter a whole number.');
+      });
+
       it('changes a story, edits its notes inline (add and delete rows), and records what changed', async () => {
         const root = await loggedIn(app, 'root');
         const database = app.container.get<Database>(DATABASE);
@@ -426,6 +449,30 @@ describe('adminApp configuration', () => {
       expect((error as Error).message).to.match(
         /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
       );
+    }
+  });
+
+  it('fails start-up for fields beside fieldsets, and for a field in two fieldsets', async () => {
+    for (const [options, message] of [
+      [{ fields: ['title'], fieldsets: [[null, { fields: ['body'] }]] }, 'Story has both fields and fieldsets'],
+      [
+        {
+          fieldsets: [
+            ['A', { fields: ['title'] }],
+            ['B', { fields: ['title'] }],
+          ],
+        },
+        "name 'title' twice",
+      ],
+      [{ fieldsets: [['A', { fields: ['headline'] }]] }, "fieldsets of Story names 'headline', which is not one"],
+    ] as const) {
+      const error = await makeFullApp({
+        apps: [authApp(), adminApp({ models: [[Story, options as never]] })],
+        entities: [Writer, Label, Story, Note],
+        settings: { database: 'sqlite::memory:' },
+      }).catch((e: unknown) => e);
+      expect(error, message).to.have.property('code', 'ADMIN_INVALID');
+      expect((error as Error).message).to.include(message);
     }
   });
 

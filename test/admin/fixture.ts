@@ -58,6 +58,13 @@ export const REGISTRATIONS: AdminRegistration[] = [
       searchFields: ['title', 'body'],
       dateHierarchy: 'createdAt',
       ordering: ['-id'],
+      fieldsets: [
+        [null, { fields: ['title', 'body', 'writer', 'labels'] }],
+        [
+          'Publishing',
+          { fields: ['status', 'featured', 'publishOn', 'views'], description: 'When it shows', collapse: true },
+        ],
+      ],
       listPerPage: 5,
       inlines: [{ model: Note, fields: ['text'], extra: 1 }],
     },
