@@ -224,7 +224,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
       'ADMIN_INVALID',
       `adminApp: ${model} has both fields and fieldsets; give one (fieldsets list the fields in groups)`,
     );
-  const grouped = options.fieldsets?.flatMap(([, set]) => set.fields as string[]);
+  const grouped: string[] | undefined = options.fieldsets?.flatMap(([, set]) => set.fields);
   const repeated = grouped?.find((name, index) => grouped.indexOf(name) !== index);
   if (repeated !== undefined)
     throw new ImproperlyConfigured(

@@ -260,7 +260,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         const at = order.map((marker) => form.indexOf(marker));
         expect(
           at.every((index) => index >= 0) && at.every((index, i) => i === 0 || index > at[i - 1]),
-          `${at}`,
+          at.join(', '),
         ).to.equal(true);
         expect(form).to.include('<details><summary>Publishing</summary>').and.not.include('name="createdAt"');
         const bad = await editor.post('/admin/app/story/add/', {
