@@ -13,7 +13,7 @@ export { createApp, type AppModule, type CreateAppOptions } from './app/create-a
 export { App, type RouteInfo } from './app/app';
 export type { Explanation, ExplainedMiddleware } from './app/explain';
 export { DEFAULT_SETTINGS } from './app/default-settings';
-export type { Settings, SettingsInput } from './app/settings';
+export type { LoginRateLimit, Settings, SettingsInput } from './app/settings';
 
 // Errors: Rondo's coded errors, and the HTTP errors that become responses.
 export { RondoError, ImproperlyConfigured, NoReverseMatch, MiddlewareContractError } from './errors/rondo-error';
@@ -40,9 +40,17 @@ export {
 } from './http/errors';
 
 // Requests and responses.
-export { HttpRequest, type RequestInit } from './http/request';
+export { HttpRequest, type RequestInit, type ServiceKey } from './http/request';
+export type { BodySource } from './http/body';
+export type { MaybePromise } from './http/maybe-promise';
 export { QueryDict } from './http/query-dict';
-export { UploadedFile, UploadDestinationExists, UploadGone, FileDict } from './http/uploaded-file';
+export {
+  UploadedFile,
+  UploadDestinationExists,
+  UploadGone,
+  FileDict,
+  type UploadedFileInit,
+} from './http/uploaded-file';
 export { FileResponse, type FileResponseOptions } from './http/file-response';
 export { EventStream, EventStreamResponse, type EventStreamOptions, type ServerSentEvent } from './http/event-stream';
 export { Signer, BadSignature, SignatureExpired, type SignerOptions } from './http/signing';
@@ -62,8 +70,9 @@ export {
   entityUpdated,
   entityRemoved,
   type ReceiverOptions,
+  type SignalHandler,
 } from './signals/signals';
-export { RequestHeaders, ResponseHeaders } from './http/headers';
+export { RequestHeaders, ResponseHeaders, type IncomingHeaders } from './http/headers';
 export type { CookieOptions } from './http/cookies';
 export {
   HttpResponse,
@@ -138,7 +147,7 @@ export {
 export type { OpenApiDocument, OpenApiOptions } from './openapi/document';
 export { Command, type AppCommand, type CommandIO, type CommandSpec } from './management/command';
 export { CommandUsageError, type CommandInfo } from './management/run-command';
-export type { ViewOptions } from './metadata/keys';
+export type { Class, Scope, Token, ViewOptions } from './metadata/keys';
 export { Accepts } from './views/accepted-media';
 export { redirect } from './views/shortcuts';
 
@@ -147,19 +156,27 @@ export { RateLimit, type RateLimitOptions } from './ratelimit/rate-limit';
 // Models: the everyday names (the rest, and these, in rondo/db).
 export { InjectRepository } from './db/repository-token';
 export { Atomic, NonAtomic } from './db/atomic';
-export { getObjectOr404, getListOr404, paginate, type Page } from './db/shortcuts';
+export {
+  getObjectOr404,
+  getListOr404,
+  paginate,
+  type FindsMany,
+  type FindsOne,
+  type Page,
+  type Pageable,
+} from './db/shortcuts';
 
 // Templates.
 export { render, TemplateResponse } from './templates/template-response';
 export { Templates, TEMPLATES, type TemplateSettings, type ContextProcessor } from './templates/templates';
-export { TemplateError } from './templates/engine';
+export { TemplateError, type TemplateEngine } from './templates/engine';
 export { TemplateDoesNotExist, TemplateNameInvalid } from './templates/template-loader';
 export { safe, SafeString, escapeHtml, escapeCsv } from './templates/safe-string';
-export { csvResponse } from './templates/csv-response';
+export { csvResponse, type CsvRows } from './templates/csv-response';
 
 // Validation (class-validator DTOs and forms).
 export { Type } from './validation/type-decorator';
-export { OmitType, PartialType, PickType } from './validation/mapped-types';
+export { OmitType, PartialType, PickType, type DtoClass } from './validation/mapped-types';
 export { ValidationFailed, type FieldErrors } from './validation/validation-failed';
 export { validateForm, Form } from './validation/validate-form';
 export {

@@ -17,6 +17,7 @@ export class AccountRateLimits {
   private readonly signups: RateLimiterAbstract | undefined;
   private readonly resets: RateLimiterAbstract | undefined;
 
+  /** @internal Made by the container. */
   constructor(rateLimits: RateLimits, @Inject(SETTINGS) settings: Settings) {
     const { authSignupRateLimit: signup, authPasswordResetRateLimit: reset } = settings;
     if (signup !== null) this.signups = rateLimits.limiter('auth.signup', signup);

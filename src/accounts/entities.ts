@@ -24,7 +24,7 @@ export const normalizeUsername = (username: string): string => username.normaliz
 /**
  * An e-mail address as stored and compared: trimmed and lower-cased, once, here. (Django
  * lower-cases the domain only; nearly every mail host ignores the local part's case, and
- * one form for both means an address typed "Ann@Example.com" at sign-up logs in as typed
+ * one form for both means an address typed "Ann`@Example`.com" at sign-up logs in as typed
  * anywhere.)
  */
 export const normalizeEmail = (email: string): string => email.trim().toLowerCase();

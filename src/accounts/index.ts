@@ -59,7 +59,7 @@ export interface AuthAppOptions {
   views?: boolean;
   /** Where the pages live. Default '/accounts' (settings.loginUrl's default points there). */
   prefix?: string;
-  /** A subclass of User (an @Entity with more columns, or its own table) to use instead (Django's AUTH_USER_MODEL). */
+  /** A subclass of User (an `@Entity` with more columns, or its own table) to use instead (Django's AUTH_USER_MODEL). */
   user?: typeof User;
 }
 

@@ -48,6 +48,7 @@ export class LoginThrottle {
   private readonly byAddress: RateLimiterAbstract | undefined;
   private readonly lockout: 'address' | 'login';
 
+  /** @internal Made by the container. */
   constructor(rateLimits: RateLimits, @Inject(SETTINGS) settings: Settings) {
     const limit = settings.authLoginRateLimit;
     this.lockout = limit?.lockout ?? 'address';

@@ -24,7 +24,7 @@ import { CreateAdminLog1700000000003, LogEntry } from './log-entry';
 import type { AdminRegistration } from './options';
 import { AdminViews } from './views';
 
-export type { AdminAction, AdminRegistration, InlineOptions, ModelAdminOptions } from './options';
+export type { AdminAction, AdminRegistration, Fieldset, InlineOptions, ModelAdminOptions } from './options';
 export { LogEntry } from './log-entry';
 
 /** The admin's templates (`admin/*.ejs`); an app's own templates of the same names override them. */

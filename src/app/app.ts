@@ -52,6 +52,7 @@ export class App {
   /** The `@Task` methods of the app's services and controllers, by name (checked at start-up). */
   private readonly tasksByName: ReadonlyMap<string, TaskInfo>;
 
+  /** @internal Made by createApp. */
   constructor(settings: Settings, parts: AppParts, logger: Logger) {
     this.settings = Object.freeze(settings);
     this.logger = logger;

@@ -1,6 +1,6 @@
 /**
- * Orders an app's middleware by their @Middleware(order) and instantiates them once.
- * Two classes with one order, or a class without @Middleware, fail at start-up.
+ * Orders an app's middleware by their `@Middleware(order)` and instantiates them once.
+ * Two classes with one order, or a class without `@Middleware`, fail at start-up.
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import type { AppContainer } from '../di/container-builder';
@@ -79,7 +79,7 @@ export function instantiateMiddleware(ordered: readonly OrderedMiddleware[], con
 
 /**
  * Fails when a view carries a decorator whose middleware is not in the chain (e.g.
- * @LoginRequired() without AuthenticationMiddleware would let everyone in).
+ * `@LoginRequired()` without AuthenticationMiddleware would let everyone in).
  */
 export function checkViewNeeds(routes: RouteTable<CompiledView>, ordered: readonly OrderedMiddleware[]): void {
   const present = new Set<string>();

@@ -30,7 +30,7 @@ export interface Settings {
   useXForwardedHost: boolean;
   /** Proxy addresses whose X-Forwarded-For gives `request.clientAddress`. Default []. */
   trustedProxies: string[];
-  /** The middleware stack, any order (sorted by @Middleware order). Default: the built-in stack. */
+  /** The middleware stack, any order (sorted by `@Middleware` order). Default: the built-in stack. */
   middleware: readonly Class[];
   /** Largest request body read into memory, in bytes (413 beyond). Default 2.5 MB. */
   dataUploadMaxMemorySize: number;
@@ -116,7 +116,7 @@ export interface Settings {
   /** Implicit TLS (port 465); STARTTLS is used when the server offers it. */
   emailUseTls: boolean;
   defaultFromEmail: string;
-  /** Where @RateLimit counts: 'memory' (this process) or 'redis' (redisUrl, shared by every process). */
+  /** Where `@RateLimit` counts: 'memory' (this process) or 'redis' (redisUrl, shared by every process). */
   rateLimitStore: 'memory' | 'redis';
   /** Cache: 'memory' (an LRU per process) or 'redis' (redisUrl, shared). Default 'memory'. */
   cacheBackend: 'memory' | 'redis';
@@ -153,7 +153,7 @@ export interface Settings {
   cacheMaxEntries: number;
   cacheMaxBytes: number;
   /**
-   * CacheMiddleware: seconds every GET page is cached (Django's per-site cache); 0 = only @CachePage views. Default 0.
+   * CacheMiddleware: seconds every GET page is cached (Django's per-site cache); 0 = only `@CachePage` views. Default 0.
    */
   cacheMiddlewareSeconds: number;
   /** node:http: ms to receive the complete headers. */
@@ -272,7 +272,7 @@ export interface Settings {
   csrfTrustedOrigins: string[];
   /** Keep the CSRF secret in the session instead of a cookie. Default false. */
   csrfUseSessions: boolean;
-  /** AuthenticationMiddleware: where @LoginRequired() redirects. Default '/accounts/login/'. */
+  /** AuthenticationMiddleware: where `@LoginRequired()` redirects. Default '/accounts/login/'. */
   loginUrl: string;
   /** MessageMiddleware: 'session' or 'cookie' (signed). Default 'session'. */
   messageStorage: string;

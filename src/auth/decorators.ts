@@ -1,5 +1,5 @@
 /**
- * @LoginRequired() and @PermissionRequired(perm): view flags that AuthenticationMiddleware
+ * `@LoginRequired()` and `@PermissionRequired(perm)`: view flags that AuthenticationMiddleware
  * enforces in processView (redirect to loginUrl, 401 for JSON clients, 403 without the
  * permission).
  */

@@ -13,6 +13,15 @@ import 'reflect-metadata';
 export { InjectRepository, DATA_SOURCE, ENTITY_MANAGER } from './repository-token';
 export { DATABASE } from './database-token';
 export { atomic, type Database } from './database';
+export type { MigrationState } from './migrations';
 export { Atomic, NonAtomic } from './atomic';
 export { captureQueries, type RecordedQuery } from './query-log';
-export { getObjectOr404, getListOr404, paginate, type Page } from './shortcuts';
+export {
+  getObjectOr404,
+  getListOr404,
+  paginate,
+  type FindsMany,
+  type FindsOne,
+  type Page,
+  type Pageable,
+} from './shortcuts';

@@ -4,12 +4,12 @@
  */
 import { Http404 } from '../http/errors';
 
-interface FindsOne<T> {
+export interface FindsOne<T> {
   findOne(options: { where: object }): Promise<T | null>;
   readonly metadata?: { name?: string };
 }
 
-interface FindsMany<T> {
+export interface FindsMany<T> {
   find(options: { where: object }): Promise<T[]>;
   readonly metadata?: { name?: string };
 }
@@ -30,7 +30,7 @@ export async function getListOr404<T>(repository: FindsMany<T>, where: object): 
 }
 
 /** What a TypeORM SelectQueryBuilder offers the paginator. */
-interface Pageable<T> {
+export interface Pageable<T> {
   clone(): Pageable<T>;
   skip(count: number): Pageable<T>;
   take(count: number): Pageable<T>;

@@ -21,7 +21,7 @@ export interface ContainerSpec {
   overrides: ReadonlyMap<Token, unknown>;
 }
 
-/** What an unbound @Optional() parameter resolves to (bound to undefined). */
+/** What an unbound `@Optional()` parameter resolves to (bound to undefined). */
 const ABSENT = Symbol('rondo:absent');
 
 function optionalParams(cls: Class): ReadonlySet<number> {

@@ -1,5 +1,5 @@
 /**
- * DI decorators: @Injectable marks a service and its scope, @Inject names a token for one
+ * DI decorators: `@Injectable` marks a service and its scope, `@Inject` names a token for one
  * constructor parameter. They only record; di/container-builder reads them at start-up.
  */
 import {

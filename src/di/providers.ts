@@ -34,7 +34,7 @@ export function tokenName(token: Token | undefined): string {
 
 /**
  * The class whose constructor `cls` runs: itself, or for a subclass without a constructor
- * of its own the nearest ancestor with one, so its @Inject and @Optional marks apply.
+ * of its own the nearest ancestor with one, so its `@Inject` and `@Optional` marks apply.
  */
 export function constructorOwner(cls: Class): Class {
   let owner = cls;
@@ -46,7 +46,7 @@ export function constructorOwner(cls: Class): Class {
   return owner;
 }
 
-/** Constructor dependency tokens: @Inject overrides, else the parameter's emitted type. */
+/** Constructor dependency tokens: `@Inject` overrides, else the parameter's emitted type. */
 export function constructorDeps(cls: Class): Array<Token | undefined> {
   const owner = constructorOwner(cls);
   const types = (Reflect.getOwnMetadata('design:paramtypes', owner) as Array<Token | undefined> | undefined) ?? [];

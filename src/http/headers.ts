@@ -88,7 +88,7 @@ export function presetHeader(name: string, value: string | number): PresetHeader
 export class ResponseHeaders {
   private readonly list: string[];
 
-  /** `first` (a response's Content-Type) is set after `init` unless `init` has it. */
+  /** @internal `first` (a response's Content-Type) is set after `init` unless `init` has it. */
   constructor(
     init?: Record<string, string | number> | Iterable<readonly [string, string | number]>,
     first?: PresetHeader,
@@ -127,7 +127,7 @@ export class ResponseHeaders {
   }
 
   /**
-   * Sets a header whose name was checked once (`presetHeader(name, '')`) to a value the caller vouches for (no
+   * @internal Sets a header whose name was checked once (`presetHeader(name, '')`) to a value the caller vouches for (no
    * CR/LF/NUL).
    */
   setChecked(header: PresetHeader, value: string): this {
@@ -142,7 +142,7 @@ export class ResponseHeaders {
     return this;
   }
 
-  /** Sets a preset header (see presetHeader) only when it is not set yet. */
+  /** @internal Sets a preset header (see presetHeader) only when it is not set yet. */
   setPreset(header: PresetHeader): this {
     if (this.find(header.key) === -1) this.list.push(header.key, header.name, header.value);
     return this;

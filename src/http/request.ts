@@ -103,8 +103,8 @@ export class HttpRequest {
   /** Set by SessionMiddleware (undefined in an app without it, as express-session types it). */
   session!: RequestSession;
   /**
-   * The user, once loaded (`await request.auser()`; views with @User(), @LoginRequired or
-   * @PermissionRequired have it). `any` as Django's request.user: each app has its own user class.
+   * The user, once loaded (`await request.auser()`; views with `@User()`, `@LoginRequired` or
+   * `@PermissionRequired` have it). `any` as Django's request.user: each app has its own user class.
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the app's own user class
   user: any;
@@ -141,6 +141,7 @@ export class HttpRequest {
   /** Each may return a promise (awaited before the next). */
   private cleanups: Array<() => unknown> | undefined;
 
+  /** @internal Made by the server (and rondo/testing's RequestFactory), not by apps. */
   constructor(init: RequestInit, options: RequestOptions) {
     this.init = init;
     this.options = options;
@@ -419,7 +420,7 @@ export class HttpRequest {
     if (tasks !== undefined) await Promise.allSettled(tasks.map((task) => task()));
   }
 
-  /** Used by body parsers (multipart) to hand back the parsed form. */
+  /** @internal Used by body parsers (multipart) to hand back the parsed form. */
   setForm(form: ParsedForm): void {
     this.form = form;
   }

@@ -2,7 +2,7 @@
  * Calls a view method with its arguments: built once per route at start-up from the
  * resolvers its parameter decorators compiled to (views/argument-resolvers.ts). Per
  * request it runs those resolvers and the method, nothing else. A view whose arguments are
- * all at hand is called synchronously; one asynchronous argument (a @Body(), a @User())
+ * all at hand is called synchronously; one asynchronous argument (a `@Body()`, a `@User()`)
  * costs one then(), or none when the value is already there.
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';

@@ -4,15 +4,15 @@
  */
 import 'reflect-metadata';
 
-/** Class-level @Route: URL prefix and name namespace. */
+/** Class-level `@Route`: URL prefix and name namespace. */
 export const CONTROLLER_KEY = Symbol.for('rondo:controller');
-/** Method-level @Route / @Get...: a list on the class. */
+/** Method-level `@Route` / `@Get`...: a list on the class. */
 export const ROUTES_KEY = Symbol.for('rondo:routes');
-/** @Middleware(order). */
+/** `@Middleware(order)`. */
 export const MIDDLEWARE_KEY = Symbol.for('rondo:middleware');
-/** @Injectable(options). */
+/** `@Injectable(options)`. */
 export const INJECTABLE_KEY = Symbol.for('rondo:injectable');
-/** @Inject(token) on constructor parameters: index → token. */
+/** `@Inject(token)` on constructor parameters: index → token. */
 export const INJECT_KEY = Symbol.for('rondo:inject');
 export const OPTIONAL_KEY = Symbol.for('rondo:optional');
 /** Parameter decorators of view methods: method name → parameter list. */

@@ -1,8 +1,8 @@
 /**
  * AuthenticationMiddleware (order 500): `await request.auser()` loads the user whose id
  * the session holds, through the app's UserLoader (USER_LOADER token), once per request
- * and only when asked; AnonymousUser otherwise. Enforces @LoginRequired (redirect to
- * `loginUrl?next=...`, or 401 for clients that prefer JSON) and @PermissionRequired (403).
+ * and only when asked; AnonymousUser otherwise. Enforces `@LoginRequired` (redirect to
+ * `loginUrl?next=...`, or 401 for clients that prefer JSON) and `@PermissionRequired` (403).
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Settings } from '../app/settings';
@@ -16,7 +16,7 @@ import type { HttpRequest } from '../http/request';
 import { HttpResponseRedirect, type HttpResponse } from '../http/response';
 import { Middleware, type ViewInfo } from './middleware-decorator';
 
-/** 401 for API clients of a @LoginRequired view; `challenge` is its WWW-Authenticate. */
+/** 401 for API clients of a `@LoginRequired` view; `challenge` is its WWW-Authenticate. */
 export class NotAuthenticated extends Unauthorized {
   constructor(challenge?: string) {
     super('Authentication credentials were not provided', undefined, challenge);
@@ -24,7 +24,7 @@ export class NotAuthenticated extends Unauthorized {
 }
 
 /**
- * The `WWW-Authenticate` value a 401 of @LoginRequired carries (RFC 9110 §15.5.2): bound by
+ * The `WWW-Authenticate` value a 401 of `@LoginRequired` carries (RFC 9110 §15.5.2): bound by
  * the part of the app that reads credentials from a header (rondo/auth's tokens). Without
  * it, a session-only app has no scheme to name and sends none.
  */
@@ -54,7 +54,7 @@ export class AuthenticationMiddleware {
     return undefined;
   }
 
-  /** Only views marked @LoginRequired or @PermissionRequired get the check. */
+  /** Only views marked `@LoginRequired` or `@PermissionRequired` get the check. */
   appliesToView(view: ViewInfo): boolean {
     return view.options[LOGIN_REQUIRED] === true || view.options[PERMISSION_REQUIRED] !== undefined;
   }

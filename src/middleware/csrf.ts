@@ -92,7 +92,7 @@ export class CsrfViewMiddleware {
     return request.session.set(SESSION_KEY, state.secret).then(() => response);
   }
 
-  /** @CsrfExempt() views skip the check entirely. */
+  /** `@CsrfExempt()` views skip the check entirely. */
   appliesToView(view: ViewInfo): boolean {
     return view.options[EXEMPT] !== true;
   }

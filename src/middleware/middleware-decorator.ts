@@ -1,5 +1,5 @@
 /**
- * @Middleware(order) and the contract a middleware class fulfils. Lowest order is
+ * `@Middleware(order)` and the contract a middleware class fulfils. Lowest order is
  * outermost: it sees the request first and the response last.
  */
 import { MIDDLEWARE_KEY, type MiddlewareMeta } from '../metadata/keys';

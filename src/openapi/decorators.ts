@@ -27,7 +27,7 @@ export interface ApiOperationSpec {
   deprecated?: boolean;
   /**
    * Whether the view needs the caller's credentials when it checks them itself (without
-   * @LoginRequired, which Rondo sees): 'required' adds the security requirement and a 401,
+   * `@LoginRequired`, which Rondo sees): 'required' adds the security requirement and a 401,
    * 'optional' a security requirement that may be left out.
    */
   auth?: 'required' | 'optional';

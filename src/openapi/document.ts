@@ -2,8 +2,8 @@
  * The OpenAPI 3.1 document of an app, built from what Rondo knows at start-up: the route
  * table (paths, methods, names), each path segment's converter, the views' `@Param`,
  * `@Query`, `@Header`, `@Cookie` and `@Body` parameters with their DTOs, `@Accepts`, and
- * the options that decide the framework's own answers (@LoginRequired → 401,
- * @PermissionRequired → 403, @RateLimit → 429, a DTO → 400, a body → 415). What only the
+ * the options that decide the framework's own answers (`@LoginRequired` → 401,
+ * `@PermissionRequired` → 403, `@RateLimit` → 429, a DTO → 400, a body → 415). What only the
  * view knows, its successful responses, it declares with `@ApiResponse`.
  */
 import type { RouteInfo } from '../app/route-compiler';
@@ -285,7 +285,7 @@ function describe(
   return operation;
 }
 
-/** A controller's @ApiResponse declarations overlaid with the view's own, by status. */
+/** A controller's `@ApiResponse` declarations overlaid with the view's own, by status. */
 function declaredResponses(controller: Function, methodName: string): Record<string, ApiResponseSpec> {
   const all = Reflect.getMetadata(VIEW_OPTIONS_KEY, controller) as Map<string, Record<string, unknown>> | undefined;
   return {

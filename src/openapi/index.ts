@@ -7,3 +7,4 @@
 export { openapiApp, OPENAPI_OPTIONS, type OpenApiAppOptions } from './openapi-app';
 export { ContractChecker, ContractViolation, checkResponse } from './contract';
 export type { OpenApiDocument, OpenApiOptions, Operation } from './document';
+export type { JsonSchema } from './schemas';

@@ -64,7 +64,7 @@ export class SchemaRegistry {
   }
 }
 
-/** Properties marked @IsOptional(): class-validator lets undefined and null through them. */
+/** Properties marked `@IsOptional()`: class-validator lets undefined and null through them. */
 function optionalProperties(cls: Function): Set<string> {
   const { getMetadataStorage } = require('class-validator') as typeof import('class-validator');
   const metas = getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false) as Array<{

@@ -76,7 +76,7 @@ export class RateLimits {
     private readonly logger: Logger,
   ) {}
 
-  /** Wraps every view that declares @RateLimit (views without one are left as they are). */
+  /** Wraps every view that declares `@RateLimit` (views without one are left as they are). */
   wrap(routes: RouteTable<CompiledView>): void {
     for (const { handler: view } of routes.list()) {
       const options = view.info.options.rateLimit as RateLimitOptions | undefined;

@@ -36,8 +36,10 @@ export const CLOSE = {
   TRY_AGAIN_LATER: 1013,
 } as const;
 
-type MessageHandler = (message: unknown) => unknown;
-type CloseHandler = (code: number, reason: string) => unknown;
+/** Gets each message: parsed JSON on a JSON route, else a string (text) or a Buffer (binary). */
+export type MessageHandler = (message: unknown) => unknown;
+/** Gets the close code and reason once the connection has closed. */
+export type CloseHandler = (code: number, reason: string) => unknown;
 
 /** Where connections join and leave rooms (the app's Channels). */
 export interface RoomRegistry {

@@ -14,5 +14,12 @@
 import 'reflect-metadata';
 
 export { Socket, WebSocket } from './websocket';
-export { CLOSE, WebSocketConnection, type WebSocketOptions } from './connection';
+export {
+  CLOSE,
+  WebSocketConnection,
+  type CloseHandler,
+  type MessageHandler,
+  type RoomRegistry,
+  type WebSocketOptions,
+} from './connection';
 export { Channels, type BroadcastOptions } from './channels';

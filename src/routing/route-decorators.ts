@@ -1,5 +1,5 @@
 /**
- * @Route and the verb shortcuts. They only record metadata; the route table is compiled
+ * `@Route` and the verb shortcuts. They only record metadata; the route table is compiled
  * from it once at start-up.
  */
 import { CONTROLLER_KEY, ROUTES_KEY, ownList, type ControllerMeta, type RouteMeta } from '../metadata/keys';

@@ -81,12 +81,13 @@ export function receiversOf(classes: readonly Function[]): Array<ReceiverMeta & 
   );
 }
 
-type Handler<T> = (payload: T) => unknown;
+/** What `signals.connect` takes: called with each payload sent. */
+export type SignalHandler<T> = (payload: T) => unknown;
 
 interface Connected {
   name: string;
   sender?: Function;
-  run: Handler<never>;
+  run: SignalHandler<never>;
 }
 
 @Injectable()
@@ -96,7 +97,11 @@ export class Signals {
   constructor(@Inject(LOGGER) private readonly logger: Logger) {}
 
   /** Connects `handler` to `signal`; returns the function that disconnects it. */
-  connect<T>(signal: Signal<T>, handler: Handler<T>, options: ReceiverOptions & { name?: string } = {}): () => void {
+  connect<T>(
+    signal: Signal<T>,
+    handler: SignalHandler<T>,
+    options: ReceiverOptions & { name?: string } = {},
+  ): () => void {
     const entry: Connected = {
       name: options.name ?? (handler.name || 'a receiver'),
       sender: options.sender,
@@ -126,7 +131,7 @@ export class Signals {
     for (const receiver of receivers) {
       if (receiver.sender !== undefined && receiver.sender !== sender) continue;
       try {
-        await (receiver.run as Handler<T>)(payload);
+        await (receiver.run as SignalHandler<T>)(payload);
       } catch (error) {
         this.logger.error(`Signal ${signal.name}: receiver ${receiver.name} failed (the others still ran)`, error);
       }

@@ -4,10 +4,10 @@
  * ```ts
  * import { Schedule, Task, TaskQueue } from 'rondo/tasks';
  *
- * @Injectable()
+ * `@Injectable()`
  * export class DigestTasks {
- *   @Task({ retries: 3 }) async send(email: string) { ... }
- *   @Schedule('0 3 * * *') @Task() async nightly() { ... }
+ *   `@Task({ retries: 3 })` async send(email: string) { ... }
+ *   `@Schedule('0 3 * * *')` `@Task()` async nightly() { ... }
  * }
  * const result = await queue.enqueue(DigestTasks, 'send', ['ann@example.com']);
  * ```
@@ -18,6 +18,6 @@
 import 'reflect-metadata';
 
 export { Schedule, Task, type ScheduleOptions, type TaskInfo, type TaskOptions } from './task';
-export { TaskQueue, TaskResult, TaskInvalid, type EnqueueOptions } from './task-queue';
+export { TaskQueue, TaskResult, TaskInvalid, type EnqueueOptions, type TaskArgs, type TaskReturn } from './task-queue';
 export { TaskBackendUnavailable, type TaskStatus } from './backend';
-export { runWorker, type WorkerOptions } from './worker';
+export { runWorker, type WorkerHost, type WorkerOptions } from './worker';

@@ -35,10 +35,12 @@ export interface EnqueueOptions {
   priority?: number;
 }
 
-/** The methods of C that are tasks' candidates: any method (the @Task check is at run time). */
+/** The methods of C that are tasks' candidates: any method (the `@Task` check is at run time). */
 type Methods<C> = { [K in keyof C]: C[K] extends (...args: never[]) => unknown ? K : never }[keyof C] & string;
-type Args<C, K extends keyof C> = C[K] extends (...args: infer A) => unknown ? A : never;
-type Returned<C, K extends keyof C> = C[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
+/** The arguments of method `K` of task class `C`. */
+export type TaskArgs<C, K extends keyof C> = C[K] extends (...args: infer A) => unknown ? A : never;
+/** What method `K` of task class `C` resolves to. */
+export type TaskReturn<C, K extends keyof C> = C[K] extends (...args: never[]) => infer R ? Awaited<R> : never;
 
 /** A handle on one queued call: its state when read; `refresh()` reads it again. */
 export class TaskResult<T = unknown> {
@@ -56,6 +58,7 @@ export class TaskResult<T = unknown> {
   startedAt?: Date;
   finishedAt?: Date;
 
+  /** @internal Made by the queue (enqueue, result). */
   constructor(
     record: TaskRecord,
     private readonly queue: TaskQueue,
@@ -94,6 +97,7 @@ export class TaskResult<T = unknown> {
 export class TaskQueue {
   private made: TaskBackend | undefined;
 
+  /** @internal Made by the container. */
   constructor(
     @Inject(SETTINGS) private readonly settings: Settings,
     @Inject(LOGGER) private readonly logger: Logger,
@@ -116,15 +120,15 @@ export class TaskQueue {
   async enqueue<C, K extends Methods<C>>(
     cls: Class<C>,
     method: K,
-    args: Args<C, K>,
+    args: TaskArgs<C, K>,
     options: EnqueueOptions = {},
-  ): Promise<TaskResult<Returned<C, K>>> {
+  ): Promise<TaskResult<TaskReturn<C, K>>> {
     const info = [...this.tasks.values()].find((task) => task.cls === cls && task.method === method);
     if (info === undefined)
       throw new TaskInvalid(
         `${cls.name}.${method} is not a task of this app: decorate it with @Task() and list ${cls.name} as a provider (or let discovery find it)`,
       );
-    return this.enqueueTask(info, args, options) as Promise<TaskResult<Returned<C, K>>>;
+    return this.enqueueTask(info, args, options) as Promise<TaskResult<TaskReturn<C, K>>>;
   }
 
   /** Queues a task by name (the schedules and tools that only know names use this). */
@@ -146,17 +150,17 @@ export class TaskQueue {
     return this.backend.get(id);
   }
 
-  /** Runs this app's tasks until `signal` aborts (`rondo worker`). */
+  /** @internal Runs this app's tasks until `signal` aborts (`rondo worker` through runWorker). */
   work(options: Omit<WorkOptions, 'execute' | 'logger'>): Promise<void> {
     return this.backend.work({ ...options, execute: (record) => this.execute(record), logger: this.logger });
   }
 
-  /** True for the one scheduler that claims this tick of a schedule. */
+  /** @internal True for the one scheduler that claims this tick of a schedule. */
   claimTick(name: string, tick: number): Promise<boolean> {
     return this.backend.claimTick(name, tick);
   }
 
-  /** The backend, made at first use from settings.tasksBackend. */
+  /** @internal The backend, made at first use from settings.tasksBackend. */
   get backend(): TaskBackend {
     this.made ??= this.makeBackend();
     return this.made;
@@ -167,7 +171,7 @@ export class TaskQueue {
     await this.made?.close();
   }
 
-  /** Runs one call: the task's class from the container, its method with the stored arguments. */
+  /** @internal Runs one call: the task's class from the container, its method with the stored arguments. */
   async execute(record: TaskRecord): Promise<TaskOutcome> {
     const info = this.tasks.get(record.task);
     if (info === undefined)

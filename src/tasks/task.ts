@@ -99,7 +99,7 @@ export function Schedule(cron: string, options: ScheduleOptions = {}): MethodDec
   };
 }
 
-/** The tasks of `classes` by name; a name used twice, or a @Schedule without @Task, fails start-up. */
+/** The tasks of `classes` by name; a name used twice, or a `@Schedule` without `@Task`, fails start-up. */
 export function taskTable(classes: readonly Function[]): Map<string, TaskInfo> {
   const table = new Map<string, TaskInfo>();
   for (const cls of new Set(classes)) {

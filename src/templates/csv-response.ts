@@ -6,13 +6,14 @@ import { contentDisposition } from '../http/content-disposition';
 import { StreamingHttpResponse } from '../http/response';
 import { escapeCsv } from './safe-string';
 
-type Rows = AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>;
+/** The rows of a CSV: arrays of cells, from an array or a (database) stream. */
+export type CsvRows = AsyncIterable<readonly unknown[]> | Iterable<readonly unknown[]>;
 
 /**
  * @example return csvResponse(db.streamOrders(), { header: ['id', 'total'], filename: 'orders.csv' });
  */
 export function csvResponse(
-  rows: Rows,
+  rows: CsvRows,
   options: { header?: readonly string[]; filename?: string } = {},
 ): StreamingHttpResponse {
   async function* lines(): AsyncGenerator<string> {

@@ -113,6 +113,7 @@ interface RenderState {
 }
 
 export class TemplateEngine {
+  /** @internal */
   readonly loader: TemplateLoader;
   private readonly cache = new Map<string, Compiled>();
 

@@ -61,6 +61,7 @@ export class Templates {
   readonly engine: TemplateEngine;
   private readonly processors: ContextProcessor[];
 
+  /** @internal Made by the app from settings.templates. */
   constructor(settings: TemplateSettings, host: TemplateHost) {
     if (!Array.isArray(settings.dirs) || !Array.isArray(settings.contextProcessors)) {
       throw new ImproperlyConfigured(

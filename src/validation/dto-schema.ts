@@ -1,7 +1,7 @@
 /**
  * DtoSchema: what Rondo knows of a DTO class, compiled once at start-up: its properties
- * (those with class-validator decorators or @Type), and each one's declared type from
- * TypeScript's `design:type` metadata and @Type().
+ * (those with class-validator decorators or `@Type`), and each one's declared type from
+ * TypeScript's `design:type` metadata and `@Type()`.
  */
 
 import { ImproperlyConfigured } from '../errors/rondo-error';
@@ -31,7 +31,7 @@ function getMetadataStorage() {
   return (require('class-validator') as typeof import('class-validator')).getMetadataStorage();
 }
 
-/** True when `type` is a class with class-validator rules or @Type() fields (a DTO). */
+/** True when `type` is a class with class-validator rules or `@Type()` fields (a DTO). */
 export function isDtoClass(type: unknown): type is new () => object {
   if (
     typeof type !== 'function' ||

@@ -2,14 +2,15 @@
  * DTOs derived from an entity or another DTO, as NestJS's mapped types:
  * `PickType(Article, ['title', 'body'])`, `OmitType(Article, ['id'])` and `PartialType(X)`
  * (every rule optional, for PATCH). The new class carries the parent's class-validator
- * rules, design types and @Type()s for the kept properties only, so a body cannot set the
+ * rules, design types and `@Type()`s for the kept properties only, so a body cannot set the
  * others. Built once at start-up; an unknown property name fails there.
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { DTO_TYPE_KEY } from '../metadata/keys';
 import { declaredTypes } from './type-decorator';
 
-type Class<T> = new () => T;
+/** A DTO class: what PickType, OmitType and PartialType take and make. */
+export type DtoClass<T> = new () => T;
 
 function classValidator(): typeof import('class-validator') {
   return require('class-validator') as typeof import('class-validator');
@@ -27,7 +28,7 @@ function ruledProperties(parent: Function): Set<string> {
   return names;
 }
 
-function derive(parent: Function, name: string, keep: ReadonlySet<string>, optional: boolean): Class<object> {
+function derive(parent: Function, name: string, keep: ReadonlySet<string>, optional: boolean): DtoClass<object> {
   const { getMetadataStorage, IsOptional } = classValidator();
   const derived = { [name]: class {} }[name];
   const storage = getMetadataStorage();
@@ -60,22 +61,22 @@ function checked(helper: string, parent: Function, keys: readonly PropertyKey[])
 }
 
 /** A DTO with only `keys` of `parent`, and their rules. */
-export function PickType<T, K extends keyof T>(parent: Class<T>, keys: readonly K[]): Class<Pick<T, K>> {
-  return derive(parent, `Pick${parent.name}`, checked('PickType', parent, keys), false) as Class<Pick<T, K>>;
+export function PickType<T, K extends keyof T>(parent: DtoClass<T>, keys: readonly K[]): DtoClass<Pick<T, K>> {
+  return derive(parent, `Pick${parent.name}`, checked('PickType', parent, keys), false) as DtoClass<Pick<T, K>>;
 }
 
 /** A DTO with every validated property of `parent` except `keys`. */
-export function OmitType<T, K extends keyof T>(parent: Class<T>, keys: readonly K[]): Class<Omit<T, K>> {
+export function OmitType<T, K extends keyof T>(parent: DtoClass<T>, keys: readonly K[]): DtoClass<Omit<T, K>> {
   const omitted = checked('OmitType', parent, keys);
   return derive(
     parent,
     `Omit${parent.name}`,
     new Set([...ruledProperties(parent)].filter((p) => !omitted.has(p))),
     false,
-  ) as Class<Omit<T, K>>;
+  ) as DtoClass<Omit<T, K>>;
 }
 
 /** `parent` with every property optional (absent is valid; a present value still obeys its rules). */
-export function PartialType<T>(parent: Class<T>): Class<Partial<T>> {
+export function PartialType<T>(parent: DtoClass<T>): DtoClass<Partial<T>> {
   return derive(parent, `Partial${parent.name}`, ruledProperties(parent), true);
 }

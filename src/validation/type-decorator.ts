@@ -1,5 +1,5 @@
 /**
- * @Type(() => X): the class of a nested DTO property, or the element type of an array
+ * `@Type`(() => X): the class of a nested DTO property, or the element type of an array
  * property (`@Type(() => Number)`, `@Type(() => AddressDto)`), which TypeScript's emitted
  * metadata cannot say. Same shape as class-transformer's, so DTOs read familiarly.
  */
@@ -15,7 +15,7 @@ export function Type(type: () => Function): PropertyDecorator {
   };
 }
 
-/** Declared @Type()s of a class and its ancestors. */
+/** Declared `@Type()`s of a class and its ancestors. */
 export function declaredTypes(cls: Function): Map<string, () => Function> {
   const chain: Function[] = [];
   for (

@@ -103,7 +103,7 @@ function resolverFor(meta: ParamMeta, type: unknown, source: string): ResolverSp
 }
 
 /**
- * @Body(): the JSON value, or the form fields as an object; at once when the kernel has
+ * `@Body()`: the JSON value, or the form fields as an object; at once when the kernel has
  * loaded the body, else once it is read (a JSON body's parse resolves with its value).
  */
 function readBodyArgument(request: HttpRequest): unknown {
@@ -112,7 +112,7 @@ function readBodyArgument(request: HttpRequest): unknown {
   return request.load().then(() => loadedBody(request));
 }
 
-/** The loaded body as @Body() gives it; 415 for a media type that is neither JSON nor a form. */
+/** The loaded body as `@Body()` gives it; 415 for a media type that is neither JSON nor a form. */
 function loadedBody(request: HttpRequest): unknown {
   const type = request.contentType;
   if (isJsonType(type)) return request.loadedJson();

@@ -13,7 +13,7 @@ describe('the reference pages', function () {
     expect(readFileSync(join(ROOT, 'docs/reference/cli.md'), 'utf8')).to.equal(cliReference());
   });
 
-  it('npm run docs:api builds the API reference from the doc comments of every entry point', () => {
+  it('npm run docs:api builds the API reference from the doc comments of every entry point, without a warning', () => {
     const typedoc = join(ROOT, 'lint/node_modules/.bin/typedoc');
     if (!existsSync(typedoc)) {
       const install = spawnSync('npm', ['--prefix', 'lint', 'ci', '--silent', '--no-audit', '--no-fund'], {
@@ -27,9 +27,22 @@ describe('the reference pages', function () {
         cwd: ROOT,
         encoding: 'utf8',
       });
-      expect(result.status, result.stdout + result.stderr).to.equal(0);
-      expect(result.stdout + result.stderr).to.include('Found 0 errors');
-      for (const entry of ['index', 'testing', 'accounts', 'db', 'cache', 'mail', 'openapi'])
+      const output = result.stdout + result.stderr;
+      expect(result.status, output).to.equal(0);
+      // TypeDoc prints a count only when something is wrong: a type the API uses but no entry point exports, a stray @tag.
+      expect(output, output).to.not.match(/warning|error/i);
+      for (const entry of [
+        'index',
+        'testing',
+        'accounts',
+        'db',
+        'cache',
+        'mail',
+        'openapi',
+        'tasks',
+        'realtime',
+        'admin',
+      ])
         expect(existsSync(join(out, `modules/${entry}.html`)), entry).to.equal(true);
       expect(existsSync(join(out, 'functions/index.createApp.html'))).to.equal(true);
       expect(existsSync(join(out, 'classes/testing.TestClient.html'))).to.equal(true);
