@@ -5,7 +5,7 @@
  * class-validator rules, if it has any.
  */
 import { validate } from 'class-validator';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import type { QueryDict } from '../http/query-dict';
 import type { AdminField, AdminModel } from './model-info';
 
@@ -83,12 +83,19 @@ export async function readForm(
     if (field.readonly) continue;
     const key = prefix + field.name;
     if (field.kind === 'm2m') {
-      const ids = post.getAll(key).filter(Boolean);
+      // Picked in a select (one id per value) or typed (rawIdFields: ids separated by commas).
+      const ids = [...new Set(post.getAll(key).flatMap((value) => value.split(',').map((id) => id.trim())))].filter(
+        Boolean,
+      );
       form.values[field.name] = ids;
       const repository = lookup.repository(field.target!);
       const pk = lookup.pkOf(field.target!);
-      const found = ids.length === 0 ? [] : await repository.findBy(ids.map((id) => ({ [pk]: id })));
-      if (found.length !== new Set(ids).size) fail(field, 'Select valid choices: one of them no longer exists.');
+      if (ids.length > 1000) {
+        fail(field, `Choose at most 1000 (there are ${ids.length}).`);
+        continue;
+      }
+      const found = ids.length === 0 ? [] : await repository.findBy({ [pk]: In(ids) }).catch(() => []);
+      if (found.length !== ids.length) fail(field, 'Select valid choices: one of them no longer exists.');
       data[field.name] = found;
       continue;
     }

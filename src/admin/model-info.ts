@@ -37,6 +37,8 @@ export interface AdminField {
   choices?: ReadonlyArray<readonly [string, string]>;
   /** The related entity of a many-to-one or many-to-many. */
   target?: Function;
+  /** A relation edited by typing ids (rawIdFields), not picked from a select. */
+  rawId?: boolean;
   maxLength?: number;
 }
 
@@ -219,6 +221,14 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
   const model = entity.name;
   const readonly = new Set<string>(options.readonlyFields ?? []);
   const all = fieldsOf(metadata, readonly);
+  for (const field of pick(model, all, options.rawIdFields, 'rawIdFields') ?? []) {
+    if (field.kind !== 'fk' && field.kind !== 'm2m')
+      throw new ImproperlyConfigured(
+        'ADMIN_INVALID',
+        `adminApp: rawIdFields of ${model} names '${field.name}', a ${field.kind} column; it takes many-to-one and many-to-many relations`,
+      );
+    field.rawId = true;
+  }
   if (options.fields !== undefined && options.fieldsets !== undefined)
     throw new ImproperlyConfigured(
       'ADMIN_INVALID',

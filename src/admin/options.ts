@@ -46,6 +46,12 @@ export interface ModelAdminOptions<T = object> {
   searchFields?: Array<keyof T & string>;
   /** Default order, e.g. ['-createdAt'] (default: the primary key, descending). */
   ordering?: string[];
+  /**
+   * Relations edited by typing the related ids (comma-separated for a many-to-many) instead
+   * of a select, the current objects named beside them. A relation to a table of more than
+   * 1 000 rows is edited so anyway: a select would not hold them all.
+   */
+  rawIdFields?: Array<keyof T & string>;
   /** Shown on the change form, not editable. */
   readonlyFields?: Array<keyof T & string>;
   /** The form's fields, in order (default: every editable column and relation). */

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Brackets, type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { Brackets, In, type DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
 import type { Database } from '../db/database';
 import { ImproperlyConfigured } from '../errors/rondo-error';
 import { Http404, PermissionDenied } from '../http/errors';
@@ -68,6 +68,8 @@ const CSS = readFileSync(join(__dirname, '..', '..', '..', 'src', 'admin', 'stat
 const NEVER_CACHE = 'no-cache, no-store, must-revalidate, private, max-age=0';
 /** Query parameters of the changelist besides the filters: search, order, page, all rows. */
 const LIST_PARAMS = new Set(['q', 'o', 'p']);
+/** Related objects a select offers at most; past it the ids are typed. */
+const RELATED_LIMIT = 1000;
 const DATE_FILTERS: ReadonlyArray<readonly [string, string, number]> = [
   ['today', 'Today', 1],
   ['7d', 'Past 7 days', 7],
@@ -396,7 +398,7 @@ export class AdminViews {
         display: readonly ? this.cell(field, object).text : '',
         readonly,
         errors: form.errors[field.name] ?? [],
-        options: readonly ? [] : await this.choicesOf(field, form.values[field.name]),
+        ...(readonly ? { options: [], raw: false, chosen: [] } : await this.choicesOf(field, form.values[field.name])),
       });
     }
     return widgets;
@@ -413,10 +415,26 @@ export class AdminViews {
 
   /** A select's options: related objects, or the permission catalogue plus what the object already has. */
   private async choicesOf(field: AdminField, value: string | string[] | undefined) {
-    if (field.kind === 'fk' || field.kind === 'm2m') return this.options(field);
-    if (field.kind !== 'permissions') return [];
+    const none = { options: [], raw: false, chosen: [] as string[] };
+    if (field.kind === 'fk' || field.kind === 'm2m') {
+      const options = field.rawId ? [] : await this.options(field, RELATED_LIMIT + 1);
+      if (!field.rawId && options.length <= RELATED_LIMIT) return { ...none, options };
+      // Typed ids (rawIdFields, or too many rows for a select, which would drop a value it lacks).
+      const ids = [value ?? []].flat().filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
+      const pk = this.pkOf(field.target!);
+      // An id that cannot be one (text for a number key) names nothing; its error is the form's.
+      const rows =
+        ids.length === 0
+          ? []
+          : await this.database
+              .repository<Row>(field.target!)
+              .findBy({ [pk]: In(ids) })
+              .catch(() => []);
+      return { ...none, raw: true, chosen: rows.map((row) => reprOf(row, { entity: field.target!, pk })) };
+    }
+    if (field.kind !== 'permissions') return none;
     const all = new Set([...(field.choices ?? []).map(([permission]) => permission), ...[value ?? []].flat()]);
-    return [...all].sort().map((permission) => ({ value: permission, label: permission }));
+    return { ...none, options: [...all].sort().map((permission) => ({ value: permission, label: permission })) };
   }
 
   /** The objects a many-to-one or many-to-many may point at: at most 1,000 in a select, 100 in a sidebar filter. */

@@ -307,6 +307,71 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(log!.objectRepr).to.equal('Story 5 edited');
       });
 
+      it('takes typed ids for rawIdFields, naming the current object, and refuses an id that is not one', async () => {
+        const root = await loggedIn(app, 'root');
+        const story = (await app.container
+          .get<Database>(DATABASE)
+          .repository<Story>(Story)
+          .findOneBy({ title: 'Story 2' }))!;
+        const form = (await root.get('/admin/app/note/add/')).text;
+        expect(form).to.match(/<input id="id_story" name="story" value="" class="raw-id"/);
+        const bad = await root.post('/admin/app/note/add/', { data: { text: 'typed', story: '999999' } });
+        expect(bad.status).to.equal(400);
+        expect(bad.text).to.include('Select a valid choice. That choice is not one of the available choices.');
+        const saved = await root.post('/admin/app/note/add/', {
+          data: { text: 'typed', story: String(story.id), _continue: '' },
+        });
+        expect(saved.status, saved.text).to.equal(302);
+        const page = await root.get(saved.headers.get('location')!);
+        expect(page.text).to.include(`value="${story.id}" class="raw-id"`).and.include('Id: Story 2');
+      });
+
+      it('edits a relation to more than 1000 rows by typed ids, so saving keeps a value no select could list', async () => {
+        const root = await loggedIn(app, 'root');
+        const database = app.container.get<Database>(DATABASE);
+        const many = await database.repository<Label>(Label).save(
+          Array.from({ length: 1000 }, (_, i) => ({ name: `bulk ${i}` })),
+          { chunk: 200 },
+        );
+        try {
+          const last = many[many.length - 1];
+          const stories = database.repository<Story>(Story);
+          const story = (await stories.findOneBy({ title: 'Story 6' }))!;
+          story.labels = [labels[0], last];
+          await stories.save(story);
+          const page = (await root.get(`/admin/app/story/${story.id}/change/`)).text;
+          expect(page).to.include(`name="labels" value="${labels[0].id}, ${last.id}" class="raw-id"`);
+          expect(page)
+            .to.include('Ids, separated by commas: news, bulk 999')
+            .and.not.include('<option value="' + last.id);
+          const answer = await root.post(`/admin/app/story/${story.id}/change/`, {
+            data: {
+              title: 'Story 6',
+              views: '60',
+              status: 'published',
+              writer: String(writers[0].id),
+              labels: `${last.id}, ${labels[1].id}`,
+            },
+          });
+          expect(answer.status, answer.text).to.equal(302);
+          const saved = await stories.findOne({ where: { id: story.id }, relations: { labels: true } });
+          expect(saved!.labels.map((label) => label.name).sort()).to.deep.equal(['bulk 999', 'sport']);
+          const typo = await root.post(`/admin/app/story/${story.id}/change/`, {
+            data: {
+              title: 'Story 6',
+              views: '60',
+              status: 'published',
+              writer: String(writers[0].id),
+              labels: `${last.id}, x1`,
+            },
+          });
+          expect(typo.status).to.equal(400);
+          expect(typo.text).to.include('Select valid choices: one of them no longer exists.');
+        } finally {
+          await database.repository<Label>(Label).remove(many, { chunk: 200 });
+        }
+      });
+
       it('404s an unknown model, an unknown id and an id that is not a number', async () => {
         const root = await loggedIn(app, 'root');
         expect((await root.get('/admin/app/nothing/')).status).to.equal(404);
@@ -450,6 +515,16 @@ describe('adminApp configuration', () => {
         /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
       );
     }
+  });
+
+  it('fails start-up for rawIdFields naming a column that is not a relation', async () => {
+    const error = await makeFullApp({
+      apps: [authApp(), adminApp({ models: [[Story, { rawIdFields: ['views'] }]] })],
+      entities: [Writer, Label, Story, Note],
+      settings: { database: 'sqlite::memory:' },
+    }).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'ADMIN_INVALID');
+    expect((error as Error).message).to.include("rawIdFields of Story names 'views', a integer column");
   });
 
   it('fails start-up for fields beside fieldsets, and for a field in two fieldsets', async () => {

@@ -69,7 +69,7 @@ export const REGISTRATIONS: AdminRegistration[] = [
       inlines: [{ model: Note, fields: ['text'], extra: 1 }],
     },
   ],
-  Note,
+  [Note, { rawIdFields: ['story'] }],
   [User, { appLabel: 'auth', listDisplay: ['id', 'username', 'isStaff'], searchFields: ['username'] }],
   Group,
 ];
