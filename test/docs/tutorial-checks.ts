@@ -73,6 +73,26 @@ export const CHECKS: Record<string, (app: App) => Promise<void>> = {
     const editor = await loggedIn(app, ['polls.add_question']);
     expect((await editor.get('/polls/')).text).to.include('New poll');
     expect((await editor.get('/polls/new')).status).to.equal(200);
+    // The admin: a superuser sees the questions, adds one with its choices on one page.
+    await app.container.get(Accounts).createSuperuser({ username: 'admin', password: 'violet sunset 42' });
+    const admin = new TestClient(app);
+    const login = await admin.post('/admin/login/', { data: { username: 'admin', password: 'violet sunset 42' } });
+    expect(login.status).to.equal(302);
+    expect((await admin.get('/admin/')).text).to.include('Questions');
+    expect((await admin.get('/admin/polls/question/?q=coffee')).text).to.include('Tea or coffee?');
+    const added = await admin.post('/admin/polls/question/add/', {
+      data: {
+        text: 'Rain or sun?',
+        'choice_set-TOTAL': '2',
+        'choice_set-0-text': 'Rain',
+        'choice_set-0-votes': '0',
+        'choice_set-1-text': 'Sun',
+        'choice_set-1-votes': '0',
+      },
+    });
+    expect(added.status, added.text).to.equal(302);
+    expect((await new TestClient(app).get('/polls/')).text).to.include('Rain or sun?');
+    expect((await admin.get('/admin/polls/question/2/change/')).text).to.include('value="Sun"');
   },
   async '05'(app) {
     await loadFixtures(app, POLLS);
