@@ -277,7 +277,13 @@ describe('the public API', () => {
   });
 
   it("exports the admin site from 'rondo/admin'", () => {
-    expect(Object.keys(admin).sort()).to.deep.equal(['ADMIN_TEMPLATES_DIR', 'LogEntry', 'adminApp']);
+    expect(Object.keys(admin).sort()).to.deep.equal([
+      'ADMIN_TEMPLATES_DIR',
+      'Admin',
+      'AdminAction',
+      'LogEntry',
+      'adminApp',
+    ]);
   });
 
   it('has no name that means two things across the entry points (but User, as the design names both)', () => {

@@ -16,22 +16,24 @@ import { Accounts } from '../accounts/accounts';
 import type { AppModule } from '../app/create-app';
 import { DATABASE } from '../db/database-token';
 import type { Database } from '../db/database';
-import { Inject } from '../di/injectable';
+import { APP, Inject } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import { Get, Post, Route } from '../routing/route-decorators';
 import { Param, Req } from '../views/param-decorators';
+import { adminMetaOf } from './admin-decorator';
 import { CreateAdminLog1700000000003, LogEntry } from './log-entry';
 import type { AdminRegistration } from './options';
 import { AdminViews } from './views';
 
-export type { AdminAction, AdminRegistration, Fieldset, InlineOptions, ModelAdminOptions } from './options';
+export type { AdminRegistration, BulkAction, Fieldset, InlineOptions, ModelAdminOptions } from './options';
 export { LogEntry } from './log-entry';
+export { Admin, AdminAction, type AdminActionOptions } from './admin-decorator';
 
 /** The admin's templates (`admin/*.ejs`); an app's own templates of the same names override them. */
 export const ADMIN_TEMPLATES_DIR = join(__dirname, '..', '..', '..', 'src', 'admin', 'templates');
 
 export interface AdminAppOptions {
-  /** The models, each alone or with its options: `[Article, [Comment, { listDisplay: ['id', 'body'] }]]`. */
+  /** The models, each alone, with its options or as an `@Admin` class: `[Article, [Comment, { listDisplay: ['id'] }], TagAdmin]`. */
   models: readonly AdminRegistration[];
   /** Where it is mounted (default '/admin'). */
   path?: string;
@@ -48,11 +50,18 @@ export function adminApp(options: AdminAppOptions): Required<AppModule> {
     namespace: options.name ?? 'admin',
     title: options.title ?? 'Rondo administration',
   };
+  const adminClasses = options.models.filter(
+    (entry): entry is Function => typeof entry === 'function' && adminMetaOf(entry) !== undefined,
+  );
 
   @Route(options.path ?? '/admin', { name: site.namespace })
   class MountedAdmin extends AdminViews {
-    constructor(@Inject(DATABASE) database: Database, @Inject(Accounts) accounts: Accounts) {
-      super(site, database, accounts);
+    constructor(
+      @Inject(DATABASE) database: Database,
+      @Inject(Accounts) accounts: Accounts,
+      @Inject(APP) app: { readonly container: { get(token: Function): unknown } },
+    ) {
+      super({ ...site, build: (admin) => app.container.get(admin) as object }, database, accounts);
     }
 
     @Get('/', { name: 'index' })
@@ -121,7 +130,7 @@ export function adminApp(options: AdminAppOptions): Required<AppModule> {
     entities: [LogEntry],
     migrations: [CreateAdminLog1700000000003],
     templateDirs: [ADMIN_TEMPLATES_DIR],
-    providers: [],
+    providers: adminClasses as Array<new (...args: never[]) => object>,
     middleware: [],
     commands: [],
   };

@@ -8,7 +8,7 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
 import { ImproperlyConfigured } from '../errors/rondo-error';
-import type { AdminAction, Fieldset, InlineOptions, ModelAdminOptions } from './options';
+import type { BulkAction, Fieldset, InlineOptions, ModelAdminOptions } from './options';
 
 export type FieldKind =
   | 'text'
@@ -79,7 +79,7 @@ export interface AdminModel {
   dateHierarchy?: AdminField;
   ordering: Array<{ field: string; descending: boolean }>;
   listPerPage: number;
-  actions: AdminAction[];
+  actions: BulkAction[];
   inlines: AdminInline[];
   dependents: Dependent[];
   options: ModelAdminOptions;

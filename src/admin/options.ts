@@ -5,7 +5,7 @@
 import type { HttpRequest } from '../http/request';
 
 /** A bulk action on the changelist: gets the selected objects; its message goes to the user. */
-export interface AdminAction<T = object> {
+export interface BulkAction<T = object> {
   /** Form value and permission suffix, e.g. 'publish' (needs `app.change_article` unless `permission` says). */
   name: string;
   description: string;
@@ -65,7 +65,7 @@ export interface ModelAdminOptions<T = object> {
   /** Rows per changelist page (default 100). */
   listPerPage?: number;
   /** Bulk actions besides 'delete_selected'. */
-  actions?: AdminAction<T>[];
+  actions?: BulkAction<T>[];
   inlines?: InlineOptions[];
   /** The permission prefix and URL part (default 'app'; rondo/auth's models use 'auth'). */
   appLabel?: string;
@@ -79,5 +79,5 @@ export interface ModelAdminOptions<T = object> {
   hasDeletePermission?: (request: HttpRequest, object: T) => boolean | Promise<boolean>;
 }
 
-/** One registration: `Article`, or `[Article, { listDisplay: [...] }]`. */
+/** One registration: `Article`, `[Article, { listDisplay: [...] }]`, or an `@Admin(Article)` class. */
 export type AdminRegistration = Function | readonly [Function, ModelAdminOptions<never>];

@@ -21,6 +21,7 @@ import { login, logout, isSafeRedirect } from '../auth/login';
 import { URL_RESOLVER } from '../routing/url-resolver';
 import { render } from '../templates/template-response';
 import { redirect } from '../views/shortcuts';
+import { adminMetaOf, optionsOf } from './admin-decorator';
 import {
   boundFor,
   dayLabel,
@@ -62,6 +63,8 @@ export interface AdminSiteOptions {
   namespace: string;
   /** Shown in the header and titles (default 'Rondo administration'). */
   title: string;
+  /** Builds an `@Admin` class with its dependencies (the app's container). */
+  build(admin: Function): object;
 }
 
 const CSS = readFileSync(join(__dirname, '..', '..', '..', 'src', 'admin', 'static', 'admin.css'));
@@ -108,9 +111,11 @@ export class AdminViews {
 
   /** Reads every registration once the database is connected: a mistake fails start-up. */
   onStartup(): void {
-    const registrations = this.site.models.map((entry) =>
-      typeof entry === 'function' ? ([entry, {}] as const) : (entry as readonly [Function, ModelAdminOptions]),
-    );
+    const registrations = this.site.models.map((entry): readonly [Function, ModelAdminOptions] => {
+      if (typeof entry !== 'function') return entry as readonly [Function, ModelAdminOptions];
+      const admin = adminMetaOf(entry);
+      return admin === undefined ? [entry, {}] : [admin.entity, optionsOf(entry, this.site.build(entry))];
+    });
     this.models = registrations.map(([entity, options]) => modelInfo(this.dataSource, entity, options));
     for (const [index, model] of this.models.entries()) {
       const key = `${model.appLabel}/${model.modelName}`;

@@ -9,7 +9,7 @@ import { DATABASE, type Database } from 'rondo/db';
 import { TestClient } from 'rondo/testing';
 import { makeFullApp } from '../fixtures/apps';
 import { freshPostgresOrSkip } from '../fixtures/services';
-import { Label, Note, Status, Story, Writer, adminFixture, type AdminFixture } from './fixture';
+import { Label, Note, Roster, Status, Story, Writer, adminFixture, type AdminFixture } from './fixture';
 
 async function loggedIn(
   app: App,
@@ -455,6 +455,25 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(await database.repository<Story>(Story).countBy(ids.map((id) => ({ id: Number(id) })))).to.equal(0);
         const list = await editor.get('/admin/app/story/');
         expect(list.text).to.include('Successfully deleted 2 storys.');
+      });
+
+      it('runs an @Admin class: its injected service in an action method, its object-level delete hook', async () => {
+        const root = await loggedIn(app, 'root');
+        expect((await root.get('/admin/app/writer/')).text).to.include(
+          '<option value="callRoll">Call the roll</option>',
+        );
+        const answer = await root.post('/admin/app/writer/', {
+          data: { action: 'callRoll', _selected_action: writers.map((writer) => String(writer.id)) },
+        });
+        expect(answer.status).to.equal(302);
+        expect((await root.get('/admin/app/writer/')).text).to.include('Called 2 writer(s).');
+        expect(app.container.get(Roster).called.sort()).to.deep.equal(['Ann Writer', 'Bob Writer']);
+        const tenured = await app.container
+          .get<Database>(DATABASE)
+          .repository<Writer>(Writer)
+          .save({ name: 'Tenured Writer' });
+        expect((await root.get(`/admin/app/writer/${tenured.id}/delete/`)).status).to.equal(403);
+        expect((await root.get(`/admin/app/writer/${tenured.id}/change/`)).status).to.equal(200);
       });
 
       it('does nothing for an action without selection or an action the user may not run', async () => {

@@ -1,8 +1,8 @@
 /** A small catalogue for the admin tests: every column kind, a many-to-one, a many-to-many and children. */
 import { IsNotIn } from 'class-validator';
 import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { type App } from 'rondo';
-import { adminApp, type AdminRegistration } from 'rondo/admin';
+import { Injectable, type App, type HttpRequest } from 'rondo';
+import { Admin, AdminAction, adminApp, type AdminRegistration } from 'rondo/admin';
 import { Accounts, Group, User, authApp } from 'rondo/auth';
 import { DATABASE, type Database } from 'rondo/db';
 import { makeFullApp } from '../fixtures/apps';
@@ -47,8 +47,30 @@ export class Note {
   @ManyToOne(() => Story, { nullable: false, onDelete: 'CASCADE' }) story!: Story;
 }
 
+/** A service the writers' admin class gets injected: it keeps what its action did. */
+@Injectable()
+export class Roster {
+  readonly called: string[] = [];
+}
+
+/** The writers' admin as a class: an injected service, an action method, an object-level hook. */
+@Admin(Writer, { listDisplay: ['id', 'name'], searchFields: ['name'] })
+export class WriterAdmin {
+  constructor(private readonly roster: Roster) {}
+
+  @AdminAction({ description: 'Call the roll' })
+  callRoll(request: HttpRequest, writers: Writer[]) {
+    this.roster.called.push(...writers.map((writer) => writer.name));
+    return `Called ${writers.length} writer(s).`;
+  }
+
+  hasDeletePermission(request: HttpRequest, writer: Writer) {
+    return writer.name !== 'Tenured Writer';
+  }
+}
+
 export const REGISTRATIONS: AdminRegistration[] = [
-  Writer,
+  WriterAdmin,
   Label,
   [
     Story,
