@@ -25,7 +25,7 @@ import { CreateAdminLog1700000000003, LogEntry } from './log-entry';
 import type { AdminRegistration } from './options';
 import { AdminViews } from './views';
 
-export type { AdminRegistration, BulkAction, Fieldset, InlineOptions, ModelAdminOptions } from './options';
+export type { AdminRegistration, BulkAction, Fieldset, ListColumn, InlineOptions, ModelAdminOptions } from './options';
 export { LogEntry } from './log-entry';
 export { Admin, AdminAction, type AdminActionOptions } from './admin-decorator';
 

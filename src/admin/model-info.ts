@@ -8,7 +8,7 @@ import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { RelationMetadata } from 'typeorm/metadata/RelationMetadata';
 import { ImproperlyConfigured } from '../errors/rondo-error';
-import type { BulkAction, Fieldset, InlineOptions, ModelAdminOptions } from './options';
+import type { BulkAction, Fieldset, InlineOptions, ListColumn, ModelAdminOptions } from './options';
 
 export type FieldKind =
   | 'text'
@@ -22,7 +22,8 @@ export type FieldKind =
   | 'fk'
   | 'm2m'
   | 'json'
-  | 'permissions';
+  | 'permissions'
+  | 'computed';
 
 export interface AdminField {
   name: string;
@@ -39,6 +40,8 @@ export interface AdminField {
   target?: Function;
   /** A relation edited by typing ids (rawIdFields), not picked from a select. */
   rawId?: boolean;
+  /** A computed changelist column's value. */
+  compute?: (object: never) => unknown;
   maxLength?: number;
 }
 
@@ -190,6 +193,28 @@ export function fieldsOf(metadata: EntityMetadata, readonly: ReadonlySet<string>
   return fields;
 }
 
+/** listDisplay: column names, and computed columns as fields of kind 'computed'. */
+function listColumns(model: string, fields: AdminField[], entries: ModelAdminOptions['listDisplay']) {
+  return entries?.map((entry, index): AdminField => {
+    if (typeof entry === 'string') return pick(model, fields, [entry], 'listDisplay')![0];
+    const column = entry as ListColumn<never> | undefined;
+    if (typeof column?.label !== 'string' || typeof column.value !== 'function')
+      throw new ImproperlyConfigured(
+        'ADMIN_INVALID',
+        `adminApp: listDisplay of ${model} has an entry (${index}) that is neither a column name nor { label, value(object) }`,
+      );
+    return {
+      name: `column${index}`,
+      label: column.label,
+      kind: 'computed',
+      required: false,
+      nullable: true,
+      readonly: true,
+      compute: column.value,
+    };
+  });
+}
+
 function pick(model: string, fields: AdminField[], names: readonly string[] | undefined, option: string) {
   if (names === undefined) return undefined;
   const byName = new Map(fields.map((field) => [field.name, field]));
@@ -256,7 +281,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
     fields: [...(index === 0 && !formFields.includes(pkField) && options.fieldsets ? [pk] : []), ...set.fields],
   }));
   const shown = all.filter((field) => !['m2m', 'json', 'permissions', 'textarea'].includes(field.kind));
-  const listDisplay = pick(model, all, options.listDisplay, 'listDisplay') ?? [
+  const listDisplay = listColumns(model, all, options.listDisplay) ?? [
     pkField,
     ...shown.filter((field) => field !== pkField && field.name !== 'password').slice(0, 4),
   ];

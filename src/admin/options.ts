@@ -35,9 +35,19 @@ export interface Fieldset<T = object> {
   collapse?: boolean;
 }
 
+/** A changelist column computed from the object (Django's list_display callables); not sortable. */
+export interface ListColumn<T = object> {
+  label: string;
+  /** The cell: a string, number or boolean (Yes/No), or null for '-'; may be async. */
+  value: (object: T) => unknown;
+}
+
 export interface ModelAdminOptions<T = object> {
-  /** Columns of the changelist (default: the primary key and the first four text or number columns). */
-  listDisplay?: Array<keyof T & string>;
+  /**
+   * Columns of the changelist: column names, or computed `{ label, value(object) }` columns
+   * (default: the primary key and the first four text or number columns).
+   */
+  listDisplay?: Array<(keyof T & string) | ListColumn<T>>;
   /** Columns with a filter in the sidebar: booleans, enums and many-to-ones. */
   listFilter?: Array<keyof T & string>;
   /** A date or datetime column to drill down by, year, month then day, above the list (UTC days). */

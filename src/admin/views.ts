@@ -222,10 +222,12 @@ export class AdminViews {
     return this.page(request, 'admin/change_list.ejs', {
       title: `Select ${model.verboseName} to change`,
       model,
-      rows: rows.map((row) => ({
-        id: String(row[model.pk]),
-        cells: model.listDisplay.map((field) => this.cell(field, row)),
-      })),
+      rows: await Promise.all(
+        rows.map(async (row) => ({
+          id: String(row[model.pk]),
+          cells: await Promise.all(model.listDisplay.map((field) => this.listCell(field, row))),
+        })),
+      ),
       columns: model.listDisplay.map((field) => this.column(request, model, field)),
       filters: await this.filters(request, model),
       hierarchy: await this.dateHierarchy(request, model),
@@ -574,8 +576,11 @@ export class AdminViews {
     const order = request.GET.get('o');
     if (order !== undefined) {
       const name = order.startsWith('-') ? order.slice(1) : order;
-      if (!model.listDisplay.some((field) => field.name === name && field.kind !== 'm2m'))
-        return `Cannot order by '${order.slice(0, 50)}': order by one of the listed columns (${model.listDisplay.map((field) => field.name).join(', ')}).`;
+      if (!model.listDisplay.some((field) => field.name === name && field.kind !== 'm2m' && field.kind !== 'computed'))
+        return `Cannot order by '${order.slice(0, 50)}': order by one of the listed columns (${model.listDisplay
+          .filter((field) => field.kind !== 'm2m' && field.kind !== 'computed')
+          .map((field) => field.name)
+          .join(', ')}).`;
     }
     if ((request.GET.get('q') ?? '').length > 200) return 'The search is longer than 200 characters.';
     return undefined;
@@ -689,7 +694,7 @@ export class AdminViews {
 
   private column(request: HttpRequest, model: AdminModel, field: AdminField) {
     const order = request.GET.get('o');
-    const sortable = field.kind !== 'm2m';
+    const sortable = field.kind !== 'm2m' && field.kind !== 'computed';
     const current = order === field.name ? 'asc' : order === `-${field.name}` ? 'desc' : undefined;
     return {
       label: field.label,
@@ -731,6 +736,15 @@ export class AdminViews {
       });
     }
     return filters;
+  }
+
+  /** A changelist cell: a column's value, or a computed column's (a boolean shown as Yes/No). */
+  private async listCell(field: AdminField, row: Row): Promise<{ text: string; boolean?: boolean }> {
+    if (field.kind !== 'computed') return this.cell(field, row);
+    const value = await field.compute!(row as never);
+    if (typeof value === 'boolean') return { text: value ? 'Yes' : 'No', boolean: value };
+    if (value instanceof Date) return this.cell({ ...field, kind: 'datetime' }, { [field.name]: value });
+    return { text: value === null || value === undefined ? '-' : String(value) };
   }
 
   private cell(field: AdminField, row: Row): { text: string; boolean?: boolean } {

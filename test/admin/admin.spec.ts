@@ -133,6 +133,20 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(second).to.include('Story 7').and.not.include('Story 12');
       });
 
+      it('shows computed columns, unsortable, with booleans as Yes/No', async () => {
+        const root = await loggedIn(app, 'root');
+        const page = await root.get('/admin/app/story/?q=Story%2012');
+        expect(page.text)
+          .to.match(/<th scope="col" class="">Popular<\/th>/)
+          .and.match(/<th scope="col" class="">Title length<\/th>/);
+        expect(page.text).to.match(/<td class="boolean yes">Yes<\/td>\s*<td>8<\/td>/); // 120 views; 'Story 12'
+        const ordered = await root.get('/admin/app/story/?o=column6');
+        expect(ordered.status).to.equal(400);
+        expect(ordered.text).to.include(
+          'order by one of the listed columns (id, title, writer, status, featured, views)',
+        );
+      });
+
       it('searches the search fields case-insensitively, taking % and _ literally', async () => {
         const root = await loggedIn(app, 'root');
         expect(text((await root.get('/admin/app/story/?q=PELICAN')).text))
@@ -534,6 +548,16 @@ describe('adminApp configuration', () => {
         /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
       );
     }
+  });
+
+  it('fails start-up for a listDisplay entry that is neither a column nor { label, value }', async () => {
+    const error = await makeFullApp({
+      apps: [authApp(), adminApp({ models: [[Story, { listDisplay: ['id', { label: 'Broken' } as never] }]] })],
+      entities: [Writer, Label, Story, Note],
+      settings: { database: 'sqlite::memory:' },
+    }).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'ADMIN_INVALID');
+    expect((error as Error).message).to.include('listDisplay of Story has an entry (1) that is neither a column name');
   });
 
   it('fails start-up for rawIdFields naming a column that is not a relation', async () => {

@@ -75,7 +75,16 @@ export const REGISTRATIONS: AdminRegistration[] = [
   [
     Story,
     {
-      listDisplay: ['id', 'title', 'writer', 'status', 'featured', 'views'],
+      listDisplay: [
+        'id',
+        'title',
+        'writer',
+        'status',
+        'featured',
+        'views',
+        { label: 'Popular', value: (story: Story) => story.views >= 100 },
+        { label: 'Title length', value: async (story: Story) => Promise.resolve(story.title.length) },
+      ],
       listFilter: ['status', 'featured', 'writer'],
       searchFields: ['title', 'body'],
       dateHierarchy: 'createdAt',
