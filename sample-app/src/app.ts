@@ -39,7 +39,7 @@ export default function buildApp(options: Omit<CreateAppOptions, 'apps'> = {}): 
             {
               listDisplay: ['id', 'title', 'author', 'createdAt'],
               listFilter: ['author', 'createdAt'],
-              searchFields: ['title', 'description', 'body'],
+              searchFields: ['title', 'description', 'body', 'author.username'],
               dateHierarchy: 'createdAt',
               ordering: ['-createdAt'],
               listPerPage: 50,

@@ -45,6 +45,12 @@ export interface AdminField {
   maxLength?: number;
 }
 
+/** A column the search box looks in: the model's own, or one of a many-to-one's model. */
+export interface SearchField {
+  relation: string | undefined;
+  column: string;
+}
+
 /** A relation of another model that points at this one (what a delete takes with it, or is blocked by). */
 export interface Dependent {
   entity: Function;
@@ -78,7 +84,7 @@ export interface AdminModel {
   byName: ReadonlyMap<string, AdminField>;
   listDisplay: AdminField[];
   listFilter: AdminField[];
-  searchFields: AdminField[];
+  searchFields: SearchField[];
   dateHierarchy?: AdminField;
   ordering: Array<{ field: string; descending: boolean }>;
   listPerPage: number;
@@ -193,6 +199,40 @@ export function fieldsOf(metadata: EntityMetadata, readonly: ReadonlySet<string>
   return fields;
 }
 
+/**
+ * One searchFields entry: a text column of the model, or `relation.column`, a text column
+ * of a many-to-one's target (`'author.username'`), searched through a join.
+ */
+function searchField(dataSource: DataSource, model: string, fields: AdminField[], entry: string): SearchField {
+  const [name, column, deeper] = entry.split('.');
+  const [field] = pick(model, fields, [name], 'searchFields')!;
+  if (column === undefined) {
+    if (field.kind !== 'text' && field.kind !== 'textarea')
+      throw new ImproperlyConfigured(
+        'ADMIN_INVALID',
+        `adminApp: searchFields of ${model} names '${entry}', which is not a text column`,
+      );
+    return { relation: undefined, column: name };
+  }
+  const target = field.kind === 'fk' ? fieldsOf(dataSource.getMetadata(field.target!)) : [];
+  const text = target.find((candidate) => candidate.name === column);
+  if (deeper !== undefined || text === undefined || (text.kind !== 'text' && text.kind !== 'textarea'))
+    throw new ImproperlyConfigured(
+      'ADMIN_INVALID',
+      `adminApp: searchFields of ${model} names '${entry}'; a related field is 'relation.column', a text column of a many-to-one's model${
+        field.kind === 'fk'
+          ? ` (${field.target!.name} has ${
+              target
+                .filter((f) => f.kind === 'text' || f.kind === 'textarea')
+                .map((f) => f.name)
+                .join(', ') || 'none'
+            })`
+          : ''
+      }`,
+    );
+  return { relation: name, column };
+}
+
 /** listDisplay: column names, and computed columns as fields of kind 'computed'. */
 function listColumns(model: string, fields: AdminField[], entries: ModelAdminOptions['listDisplay']) {
   return entries?.map((entry, index): AdminField => {
@@ -293,14 +333,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
         `adminApp: listFilter of ${model} names '${field.name}', a ${field.kind} column; filters take booleans, enums, dates and many-to-ones`,
       );
   }
-  const searchFields = pick(model, all, options.searchFields, 'searchFields') ?? [];
-  for (const field of searchFields) {
-    if (!['text', 'textarea'].includes(field.kind))
-      throw new ImproperlyConfigured(
-        'ADMIN_INVALID',
-        `adminApp: searchFields of ${model} names '${field.name}', which is not a text column`,
-      );
-  }
+  const searchFields = (options.searchFields ?? []).map((entry) => searchField(dataSource, model, all, entry));
   const [dateHierarchy] =
     options.dateHierarchy === undefined ? [] : pick(model, all, [options.dateHierarchy], 'dateHierarchy')!;
   if (dateHierarchy !== undefined && dateHierarchy.kind !== 'date' && dateHierarchy.kind !== 'datetime')

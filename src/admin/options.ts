@@ -52,8 +52,11 @@ export interface ModelAdminOptions<T = object> {
   listFilter?: Array<keyof T & string>;
   /** A date or datetime column to drill down by, year, month then day, above the list (UTC days). */
   dateHierarchy?: keyof T & string;
-  /** Columns the search box looks in (case-insensitive contains). */
-  searchFields?: Array<keyof T & string>;
+  /**
+   * Text columns the search box looks in (case-insensitive contains); `'author.username'`
+   * looks in a column of a many-to-one's model.
+   */
+  searchFields?: Array<(keyof T & string) | `${keyof T & string}.${string}`>;
   /** Default order, e.g. ['-createdAt'] (default: the primary key, descending). */
   ordering?: string[];
   /**

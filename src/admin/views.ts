@@ -594,10 +594,17 @@ export class AdminViews {
     if (search !== '' && model.searchFields.length > 0) {
       // A literal contains: % and _ in the search are matched as themselves.
       const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      for (const relation of new Set(model.searchFields.map((field) => field.relation)))
+        if (relation !== undefined) query.leftJoin(`o.${relation}`, `s_${relation}`);
       query.andWhere(
         new Brackets((where) => {
-          for (const field of model.searchFields)
-            where.orWhere(`LOWER(o.${field.name}) LIKE :search ESCAPE '\\'`, { search: pattern });
+          for (const { relation, column } of model.searchFields)
+            where.orWhere(
+              `LOWER(${relation === undefined ? 'o' : `s_${relation}`}.${column}) LIKE :search ESCAPE '\\'`,
+              {
+                search: pattern,
+              },
+            );
         }),
       );
     }

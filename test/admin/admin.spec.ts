@@ -156,6 +156,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
           .to.include('Story 3 100%_done')
           .and.include('1 result');
         expect(text((await root.get('/admin/app/story/?q=%25')).text)).to.include('1 result'); // only the title with a %
+        expect(text((await root.get('/admin/app/story/?q=bob+WRITER')).text)).to.include('6 results'); // writer.name
         const injection = await root.get(`/admin/app/story/?q=${encodeURIComponent("' OR 1=1 --")}`);
         expect(injection.status).to.equal(200);
         expect(text(injection.text)).to.include('0 results');
@@ -558,6 +559,25 @@ describe('adminApp configuration', () => {
     }).catch((e: unknown) => e);
     expect(error).to.have.property('code', 'ADMIN_INVALID');
     expect((error as Error).message).to.include('listDisplay of Story has an entry (1) that is neither a column name');
+  });
+
+  it('fails start-up for a related search field that is not a text column of a many-to-one', async () => {
+    for (const [field, message] of [
+      [
+        'writer.nope',
+        "names 'writer.nope'; a related field is 'relation.column', a text column of a many-to-one's model (Writer has name)",
+      ],
+      ['title.length', "names 'title.length'; a related field is 'relation.column'"],
+      ['views', "names 'views', which is not a text column"],
+    ]) {
+      const error = await makeFullApp({
+        apps: [authApp(), adminApp({ models: [[Story, { searchFields: [field as never] }]] })],
+        entities: [Writer, Label, Story, Note],
+        settings: { database: 'sqlite::memory:' },
+      }).catch((e: unknown) => e);
+      expect(error, field).to.have.property('code', 'ADMIN_INVALID');
+      expect((error as Error).message).to.include(message);
+    }
   });
 
   it('fails start-up for rawIdFields naming a column that is not a relation', async () => {

@@ -86,7 +86,7 @@ export const REGISTRATIONS: AdminRegistration[] = [
         { label: 'Title length', value: async (story: Story) => Promise.resolve(story.title.length) },
       ],
       listFilter: ['status', 'featured', 'writer'],
-      searchFields: ['title', 'body'],
+      searchFields: ['title', 'body', 'writer.name'],
       dateHierarchy: 'createdAt',
       ordering: ['-id'],
       fieldsets: [
