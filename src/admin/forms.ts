@@ -58,6 +58,23 @@ export function formValues(model: AdminModel, object: Record<string, unknown>, p
   return values;
 }
 
+/** The labels of `fields` whose form value differs between two formValues snapshots, for the history. */
+export function changedLabels(
+  fields: readonly AdminField[],
+  before: Record<string, string | string[]>,
+  after: Record<string, string | string[]>,
+): string[] {
+  const same = (a: string | string[] | undefined, b: string | string[] | undefined) =>
+    Array.isArray(a) && Array.isArray(b)
+      ? a.length === b.length && [...a].sort().every((value, index) => value === [...b].sort()[index])
+      : a === b;
+  return fields.filter((field) => !same(before[field.name], after[field.name])).map((field) => field.label);
+}
+
+/** "A", "A and B", "A, B and C". */
+export const listed = (items: readonly string[]) =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+
 export interface Lookup {
   /** The repository of a related entity (to check that a chosen id exists). */
   repository(target: Function): Repository<Record<string, unknown>>;

@@ -33,7 +33,17 @@ import {
   yearOf,
   type Drill,
 } from './date-hierarchy';
-import { entityRules, formValues, isValid, readForm, REQUIRED, type BoundForm, type Lookup } from './forms';
+import {
+  changedLabels,
+  entityRules,
+  formValues,
+  isValid,
+  listed,
+  readForm,
+  REQUIRED,
+  type BoundForm,
+  type Lookup,
+} from './forms';
 import { ADDITION, CHANGE, DELETION, LogEntry } from './log-entry';
 import { inlinesOf, modelInfo, type AdminField, type AdminInline, type AdminModel } from './model-info';
 import type { AdminRegistration, ModelAdminOptions } from './options';
@@ -330,13 +340,23 @@ export class AdminViews {
       if (!adding && !(await this.objectAllowed(request, model, object, 'change'))) throw this.denied(model, 'change');
       await request.load();
       const read = await readForm(editable, request.POST, lookup);
+      const before = form.values;
       form = { ...read.form, values: { ...form.values, ...read.form.values } };
       Object.assign(object, read.data);
+      const changed = changedLabels(
+        editable,
+        before,
+        formValues(model, object, (target) => lookup.pkOf(target)),
+      );
       if (isValid(form)) await entityRules(object, form, editable);
       const inlines = await this.readInlines(request, model);
       inlineForms = inlines.map((inline) => inline.view);
       if (isValid(form) && inlines.every((inline) => inline.valid)) {
-        const changed = adding ? [] : editable.filter((field) => field.name in read.data).map((field) => field.label);
+        // Django's change message: the fields that changed, then each child added, changed or deleted.
+        const children = inlines.flatMap((inline) => inline.changes);
+        const message = adding
+          ? ['Added.', ...children]
+          : [changed.length > 0 ? `Changed ${listed(changed)}.` : '', ...children];
         await this.database.atomic(async () => {
           const saved = (await this.repository(model).save(object as never)) as unknown as Row;
           for (const inline of inlines) await inline.save(saved);
@@ -345,7 +365,7 @@ export class AdminViews {
             model,
             saved,
             adding ? ADDITION : CHANGE,
-            adding ? 'Added.' : `Changed ${changed.join(', ') || 'nothing'}.`,
+            message.filter(Boolean).join(' ') || 'No fields changed.',
           );
         });
         const where = { app: model.appLabel, model: model.modelName };
@@ -502,6 +522,9 @@ export class AdminViews {
       const key = this.inlineKey(inline);
       const total = Math.min(1000, Math.max(0, Number.parseInt(request.POST.get(`${key}-TOTAL`, '0'), 10) || 0));
       const operations: Array<(parent: Row) => Promise<void>> = [];
+      const changes: string[] = [];
+      const name = inline.model.verboseName;
+      const values = (row: Row) => formValues(inline.model, row, (target) => lookup.pkOf(target));
       const rows = [];
       let valid = true;
       for (let index = 0; index < total; index++) {
@@ -518,6 +541,7 @@ export class AdminViews {
         }
         const read = await readForm(inline.fields, request.POST, lookup, prefix);
         if (deleted && existing) {
+          changes.push(`Deleted ${name} “${reprOf(existing, inline.model)}”.`);
           operations.push(async () => {
             await repository.remove(existing as never);
           });
@@ -529,7 +553,13 @@ export class AdminViews {
           continue;
         }
         const child = existing ?? repository.create();
+        const before = values(child);
         Object.assign(child, read.data);
+        const edited = changedLabels(inline.fields, before, values(child));
+        if (existing === undefined || existing === null)
+          changes.push(`Added ${name} “${reprOf(child, inline.model)}”.`);
+        else if (edited.length > 0)
+          changes.push(`Changed ${listed(edited)} for ${name} “${reprOf(child, inline.model)}”.`);
         if (isValid(read.form)) await entityRules(child, read.form, inline.fields);
         if (!isValid(read.form)) valid = false;
         operations.push(async (parent) => {
@@ -540,6 +570,7 @@ export class AdminViews {
       }
       results.push({
         valid,
+        changes,
         view: { inline, key, rows, total: rows.length },
         save: async (parent: Row) => {
           for (const operation of operations) await operation(parent);

@@ -126,7 +126,7 @@ describe('the sample app’s admin in a real browser (chromium, headless)', func
     await page.locator('table.result-list tr', { hasText: 'From the admin' }).locator('th a').click();
     await page.click('a:has-text("History")');
     const history = await page.textContent('table.history');
-    expect(history).to.include('boss').and.include('Added.').and.include('Changed');
+    expect(history).to.include('boss').and.include('Added.').and.include('Added comment “A comment added inline.”.');
     await shot('5-history');
     expect(violations).to.deep.equal([]);
   });
