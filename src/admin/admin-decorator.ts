@@ -1,8 +1,9 @@
 /**
  * `@Admin(Entity, options)`: a model's admin as a class (Django's ModelAdmin), for what
  * needs the app's services. The container builds it (constructor injection); its
- * `@AdminAction()` methods are bulk actions and its `hasChangePermission` /
- * `hasDeletePermission` methods the object-level checks. List the class where the entity
+ * `@AdminAction()` methods are bulk actions, its `hasChangePermission` /
+ * `hasDeletePermission` methods the object-level checks and its `beforeSave` method runs
+ * before an add or change is saved. List the class where the entity
  * would go: `adminApp({ models: [ArticleAdmin, Tag] })`.
  */
 import { ImproperlyConfigured } from '../errors/rondo-error';
@@ -63,7 +64,7 @@ export function adminMetaOf(entry: Function): AdminMeta | undefined {
   return Reflect.getOwnMetadata(ADMIN_KEY, entry) as AdminMeta | undefined;
 }
 
-type Hook = (request: HttpRequest, object: never) => boolean | Promise<boolean>;
+type Hook = (request: HttpRequest, object: never, ...rest: never[]) => unknown;
 
 /** The options an `@Admin` class stands for: the decorator's, its action methods and its permission hooks, bound to `instance`. */
 export function optionsOf(admin: Function, instance: object): ModelAdminOptions {
@@ -77,12 +78,12 @@ export function optionsOf(admin: Function, instance: object): ModelAdminOptions 
       run: (request, objects) => (methods[method] as Action<never>['run']).call(instance, request, objects),
     }),
   );
-  const hook = (name: 'hasChangePermission' | 'hasDeletePermission'): Hook | undefined => {
+  const hook = (name: 'hasChangePermission' | 'hasDeletePermission' | 'beforeSave'): Hook | undefined => {
     const method = methods[name];
-    if (method === undefined) return options[name];
+    if (method === undefined) return options[name] as Hook | undefined;
     if (typeof method !== 'function')
       throw new ImproperlyConfigured('ADMIN_INVALID', `adminApp: ${admin.name}.${name} is not a method`);
-    return (request, object) => (method as Hook).call(instance, request, object);
+    return (...args) => (method as Hook).apply(instance, args);
   };
   // The decorator typed the options against the entity; here they are read as any model's.
   return {
@@ -90,5 +91,6 @@ export function optionsOf(admin: Function, instance: object): ModelAdminOptions 
     actions: [...(options.actions ?? []), ...actions],
     hasChangePermission: hook('hasChangePermission'),
     hasDeletePermission: hook('hasDeletePermission'),
+    beforeSave: hook('beforeSave'),
   } as unknown as ModelAdminOptions;
 }

@@ -89,6 +89,11 @@ export interface ModelAdminOptions<T = object> {
    * user who has the model's permission.
    */
   hasChangePermission?: (request: HttpRequest, object: T) => boolean | Promise<boolean>;
+  /**
+   * Runs on a valid add or change form, before the object is saved (Django's save_model):
+   * set what the form does not hold, such as `article.author = request.user` on an add.
+   */
+  beforeSave?: (request: HttpRequest, object: T, change: { adding: boolean }) => void | Promise<void>;
   hasDeletePermission?: (request: HttpRequest, object: T) => boolean | Promise<boolean>;
 }
 

@@ -486,12 +486,23 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(answer.status).to.equal(302);
         expect((await root.get('/admin/app/writer/')).text).to.include('Called 2 writer(s).');
         expect(app.container.get(Roster).called.sort()).to.deep.equal(['Ann Writer', 'Bob Writer']);
+        const added = await root.post('/admin/app/writer/add/', { data: { name: 'Cy Writer' } });
+        expect(added.status, added.text).to.equal(302);
+        expect(app.container.get(Roster).called).to.include('adding Cy Writer'); // beforeSave
         const tenured = await app.container
           .get<Database>(DATABASE)
           .repository<Writer>(Writer)
           .save({ name: 'Tenured Writer' });
         expect((await root.get(`/admin/app/writer/${tenured.id}/delete/`)).status).to.equal(403);
         expect((await root.get(`/admin/app/writer/${tenured.id}/change/`)).status).to.equal(200);
+      });
+
+      it('runs beforeSave on the object before it is saved', async () => {
+        const root = await loggedIn(app, 'root');
+        const answer = await root.post('/admin/app/label/add/', { data: { name: 'BREAKING' } });
+        expect(answer.status, answer.text).to.equal(302);
+        const database = app.container.get<Database>(DATABASE);
+        expect(await database.repository<Label>(Label).existsBy({ name: 'breaking' })).to.equal(true);
       });
 
       it('does nothing for an action without selection or an action the user may not run', async () => {

@@ -67,11 +67,22 @@ export class WriterAdmin {
   hasDeletePermission(request: HttpRequest, writer: Writer) {
     return writer.name !== 'Tenured Writer';
   }
+
+  beforeSave(request: HttpRequest, writer: Writer, change: { adding: boolean }) {
+    this.roster.called.push(`${change.adding ? 'adding' : 'changing'} ${writer.name}`);
+  }
 }
 
 export const REGISTRATIONS: AdminRegistration[] = [
   WriterAdmin,
-  Label,
+  [
+    Label,
+    {
+      beforeSave: (request: HttpRequest, label: Label) => {
+        label.name = label.name.toLowerCase();
+      },
+    },
+  ],
   [
     Story,
     {
