@@ -80,7 +80,7 @@ export function optionsOf(admin: Function, instance: object): ModelAdminOptions 
   );
   const hook = (name: 'hasChangePermission' | 'hasDeletePermission' | 'beforeSave'): Hook | undefined => {
     const method = methods[name];
-    if (method === undefined) return options[name] as Hook | undefined;
+    if (method === undefined) return options[name];
     if (typeof method !== 'function')
       throw new ImproperlyConfigured('ADMIN_INVALID', `adminApp: ${admin.name}.${name} is not a method`);
     return (...args) => (method as Hook).apply(instance, args);

@@ -358,7 +358,7 @@ export class AdminViews {
           ? ['Added.', ...children]
           : [changed.length > 0 ? `Changed ${listed(changed)}.` : '', ...children];
         await this.database.atomic(async () => {
-          await model.options.beforeSave?.(request, object as never, { adding });
+          await model.options.beforeSave?.(request, object, { adding });
           const saved = (await this.repository(model).save(object as never)) as unknown as Row;
           for (const inline of inlines) await inline.save(saved);
           await this.log(
