@@ -11,6 +11,7 @@ export const DELETION = 3;
 
 @Entity({ name: 'rondo_admin_log' })
 @Index(['contentType', 'objectId'])
+@Index(['userId', 'actionTime'])
 export class LogEntry {
   @PrimaryGeneratedColumn() id!: number;
   @Column({ type: Date }) actionTime!: Date;
@@ -30,10 +31,12 @@ const UP: Record<'sqlite' | 'postgres', string[]> = {
   sqlite: [
     `CREATE TABLE "rondo_admin_log" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "actionTime" datetime NOT NULL, "userId" varchar(64) NOT NULL, "userRepr" varchar(200) NOT NULL, "contentType" varchar(200) NOT NULL, "objectId" varchar(64) NOT NULL, "objectRepr" varchar(200) NOT NULL, "actionFlag" integer NOT NULL, "changeMessage" text NOT NULL)`,
     `CREATE INDEX "IDX_eb99e067143b8cbca6bb52d4d1" ON "rondo_admin_log" ("contentType", "objectId") `,
+    `CREATE INDEX "IDX_04dd1089f6a2fc0c61775f61a7" ON "rondo_admin_log" ("userId", "actionTime") `,
   ],
   postgres: [
     `CREATE TABLE "rondo_admin_log" ("id" SERIAL NOT NULL, "actionTime" TIMESTAMP NOT NULL, "userId" character varying(64) NOT NULL, "userRepr" character varying(200) NOT NULL, "contentType" character varying(200) NOT NULL, "objectId" character varying(64) NOT NULL, "objectRepr" character varying(200) NOT NULL, "actionFlag" integer NOT NULL, "changeMessage" text NOT NULL, CONSTRAINT "PK_9c4752916da2882bed80a3356b1" PRIMARY KEY ("id"))`,
     `CREATE INDEX "IDX_eb99e067143b8cbca6bb52d4d1" ON "rondo_admin_log"  ("contentType", "objectId") `,
+    `CREATE INDEX "IDX_04dd1089f6a2fc0c61775f61a7" ON "rondo_admin_log"  ("userId", "actionTime") `,
   ],
 };
 

@@ -155,7 +155,12 @@ export class AdminViews {
     const models = this.models
       .filter((model) => this.can(user, model, 'view') || this.can(user, model, 'change'))
       .map((model) => ({ model, add: this.can(user, model, 'add') }));
-    return this.page(request, 'admin/index.ejs', { title: 'Site administration', models, crumbs: [] });
+    return this.page(request, 'admin/index.ejs', {
+      title: 'Site administration',
+      models,
+      recent: await this.recentActions(request, user),
+      crumbs: [],
+    });
   }
 
   async loginPage(request: HttpRequest): Promise<HttpResponse> {
@@ -949,6 +954,28 @@ export class AdminViews {
       repository: (target) => this.database.repository<Row>(target),
       pkOf: (target) => this.pkOf(target),
     };
+  }
+
+  /** The user's last ten actions (Django's "My actions"), linked while the object and its model are here. */
+  private async recentActions(request: HttpRequest, user: StaffUser) {
+    const entries = await this.database
+      .repository<LogEntry>(LogEntry)
+      .find({ where: { userId: String(user.id) }, order: { actionTime: 'DESC', id: 'DESC' }, take: 10 });
+    return entries.map((entry) => {
+      const model = this.byKey.get(entry.contentType.replace('.', '/'));
+      return {
+        repr: entry.objectRepr,
+        kind: entry.actionFlag === ADDITION ? 'added' : entry.actionFlag === CHANGE ? 'changed' : 'deleted',
+        model:
+          model === undefined
+            ? entry.contentType
+            : model.verboseName.charAt(0).toUpperCase() + model.verboseName.slice(1),
+        url:
+          model === undefined || entry.actionFlag === DELETION || !this.can(user, model, 'view')
+            ? undefined
+            : this.url(request, 'change', { app: model.appLabel, model: model.modelName, id: entry.objectId }),
+      };
+    });
   }
 
   private async log(user: StaffUser, model: AdminModel, object: Row, flag: number, message: string): Promise<void> {

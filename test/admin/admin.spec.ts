@@ -390,6 +390,22 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         }
       });
 
+      it("lists the user's recent actions on the index, linked while the object exists", async () => {
+        const editor = await loggedIn(app, 'editor');
+        const added = await editor.post('/admin/app/story/add/', {
+          data: { title: 'Recent one', views: '1', status: 'draft', writer: String(writers[0].id), _continue: '' },
+        });
+        expect(added.status, added.text).to.equal(302);
+        const index = (await editor.get('/admin/')).text;
+        const recent = /<aside class="recent-actions[^]*?<\/aside>/.exec(index)![0];
+        expect(recent)
+          .to.include(`<a href="${added.headers.get('location')}">Recent one</a>`)
+          .and.include('Story');
+        expect(recent).to.include('<li class="added">');
+        const other = (await (await loggedIn(app, 'viewer')).get('/admin/')).text;
+        expect(other).to.not.include('Recent one'); // My actions: the viewer's own only
+      });
+
       it('404s an unknown model, an unknown id and an id that is not a number', async () => {
         const root = await loggedIn(app, 'root');
         expect((await root.get('/admin/app/nothing/')).status).to.equal(404);
