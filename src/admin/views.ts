@@ -1030,6 +1030,20 @@ export class AdminViews {
     return crumbs;
   }
 
+  /** rondo/auth's password change page, when the app mounts the account views (null otherwise). */
+  private passwordChangeUrl(request: HttpRequest): string | null {
+    if (this.passwordChange === undefined) {
+      try {
+        this.passwordChange = request.service(URL_RESOLVER)!.reverse('accounts:password_change');
+      } catch {
+        this.passwordChange = null;
+      }
+    }
+    return this.passwordChange;
+  }
+
+  private passwordChange: string | null | undefined;
+
   private page(
     request: HttpRequest,
     template: string,
@@ -1043,6 +1057,7 @@ export class AdminViews {
         siteTitle: this.site.title,
         ns: this.site.namespace,
         adminUrl: (name: string, params?: Record<string, unknown>) => this.url(request, name, params),
+        passwordChangeUrl: this.passwordChangeUrl(request),
         ...context,
       },
       init,

@@ -402,6 +402,9 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
           .to.include(`<a href="${added.headers.get('location')}">Recent one</a>`)
           .and.include('Story');
         expect(recent).to.include('<li class="added">');
+        expect(index)
+          .to.include('<a href="/">View site</a>')
+          .and.include('href="/accounts/password_change/">Change password</a>');
         const other = (await (await loggedIn(app, 'viewer')).get('/admin/')).text;
         expect(other).to.not.include('Recent one'); // My actions: the viewer's own only
       });
