@@ -340,7 +340,7 @@ export class AdminViews {
       errors: {},
       nonFieldErrors: [],
     };
-    let inlineForms = adding ? [] : await this.inlineRows(model, object);
+    let inlineForms = await this.inlineRows(model, adding ? undefined : object);
     if (request.method === 'POST') {
       if (!adding && !(await this.objectAllowed(request, model, object, 'change'))) throw this.denied(model, 'change');
       await request.load();
@@ -480,13 +480,17 @@ export class AdminViews {
 
   // ---- inlines ----
 
-  private async inlineRows(model: AdminModel, parent: Row) {
+  /** The inline rows of `parent`'s page: its children, then `extra` blank rows (only those on an add page). */
+  private async inlineRows(model: AdminModel, parent: Row | undefined) {
     const views = [];
     for (const inline of model.inlines) {
-      const children = await this.repository(inline.model).find({
-        where: { [inline.fk]: { [model.pk]: parent[model.pk] } },
-        order: { [inline.model.pk]: 'ASC' },
-      });
+      const children =
+        parent === undefined
+          ? []
+          : await this.repository(inline.model).find({
+              where: { [inline.fk]: { [model.pk]: parent[model.pk] } },
+              order: { [inline.model.pk]: 'ASC' },
+            });
       const lookup = this.lookup();
       const rows = [];
       for (const [index, child] of children.entries()) {

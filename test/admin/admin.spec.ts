@@ -225,7 +225,9 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(form.text)
           .to.include('name="title"')
           .and.include('type="checkbox"')
-          .and.include('<option value="published"');
+          .and.include('<option value="published"')
+          .and.include('name="note_set-TOTAL" value="1"') // the inline's blank row, on the add page too
+          .and.include('name="note_set-0-text"');
         const bad = await editor.post('/admin/app/story/add/', {
           data: { title: 'forbidden', views: 'many', status: 'lost', writer: '999999', body: 'kept' },
         });

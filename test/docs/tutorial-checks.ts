@@ -80,6 +80,7 @@ export const CHECKS: Record<string, (app: App) => Promise<void>> = {
     expect(login.status).to.equal(302);
     expect((await admin.get('/admin/')).text).to.include('Questions');
     expect((await admin.get('/admin/polls/question/?q=coffee')).text).to.include('Tea or coffee?');
+    expect((await admin.get('/admin/polls/question/add/')).text).to.include('name="choice_set-2-text"'); // extra: 3
     const added = await admin.post('/admin/polls/question/add/', {
       data: {
         text: 'Rain or sun?',
