@@ -21,6 +21,9 @@ export interface TaskHost {
   readonly container: { get<T>(token: Class<T>): T };
 }
 
+/** A task's arguments, and its result, are stored with it: a queue is not a place for big data. */
+const MAX_JSON_BYTES = 1024 * 1024;
+
 /** Arguments, a result or a task name that cannot be queued. */
 export class TaskInvalid extends RondoError {
   constructor(message: string) {
@@ -182,6 +185,12 @@ export class TaskQueue {
       const problem = result === undefined ? undefined : checkJson(result, 'its result');
       if (problem !== undefined)
         return { ok: false, error: `TaskInvalid: ${info.name} returned a value that is not JSON: ${problem}` };
+      const size = result === undefined ? 0 : Buffer.byteLength(JSON.stringify(result));
+      if (size > MAX_JSON_BYTES)
+        return {
+          ok: false,
+          error: `TaskInvalid: ${info.name} returned ${size} bytes of JSON, over ${MAX_JSON_BYTES}: store big output elsewhere (a file, a row) and return its id`,
+        };
       return { ok: true, result };
     } catch (error) {
       const text = error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
@@ -193,6 +202,11 @@ export class TaskQueue {
   private async enqueueTask(info: TaskInfo, args: unknown[], options: EnqueueOptions): Promise<TaskResult> {
     const problem = checkJson(args, 'args');
     if (problem !== undefined) throw new TaskInvalid(`${info.name}: ${problem}`);
+    const json = JSON.stringify(args);
+    if (Buffer.byteLength(json) > MAX_JSON_BYTES)
+      throw new TaskInvalid(
+        `${info.name}: its arguments are ${Buffer.byteLength(json)} bytes of JSON, over ${MAX_JSON_BYTES}: store big data elsewhere (a file, a row) and pass its id`,
+      );
     const priority = options.priority ?? info.priority;
     if (!Number.isInteger(priority) || priority < -100 || priority > 100)
       throw new TaskInvalid(`${info.name}: priority is a whole number from -100 to 100 (got ${priority})`);
@@ -209,7 +223,7 @@ export class TaskQueue {
       task: info.name,
       queue: info.queue,
       priority,
-      args: JSON.parse(JSON.stringify(args)) as unknown[],
+      args: JSON.parse(json) as unknown[],
       status: 'ready',
       attempts: 0,
       maxAttempts: info.retries + 1,

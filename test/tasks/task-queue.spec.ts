@@ -54,6 +54,17 @@ describe('TaskQueue with the immediate backend (the default)', () => {
     expect((await refused([1n])).code).to.equal('TASK_INVALID');
   });
 
+  it('refuses arguments over 1 MiB of JSON, and fails a run whose result is, saying what to do instead', async () => {
+    const error = await queue.enqueue(DemoTasks, 'greet', ['x'.repeat(1024 * 1024)]).catch((e: unknown) => e);
+    expect(error).to.have.property('code', 'TASK_INVALID');
+    expect((error as Error).message).to.match(
+      /DemoTasks.greet: its arguments are 1048580 bytes of JSON, over 1048576: .* pass its id/,
+    );
+    const huge = await queue.enqueue(DemoTasks, 'returnsHuge', []);
+    expect(huge.status).to.equal('failed');
+    expect(huge.error).to.match(/returned 2097154 bytes of JSON, over 1048576/);
+  });
+
   it('fails a run whose result is not JSON, saying so', async () => {
     const result = await queue.enqueue(DemoTasks, 'returnsDate', []);
     expect(result.status).to.equal('failed');
