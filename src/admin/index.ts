@@ -16,10 +16,12 @@ import { Accounts } from '../accounts/accounts';
 import type { AppModule } from '../app/create-app';
 import { DATABASE } from '../db/database-token';
 import type { Database } from '../db/database';
+import { PERMISSION_REQUIRED } from '../auth/decorators';
 import { APP, Inject } from '../di/injectable';
 import type { HttpRequest } from '../http/request';
 import { Get, Post, Route } from '../routing/route-decorators';
 import { Param, Req } from '../views/param-decorators';
+import { viewOptions } from '../views/view-options';
 import { adminMetaOf } from './admin-decorator';
 import { CreateAdminLog1700000000003, LogEntry } from './log-entry';
 import type { AdminRegistration } from './options';
@@ -43,6 +45,12 @@ export interface AdminAppOptions {
   title?: string;
 }
 
+/** What the site needs of the app: its container (for `@Admin` classes) and its routes (their permissions). */
+interface AdminHost {
+  readonly container: { get(token: Function): unknown };
+  routes(): Array<{ controller: Function; methodName: string }>;
+}
+
 /** The admin site as an app part: `createApp({ apps: [authApp(), adminApp({ models: [...] })] })`. */
 export function adminApp(options: AdminAppOptions): Required<AppModule> {
   const site = {
@@ -59,9 +67,23 @@ export function adminApp(options: AdminAppOptions): Required<AppModule> {
     constructor(
       @Inject(DATABASE) database: Database,
       @Inject(Accounts) accounts: Accounts,
-      @Inject(APP) app: { readonly container: { get(token: Function): unknown } },
+      @Inject(APP) app: AdminHost,
     ) {
-      super({ ...site, build: (admin) => app.container.get(admin) as object }, database, accounts);
+      super(
+        {
+          ...site,
+          build: (admin) => app.container.get(admin) as object,
+          viewPermissions: () =>
+            app
+              .routes()
+              .flatMap(
+                ({ controller, methodName }) =>
+                  (viewOptions(controller, methodName)[PERMISSION_REQUIRED] as readonly string[] | undefined) ?? [],
+              ),
+        },
+        database,
+        accounts,
+      );
     }
 
     @Get('/', { name: 'index' })

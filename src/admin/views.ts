@@ -75,6 +75,8 @@ export interface AdminSiteOptions {
   title: string;
   /** Builds an `@Admin` class with its dependencies (the app's container). */
   build(admin: Function): object;
+  /** The permissions the app's views require (`@PermissionRequired`), read at start-up. */
+  viewPermissions(): string[];
 }
 
 const CSS = readFileSync(join(__dirname, '..', '..', '..', 'src', 'admin', 'static', 'admin.css'));
@@ -137,10 +139,17 @@ export class AdminViews {
       this.byKey.set(key, model);
       model.inlines = inlinesOf(this.dataSource, model, registrations[index][1].inlines ?? []);
     }
-    // The permissions the site checks, offered where users and groups get theirs.
-    const catalogue = this.models.flatMap((model) =>
-      (['view', 'add', 'change', 'delete'] as const).map((action) => `${model.appLabel}.${action}_${model.modelName}`),
-    );
+    // The permissions the site and the app's views check, offered where users and groups get theirs.
+    const catalogue = [
+      ...new Set([
+        ...this.models.flatMap((model) =>
+          (['view', 'add', 'change', 'delete'] as const).map(
+            (action) => `${model.appLabel}.${action}_${model.modelName}`,
+          ),
+        ),
+        ...this.site.viewPermissions(),
+      ]),
+    ].sort();
     for (const model of this.models)
       for (const field of model.fields)
         if (field.kind === 'permissions')

@@ -428,6 +428,7 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
         expect(page.text)
           .to.include('<option value="app.view_story"')
           .and.include('<option value="auth.change_user"')
+          .and.include('<option value="app.publish_story"') // a view's @PermissionRequired
           .and.not.include('name="password"'); // the hash is shown, never edited
         const saved = await root.post(`/admin/auth/user/${plain.id}/change/`, {
           data: {

@@ -1,7 +1,7 @@
 /** A small catalogue for the admin tests: every column kind, a many-to-one, a many-to-many and children. */
 import { IsNotIn } from 'class-validator';
 import { Column, CreateDateColumn, Entity, JoinTable, ManyToMany, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
-import { Injectable, type App, type HttpRequest } from 'rondo';
+import { Get, Injectable, PermissionRequired, Route, type App, type HttpRequest } from 'rondo';
 import { Admin, AdminAction, adminApp, type AdminRegistration } from 'rondo/admin';
 import { Accounts, Group, User, authApp } from 'rondo/auth';
 import { DATABASE, type Database } from 'rondo/db';
@@ -116,6 +116,16 @@ export const REGISTRATIONS: AdminRegistration[] = [
   Group,
 ];
 
+/** A view of the app with a permission of its own, which the admin offers beside the models' ones. */
+@Route('/newsroom')
+export class NewsroomController {
+  @Get('/publish/')
+  @PermissionRequired('app.publish_story')
+  publish() {
+    return { ok: true };
+  }
+}
+
 export interface AdminFixture {
   app: App;
   users: Record<'root' | 'viewer' | 'editor' | 'plain', User>;
@@ -125,6 +135,7 @@ export interface AdminFixture {
 export async function adminFixture(database = 'sqlite::memory:'): Promise<AdminFixture> {
   const app = await makeFullApp({
     apps: [authApp({ views: true }), adminApp({ models: REGISTRATIONS })],
+    controllers: [NewsroomController],
     entities: [Writer, Label, Story, Note],
     settings: { database, authLoginRateLimit: null },
   });
