@@ -7,7 +7,7 @@
 import { validate } from 'class-validator';
 import { In, type Repository } from 'typeorm';
 import type { QueryDict } from '../http/query-dict';
-import type { AdminField, AdminModel } from './model-info';
+import { idFits, type AdminField, type AdminModel } from './model-info';
 
 export interface BoundForm {
   /** The strings the form shows (what was posted, or the object's values). */
@@ -111,7 +111,8 @@ export async function readForm(
         fail(field, `Choose at most 1000 (there are ${ids.length}).`);
         continue;
       }
-      const found = ids.length === 0 ? [] : await repository.findBy({ [pk]: In(ids) }).catch(() => []);
+      const fitting = ids.filter((id) => idFits(field.targetPkKind!, id));
+      const found = fitting.length === 0 ? [] : await repository.findBy({ [pk]: In(fitting) });
       if (found.length !== ids.length) fail(field, 'Select valid choices: one of them no longer exists.');
       data[field.name] = found;
       continue;
@@ -166,7 +167,9 @@ export async function readForm(
         break;
       case 'fk': {
         const repository = lookup.repository(field.target!);
-        const related = await repository.findOneBy({ [lookup.pkOf(field.target!)]: text }).catch(() => null);
+        const related = idFits(field.targetPkKind!, text)
+          ? await repository.findOneBy({ [lookup.pkOf(field.target!)]: text })
+          : null;
         if (related === null) fail(field, 'Select a valid choice. That choice is not one of the available choices.');
         else data[field.name] = related;
         break;

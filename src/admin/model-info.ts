@@ -38,6 +38,8 @@ export interface AdminField {
   choices?: ReadonlyArray<readonly [string, string]>;
   /** The related entity of a many-to-one or many-to-many. */
   target?: Function;
+  /** Its primary key's kind (which ids can be one). */
+  targetPkKind?: 'integer' | 'text';
   /** A relation edited by typing ids (rawIdFields), not picked from a select. */
   rawId?: boolean;
   /** A computed changelist column's value. */
@@ -182,8 +184,22 @@ function relationField(relation: RelationMetadata, readonly: ReadonlySet<string>
     nullable: !many && relation.isNullable,
     readonly: readonly.has(relation.propertyName),
     target: relation.inverseEntityMetadata.target as Function,
+    targetPkKind: pkKindOf(relation.inverseEntityMetadata.primaryColumns[0]),
   };
 }
+
+function pkKindOf(column: ColumnMetadata | undefined): 'integer' | 'text' {
+  const kind = column === undefined ? 'text' : kindOf(column);
+  return kind === 'integer' || kind === 'number' ? 'integer' : 'text';
+}
+
+/**
+ * Whether `id` can be a primary key of this kind (digits for a number key), checked before
+ * a query so that the database never sees text for a number: a typed or forged id that
+ * cannot be one is a 404 or a field error, and a real database error stays one.
+ */
+export const idFits = (kind: 'integer' | 'text', id: string): boolean =>
+  kind === 'integer' ? /^[0-9]{1,15}$/.test(id) : id !== '' && id.length <= 200;
 
 /** Every field of `metadata`, in declaration order (relations after the columns they replace). */
 export function fieldsOf(metadata: EntityMetadata, readonly: ReadonlySet<string> = new Set()): AdminField[] {
@@ -369,7 +385,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
     verboseName,
     verboseNamePlural: options.verboseNamePlural ?? `${verboseName}s`,
     pk,
-    pkKind: pkField.kind === 'integer' || pkField.kind === 'number' ? 'integer' : 'text',
+    pkKind: pkKindOf(primary[0]),
     fields,
     fieldsets,
     byName: new Map(all.map((field) => [field.name, field])),

@@ -45,7 +45,7 @@ import {
   type Lookup,
 } from './forms';
 import { ADDITION, CHANGE, DELETION, LogEntry } from './log-entry';
-import { inlinesOf, modelInfo, type AdminField, type AdminInline, type AdminModel } from './model-info';
+import { idFits, inlinesOf, modelInfo, type AdminField, type AdminInline, type AdminModel } from './model-info';
 import type { AdminRegistration, ModelAdminOptions } from './options';
 
 type Row = Record<string, unknown>;
@@ -462,16 +462,10 @@ export class AdminViews {
       const options = field.rawId ? [] : await this.options(field, RELATED_LIMIT + 1);
       if (!field.rawId && options.length <= RELATED_LIMIT) return { ...none, options };
       // Typed ids (rawIdFields, or too many rows for a select, which would drop a value it lacks).
-      const ids = [value ?? []].flat().filter((id) => /^[A-Za-z0-9_-]{1,64}$/.test(id));
-      const pk = this.pkOf(field.target!);
       // An id that cannot be one (text for a number key) names nothing; its error is the form's.
-      const rows =
-        ids.length === 0
-          ? []
-          : await this.database
-              .repository<Row>(field.target!)
-              .findBy({ [pk]: In(ids) })
-              .catch(() => []);
+      const ids = [value ?? []].flat().filter((id) => idFits(field.targetPkKind!, id));
+      const pk = this.pkOf(field.target!);
+      const rows = ids.length === 0 ? [] : await this.database.repository<Row>(field.target!).findBy({ [pk]: In(ids) });
       return { ...none, raw: true, chosen: rows.map((row) => reprOf(row, { entity: field.target!, pk })) };
     }
     if (field.kind !== 'permissions') return none;
@@ -941,8 +935,7 @@ export class AdminViews {
   }
 
   private async object(model: AdminModel, id: string): Promise<Row> {
-    if (model.pkKind === 'integer' && !/^[0-9]{1,15}$/.test(id))
-      throw new Http404(`No ${model.verboseName} with id ${id.slice(0, 40)}`);
+    if (!idFits(model.pkKind, id)) throw new Http404(`No ${model.verboseName} with id ${id.slice(0, 40)}`);
     const relations = Object.fromEntries(
       model.fields.filter((field) => field.kind === 'm2m' || field.kind === 'fk').map((field) => [field.name, true]),
     );

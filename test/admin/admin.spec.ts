@@ -335,9 +335,11 @@ for (const engine of ['SQLite', 'PostgreSQL'] as const) {
           .findOneBy({ title: 'Story 2' }))!;
         const form = (await root.get('/admin/app/note/add/')).text;
         expect(form).to.match(/<input id="id_story" name="story" value="" class="raw-id"/);
-        const bad = await root.post('/admin/app/note/add/', { data: { text: 'typed', story: '999999' } });
-        expect(bad.status).to.equal(400);
-        expect(bad.text).to.include('Select a valid choice. That choice is not one of the available choices.');
+        for (const story of ['999999', 'x9', "1'--"]) {
+          const bad = await root.post('/admin/app/note/add/', { data: { text: 'typed', story } });
+          expect(bad.status, story).to.equal(400);
+          expect(bad.text).to.include('Select a valid choice. That choice is not one of the available choices.');
+        }
         const saved = await root.post('/admin/app/note/add/', {
           data: { text: 'typed', story: String(story.id), _continue: '' },
         });
