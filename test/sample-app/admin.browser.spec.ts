@@ -5,18 +5,14 @@
  * sample-app/test-results/admin-*.png (git-ignored).
  */
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from 'rondo';
 import { Accounts } from 'rondo/auth';
-import { ROOT } from '../fixtures/projects';
-import { chromiumAvailable, launchChromium, recordCspViolations } from '../fixtures/browser';
+import { chromiumAvailable } from '../fixtures/browser';
 import { BlogService } from '../../sample-app/src/services/blog-service';
 import type { Member } from '../../sample-app/src/models/member';
-import { sampleApp } from './fixture';
-
-const SHOTS = join(ROOT, 'sample-app/test-results');
+import { SHOTS, openInChromium, sampleApp } from './fixture';
 
 describe('the sample app’s admin in a real browser (chromium, headless)', function () {
   this.timeout(60_000);
@@ -44,12 +40,7 @@ describe('the sample app’s admin in a real browser (chromium, headless)', func
       ['Winter market', 'Stalls and lights'],
     ])
       await blog.create(writer, { title, body, description: '', tagList: ['coast'] });
-    const server = await app.listen({ host: '127.0.0.1', port: 0, handleSignals: false });
-    base = `http://127.0.0.1:${server.port}`;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    recordCspViolations(page, violations);
-    mkdirSync(SHOTS, { recursive: true });
+    ({ browser, page, base } = await openInChromium(app, violations));
   });
   after(async () => {
     await browser?.close();

@@ -4,15 +4,11 @@
  * machine without it skips this suite and says why. Screenshots: sample-app/test-results/.
  */
 import { expect } from 'chai';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { App } from 'rondo';
-import { ROOT } from '../fixtures/projects';
-import { chromiumAvailable, launchChromium, recordCspViolations } from '../fixtures/browser';
-import { sampleApp } from './fixture';
-
-const SHOTS = join(ROOT, 'sample-app/test-results');
+import { chromiumAvailable, recordCspViolations } from '../fixtures/browser';
+import { SHOTS, openInChromium, sampleApp } from './fixture';
 
 describe('the sample app in a real browser (chromium, headless)', function () {
   this.timeout(60_000);
@@ -25,12 +21,7 @@ describe('the sample app in a real browser (chromium, headless)', function () {
   before(async function () {
     if (!chromiumAvailable()) this.skip();
     app = await sampleApp();
-    const server = await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${server.port}`;
-    browser = await launchChromium();
-    page = await browser.newPage();
-    recordCspViolations(page, violations);
-    mkdirSync(SHOTS, { recursive: true });
+    ({ browser, page, base } = await openInChromium(app, violations));
   });
   after(async () => {
     await browser?.close();
