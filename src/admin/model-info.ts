@@ -188,6 +188,9 @@ function relationField(relation: RelationMetadata, readonly: ReadonlySet<string>
   };
 }
 
+/** "a text column", "an integer column": for messages. */
+const aColumn = (kind: FieldKind) => `${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} column`;
+
 function pkKindOf(column: ColumnMetadata | undefined): 'integer' | 'text' {
   const kind = column === undefined ? 'text' : kindOf(column);
   return kind === 'integer' || kind === 'number' ? 'integer' : 'text';
@@ -306,7 +309,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
     if (field.kind !== 'fk' && field.kind !== 'm2m')
       throw new ImproperlyConfigured(
         'ADMIN_INVALID',
-        `adminApp: rawIdFields of ${model} names '${field.name}', a ${field.kind} column; it takes many-to-one and many-to-many relations`,
+        `adminApp: rawIdFields of ${model} names '${field.name}', ${aColumn(field.kind)}; it takes many-to-one and many-to-many relations`,
       );
     field.rawId = true;
   }
@@ -346,7 +349,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
     if (!['boolean', 'choice', 'fk', 'date', 'datetime'].includes(field.kind))
       throw new ImproperlyConfigured(
         'ADMIN_INVALID',
-        `adminApp: listFilter of ${model} names '${field.name}', a ${field.kind} column; filters take booleans, enums, dates and many-to-ones`,
+        `adminApp: listFilter of ${model} names '${field.name}', ${aColumn(field.kind)}; filters take booleans, enums, dates and many-to-ones`,
       );
   }
   const searchFields = (options.searchFields ?? []).map((entry) => searchField(dataSource, model, all, entry));
@@ -355,7 +358,7 @@ export function modelInfo(dataSource: DataSource, entity: Function, options: Mod
   if (dateHierarchy !== undefined && dateHierarchy.kind !== 'date' && dateHierarchy.kind !== 'datetime')
     throw new ImproperlyConfigured(
       'ADMIN_INVALID',
-      `adminApp: dateHierarchy of ${model} names '${dateHierarchy.name}', a ${dateHierarchy.kind} column; it takes a date or datetime column`,
+      `adminApp: dateHierarchy of ${model} names '${dateHierarchy.name}', ${aColumn(dateHierarchy.kind)}; it takes a date or datetime column`,
     );
   const ordering = (options.ordering ?? [`-${pk}`]).map((entry) => {
     const descending = entry.startsWith('-');

@@ -574,29 +574,30 @@ describe('adminApp templates', () => {
 });
 
 describe('adminApp configuration', () => {
+  /** The ADMIN_INVALID error createApp rejects with for a site registering `model` with `options`; its message. */
+  async function startupError(model: Function, options: object): Promise<string> {
+    const error = await makeFullApp({
+      apps: [authApp(), adminApp({ models: [[model, options as never]] })],
+      entities: [Writer, Label, Story, Note],
+      settings: { database: 'sqlite::memory:' },
+    }).then(
+      () => expect.fail('started'),
+      (e: unknown) => e,
+    );
+    expect(error).to.have.property('code', 'ADMIN_INVALID');
+    return (error as Error).message;
+  }
+
   it('fails start-up for an option naming a column the model lacks', async () => {
-    try {
-      await makeFullApp({
-        apps: [authApp(), adminApp({ models: [[Story, { listDisplay: ['nope'] }]] })],
-        entities: [Writer, Label, Story, Note],
-        settings: { database: 'sqlite::memory:' },
-      });
-      expect.fail('started');
-    } catch (error) {
-      expect((error as Error).message).to.match(
-        /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
-      );
-    }
+    expect(await startupError(Story, { listDisplay: ['nope'] })).to.match(
+      /adminApp: listDisplay of Story names 'nope', which is not one of its columns/,
+    );
   });
 
   it('fails start-up for a listDisplay entry that is neither a column nor { label, value }', async () => {
-    const error = await makeFullApp({
-      apps: [authApp(), adminApp({ models: [[Story, { listDisplay: ['id', { label: 'Broken' } as never] }]] })],
-      entities: [Writer, Label, Story, Note],
-      settings: { database: 'sqlite::memory:' },
-    }).catch((e: unknown) => e);
-    expect(error).to.have.property('code', 'ADMIN_INVALID');
-    expect((error as Error).message).to.include('listDisplay of Story has an entry (1) that is neither a column name');
+    expect(await startupError(Story, { listDisplay: ['id', { label: 'Broken' } as never] })).to.include(
+      'listDisplay of Story has an entry (1) that is neither a column name',
+    );
   });
 
   it('fails start-up for a related search field that is not a text column of a many-to-one', async () => {
@@ -608,24 +609,14 @@ describe('adminApp configuration', () => {
       ['title.length', "names 'title.length'; a related field is 'relation.column'"],
       ['views', "names 'views', which is not a text column"],
     ]) {
-      const error = await makeFullApp({
-        apps: [authApp(), adminApp({ models: [[Story, { searchFields: [field as never] }]] })],
-        entities: [Writer, Label, Story, Note],
-        settings: { database: 'sqlite::memory:' },
-      }).catch((e: unknown) => e);
-      expect(error, field).to.have.property('code', 'ADMIN_INVALID');
-      expect((error as Error).message).to.include(message);
+      expect(await startupError(Story, { searchFields: [field] }), field).to.include(message);
     }
   });
 
   it('fails start-up for rawIdFields naming a column that is not a relation', async () => {
-    const error = await makeFullApp({
-      apps: [authApp(), adminApp({ models: [[Story, { rawIdFields: ['views'] }]] })],
-      entities: [Writer, Label, Story, Note],
-      settings: { database: 'sqlite::memory:' },
-    }).catch((e: unknown) => e);
-    expect(error).to.have.property('code', 'ADMIN_INVALID');
-    expect((error as Error).message).to.include("rawIdFields of Story names 'views', a integer column");
+    expect(await startupError(Story, { rawIdFields: ['views'] })).to.include(
+      "rawIdFields of Story names 'views', an integer column",
+    );
   });
 
   it('fails start-up for fields beside fieldsets, and for a field in two fieldsets', async () => {
@@ -642,38 +633,21 @@ describe('adminApp configuration', () => {
       ],
       [{ fieldsets: [['A', { fields: ['headline'] }]] }, "fieldsets of Story names 'headline', which is not one"],
     ] as const) {
-      const error = await makeFullApp({
-        apps: [authApp(), adminApp({ models: [[Story, options as never]] })],
-        entities: [Writer, Label, Story, Note],
-        settings: { database: 'sqlite::memory:' },
-      }).catch((e: unknown) => e);
-      expect(error, message).to.have.property('code', 'ADMIN_INVALID');
-      expect((error as Error).message).to.include(message);
+      expect(await startupError(Story, options), message).to.include(message);
     }
   });
 
   it('fails start-up for a dateHierarchy that is not a date or datetime column', async () => {
-    const error = await makeFullApp({
-      apps: [authApp(), adminApp({ models: [[Story, { dateHierarchy: 'title' }]] })],
-      entities: [Writer, Label, Story, Note],
-      settings: { database: 'sqlite::memory:' },
-    }).catch((e: unknown) => e);
-    expect(error).to.have.property('code', 'ADMIN_INVALID');
-    expect((error as Error).message).to.include("dateHierarchy of Story names 'title', a text column");
+    expect(await startupError(Story, { dateHierarchy: 'title' })).to.include(
+      "dateHierarchy of Story names 'title', a text column",
+    );
   });
 
   it('closes the database it opened when start-up fails (nothing outlives the rejected createApp)', async () => {
     const { atomic } = await import('rondo/db');
-    try {
-      await makeFullApp({
-        apps: [authApp(), adminApp({ models: [[Story, { listFilter: ['title'] }]] })],
-        entities: [Writer, Label, Story, Note],
-        settings: { database: 'sqlite::memory:' },
-      });
-      expect.fail('started');
-    } catch (error) {
-      expect((error as Error).message).to.match(/listFilter of Story names 'title', a text column/);
-    }
+    expect(await startupError(Story, { listFilter: ['title'] })).to.match(
+      /listFilter of Story names 'title', a text column/,
+    );
     // The standalone atomic() sees no connected database left behind by the failed app.
     expect(() => atomic(async () => undefined)).to.throw(/atomic\(\) found no connected database/);
   });
